@@ -1,0 +1,1 @@
+//! Typed Iamport (PortOne V1) REST client.

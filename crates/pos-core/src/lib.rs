@@ -1,0 +1,1 @@
+//! Panmusic POS domain: orders, the SQLite store, the sync engine.

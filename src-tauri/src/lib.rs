@@ -1,0 +1,2 @@
+//! The Tauri shell of Panmusic POS: thin commands over `pos-core`.
+pub fn run() {}
