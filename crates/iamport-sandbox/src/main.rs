@@ -1,1 +1,97 @@
-fn main() {}
+//! `iamport-sandbox [--listen ADDR] [--imp-key K] [--imp-secret S] [--merchant-code C]
+//! [--state FILE]`: runs the sandbox until Ctrl-C or SIGTERM. The first stdout line is
+//! `listening on http://ADDR`.
+
+use clap::Parser;
+use iamport_sandbox::{
+    Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET, DEFAULT_MERCHANT_CODE,
+};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A faithful local Iamport (PortOne V1): REST API, browser SDK and control API.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// REST API key accepted by /users/getToken.
+    #[arg(long, default_value = DEFAULT_IMP_KEY)]
+    imp_key: String,
+    /// REST API secret accepted by /users/getToken.
+    #[arg(long, default_value = DEFAULT_IMP_SECRET)]
+    imp_secret: String,
+    /// Merchant code IMP.init() must be given.
+    #[arg(long, default_value = DEFAULT_MERCHANT_CODE)]
+    merchant_code: String,
+    /// Keep state in this JSON file (written atomically) so it survives a restart.
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no SIGTERM handler; stopping on Ctrl-C only");
+                let _ctrl_c = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ctrl_c = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let config = SandboxConfig {
+        listen: args.listen,
+        imp_key: args.imp_key,
+        imp_secret: args.imp_secret,
+        merchant_code: args.merchant_code,
+        state_file: args.state,
+    };
+    let sandbox = match Sandbox::start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            let mut msg = format!("iamport-sandbox: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed stdout must not stop the server; the line is for whoever is reading.
+    if writeln!(out, "listening on {}", sandbox.base_url())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        tracing::warn!("stdout is closed; the listen line was not printed");
+    }
+    drop(out);
+    stop_signal().await;
+    sandbox.shutdown().await;
+    ExitCode::SUCCESS
+}
