@@ -1,1 +1,14 @@
-//! Panmusic POS domain: orders, the SQLite store, the sync engine.
+//! Panmusic POS domain: orders, the SQLite store, settings and secrets, and the `posctl` CLI.
+//!
+//! Nothing here knows about Tauri: the shell calls these blocking functions from
+//! `spawn_blocking` (or `#[tauri::command(async)]`).
+
+pub mod error;
+pub mod ids;
+pub mod store;
+
+pub use error::ErrorCode;
+pub use store::{
+    JobState, NewJob, NewOrder, Order, OrderEvent, OrderKind, OrderPage, OrderPatch, OrderQuery,
+    OrderState, PayMethod, Plan, PlanKind, QueueSummary, Store, StoreError, SCHEMA_VERSION,
+};

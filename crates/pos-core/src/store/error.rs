@@ -1,0 +1,147 @@
+//! Errors of the store. Messages are Korean first (for the shop owner), with the English gist.
+
+use std::path::PathBuf;
+
+use crate::error::ErrorCode;
+
+/// Everything that can go wrong in [`crate::Store`].
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("데이터베이스 파일을 열 수 없습니다 ({path}). 폴더 권한과 디스크 공간을 확인하세요. (cannot open the database)")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The file exists but is not an SQLite database (or is damaged). It was left untouched.
+    #[error("데이터베이스 파일이 손상되었거나 데이터베이스가 아닙니다 ({path}). 파일은 그대로 두었습니다: 백업에서 복원하거나 지원팀에 문의하세요. (file is not a database)")]
+    NotADatabase {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer build of the app; this build does not touch it.
+    #[error("이 데이터베이스는 더 새로운 버전의 앱에서 만들어졌습니다 (데이터베이스 스키마 버전 {found}, 이 앱이 아는 버전 {known}). 앱을 최신 버전으로 업데이트하세요. 파일은 그대로 두었습니다. (database schema version {found} is newer than this build's {known}; update the app)")]
+    NewerSchema { found: u32, known: u32 },
+    /// Migrating the schema failed; the transaction was rolled back.
+    #[error("데이터베이스를 새 버전으로 바꾸지 못했습니다. 파일은 이전 상태 그대로입니다. (migration failed)")]
+    Migrate {
+        #[source]
+        source: rusqlite_migration::Error,
+    },
+    /// The database file could not be created.
+    #[error("데이터베이스 파일을 만들 수 없습니다 ({path}). 폴더가 있는지, 쓰기 권한이 있는지 확인하세요. (cannot create the database file)")]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The owner-only permissions could not be set on the database file.
+    #[error("데이터베이스 파일 권한을 설정할 수 없습니다 ({path}). (cannot set file permissions)")]
+    Permissions {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A query failed.
+    #[error("데이터베이스 작업에 실패했습니다: {context}. (database error)")]
+    Sqlite {
+        context: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A stored value is not one this build knows (a hand-edited or newer row).
+    #[error(
+        "데이터베이스에 알 수 없는 값이 있습니다: {column} = {value:?}. (unknown stored value)"
+    )]
+    UnknownValue { column: &'static str, value: String },
+    /// A stored JSON document could not be read or written.
+    #[error("데이터베이스의 JSON 값을 처리할 수 없습니다: {context}. (bad JSON)")]
+    Json {
+        context: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// No plan has this id.
+    #[error("요금제 '{plan_id}'을(를) 찾을 수 없습니다. (unknown plan)")]
+    UnknownPlan { plan_id: String },
+    /// A price must be a positive number of won.
+    #[error("가격은 0원보다 커야 합니다 (받은 값: {price}). (price must be positive)")]
+    InvalidPrice { price: i64 },
+    /// No order has this merchant_uid.
+    #[error("주문 '{merchant_uid}'을(를) 찾을 수 없습니다. (unknown order)")]
+    OrderNotFound { merchant_uid: String },
+    /// The page size is outside 1..=max.
+    #[error(
+        "한 번에 볼 주문 수는 1에서 {max} 사이여야 합니다 (받은 값: {limit}). (limit out of range)"
+    )]
+    LimitOutOfRange { limit: u32, max: u32 },
+    /// A buyer field is malformed.
+    #[error("구매자 {field}이(가) 올바르지 않습니다: {reason}. (invalid buyer {field})")]
+    InvalidBuyer {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// The plan cannot be paid with this method (a subscription needs a card).
+    #[error("'{plan_id}' 요금제는 {pay_method} 결제를 지원하지 않습니다. (pay method not allowed for this plan)")]
+    PayMethodNotAllowed {
+        plan_id: String,
+        pay_method: &'static str,
+    },
+    /// A transition was refused because the order is no longer in the expected state.
+    #[error("주문 '{merchant_uid}'의 상태가 바뀌었습니다 (예상: {expected}, 현재: {actual}). 새로고침 후 다시 시도하세요. (order state moved)")]
+    StateMoved {
+        merchant_uid: String,
+        expected: &'static str,
+        actual: &'static str,
+    },
+    /// A patch would put the order in an impossible shape (e.g. refunding more than was paid).
+    #[error("주문 '{merchant_uid}'에 적용할 수 없는 변경입니다: {reason}. (invalid order change)")]
+    InvalidPatch {
+        merchant_uid: String,
+        reason: &'static str,
+    },
+    /// An open job of this kind already exists for this merchant_uid.
+    #[error(
+        "'{merchant_uid}' 주문에 같은 작업({kind})이 이미 대기 중입니다. (duplicate open job)"
+    )]
+    DuplicateJob { kind: String, merchant_uid: String },
+}
+
+impl StoreError {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::UnknownPlan { .. } | StoreError::OrderNotFound { .. } => {
+                ErrorCode::NotFound
+            }
+            StoreError::LimitOutOfRange { .. }
+            | StoreError::InvalidPrice { .. }
+            | StoreError::InvalidBuyer { .. }
+            | StoreError::PayMethodNotAllowed { .. }
+            | StoreError::InvalidPatch { .. } => ErrorCode::Validation,
+            StoreError::StateMoved { .. } | StoreError::DuplicateJob { .. } => ErrorCode::Conflict,
+            StoreError::Open { .. }
+            | StoreError::Create { .. }
+            | StoreError::NotADatabase { .. }
+            | StoreError::NewerSchema { .. }
+            | StoreError::Migrate { .. }
+            | StoreError::Permissions { .. }
+            | StoreError::Sqlite { .. }
+            | StoreError::UnknownValue { .. }
+            | StoreError::Json { .. } => ErrorCode::Internal,
+        }
+    }
+}
+
+/// Attaches a short description of what was being done to a rusqlite error.
+pub(crate) trait SqlContext<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> SqlContext<T> for Result<T, rusqlite::Error> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Sqlite { context, source })
+    }
+}

@@ -1,0 +1,90 @@
+//! The SQLite store: the order book, the plan catalog, the audit trail and the job queue.
+//!
+//! One file per table with its accessors. [`Store`] is a cheap handle (`Clone + Send + Sync`)
+//! over one connection; every method blocks, so async callers use `spawn_blocking`.
+//! Opening sets the pragmas first (WAL, `synchronous=FULL`, foreign keys, busy timeout), then
+//! refuses a database from a newer build, then runs the append-only migrations.
+
+mod codec;
+mod error;
+mod jobs;
+mod open;
+mod order_events;
+mod order_query;
+mod orders;
+mod plans;
+mod schema;
+mod sync_state;
+mod transition;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use jobs::{JobState, NewJob, QueueSummary};
+pub use order_events::OrderEvent;
+pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
+pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};
+pub use plans::{Plan, PlanKind};
+pub use schema::SCHEMA_VERSION;
+pub use transition::OrderPatch;
+
+/// File name of the database inside the data dir.
+pub const DB_FILE: &str = "pos.sqlite3";
+
+/// A handle on the order book. Clones share one connection.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) `pos.sqlite3` in `data_dir`, mode 0600 on unix, and migrates it.
+    ///
+    /// A file that is not a database, or one written by a newer build, is refused with a clear
+    /// error and left exactly as it was.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        let path = data_dir.join(DB_FILE);
+        let conn = open::open_file(&path)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(path),
+        })
+    }
+
+    /// A fresh, migrated database in memory (tests, demos).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = open::open_memory()?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: None,
+        })
+    }
+
+    /// The database file, or `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the open database (the number of migrations applied).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let conn = self.lock();
+        schema::user_version(&conn)
+    }
+
+    /// Locks the connection. A panic in another thread while holding it leaves SQLite consistent
+    /// (an open transaction is rolled back on drop), so a poisoned lock is still usable.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+pub use sync_state::{CHANGE_FEED_CURSOR, LAST_SYNC_AT};

@@ -1,0 +1,113 @@
+//! Opening a database file: owner-only permissions, pragmas first, guard, migrations.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode as SqliteCode};
+
+use super::error::StoreError;
+use super::schema;
+
+/// How long a writer waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating if missing) and migrates the database at `path`.
+pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
+    create_owner_only(path)?;
+    let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|source| classify(path, source))?;
+    // Read-only checks first: a file that is not a database, or one from a newer build, is
+    // refused before any pragma (journal_mode rewrites the header) could change a byte of it.
+    schema::user_version(&conn).map_err(|e| match e {
+        StoreError::Sqlite { source, .. } => classify(path, source),
+        other => other,
+    })?;
+    schema::refuse_newer(&conn)?;
+    configure(&conn, true).map_err(|source| classify(path, source))?;
+    schema::migrate(&mut conn)?;
+    restrict_permissions(path)?;
+    Ok(conn)
+}
+
+/// A migrated in-memory database.
+pub(crate) fn open_memory() -> Result<Connection, StoreError> {
+    let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+        path: ":memory:".into(),
+        source,
+    })?;
+    configure(&conn, false).map_err(|source| StoreError::Sqlite {
+        context: "set pragmas",
+        source,
+    })?;
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Pragmas come before the migrations touch the schema.
+fn configure(conn: &Connection, wal: bool) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    if wal {
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    }
+    // Payments: a commit must survive a power cut, so FULL even in WAL mode.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
+    match source.sqlite_error_code() {
+        Some(SqliteCode::NotADatabase) | Some(SqliteCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+        _ => StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+/// Creates an empty file with mode 0600 if none exists, so SQLite (and its -wal/-shm files,
+/// which copy the main file's mode) never exist world-readable, even for a moment.
+fn create_owner_only(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Makes an existing database owner-only (it may predate this build). Called only once the file
+/// proved to be a database we can open: a refused file is never touched.
+fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| StoreError::Permissions {
+                path: path.to_path_buf(),
+                source,
+            },
+        )?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}

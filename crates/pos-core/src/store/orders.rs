@@ -1,0 +1,388 @@
+//! The `orders` table: what was ordered, at what price, and where its payment stands.
+//!
+//! The amount is read from the catalog when the order is created and never changes afterwards;
+//! the caller names a plan, never a price.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
+use super::error::{SqlContext, StoreError};
+use super::order_events::insert_event;
+use super::plans::{plan_in, PlanKind};
+use super::Store;
+use crate::ids::mint_merchant_uid;
+
+/// What an order pays for; decides the `merchant_uid` prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderKind {
+    /// A pass bought once (`order_…`).
+    OneTime,
+    /// A subscription's billing key and first period (`billing_…`).
+    Billing,
+    /// A later subscription period charged with the billing key (`renew_…`).
+    Renewal,
+}
+
+text_enum!(OrderKind, "orders.kind", {
+    OneTime => "one_time",
+    Billing => "billing",
+    Renewal => "renewal",
+});
+
+impl OrderKind {
+    /// The `merchant_uid` prefix of this kind.
+    pub fn merchant_uid_prefix(self) -> &'static str {
+        match self {
+            OrderKind::OneTime => "order_",
+            OrderKind::Billing => "billing_",
+            OrderKind::Renewal => "renew_",
+        }
+    }
+}
+
+/// Where an order's payment stands, as far as Iamport has told us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderState {
+    /// Saved with its price; no payment window opened yet.
+    Created,
+    /// The payment window was opened or returned; the payment is being verified.
+    AwaitingPayment,
+    /// A virtual account was issued; waiting for the deposit.
+    VbankIssued,
+    /// Paid and verified.
+    Paid,
+    /// The payment failed (declined, error). The same order can be tried again.
+    Failed,
+    /// Given up: the window closed and nothing was paid in time, or the vbank deadline passed.
+    Abandoned,
+    /// Part of the amount was refunded.
+    PartiallyRefunded,
+    /// The whole amount was refunded.
+    Refunded,
+    /// Iamport reported a different amount than the order's; a full cancel is sent.
+    AmountMismatch,
+}
+
+text_enum!(OrderState, "orders.state", {
+    Created => "created",
+    AwaitingPayment => "awaiting_payment",
+    VbankIssued => "vbank_issued",
+    Paid => "paid",
+    Failed => "failed",
+    Abandoned => "abandoned",
+    PartiallyRefunded => "partially_refunded",
+    Refunded => "refunded",
+    AmountMismatch => "amount_mismatch",
+});
+
+impl OrderState {
+    /// The Korean label for badges and posctl.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            OrderState::Created => "주문 생성",
+            OrderState::AwaitingPayment => "결제 확인 중",
+            OrderState::VbankIssued => "입금 대기",
+            OrderState::Paid => "결제 완료",
+            OrderState::Failed => "결제 실패",
+            OrderState::Abandoned => "결제 중단",
+            OrderState::PartiallyRefunded => "부분 환불",
+            OrderState::Refunded => "환불 완료",
+            OrderState::AmountMismatch => "금액 불일치",
+        }
+    }
+
+    /// True while the order can still turn into a payment (the poll planner watches these).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            OrderState::Created | OrderState::AwaitingPayment | OrderState::VbankIssued
+        )
+    }
+}
+
+/// How the buyer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PayMethod {
+    /// 신용카드.
+    Card,
+    /// 가상계좌.
+    Vbank,
+    /// 휴대폰 소액결제.
+    Phone,
+    /// 실시간 계좌이체.
+    Trans,
+}
+
+text_enum!(PayMethod, "orders.pay_method", {
+    Card => "card",
+    Vbank => "vbank",
+    Phone => "phone",
+    Trans => "trans",
+});
+
+impl PayMethod {
+    /// The Korean label.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            PayMethod::Card => "카드",
+            PayMethod::Vbank => "가상계좌",
+            PayMethod::Phone => "휴대폰",
+            PayMethod::Trans => "계좌이체",
+        }
+    }
+}
+
+/// An order as stored. Times are UTC; over IPC they are milliseconds since the UNIX epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Order {
+    /// Our id for the payment, minted before the first attempt and reused by every retry.
+    pub merchant_uid: String,
+    /// One-time, billing or renewal.
+    pub kind: OrderKind,
+    /// The plan bought.
+    pub plan_id: String,
+    /// The price in won, fixed at creation from the catalog.
+    #[ts(type = "number")]
+    pub amount: i64,
+    /// Always `KRW` for now.
+    pub currency: String,
+    /// Buyer's name, if given.
+    pub buyer_name: Option<String>,
+    /// Buyer's phone number, if given.
+    pub buyer_tel: Option<String>,
+    /// Buyer's e-mail, if given.
+    pub buyer_email: Option<String>,
+    /// Where the payment stands.
+    pub state: OrderState,
+    /// Iamport's id of the payment, once known.
+    pub imp_uid: Option<String>,
+    /// How the buyer pays.
+    pub pay_method: PayMethod,
+    /// Virtual account bank name.
+    pub vbank_bank: Option<String>,
+    /// Virtual account number.
+    pub vbank_num: Option<String>,
+    /// Virtual account holder.
+    pub vbank_holder: Option<String>,
+    /// Virtual account deposit deadline.
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    #[ts(type = "number | null")]
+    pub vbank_due: Option<DateTime<Utc>>,
+    /// Why the payment failed, as Iamport said.
+    pub fail_reason: Option<String>,
+    /// Won refunded so far (0 ≤ refunded ≤ amount).
+    #[ts(type = "number")]
+    pub refunded_amount: i64,
+    /// Billing-key handle for subscriptions.
+    pub customer_uid: Option<String>,
+    /// When the order was created.
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    #[ts(type = "number")]
+    pub created_at: DateTime<Utc>,
+    /// When the order last changed.
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    #[ts(type = "number")]
+    pub updated_at: DateTime<Utc>,
+    /// When the payment was made, per Iamport.
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    #[ts(type = "number | null")]
+    pub paid_at: Option<DateTime<Utc>>,
+    /// When the sync engine should next ask Iamport about this order.
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    #[ts(type = "number | null")]
+    pub next_check_at: Option<DateTime<Utc>>,
+}
+
+/// What the UI sends to create an order: a plan and a pay method, never an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewOrder {
+    /// The plan to buy.
+    pub plan_id: String,
+    /// How to pay. A subscription needs `card`.
+    pub pay_method: PayMethod,
+    /// Buyer's name (optional, at most 50 characters).
+    #[serde(default)]
+    pub buyer_name: Option<String>,
+    /// Buyer's phone number (optional; digits, spaces, `-`, `+`).
+    #[serde(default)]
+    pub buyer_tel: Option<String>,
+    /// Buyer's e-mail (optional).
+    #[serde(default)]
+    pub buyer_email: Option<String>,
+}
+
+pub(crate) const ORDER_COLUMNS: &str = "merchant_uid, kind, plan_id, amount, currency, buyer_name, \
+     buyer_tel, buyer_email, state, imp_uid, pay_method, vbank_bank, vbank_num, vbank_holder, vbank_due, \
+     fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at";
+
+pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
+    Ok(Order {
+        merchant_uid: row.get(0)?,
+        kind: row.get(1)?,
+        plan_id: row.get(2)?,
+        amount: row.get(3)?,
+        currency: row.get(4)?,
+        buyer_name: row.get(5)?,
+        buyer_tel: row.get(6)?,
+        buyer_email: row.get(7)?,
+        state: row.get(8)?,
+        imp_uid: row.get(9)?,
+        pay_method: row.get(10)?,
+        vbank_bank: row.get(11)?,
+        vbank_num: row.get(12)?,
+        vbank_holder: row.get(13)?,
+        vbank_due: ms_col_opt(row, 14)?,
+        fail_reason: row.get(15)?,
+        refunded_amount: row.get(16)?,
+        customer_uid: row.get(17)?,
+        created_at: ms_col(row, 18)?,
+        updated_at: ms_col(row, 19)?,
+        paid_at: ms_col_opt(row, 20)?,
+        next_check_at: ms_col_opt(row, 21)?,
+    })
+}
+
+/// Reads one order on a locked connection or inside a transaction.
+pub(crate) fn order_in(conn: &Connection, merchant_uid: &str) -> Result<Order, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_uid = ?1"
+    ))
+    .ctx("read an order")?
+    .query_row([merchant_uid], order_from_row)
+    .optional()
+    .ctx("read an order")?
+    .ok_or_else(|| StoreError::OrderNotFound {
+        merchant_uid: merchant_uid.to_string(),
+    })
+}
+
+/// Buyer fields trimmed; blanks become `None`.
+struct Buyer {
+    name: Option<String>,
+    tel: Option<String>,
+    email: Option<String>,
+}
+
+fn clean(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+fn validate_buyer(new: &NewOrder) -> Result<Buyer, StoreError> {
+    let name = clean(&new.buyer_name);
+    let tel = clean(&new.buyer_tel);
+    let email = clean(&new.buyer_email);
+    if name.as_deref().is_some_and(|n| n.chars().count() > 50) {
+        return Err(StoreError::InvalidBuyer {
+            field: "이름",
+            reason: "50자 이하여야 합니다",
+        });
+    }
+    if let Some(tel) = &tel {
+        let ok_chars = tel
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
+        let digits = tel.chars().filter(char::is_ascii_digit).count();
+        if !ok_chars || !(8..=15).contains(&digits) {
+            return Err(StoreError::InvalidBuyer {
+                field: "전화번호",
+                reason: "숫자 8~15자리여야 합니다 (예: 010-1234-5678)",
+            });
+        }
+    }
+    if let Some(email) = &email {
+        let shape_ok = email.len() <= 100
+            && !email.contains(char::is_whitespace)
+            && email
+                .split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+        if !shape_ok {
+            return Err(StoreError::InvalidBuyer {
+                field: "이메일",
+                reason: "이메일 주소 형식이 아닙니다 (예: owner@example.com)",
+            });
+        }
+    }
+    Ok(Buyer { name, tel, email })
+}
+
+impl Store {
+    /// Creates an order for `new.plan_id` at the catalog price, in state `created`, with a fresh
+    /// `merchant_uid` and a `created` event, in one transaction.
+    ///
+    /// A pass becomes a one-time order; a subscription becomes a billing order and must be paid by
+    /// card. Unknown plan or malformed buyer fields: a typed error and nothing written.
+    pub fn create_order(&self, new: &NewOrder) -> Result<Order, StoreError> {
+        let buyer = validate_buyer(new)?;
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("start creating an order")?;
+        let plan = plan_in(&tx, &new.plan_id)?;
+        let kind = match plan.kind {
+            PlanKind::Pass => OrderKind::OneTime,
+            PlanKind::Subscription => OrderKind::Billing,
+        };
+        if kind == OrderKind::Billing && new.pay_method != PayMethod::Card {
+            return Err(StoreError::PayMethodNotAllowed {
+                plan_id: plan.id,
+                pay_method: new.pay_method.label_ko(),
+            });
+        }
+        let merchant_uid = mint_merchant_uid(kind);
+        let at = to_ms(now());
+        tx.execute(
+            "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, buyer_name, buyer_tel, \
+             buyer_email, state, pay_method, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            params![
+                merchant_uid,
+                kind,
+                plan.id,
+                plan.price,
+                buyer.name,
+                buyer.tel,
+                buyer.email,
+                OrderState::Created,
+                new.pay_method,
+                at
+            ],
+        )
+        .ctx("create an order")?;
+        let detail = serde_json::json!({ "planId": plan.id, "amount": plan.price, "payMethod": new.pay_method });
+        insert_event(
+            &tx,
+            &merchant_uid,
+            at,
+            None,
+            OrderState::Created,
+            "created",
+            Some(&detail),
+        )?;
+        let order = order_in(&tx, &merchant_uid)?;
+        tx.commit().ctx("commit a new order")?;
+        Ok(order)
+    }
+
+    /// One order by `merchant_uid`. Unknown: [`StoreError::OrderNotFound`].
+    pub fn order(&self, merchant_uid: &str) -> Result<Order, StoreError> {
+        let conn = self.lock();
+        order_in(&conn, merchant_uid)
+    }
+}

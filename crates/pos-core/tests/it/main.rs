@@ -1,0 +1,33 @@
+//! Integration tests of pos-core: one binary, one module per feature.
+
+mod jobs;
+mod order_query;
+mod orders;
+mod plans;
+mod store_open;
+mod transitions;
+
+use pos_core::{NewOrder, Order, PayMethod, Store};
+
+/// A fresh in-memory store.
+pub fn store() -> Store {
+    match Store::open_in_memory() {
+        Ok(store) => store,
+        Err(e) => panic!("an in-memory store must open: {e}"),
+    }
+}
+
+/// Creates a card order for `plan_id` with no buyer details.
+pub fn card_order(store: &Store, plan_id: &str) -> Order {
+    let new = NewOrder {
+        plan_id: plan_id.to_string(),
+        pay_method: PayMethod::Card,
+        buyer_name: None,
+        buyer_tel: None,
+        buyer_email: None,
+    };
+    match store.create_order(&new) {
+        Ok(order) => order,
+        Err(e) => panic!("creating a {plan_id} order must work: {e}"),
+    }
+}

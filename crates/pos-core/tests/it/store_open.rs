@@ -1,0 +1,152 @@
+use pos_core::store::{DB_FILE, SCHEMA_VERSION};
+use pos_core::{ErrorCode, Store, StoreError};
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("a temp dir is needed: {e}"))
+}
+
+#[test]
+fn a_fresh_data_dir_gets_a_migrated_database_at_the_current_version() {
+    let dir = tempdir();
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    assert_eq!(
+        store.schema_version().ok(),
+        Some(SCHEMA_VERSION),
+        "a new database is migrated to this build's version"
+    );
+    assert!(
+        dir.path().join(DB_FILE).exists(),
+        "pos.sqlite3 is created in the data dir"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let _store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let mode = std::fs::metadata(dir.path().join(DB_FILE))
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or_default();
+    assert_eq!(mode, 0o600, "pos.sqlite3 must be mode 0600");
+}
+
+#[test]
+fn reopening_keeps_the_orders() {
+    let dir = tempdir();
+    let merchant_uid = {
+        let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+        super::card_order(&store, "pass_1m").merchant_uid
+    };
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("reopen: {e}"));
+    assert!(
+        store.order(&merchant_uid).is_ok(),
+        "an order survives closing and reopening"
+    );
+}
+
+#[test]
+fn the_database_runs_in_wal_mode_with_foreign_keys() {
+    let dir = tempdir();
+    let _store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE))
+        .unwrap_or_else(|e| panic!("raw open: {e}"));
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap_or_default();
+    assert_eq!(mode, "wal", "the journal mode is persisted as WAL");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+    let dir = tempdir();
+    let path = dir.path().join(DB_FILE);
+    let garbage = b"this is not an sqlite database, just some text a person left here\n".repeat(20);
+    std::fs::write(&path, &garbage).unwrap_or_else(|e| panic!("write: {e}"));
+    let err = Store::open(dir.path()).err();
+    assert!(
+        matches!(err, Some(StoreError::NotADatabase { .. })),
+        "a garbage file is reported as not a database, got {err:?}"
+    );
+    let message = err.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("손상") && message.contains("not a database"),
+        "the message is Korean and English: {message}"
+    );
+    assert_eq!(
+        std::fs::read(&path).ok(),
+        Some(garbage),
+        "the file's bytes are unchanged"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(dir.path())
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        siblings.len(),
+        1,
+        "no -wal/-shm or renamed file appears: {siblings:?}"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_with_both_versions_named() {
+    let dir = tempdir();
+    let newer = SCHEMA_VERSION + 3;
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(DB_FILE))
+            .unwrap_or_else(|e| panic!("raw open: {e}"));
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x); PRAGMA user_version = {newer};"
+        ))
+        .unwrap_or_else(|e| panic!("prepare a newer database: {e}"));
+    }
+    let before = std::fs::read(dir.path().join(DB_FILE)).ok();
+    let err = Store::open(dir.path()).err();
+    assert!(
+        matches!(err, Some(StoreError::NewerSchema { found, known }) if found == newer && known == SCHEMA_VERSION),
+        "a newer schema is refused, got {err:?}"
+    );
+    let message = err.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(
+        message.contains(&newer.to_string()) && message.contains(&SCHEMA_VERSION.to_string()),
+        "the message names both versions: {message}"
+    );
+    assert!(
+        message.contains("업데이트"),
+        "the message tells the owner to update: {message}"
+    );
+    assert_eq!(
+        err.map(|e| e.code()),
+        Some(ErrorCode::Internal),
+        "it is an internal error code"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join(DB_FILE)).ok(),
+        before,
+        "the newer database is not modified"
+    );
+}
+
+#[test]
+fn a_missing_data_dir_is_a_clear_create_error() {
+    let dir = tempdir();
+    let err = Store::open(&dir.path().join("does/not/exist")).err();
+    assert!(
+        matches!(err, Some(StoreError::Create { .. })),
+        "a missing dir gives a create error, got {err:?}"
+    );
+}
+
+#[test]
+fn two_handles_on_one_file_see_each_others_orders() {
+    let dir = tempdir();
+    let a = Store::open(dir.path()).unwrap_or_else(|e| panic!("open a: {e}"));
+    let b = Store::open(dir.path()).unwrap_or_else(|e| panic!("open b: {e}"));
+    let order = super::card_order(&a, "pass_3m");
+    assert_eq!(
+        b.order(&order.merchant_uid).ok(),
+        Some(order),
+        "another connection reads the committed order"
+    );
+}

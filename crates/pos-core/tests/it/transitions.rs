@@ -1,0 +1,253 @@
+use chrono::{TimeZone, Utc};
+use pos_core::{ErrorCode, NewJob, OrderPatch, OrderState, StoreError};
+
+#[test]
+fn a_transition_updates_the_order_and_appends_an_event() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    let paid_at = Utc.timestamp_opt(1_800_000_000, 0).single();
+    let patch = OrderPatch {
+        imp_uid: Some("imp_123456789012".into()),
+        paid_at,
+        ..Default::default()
+    };
+    let after = store
+        .apply_transition(
+            &order.merchant_uid,
+            OrderState::Created,
+            OrderState::Paid,
+            "sdk_callback",
+            &patch,
+        )
+        .unwrap_or_else(|e| panic!("transition: {e}"));
+    assert_eq!(after.state, OrderState::Paid, "the order is paid");
+    assert_eq!(
+        after.imp_uid.as_deref(),
+        Some("imp_123456789012"),
+        "imp_uid is set"
+    );
+    assert_eq!(after.paid_at, paid_at, "paid_at is set");
+    assert_eq!(
+        store.order(&order.merchant_uid).ok(),
+        Some(after),
+        "the stored order equals the returned one"
+    );
+    let events = store.order_events(&order.merchant_uid).unwrap_or_default();
+    let last = events.last().map(|e| {
+        (
+            e.from_state,
+            e.to_state,
+            e.cause.clone(),
+            e.detail["impUid"].clone(),
+        )
+    });
+    assert_eq!(
+        last,
+        Some((
+            Some(OrderState::Created),
+            OrderState::Paid,
+            "sdk_callback".to_string(),
+            serde_json::json!("imp_123456789012")
+        )),
+        "the event records the move, its cause and the patch"
+    );
+}
+
+#[test]
+fn a_transition_from_a_state_the_order_left_is_refused_and_changes_nothing() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    let err = store
+        .apply_transition(
+            &order.merchant_uid,
+            OrderState::AwaitingPayment,
+            OrderState::Paid,
+            "poll",
+            &OrderPatch::default(),
+        )
+        .err();
+    assert!(
+        matches!(err, Some(StoreError::StateMoved { .. })),
+        "got {err:?}"
+    );
+    assert_eq!(
+        err.map(|e| e.code()),
+        Some(ErrorCode::Conflict),
+        "the UI sees a conflict"
+    );
+    assert_eq!(
+        store.order(&order.merchant_uid).ok(),
+        Some(order.clone()),
+        "the order is unchanged"
+    );
+    assert_eq!(
+        store
+            .order_events(&order.merchant_uid)
+            .map(|e| e.len())
+            .ok(),
+        Some(1),
+        "no event appended"
+    );
+}
+
+#[test]
+fn a_transition_of_an_unknown_order_is_not_found() {
+    let store = super::store();
+    let err = store
+        .apply_transition(
+            "order_nope",
+            OrderState::Created,
+            OrderState::Paid,
+            "poll",
+            &OrderPatch::default(),
+        )
+        .err();
+    assert!(
+        matches!(err, Some(StoreError::OrderNotFound { .. })),
+        "got {err:?}"
+    );
+}
+
+#[test]
+fn refunding_more_than_the_amount_is_refused() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    for refunded in [-1, order.amount + 1] {
+        let patch = OrderPatch {
+            refunded_amount: Some(refunded),
+            ..Default::default()
+        };
+        let err = store
+            .apply_transition(
+                &order.merchant_uid,
+                OrderState::Created,
+                OrderState::Refunded,
+                "refund",
+                &patch,
+            )
+            .err();
+        assert!(
+            matches!(err, Some(StoreError::InvalidPatch { .. })),
+            "refunded {refunded} is refused, got {err:?}"
+        );
+    }
+    assert_eq!(
+        store.order(&order.merchant_uid).map(|o| o.state).ok(),
+        Some(OrderState::Created),
+        "unchanged"
+    );
+}
+
+#[test]
+fn a_transition_enqueues_its_jobs_in_the_same_transaction() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    let job = NewJob {
+        kind: "verify".into(),
+        merchant_uid: order.merchant_uid.clone(),
+        payload: serde_json::json!({}),
+        run_at: None,
+    };
+    let patch = OrderPatch {
+        jobs: vec![job],
+        ..Default::default()
+    };
+    let moved = store.apply_transition(
+        &order.merchant_uid,
+        OrderState::Created,
+        OrderState::AwaitingPayment,
+        "sdk_callback",
+        &patch,
+    );
+    assert!(moved.is_ok(), "the transition commits: {moved:?}");
+    assert_eq!(
+        store.queue_summary().map(|q| q.pending).ok(),
+        Some(1),
+        "the verify job is queued"
+    );
+}
+
+#[test]
+fn a_transition_whose_job_is_a_duplicate_rolls_back_entirely() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    let job = NewJob {
+        kind: "verify".into(),
+        merchant_uid: order.merchant_uid.clone(),
+        payload: serde_json::json!({}),
+        run_at: None,
+    };
+    assert!(
+        store.enqueue_job(&job).is_ok(),
+        "the first verify job is queued"
+    );
+    let patch = OrderPatch {
+        jobs: vec![job],
+        ..Default::default()
+    };
+    let err = store
+        .apply_transition(
+            &order.merchant_uid,
+            OrderState::Created,
+            OrderState::AwaitingPayment,
+            "sdk_callback",
+            &patch,
+        )
+        .err();
+    assert!(
+        matches!(err, Some(StoreError::DuplicateJob { .. })),
+        "got {err:?}"
+    );
+    assert_eq!(
+        store.order(&order.merchant_uid).map(|o| o.state).ok(),
+        Some(OrderState::Created),
+        "the state did not move"
+    );
+    assert_eq!(
+        store
+            .order_events(&order.merchant_uid)
+            .map(|e| e.len())
+            .ok(),
+        Some(1),
+        "no event was kept"
+    );
+}
+
+#[test]
+fn next_check_can_be_scheduled_and_cleared() {
+    let store = super::store();
+    let order = super::card_order(&store, "pass_1m");
+    let at = Utc.timestamp_opt(1_800_000_000, 0).single();
+    let set = OrderPatch {
+        next_check_at: Some(at),
+        ..Default::default()
+    };
+    let after = store.apply_transition(
+        &order.merchant_uid,
+        OrderState::Created,
+        OrderState::AwaitingPayment,
+        "sdk_closed",
+        &set,
+    );
+    assert_eq!(
+        after.map(|o| o.next_check_at).ok(),
+        Some(at),
+        "the next check is scheduled"
+    );
+    let clear = OrderPatch {
+        next_check_at: Some(None),
+        ..Default::default()
+    };
+    let after = store.apply_transition(
+        &order.merchant_uid,
+        OrderState::AwaitingPayment,
+        OrderState::Abandoned,
+        "poll",
+        &clear,
+    );
+    assert_eq!(
+        after.map(|o| o.next_check_at).ok(),
+        Some(None),
+        "the next check is cleared"
+    );
+}
