@@ -1,0 +1,235 @@
+//! The client handle and the one path every call takes: token, send, 401 heal, envelope.
+//!
+//! Transport failures are classified by whether the request can have reached Iamport:
+//! a connect failure never did (retryable); anything later is retryable only for idempotent
+//! lookups and becomes [`Error::OutcomeUnknown`] for charges, cancels and schedule changes.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::config::{Config, Secret};
+use crate::envelope::Reply;
+use crate::error::{excerpt, Error, Result};
+use crate::token::CachedToken;
+
+/// Replies larger than this are refused (a 1000-payment page is about 2 MB).
+pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// A V1 REST client. Cheap to clone: clones share one connection pool and one token cache.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) imp_key: String,
+    pub(crate) imp_secret: Secret,
+    /// Held across the token request on purpose: this is what makes refreshes single-flight.
+    /// It is a tokio mutex, so waiting callers yield, and a cancelled refresher releases it.
+    pub(crate) token: tokio::sync::Mutex<Option<CachedToken>>,
+    pub(crate) token_requests: AtomicU64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("token_requests", &self.token_requests())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether repeating a request can change anything at Iamport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// A lookup: repeating is harmless.
+    Idempotent,
+    /// A charge, cancel or schedule change: a lost answer leaves the outcome unknown.
+    Mutating,
+}
+
+/// One prepared HTTP request.
+pub(crate) struct Call {
+    pub operation: &'static str,
+    pub method: Method,
+    pub url: Url,
+    pub body: Option<Vec<u8>>,
+    pub effect: Effect,
+}
+
+impl Client {
+    /// Builds a client: one `reqwest` client (rustls, connection reuse) with the configured
+    /// timeouts. Fails on a base URL that cannot carry paths.
+    pub fn new(config: Config) -> Result<Client> {
+        let base =
+            Url::parse(config.base_url.trim_end_matches('/')).map_err(|e| Error::Config {
+                reason: format!("base URL {:?}: {e}", config.base_url),
+                source: None,
+            })?;
+        if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
+            return Err(Error::Config {
+                reason: format!(
+                    "base URL {:?} must be http(s)://host[/path]",
+                    config.base_url
+                ),
+                source: None,
+            });
+        }
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("panmusic-iamport/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config {
+                reason: "cannot build the HTTP client".into(),
+                source: Some(e),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                imp_key: config.imp_key,
+                imp_secret: config.imp_secret,
+                token: tokio::sync::Mutex::new(None),
+                token_requests: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// How many `POST /users/getToken` requests this client (and its clones) has sent.
+    pub fn token_requests(&self) -> u64 {
+        self.inner.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// `base/seg1/seg2…`, each segment percent-encoded (an id containing `/` stays one segment).
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            // `new` refused cannot-be-a-base URLs, so this branch always runs.
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// Serialises a request body.
+    pub(crate) fn json_body(operation: &'static str, body: &impl Serialize) -> Result<Vec<u8>> {
+        serde_json::to_vec(body).map_err(|_| Error::InvalidRequest {
+            operation,
+            reason: "the request body cannot be encoded as JSON",
+        })
+    }
+
+    /// Strings that must never appear in an error.
+    pub(crate) fn secrets<'a>(&'a self, token: Option<&'a CachedToken>) -> [&'a str; 3] {
+        [
+            self.inner.imp_key.as_str(),
+            self.inner.imp_secret.expose(),
+            token.map(|t| t.value.expose()).unwrap_or(""),
+        ]
+    }
+
+    /// Runs an authenticated call: cached token, one heal on 401, envelope rules.
+    pub(crate) async fn call<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
+        let token = self.token().await?;
+        let (mut status, mut body) = self.send(call, Some(&token.header)).await?;
+        let mut used = token;
+        if status == 401 {
+            tracing::debug!(operation = call.operation, "401: refreshing the token once");
+            used = self.refresh_after_rejection(&used).await?;
+            (status, body) = self.send(call, Some(&used.header)).await?;
+        }
+        let secrets = self.secrets(Some(&used));
+        Reply {
+            operation: call.operation,
+            status,
+            body: &body,
+            secrets: &secrets,
+        }
+        .decode()
+    }
+
+    /// Sends one request and reads the whole body (capped at [`MAX_BODY_BYTES`]).
+    pub(crate) async fn send(
+        &self,
+        call: &Call,
+        auth: Option<&HeaderValue>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let started = Instant::now();
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), call.url.clone());
+        if let Some(auth) = auth {
+            request = request.header(AUTHORIZATION, auth.clone());
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let mut response = request.send().await.map_err(|e| classify(call, None, e))?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
+                        return Err(Error::Decode {
+                            operation: call.operation,
+                            http_status: status,
+                            reason: format!("reply larger than {MAX_BODY_BYTES} bytes"),
+                            raw_body_excerpt: excerpt(&body, &self.secrets(None)),
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(classify(call, Some(status), e)),
+            }
+        }
+        tracing::debug!(
+            operation = call.operation,
+            method = %call.method,
+            path = call.url.path(),
+            status,
+            bytes = body.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "iamport call"
+        );
+        Ok((status, body))
+    }
+}
+
+/// Sorts a transport failure into "not sent / safe" and "may have happened".
+fn classify(call: &Call, http_status: Option<u16>, source: reqwest::Error) -> Error {
+    let never_sent = http_status.is_none() && (source.is_connect() || source.is_builder());
+    tracing::debug!(
+        operation = call.operation,
+        never_sent,
+        timeout = source.is_timeout(),
+        "iamport transport failure"
+    );
+    if never_sent || call.effect == Effect::Idempotent {
+        Error::Transport {
+            operation: call.operation,
+            source,
+        }
+    } else {
+        Error::OutcomeUnknown {
+            operation: call.operation,
+            http_status,
+            source,
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The one error type of the crate.
+//!
+//! The split that matters to callers is *what to do next*:
+//! - [`Error::Transport`]: no answer, and repeating the call is safe (the request never left, or
+//!   it was an idempotent lookup). Retry with backoff.
+//! - [`Error::OutcomeUnknown`]: a charge, cancel or schedule change was sent and no answer came
+//!   back. It may have happened. Look the `merchant_uid` up before sending it again.
+//! - [`Error::Server`]: Iamport answered 5xx. Retry with backoff.
+//! - everything else is permanent for the same input.
+//!
+//! No variant carries the REST key, the secret or an access token: messages and body excerpts
+//! are passed through [`redact`] before they are stored.
+
+/// Result of every client call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong talking to Iamport.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration cannot make a client (bad base URL, TLS backend failure).
+    #[error("invalid Iamport client configuration: {reason}")]
+    Config {
+        /// What is wrong.
+        reason: String,
+        /// The underlying failure, if any.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// The request was refused by the client before sending (e.g. a cancel with no target, a
+    /// zero amount). Nothing was sent.
+    #[error("invalid {operation} request: {reason}")]
+    InvalidRequest {
+        /// Operation name.
+        operation: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+
+    /// No answer, and repeating is safe: the request was never sent (connect failure, connect
+    /// timeout), or it was an idempotent lookup. Retryable.
+    #[error("{operation}: network failure, safe to retry")]
+    Transport {
+        /// Operation name.
+        operation: &'static str,
+        /// The transport failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A non-idempotent request (charge, cancel, schedule change) may have reached Iamport but
+    /// no complete answer came back. Not retryable as is: look the order up first.
+    #[error(
+        "{operation}: request sent but no answer; outcome unknown, look it up before retrying"
+    )]
+    OutcomeUnknown {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status if headers arrived before the failure (body lost).
+        http_status: Option<u16>,
+        /// The transport failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// Iamport refused the credentials or the token (even after one refresh).
+    #[error("{operation}: authentication refused (HTTP {http_status}): {message}")]
+    Auth {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        http_status: u16,
+        /// Iamport's message, or a description when the body had none.
+        message: String,
+    },
+
+    /// The thing looked up does not exist (HTTP 404).
+    #[error("{operation}: not found: {message}")]
+    NotFound {
+        /// Operation name.
+        operation: &'static str,
+        /// Iamport's `code`, if the body was an envelope.
+        code: Option<i64>,
+        /// Iamport's message, or a description when the body had none.
+        message: String,
+    },
+
+    /// Iamport answered with an envelope whose `code` is not 0 (often with HTTP 200), or a 4xx
+    /// other than 401/404. Permanent for the same input (except HTTP 429).
+    #[error("{operation}: Iamport error (HTTP {http_status}, code {code}): {message}")]
+    Api {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        http_status: u16,
+        /// Iamport's `code`.
+        code: i64,
+        /// Iamport's message (free Korean text; show it, do not parse it).
+        message: String,
+    },
+
+    /// Iamport answered 5xx. Retryable.
+    #[error("{operation}: Iamport server error (HTTP {http_status}): {message}")]
+    Server {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        http_status: u16,
+        /// Iamport's `code`, if the body was an envelope.
+        code: Option<i64>,
+        /// Iamport's message, or a description when the body had none.
+        message: String,
+    },
+
+    /// The answer could not be understood (not JSON, wrong shape, fractional won, too large).
+    #[error("{operation}: cannot decode Iamport reply (HTTP {http_status}): {reason}")]
+    Decode {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        http_status: u16,
+        /// What was wrong.
+        reason: String,
+        /// The start of the body (lossy UTF-8, secrets redacted), for the log.
+        raw_body_excerpt: String,
+    },
+}
+
+impl Error {
+    /// Whether repeating the same call later is safe and may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Server { .. } => true,
+            Error::Api { http_status, .. } => *http_status == 429,
+            Error::Config { .. }
+            | Error::InvalidRequest { .. }
+            | Error::OutcomeUnknown { .. }
+            | Error::Auth { .. }
+            | Error::NotFound { .. }
+            | Error::Decode { .. } => false,
+        }
+    }
+
+    /// Whether a non-idempotent request may or may not have taken effect.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// Whether the looked-up object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// Whether the credentials or token were refused.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Error::Auth { .. })
+    }
+
+    /// A short stable name of the variant, for logs and the CLI.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "config",
+            Error::InvalidRequest { .. } => "invalid_request",
+            Error::Transport { .. } => "transport",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
+            Error::Auth { .. } => "auth",
+            Error::NotFound { .. } => "not_found",
+            Error::Api { .. } => "api",
+            Error::Server { .. } => "server",
+            Error::Decode { .. } => "decode",
+        }
+    }
+}
+
+/// Longest body excerpt kept in a [`Error::Decode`].
+pub(crate) const EXCERPT_BYTES: usize = 2048;
+
+/// The start of `body` as text with every secret replaced by `[redacted]`.
+pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    let cut = body.len().min(EXCERPT_BYTES);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        text.push_str(&format!("… [{} bytes in all]", body.len()));
+    }
+    redact(text, secrets)
+}
+
+/// Replaces every occurrence of each non-empty secret by `[redacted]`.
+pub(crate) fn redact(mut text: String, secrets: &[&str]) -> String {
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if text.contains(secret) {
+            text = text.replace(secret, "[redacted]");
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_redacts_secrets_and_caps_length() {
+        let mut body = b"{\"message\":\"bad key my-secret\"}".to_vec();
+        body.extend(std::iter::repeat_n(b'x', 10_000));
+        let text = excerpt(&body, &["my-secret", ""]);
+        assert!(!text.contains("my-secret"), "secret leaked: {text}");
+        assert!(text.contains("[redacted]"), "the redaction is visible");
+        assert!(
+            text.len() < EXCERPT_BYTES + 64,
+            "excerpt must be capped, got {} bytes",
+            text.len()
+        );
+    }
+
+    #[test]
+    fn excerpt_of_invalid_utf8_does_not_panic() {
+        let text = excerpt(&[0xff, 0xfe, b'a', 0xc3], &[]);
+        assert!(text.contains('a'), "valid bytes survive: {text}");
+    }
+
+    #[test]
+    fn only_transport_server_and_429_are_retryable() {
+        let api = |http_status| Error::Api {
+            operation: "t",
+            http_status,
+            code: 1,
+            message: String::new(),
+        };
+        assert!(!api(200).is_retryable(), "a business error is permanent");
+        assert!(api(429).is_retryable(), "rate limiting is transient");
+        let server = Error::Server {
+            operation: "t",
+            http_status: 503,
+            code: None,
+            message: String::new(),
+        };
+        assert!(server.is_retryable(), "5xx is transient");
+        let nf = Error::NotFound {
+            operation: "t",
+            code: None,
+            message: String::new(),
+        };
+        assert!(
+            !nf.is_retryable() && nf.is_not_found(),
+            "not found is permanent"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Typed objects of the V1 API: what Iamport returns and what the client sends.
+
+mod customer;
+mod enums;
+mod payment;
+mod requests;
+mod schedule;
+
+pub use customer::Customer;
+pub use enums::{
+    CustomerUidUsage, PayMethod, PaymentStatus, ScheduleSorting, ScheduleStatus, Sorting,
+};
+pub use payment::{CancelHistory, Payment, PaymentPage, Prepared, VbankDeposit};
+pub use requests::{
+    AgainRequest, CancelRequest, ScheduleItem, ScheduleQuery, ScheduleRequest, StatusQuery,
+};
+pub use schedule::{Schedule, SchedulePage};
