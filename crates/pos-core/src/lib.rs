@@ -3,8 +3,12 @@
 //! Nothing here knows about Tauri: the shell calls these blocking functions from
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
+pub mod contact;
 pub mod error;
+pub mod format;
 pub mod ids;
+pub mod paths;
+pub mod settings;
 pub mod store;
 
 pub use error::ErrorCode;

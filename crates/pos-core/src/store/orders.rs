@@ -13,6 +13,7 @@ use super::error::{SqlContext, StoreError};
 use super::order_events::insert_event;
 use super::plans::{plan_in, PlanKind};
 use super::Store;
+use crate::contact::{is_valid_email, is_valid_tel};
 use crate::ids::mint_merchant_uid;
 
 /// What an order pays for; decides the `merchant_uid` prefix.
@@ -295,11 +296,7 @@ fn validate_buyer(new: &NewOrder) -> Result<Buyer, StoreError> {
         });
     }
     if let Some(tel) = &tel {
-        let ok_chars = tel
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
-        let digits = tel.chars().filter(char::is_ascii_digit).count();
-        if !ok_chars || !(8..=15).contains(&digits) {
+        if !is_valid_tel(tel) {
             return Err(StoreError::InvalidBuyer {
                 field: "전화번호",
                 reason: "숫자 8~15자리여야 합니다 (예: 010-1234-5678)",
@@ -307,12 +304,7 @@ fn validate_buyer(new: &NewOrder) -> Result<Buyer, StoreError> {
         }
     }
     if let Some(email) = &email {
-        let shape_ok = email.len() <= 100
-            && !email.contains(char::is_whitespace)
-            && email
-                .split_once('@')
-                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
-        if !shape_ok {
+        if !is_valid_email(email) {
             return Err(StoreError::InvalidBuyer {
                 field: "이메일",
                 reason: "이메일 주소 형식이 아닙니다 (예: owner@example.com)",

@@ -4,6 +4,7 @@ mod jobs;
 mod order_query;
 mod orders;
 mod plans;
+mod settings;
 mod store_open;
 mod transitions;
 

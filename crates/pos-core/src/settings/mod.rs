@@ -1,0 +1,351 @@
+//! The app's settings: one typed struct kept under one key (`settings`) of the
+//! tauri-plugin-store file `settings.json` in the data dir. Secrets are never here (see
+//! [`crate::secrets`]).
+//!
+//! Every field has a safe default (`serde(default)`), so a missing or partial file still loads.
+//! [`load_store_file`] never fails and never writes: a broken file gives defaults plus a Korean
+//! problem message, and the file stays as it was for a person to look at.
+
+mod load;
+mod merchant_code;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::contact::{is_valid_email, is_valid_tel};
+use crate::error::ErrorCode;
+
+pub use load::{load_store_file, parse_store_value, SettingsLoad};
+pub use merchant_code::MerchantCode;
+
+/// File name of the tauri-plugin-store file, relative to the data dir.
+pub const STORE_FILE: &str = "settings.json";
+/// The key the settings live under in that file.
+pub const STORE_KEY: &str = "settings";
+
+/// The longest store name accepted.
+pub const STORE_NAME_MAX_CHARS: usize = 50;
+/// Allowed sweep interval of the sync engine, in seconds.
+pub const SWEEP_SECS_RANGE: std::ops::RangeInclusive<u32> = 30..=3600;
+
+/// Sandbox (the embedded fake Iamport, the default) or live (real money).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Mode {
+    /// The in-process sandbox; nothing is charged.
+    #[default]
+    Sandbox,
+    /// The real Iamport API.
+    Live,
+}
+
+impl Mode {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Live => "live",
+        }
+    }
+}
+
+/// The PG or channel key to use per pay method (`None`: the merchant's default channel).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct PayMethodChannels {
+    /// Card payments.
+    pub card: Option<String>,
+    /// Virtual accounts.
+    pub vbank: Option<String>,
+    /// Phone micro-payments.
+    pub phone: Option<String>,
+    /// Billing-key (subscription) payments.
+    pub billing: Option<String>,
+}
+
+/// Buyer details filled in by default at checkout.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct BuyerDefaults {
+    /// Name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub tel: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+/// Cadence of the sync engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct PollSettings {
+    /// Seconds between slow sweeps when nothing is open (30..=3600, default 300).
+    pub sweep_secs: u32,
+}
+
+impl Default for PollSettings {
+    fn default() -> Self {
+        PollSettings { sweep_secs: 300 }
+    }
+}
+
+/// All settings. `Settings::default()` is a fresh install: sandbox mode, nothing configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Settings {
+    /// Sandbox or live.
+    pub mode: Mode,
+    /// Iamport merchant code, required for live mode.
+    pub merchant_code: Option<MerchantCode>,
+    /// PG or channel per pay method.
+    pub channels: PayMethodChannels,
+    /// Shop name shown on receipts and the title bar.
+    pub store_name: String,
+    /// 사업자등록번호, 10 digits (dashes allowed).
+    pub business_number: Option<String>,
+    /// Default buyer details.
+    pub buyer: BuyerDefaults,
+    /// Sync engine cadence.
+    pub poll: PollSettings,
+}
+
+/// Settings that do not hold together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// The merchant code is not `imp` + 8 digits.
+    #[error("가맹점 식별코드는 'imp'와 숫자 8자리입니다 (예: imp12345678). 받은 값: {value:?}. (merchant code must be imp + 8 digits)")]
+    InvalidMerchantCode { value: String },
+    /// Live mode needs a merchant code.
+    #[error("실제 결제 모드에는 가맹점 식별코드가 필요합니다. (live mode needs a merchant code)")]
+    LiveNeedsMerchantCode,
+    /// The store name is too long.
+    #[error("매장 이름은 {max}자 이하여야 합니다. (store name too long)")]
+    StoreNameTooLong { max: usize },
+    /// The business number is not 10 digits.
+    #[error("사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890). (business number must be 10 digits)")]
+    InvalidBusinessNumber,
+    /// A channel value is empty, too long or has spaces.
+    #[error("{method} 결제 채널 값이 올바르지 않습니다 (공백 없이 100자 이하). (invalid channel)")]
+    InvalidChannel { method: &'static str },
+    /// The sweep interval is out of range.
+    #[error("동기화 주기는 {min}초에서 {max}초 사이여야 합니다 (받은 값: {value}). (sweep interval out of range)")]
+    SweepOutOfRange { value: u32, min: u32, max: u32 },
+    /// A default buyer field is malformed.
+    #[error("기본 구매자 {field}이(가) 올바르지 않습니다. (invalid default buyer {field})")]
+    InvalidBuyer { field: &'static str },
+}
+
+impl SettingsError {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Validation
+    }
+}
+
+fn channel_ok(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| {
+        !v.is_empty() && v.len() <= 100 && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+impl Settings {
+    /// Checks the settings hold together; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if self.mode == Mode::Live && self.merchant_code.is_none() {
+            return Err(SettingsError::LiveNeedsMerchantCode);
+        }
+        if self.store_name.chars().count() > STORE_NAME_MAX_CHARS {
+            return Err(SettingsError::StoreNameTooLong {
+                max: STORE_NAME_MAX_CHARS,
+            });
+        }
+        if let Some(number) = &self.business_number {
+            let digits = number.chars().filter(char::is_ascii_digit).count();
+            let shape = number.chars().all(|c| c.is_ascii_digit() || c == '-');
+            if digits != 10 || !shape {
+                return Err(SettingsError::InvalidBusinessNumber);
+            }
+        }
+        let channels = [
+            ("카드", &self.channels.card),
+            ("가상계좌", &self.channels.vbank),
+            ("휴대폰", &self.channels.phone),
+            ("정기결제", &self.channels.billing),
+        ];
+        for (method, value) in channels {
+            if !channel_ok(value) {
+                return Err(SettingsError::InvalidChannel { method });
+            }
+        }
+        if !SWEEP_SECS_RANGE.contains(&self.poll.sweep_secs) {
+            return Err(SettingsError::SweepOutOfRange {
+                value: self.poll.sweep_secs,
+                min: *SWEEP_SECS_RANGE.start(),
+                max: *SWEEP_SECS_RANGE.end(),
+            });
+        }
+        if self
+            .buyer
+            .name
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > 50)
+        {
+            return Err(SettingsError::InvalidBuyer { field: "이름" });
+        }
+        if self.buyer.tel.as_deref().is_some_and(|t| !is_valid_tel(t)) {
+            return Err(SettingsError::InvalidBuyer {
+                field: "전화번호"
+            });
+        }
+        if self
+            .buyer
+            .email
+            .as_deref()
+            .is_some_and(|e| !is_valid_email(e))
+        {
+            return Err(SettingsError::InvalidBuyer { field: "이메일" });
+        }
+        Ok(())
+    }
+
+    /// Resets the field behind `error` to its safe default (used when loading a bad file).
+    pub(crate) fn reset_offending(&mut self, error: &SettingsError) {
+        let defaults = Settings::default();
+        match error {
+            SettingsError::InvalidMerchantCode { .. } => self.merchant_code = None,
+            SettingsError::LiveNeedsMerchantCode => self.mode = Mode::Sandbox,
+            SettingsError::StoreNameTooLong { .. } => {
+                self.store_name = self.store_name.chars().take(STORE_NAME_MAX_CHARS).collect();
+            }
+            SettingsError::InvalidBusinessNumber => self.business_number = None,
+            SettingsError::InvalidChannel { .. } => self.channels = defaults.channels,
+            SettingsError::SweepOutOfRange { .. } => self.poll = defaults.poll,
+            SettingsError::InvalidBuyer { .. } => self.buyer = defaults.buyer,
+        }
+    }
+
+    /// The value to store under [`STORE_KEY`].
+    pub fn to_store_value(&self) -> serde_json::Value {
+        // Serialising plain strings, options and integers cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_a_valid_sandbox_install() {
+        let s = Settings::default();
+        assert_eq!(s.mode, Mode::Sandbox, "sandbox by default");
+        assert_eq!(s.poll.sweep_secs, 300, "5-minute sweep by default");
+        assert_eq!(s.validate(), Ok(()), "defaults validate");
+    }
+
+    #[test]
+    fn live_mode_without_a_merchant_code_is_refused() {
+        let s = Settings {
+            mode: Mode::Live,
+            ..Default::default()
+        };
+        assert_eq!(
+            s.validate(),
+            Err(SettingsError::LiveNeedsMerchantCode),
+            "live needs a merchant code"
+        );
+    }
+
+    #[test]
+    fn live_mode_with_a_merchant_code_is_accepted() {
+        let s = Settings {
+            mode: Mode::Live,
+            merchant_code: "imp12345678".parse().ok(),
+            ..Default::default()
+        };
+        assert_eq!(s.validate(), Ok(()), "live with a code validates");
+    }
+
+    #[test]
+    fn each_malformed_field_is_named() {
+        let cases: Vec<(Settings, SettingsError)> = vec![
+            (
+                Settings {
+                    store_name: "가".repeat(51),
+                    ..Default::default()
+                },
+                SettingsError::StoreNameTooLong { max: 50 },
+            ),
+            (
+                Settings {
+                    business_number: Some("123-45".into()),
+                    ..Default::default()
+                },
+                SettingsError::InvalidBusinessNumber,
+            ),
+            (
+                Settings {
+                    channels: PayMethodChannels {
+                        card: Some("has space".into()),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                SettingsError::InvalidChannel { method: "카드" },
+            ),
+            (
+                Settings {
+                    poll: PollSettings { sweep_secs: 5 },
+                    ..Default::default()
+                },
+                SettingsError::SweepOutOfRange {
+                    value: 5,
+                    min: 30,
+                    max: 3600,
+                },
+            ),
+            (
+                Settings {
+                    buyer: BuyerDefaults {
+                        email: Some("nope".into()),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                SettingsError::InvalidBuyer { field: "이메일" },
+            ),
+        ];
+        for (settings, expected) in cases {
+            assert_eq!(settings.validate(), Err(expected.clone()), "{expected:?}");
+            assert_eq!(
+                expected.code(),
+                ErrorCode::Validation,
+                "settings errors are validation errors"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_serialise_in_camel_case_and_round_trip() {
+        let s = Settings {
+            mode: Mode::Live,
+            merchant_code: "imp12345678".parse().ok(),
+            store_name: "판뮤직 강남점".into(),
+            ..Default::default()
+        };
+        let v = s.to_store_value();
+        assert_eq!(
+            v["merchantCode"], "imp12345678",
+            "camelCase key, code as a string"
+        );
+        assert_eq!(v["mode"], "live", "snake_case mode");
+        assert_eq!(v["poll"]["sweepSecs"], 300, "nested camelCase");
+        let back: Result<Settings, _> = serde_json::from_value(v);
+        assert_eq!(back.ok(), Some(s), "round trip");
+    }
+}
