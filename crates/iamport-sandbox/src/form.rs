@@ -18,7 +18,7 @@ use crate::envelope::ApiError;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 fn qs_config() -> serde_qs::Config {
-    serde_qs::Config::new().max_depth(3)
+    serde_qs::Config::new().max_depth(3).use_form_encoding(true)
 }
 
 /// A body decoded from JSON (`application/json`) or form data (anything else). An empty body

@@ -1,0 +1,14 @@
+//! Integration tests: every operation over HTTP on loopback against a sandbox the test starts,
+//! with REFERENCE.md's rules as the expectations.
+
+mod binary;
+mod browser;
+mod cancel;
+mod control;
+mod openapi;
+mod payments;
+mod robustness;
+mod schedule;
+mod subscribe;
+mod support;
+mod token;
