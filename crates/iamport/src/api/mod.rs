@@ -46,13 +46,20 @@ impl Call {
     }
 }
 
-/// Appends `name=value` to the query string.
+/// Appends `name=value` pairs to the query string. Names are written as given (so `imp_uid[]`
+/// keeps literal brackets, as the official clients' servers expect); values are form-encoded.
 pub(crate) fn query(url: &mut Url, pairs: &[(&str, String)]) {
     if pairs.is_empty() {
         return;
     }
-    let mut q = url.query_pairs_mut();
+    let mut text = url.query().unwrap_or_default().to_owned();
     for (name, value) in pairs {
-        q.append_pair(name, value);
+        if !text.is_empty() {
+            text.push('&');
+        }
+        text.push_str(name);
+        text.push('=');
+        text.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
     }
+    url.set_query(Some(&text));
 }

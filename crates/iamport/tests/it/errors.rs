@@ -1,0 +1,188 @@
+//! Failure classification over real HTTP: timeouts, refused connections, 5xx, envelopes.
+
+use std::time::Duration;
+
+use iamport::{AgainRequest, Client, Config, Error};
+
+use crate::fake::{Fake, Knobs, KEY, SECRET};
+
+fn again_request() -> AgainRequest {
+    AgainRequest {
+        customer_uid: "store17_card1".into(),
+        merchant_uid: "renew_01HZX9".into(),
+        amount: 9900,
+        name: "월간 이용권".into(),
+        ..AgainRequest::default()
+    }
+}
+
+fn with_timeout(fake: &Fake, timeout: Duration) -> Client {
+    let mut config = fake.config();
+    config.timeout = timeout;
+    Client::new(config).expect("client")
+}
+
+#[tokio::test]
+async fn timeout_after_again_was_sent_is_outcome_unknown() {
+    let fake = Fake::start_with(Knobs {
+        again_delay: Duration::from_secs(3),
+        ..Knobs::default()
+    })
+    .await;
+    let client = with_timeout(&fake, Duration::from_millis(500));
+    client.check_credentials().await.expect("token first");
+    let err = client.again(&again_request()).await.expect_err("times out");
+    assert!(
+        err.is_outcome_unknown(),
+        "a lost charge answer is unknown, got {err:?}"
+    );
+    assert!(!err.is_retryable(), "must look up before charging again");
+    assert_eq!(fake.business_calls(), 1, "the charge was not re-sent");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn timeout_on_a_lookup_is_a_retryable_transport_error() {
+    let fake = Fake::start_with(Knobs {
+        lookup_delay: Duration::from_secs(3),
+        ..Knobs::default()
+    })
+    .await;
+    let client = with_timeout(&fake, Duration::from_millis(500));
+    let err = client.payment("imp_1").await.expect_err("times out");
+    assert!(matches!(err, Error::Transport { .. }), "got {err:?}");
+    assert!(err.is_retryable(), "a lookup can be repeated");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn refused_connection_is_retryable_even_for_a_charge() {
+    // Bind, note the port, close: nothing listens there any more.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let client = Client::new(Config::new(format!("http://{addr}"), KEY, SECRET)).expect("client");
+    let err = client
+        .again(&again_request())
+        .await
+        .expect_err("nothing listens");
+    assert!(
+        matches!(err, Error::Transport { .. }),
+        "never sent => Transport, got {err:?}"
+    );
+    assert!(
+        err.is_retryable(),
+        "a request that never left is safe to repeat"
+    );
+}
+
+#[tokio::test]
+async fn server_error_reply_is_retryable_and_keeps_the_envelope() {
+    let fake = Fake::start_with(Knobs {
+        canned_find: Some((
+            503,
+            r#"{"code":-1,"message":"점검 중","response":null}"#.into(),
+        )),
+        ..Knobs::default()
+    })
+    .await;
+    let client = fake.client();
+    let err = client.find_payment("order_1", None).await.expect_err("503");
+    match &err {
+        Error::Server {
+            http_status,
+            code,
+            message,
+            ..
+        } => {
+            assert_eq!(*http_status, 503, "status");
+            assert_eq!(*code, Some(-1), "code from the body");
+            assert_eq!(message, "점검 중", "message from the body");
+        }
+        other => panic!("503 must be Server, got {other:?}"),
+    }
+    assert!(err.is_retryable(), "5xx is transient");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn ok_status_with_nonzero_code_over_http_is_an_api_error() {
+    let fake = Fake::start_with(Knobs {
+        canned_find: Some((
+            200,
+            r#"{"code":1,"message":"비인증결제모듈 사용정보를 찾을 수 없습니다.","response":null}"#
+                .into(),
+        )),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .find_payment("order_1", None)
+        .await
+        .expect_err("code 1");
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                http_status: 200,
+                code: 1,
+                ..
+            }
+        ),
+        "HTTP 200 is not success when code != 0, got {err:?}"
+    );
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn html_error_page_is_a_decode_error_with_an_excerpt() {
+    let fake = Fake::start_with(Knobs {
+        canned_find: Some((200, "<html><body>proxy login</body></html>".into())),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .find_payment("order_1", None)
+        .await
+        .expect_err("not JSON");
+    match err {
+        Error::Decode {
+            raw_body_excerpt, ..
+        } => assert!(
+            raw_body_excerpt.contains("proxy login"),
+            "body kept: {raw_body_excerpt}"
+        ),
+        other => panic!("HTML must be a decode error, got {other:?}"),
+    }
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn zero_or_negative_cancel_amount_is_refused_before_sending() {
+    let fake = Fake::start().await;
+    let client = fake.client();
+    for amount in [0, -5] {
+        let req = iamport::CancelRequest {
+            imp_uid: Some("imp_1".into()),
+            amount: Some(amount),
+            ..Default::default()
+        };
+        let err = client.cancel(&req).await.expect_err("refused");
+        assert!(
+            matches!(err, Error::InvalidRequest { .. }),
+            "amount {amount}: {err:?}"
+        );
+    }
+    let err = client
+        .cancel(&iamport::CancelRequest::default())
+        .await
+        .expect_err("no target");
+    assert!(
+        matches!(err, Error::InvalidRequest { .. }),
+        "no target: {err:?}"
+    );
+    assert_eq!(fake.business_calls(), 0, "nothing was sent");
+    fake.stop().await;
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real client against a server on loopback (a minimal fake for fault
+//! injection in `fake`, and the `iamport-sandbox` crate in `sandbox`).
+
+mod errors;
+mod fake;
+mod operations;
+mod sandbox;
+mod token;
