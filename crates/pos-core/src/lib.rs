@@ -8,6 +8,7 @@ pub mod error;
 pub mod format;
 pub mod ids;
 pub mod paths;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 
