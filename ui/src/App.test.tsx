@@ -1,0 +1,72 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBackend, invokeMock } from "./test/fakeBackend";
+import { App } from "./App";
+import { PLANS, sandboxStatus } from "./test/fixtures";
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe("App shell", () => {
+  it("shows the SANDBOX banner, the plans and the status bar in sandbox mode", async () => {
+    fakeBackend({ app_status: () => sandboxStatus(), list_plans: () => PLANS });
+    render(<App />);
+    expect(await screen.findByTestId("sandbox-banner")).toHaveTextContent("SANDBOX");
+    expect(await screen.findByTestId("plan-pass_1m")).toHaveTextContent("9,900원");
+    expect(screen.getByTestId("status-mode")).toHaveTextContent("테스트 모드");
+    expect(screen.getByTestId("status-online")).toHaveTextContent("온라인");
+    expect(screen.getByTestId("status-queue")).toHaveTextContent("대기 작업 0건");
+  });
+
+  it("shows no banner in live mode and reports offline and queued work", async () => {
+    fakeBackend({
+      app_status: () =>
+        sandboxStatus({
+          mode: "live",
+          sandbox: null,
+          online: false,
+          queue: { pending: 3, oldestDueAt: null, needsAttention: 1 },
+        }),
+      list_plans: () => PLANS,
+    });
+    render(<App />);
+    expect(await screen.findByTestId("status-online")).toHaveTextContent("오프라인");
+    expect(screen.queryByTestId("sandbox-banner")).not.toBeInTheDocument();
+    expect(screen.getByTestId("status-mode")).toHaveTextContent("실제 결제");
+    expect(screen.getByTestId("status-queue")).toHaveTextContent("대기 작업 3건");
+    expect(screen.getByTestId("status-attention")).toHaveTextContent("확인 필요 1건");
+  });
+
+  it("shows only the Korean start-up error screen when the order book did not open", async () => {
+    fakeBackend({
+      app_status: () => sandboxStatus({ storeProblem: "데이터베이스 파일이 손상되었습니다." }),
+      list_plans: () => PLANS,
+    });
+    render(<App />);
+    const screenEl = await screen.findByTestId("startup-error");
+    expect(within(screenEl).getByTestId("startup-error-message")).toHaveTextContent("손상");
+    expect(screenEl).toHaveTextContent("/home/owner/.local/share/kr.panmusic.pos");
+    expect(screen.queryByTestId("nav-plans")).not.toBeInTheDocument();
+  });
+
+  it("warns about a broken settings file on every screen but settings", async () => {
+    fakeBackend({
+      app_status: () => sandboxStatus({ settingsProblem: "설정 파일을 읽을 수 없습니다." }),
+      list_plans: () => PLANS,
+    });
+    render(<App />);
+    expect(await screen.findByTestId("settings-problem-banner")).toHaveTextContent("설정 파일");
+  });
+
+  it("navigates between 요금제, 주문 내역 and 설정", async () => {
+    fakeBackend({ app_status: () => sandboxStatus(), list_plans: () => PLANS });
+    render(<App />);
+    const user = userEvent.setup();
+    expect(await screen.findByRole("heading", { name: /요금제/ })).toBeInTheDocument();
+    await user.click(screen.getByTestId("nav-orders"));
+    expect(screen.getByRole("heading", { name: /주문 내역/ })).toBeInTheDocument();
+    expect(screen.getByTestId("nav-orders")).toHaveAttribute("aria-current", "page");
+  });
+});

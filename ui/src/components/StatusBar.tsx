@@ -1,0 +1,37 @@
+import type { AppStatus } from "../bindings/AppStatus";
+
+interface StatusBarProps {
+  status: AppStatus | null;
+}
+
+/** The bottom bar: mode, 온라인/오프라인 and the number of jobs waiting for Iamport. */
+export function StatusBar({ status }: StatusBarProps) {
+  if (!status) {
+    return (
+      <footer className="status-bar" data-testid="status-bar">
+        상태 확인 중… (Checking status)
+      </footer>
+    );
+  }
+  const pending = status.queue?.pending ?? 0;
+  const attention = status.queue?.needsAttention ?? 0;
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span data-testid="status-mode">
+        {status.mode === "sandbox" ? "테스트 모드 (Sandbox)" : "실제 결제 (Live)"}
+      </span>
+      <span
+        data-testid="status-online"
+        className={status.online ? "dot online" : "dot offline"}
+      >
+        {status.online ? "온라인 (Online)" : "오프라인 (Offline)"}
+      </span>
+      <span data-testid="status-queue">대기 작업 {pending}건</span>
+      {attention > 0 && (
+        <span data-testid="status-attention" className="attention">
+          확인 필요 {attention}건
+        </span>
+      )}
+    </footer>
+  );
+}

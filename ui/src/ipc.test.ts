@@ -1,0 +1,53 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBackend, invokeMock, ipcError } from "./test/fakeBackend";
+import { CommandError, appStatus, listPlans, saveSettings, setCredentials, toCommandError } from "./ipc";
+import { PLANS, sandboxStatus } from "./test/fixtures";
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe("ipc wrapper", () => {
+  it("calls each command by its Rust name and returns the reply", async () => {
+    fakeBackend({ list_plans: () => PLANS, app_status: () => sandboxStatus() });
+    await expect(listPlans()).resolves.toEqual(PLANS);
+    await expect(appStatus()).resolves.toMatchObject({ mode: "sandbox" });
+    expect(invokeMock).toHaveBeenCalledWith("list_plans", undefined);
+    expect(invokeMock).toHaveBeenCalledWith("app_status", undefined);
+  });
+
+  it("sends arguments under the names the Rust commands take", async () => {
+    fakeBackend({
+      set_credentials: () => ({ set: true }),
+      save_settings: (args) => ({ settings: args?.settings, credentialsSet: true, problem: null }),
+    });
+    await setCredentials({ key: "k", secret: "s" });
+    expect(invokeMock).toHaveBeenCalledWith("set_credentials", { credentials: { key: "k", secret: "s" } });
+    const settings = { storeName: "카페" } as never;
+    await saveSettings(settings);
+    expect(invokeMock).toHaveBeenCalledWith("save_settings", { settings });
+  });
+
+  it("turns a {code, message} rejection into a CommandError", async () => {
+    fakeBackend({
+      list_plans: () => {
+        throw ipcError("offline", "아임포트에 연결할 수 없습니다.");
+      },
+    });
+    const failure = await listPlans().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CommandError);
+    expect(failure).toMatchObject({ code: "offline", message: "아임포트에 연결할 수 없습니다." });
+  });
+
+  it("turns a plain-string rejection (unknown command, bad arguments) into an internal error in Korean", async () => {
+    fakeBackend({});
+    const failure = await appStatus().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "internal" });
+    expect((failure as CommandError).message).toMatch(/앱 내부 오류/);
+    expect((failure as CommandError).message).not.toMatch(/not found/);
+  });
+
+  it("does not trust an unknown error code", () => {
+    expect(toCommandError({ code: "teapot", message: "x" }).code).toBe("internal");
+  });
+});

@@ -1,0 +1,85 @@
+// The one typed door to the Rust side: every command the UI calls is wrapped here, with argument
+// and result types generated from the Rust types (ui/src/bindings, by ts-rs). Components never call
+// `invoke` with a hand-typed command name.
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { CredentialsInput } from "./bindings/CredentialsInput";
+import type { CredentialsStatus } from "./bindings/CredentialsStatus";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Plan } from "./bindings/Plan";
+import type { Settings } from "./bindings/Settings";
+import type { SettingsView } from "./bindings/SettingsView";
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "validation",
+  "not_found",
+  "conflict",
+  "offline",
+  "declined",
+  "outcome_unknown",
+  "internal",
+];
+
+/** A command failed: `code` is what the UI branches on, `message` is Korean and safe to show. */
+export class CommandError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "CommandError";
+    this.code = code;
+  }
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * Turns whatever `invoke` rejected with into a CommandError. Our commands reject with `{code, message}`;
+ * Tauri itself rejects with a plain string when a command is unknown or its arguments do not parse,
+ * which is a bug on our side: it becomes `internal` with a generic Korean message (the raw text is
+ * English and technical, so it goes to the console, not to the owner).
+ */
+export function toCommandError(reason: unknown): CommandError {
+  if (reason instanceof CommandError) return reason;
+  if (typeof reason === "object" && reason !== null) {
+    const { code, message } = reason as { code?: unknown; message?: unknown };
+    if (isErrorCode(code) && typeof message === "string") return new CommandError(code, message);
+  }
+  console.error("unexpected IPC failure", reason);
+  return new CommandError("internal", "앱 내부 오류로 요청을 처리하지 못했습니다.");
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toCommandError(reason);
+  }
+}
+
+/** The plans for sale, in display order. */
+export function listPlans(): Promise<Plan[]> {
+  return call<Plan[]>("list_plans");
+}
+
+/** The saved settings, whether the REST credentials are set, and the problem if the file was broken. */
+export function getSettings(): Promise<SettingsView> {
+  return call<SettingsView>("get_settings");
+}
+
+/** Validates and saves the settings; switching to live mode checks the credentials with Iamport first. */
+export function saveSettings(settings: Settings): Promise<SettingsView> {
+  return call<SettingsView>("save_settings", { settings });
+}
+
+/** Stores the REST key and secret (write-only: the reply says only whether they are set). */
+export function setCredentials(credentials: CredentialsInput): Promise<CredentialsStatus> {
+  return call<CredentialsStatus>("set_credentials", { credentials });
+}
+
+/** Mode, connectivity, queue and any start-up problem, for the status bar and the error screen. */
+export function appStatus(): Promise<AppStatus> {
+  return call<AppStatus>("app_status");
+}

@@ -1,0 +1,14 @@
+// The screens of the shell. Later screens (checkout, payment result, order detail) add a variant
+// to `Route` and a case in App's `renderScreen`; Rust can also route the UI (after it intercepts a
+// payment redirect) by emitting an event that App turns into one of these.
+
+/** The screens reachable from the navigation bar. */
+export type NavName = "plans" | "orders" | "settings";
+
+export type Route = { name: NavName };
+
+export const NAV_ITEMS: readonly { name: NavName; labelKo: string; labelEn: string }[] = [
+  { name: "plans", labelKo: "요금제", labelEn: "Plans" },
+  { name: "orders", labelKo: "주문 내역", labelEn: "Orders" },
+  { name: "settings", labelKo: "설정", labelEn: "Settings" },
+];

@@ -1,0 +1,68 @@
+import type { Plan } from "../bindings/Plan";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { formatPlanPrice } from "../format";
+import { listPlans } from "../ipc";
+import { useCommand } from "../useCommand";
+
+interface PlansScreenProps {
+  /** Called when the owner picks a plan (the checkout screen hooks in here). */
+  onSelect?: (plan: Plan) => void;
+}
+
+function periodText(plan: Plan): string {
+  return plan.kind === "subscription"
+    ? `매${plan.months === 1 ? "월" : ` ${plan.months}개월마다`} 자동 결제 (정기결제)`
+    : `${plan.months}개월 이용 (이용권)`;
+}
+
+/** 요금제: the catalog as Rust stores it; prices are shown, never computed. */
+export function PlansScreen({ onSelect }: PlansScreenProps) {
+  const [plans, reload] = useCommand(listPlans);
+
+  return (
+    <section className="screen" aria-labelledby="plans-title">
+      <h1 id="plans-title">
+        요금제 <span className="en">Plans</span>
+      </h1>
+      <p className="lead">매장에서 틀 음악 이용권을 골라 주세요.</p>
+      {plans.status === "loading" && <p className="muted">요금제를 불러오는 중…</p>}
+      {plans.status === "error" && (
+        <>
+          <ErrorNotice error={plans.error} />
+          <button type="button" className="button" onClick={reload}>
+            다시 시도
+          </button>
+        </>
+      )}
+      {plans.status === "ok" && plans.data.length === 0 && (
+        <p className="muted">판매 중인 요금제가 없습니다.</p>
+      )}
+      {plans.status === "ok" && (
+        <ul className="plan-list">
+          {plans.data.map((plan) => (
+            <li key={plan.id}>
+              <article className="plan-card" data-testid={`plan-${plan.id}`}>
+                <h2>{plan.nameKo}</h2>
+                <p className="en">{plan.nameEn}</p>
+                <p className="price" data-testid={`plan-price-${plan.id}`}>
+                  {formatPlanPrice(plan)}
+                </p>
+                <p className="muted">{periodText(plan)}</p>
+                {onSelect && (
+                  <button
+                    type="button"
+                    className="button primary"
+                    data-testid={`plan-buy-${plan.id}`}
+                    onClick={() => onSelect(plan)}
+                  >
+                    구매하기
+                  </button>
+                )}
+              </article>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

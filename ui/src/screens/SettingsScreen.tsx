@@ -1,0 +1,212 @@
+import { useState, type FormEvent } from "react";
+import type { Settings } from "../bindings/Settings";
+import type { SettingsView } from "../bindings/SettingsView";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { Field } from "../components/Field";
+import { CommandError, getSettings, saveSettings, toCommandError } from "../ipc";
+import { useCommand } from "../useCommand";
+import { CredentialsSection } from "./CredentialsSection";
+import { fromForm, toForm, type SettingsForm } from "./settingsForm";
+
+interface SettingsScreenProps {
+  /** Called after a successful save (the status bar refreshes: the mode may have changed). */
+  onSaved?: () => void;
+}
+
+/** 설정: store details, buyer defaults, mode, Iamport merchant code and channels, REST credentials. */
+export function SettingsScreen({ onSaved }: SettingsScreenProps) {
+  const [loaded, reload] = useCommand(getSettings);
+
+  return (
+    <section className="screen" aria-labelledby="settings-title">
+      <h1 id="settings-title">
+        설정 <span className="en">Settings</span>
+      </h1>
+      {loaded.status === "loading" && <p className="muted">설정을 불러오는 중…</p>}
+      {loaded.status === "error" && (
+        <>
+          <ErrorNotice error={loaded.error} testId="settings-load-error" />
+          <button type="button" className="button" onClick={reload}>
+            다시 시도
+          </button>
+        </>
+      )}
+      {loaded.status === "ok" && <SettingsEditor view={loaded.data} onSaved={onSaved} />}
+    </section>
+  );
+}
+
+function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () => void }) {
+  const [saved, setSaved] = useState<Settings>(view.settings);
+  const [form, setForm] = useState<SettingsForm>(() => toForm(view.settings));
+  const [problem, setProblem] = useState(view.problem);
+  const [credentialsSet, setCredentialsSet] = useState(view.credentialsSet);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [justSaved, setJustSaved] = useState(false);
+
+  const update = (patch: Partial<SettingsForm>) => {
+    setJustSaved(false);
+    setForm((current) => ({ ...current, ...patch }));
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await saveSettings(fromForm(form, saved));
+      setSaved(next.settings);
+      setForm(toForm(next.settings));
+      setProblem(next.problem);
+      setCredentialsSet(next.credentialsSet);
+      setJustSaved(true);
+      onSaved?.();
+    } catch (reason) {
+      setError(toCommandError(reason));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      {problem && (
+        <div className="notice error" role="alert" data-testid="settings-problem">
+          <strong>설정 파일을 읽지 못해 기본값을 표시하고 있습니다</strong>
+          <p>{problem}</p>
+          <p className="hint">
+            원래 파일은 그대로 두었습니다. 값을 확인한 뒤 저장하면 새 설정으로 바뀌고, 원래 파일은
+            settings.json.broken으로 보관됩니다.
+          </p>
+        </div>
+      )}
+      <form className="form" onSubmit={submit} aria-label="설정">
+        <fieldset>
+          <legend>
+            매장 정보 <span className="en">Store</span>
+          </legend>
+          <Field
+            label="매장 이름"
+            value={form.storeName}
+            onChange={(storeName) => update({ storeName })}
+            testId="settings-store-name"
+            placeholder="예: 행복한 카페"
+          />
+          <Field
+            label="사업자등록번호"
+            value={form.businessNumber}
+            onChange={(businessNumber) => update({ businessNumber })}
+            testId="settings-business-number"
+            placeholder="000-00-00000"
+          />
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            구매자 기본값 <span className="en">Buyer defaults</span>
+          </legend>
+          <p className="hint muted">결제 창에 미리 채워지는 구매자 정보입니다.</p>
+          <Field
+            label="이름"
+            value={form.buyerName}
+            onChange={(buyerName) => update({ buyerName })}
+            testId="settings-buyer-name"
+          />
+          <Field
+            label="전화번호"
+            type="tel"
+            value={form.buyerTel}
+            onChange={(buyerTel) => update({ buyerTel })}
+            testId="settings-buyer-tel"
+            placeholder="010-0000-0000"
+          />
+          <Field
+            label="이메일"
+            type="email"
+            value={form.buyerEmail}
+            onChange={(buyerEmail) => update({ buyerEmail })}
+            testId="settings-buyer-email"
+          />
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            결제 모드 <span className="en">Mode</span>
+          </legend>
+          <div className="radio-row" role="radiogroup" aria-label="결제 모드">
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                checked={form.mode === "sandbox"}
+                onChange={() => update({ mode: "sandbox" })}
+                data-testid="settings-mode-sandbox"
+              />{" "}
+              테스트 (SANDBOX)
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                checked={form.mode === "live"}
+                onChange={() => update({ mode: "live" })}
+                data-testid="settings-mode-live"
+              />{" "}
+              실제 결제 (Live)
+            </label>
+          </div>
+          <p className="hint muted">
+            실제 결제로 바꾸려면 가맹점 식별코드와 REST API 키가 필요합니다. 저장할 때 아임포트에
+            키를 확인합니다.
+          </p>
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            아임포트 연결 <span className="en">Iamport</span>
+          </legend>
+          <Field
+            label="가맹점 식별코드"
+            value={form.merchantCode}
+            onChange={(merchantCode) => update({ merchantCode })}
+            testId="settings-merchant-code"
+            placeholder="imp12345678"
+            hint="imp로 시작하는 8자리 숫자 코드 (관리자 콘솔 → 내 식별코드)"
+          />
+          <Field
+            label="카드 결제 채널 키"
+            value={form.channelCard}
+            onChange={(channelCard) => update({ channelCard })}
+            testId="settings-channel-card"
+          />
+          <Field
+            label="가상계좌 채널 키"
+            value={form.channelVbank}
+            onChange={(channelVbank) => update({ channelVbank })}
+            testId="settings-channel-vbank"
+          />
+          <Field
+            label="휴대폰 결제 채널 키"
+            value={form.channelPhone}
+            onChange={(channelPhone) => update({ channelPhone })}
+            testId="settings-channel-phone"
+          />
+        </fieldset>
+
+        {error && <ErrorNotice error={error} testId="settings-error" />}
+        {justSaved && (
+          <p className="notice ok" role="status" data-testid="settings-saved">
+            설정을 저장했습니다.
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button primary" disabled={busy} data-testid="settings-save">
+            {busy ? "저장 중…" : "저장"}
+          </button>
+        </div>
+      </form>
+      <CredentialsSection isSet={credentialsSet} onSaved={setCredentialsSet} />
+    </>
+  );
+}
