@@ -1,3 +1,17 @@
 fn main() {
-    tauri_build::build()
+    // Declaring the app's commands makes each one a permission (`allow-<command>`), so the
+    // capability file lists exactly what the webview may call.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "list_plans",
+        "get_settings",
+        "save_settings",
+        "set_credentials",
+        "app_status",
+    ]);
+    if let Err(error) =
+        tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+    {
+        // A build script reports failure by panicking; this is not runtime code.
+        panic!("tauri-build failed: {error:#}");
+    }
 }

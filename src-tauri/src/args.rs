@@ -1,0 +1,97 @@
+//! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`) and `--sandbox`.
+//!
+//! Parsed by hand because anything else on the command line (a second instance's arguments,
+//! whatever a launcher or tauri-driver adds) must be ignored, not refused: the window must open.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// What the command line asked for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LaunchArgs {
+    /// Where the order book, settings and secrets live; `None` = the platform's app data dir.
+    pub data_dir: Option<PathBuf>,
+    /// Force sandbox mode whatever the saved settings say.
+    pub sandbox: bool,
+}
+
+impl LaunchArgs {
+    /// Parses the process's arguments (without the program name).
+    pub fn from_env() -> Self {
+        Self::parse(std::env::args_os().skip(1))
+    }
+
+    /// Parses `args` (without the program name). Unknown arguments are ignored; a `--data-dir`
+    /// without a value is ignored too (the default dir is used).
+    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Self {
+        let mut parsed = Self::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--sandbox" {
+                parsed.sandbox = true;
+            } else if arg == "--data-dir" {
+                if let Some(dir) = args.next().filter(|dir| !dir.is_empty()) {
+                    parsed.data_dir = Some(PathBuf::from(dir));
+                }
+            } else if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+                if !dir.is_empty() {
+                    parsed.data_dir = Some(PathBuf::from(dir));
+                }
+            }
+        }
+        parsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> LaunchArgs {
+        LaunchArgs::parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn no_arguments_mean_default_dir_and_saved_mode() {
+        assert_eq!(parse(&[]), LaunchArgs::default(), "nothing asked for");
+    }
+
+    #[test]
+    fn data_dir_takes_the_next_argument() {
+        let args = parse(&["--data-dir", "/tmp/pos data"]);
+        assert_eq!(
+            args.data_dir,
+            Some(PathBuf::from("/tmp/pos data")),
+            "dir with a space"
+        );
+        assert!(!args.sandbox, "sandbox not asked for");
+    }
+
+    #[test]
+    fn data_dir_accepts_the_equals_form() {
+        let args = parse(&["--data-dir=/var/pos"]);
+        assert_eq!(
+            args.data_dir,
+            Some(PathBuf::from("/var/pos")),
+            "--data-dir=DIR"
+        );
+    }
+
+    #[test]
+    fn sandbox_flag_is_seen_in_any_position() {
+        let args = parse(&["--data-dir", "/d", "--sandbox"]);
+        assert!(args.sandbox, "--sandbox after --data-dir");
+        assert_eq!(args.data_dir, Some(PathBuf::from("/d")), "dir kept");
+    }
+
+    #[test]
+    fn unknown_and_incomplete_arguments_are_ignored() {
+        let args = parse(&["--verbose", "file.txt", "--data-dir"]);
+        assert_eq!(args, LaunchArgs::default(), "ignored, not refused");
+        assert_eq!(
+            parse(&["--data-dir="]).data_dir,
+            None,
+            "empty value ignored"
+        );
+    }
+}

@@ -1,0 +1,30 @@
+use tauri::{AppHandle, Runtime};
+
+use crate::error::CommandResult;
+use crate::models::{CredentialsInput, CredentialsStatus, SettingsView};
+use crate::settings_flow;
+use crate::state::PosStateExt;
+
+/// The settings, whether credentials are set, and the problem if the file was broken.
+#[tauri::command(async)]
+pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> CommandResult<SettingsView> {
+    Ok(settings_flow::view(app.pos())?)
+}
+
+/// Validates and saves; live mode is refused without a merchant code and accepted credentials.
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
+    settings: serde_json::Value,
+) -> CommandResult<SettingsView> {
+    Ok(settings_flow::save(&app, settings).await?)
+}
+
+/// Stores the REST key and secret; replies only whether they are set.
+#[tauri::command(async)]
+pub fn set_credentials<R: Runtime>(
+    app: AppHandle<R>,
+    credentials: CredentialsInput,
+) -> CommandResult<CredentialsStatus> {
+    Ok(settings_flow::set_credentials(app.pos(), credentials)?)
+}

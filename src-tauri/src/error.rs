@@ -1,0 +1,161 @@
+//! Errors of the shell, and the `{code, message}` shape every command rejects with.
+//!
+//! Messages are Korean, say what the owner can do, and never carry a secret: Iamport's own
+//! error text goes to the log (without keys), not to the webview.
+
+use pos_core::ErrorCode;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What a failed command sends to the webview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct IpcError {
+    /// What the UI branches on.
+    pub code: ErrorCode,
+    /// Korean, safe to show as is.
+    pub message: String,
+}
+
+/// Everything that can go wrong in the shell's own work (settings, credentials, start-up).
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    /// The order book did not open at start-up; the message says why.
+    #[error("주문 데이터를 열 수 없어 이 작업을 할 수 없습니다. {problem}")]
+    StoreUnavailable {
+        /// The Korean start-up problem.
+        problem: String,
+    },
+
+    /// A failure of the order book.
+    #[error(transparent)]
+    Store(#[from] pos_core::StoreError),
+
+    /// The settings failed validation.
+    #[error(transparent)]
+    Settings(#[from] pos_core::settings::SettingsError),
+
+    /// The keyring or the secrets file failed.
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets_shim::SecretsError),
+
+    /// The settings file could not be written.
+    #[error("설정을 저장하지 못했습니다. 데이터 폴더에 쓸 수 있는지, 디스크 공간이 남아 있는지 확인해 주세요.")]
+    SettingsWrite(#[source] tauri_plugin_store::Error),
+
+    /// The broken settings file could not be copied aside before being replaced.
+    #[error("망가진 설정 파일의 사본을 만들지 못해 저장하지 않았습니다. 데이터 폴더에 쓸 수 있는지 확인해 주세요.")]
+    SettingsBackup(#[source] std::io::Error),
+
+    /// A REST key or secret that is empty (or only spaces).
+    #[error("REST API 키와 REST API 시크릿을 모두 입력해 주세요.")]
+    CredentialsIncomplete,
+
+    /// The settings sent by the webview do not parse (a merchant code of the wrong shape, say).
+    #[error("설정 값이 올바르지 않습니다. {0}")]
+    SettingsInput(#[source] serde_json::Error),
+
+    /// Live mode asked for without REST credentials.
+    #[error("실제 결제 모드로 바꾸려면 REST API 키와 시크릿을 먼저 저장해 주세요.")]
+    LiveNeedsCredentials,
+
+    /// Iamport refused the REST key or secret.
+    #[error("아임포트가 REST API 키 또는 시크릿을 거부했습니다. 아임포트 관리자 콘솔의 [내 식별코드·API Keys]에서 값을 확인해 다시 입력해 주세요.")]
+    CredentialsRefused,
+
+    /// Iamport could not be reached to check the credentials.
+    #[error("아임포트에 연결하지 못해 API 키를 확인할 수 없습니다. 인터넷 연결을 확인한 뒤 다시 저장해 주세요.")]
+    IamportUnreachable,
+
+    /// Iamport answered the credential check with something unexpected.
+    #[error("아임포트가 API 키 확인 요청에 예상하지 못한 응답을 보냈습니다. 잠시 후 다시 시도해 주세요.")]
+    IamportCheckFailed,
+
+    /// The in-process sandbox did not start.
+    #[error("테스트용 결제 서버(SANDBOX)를 시작하지 못했습니다. 앱을 다시 시작해 주세요.")]
+    SandboxStart,
+
+    /// A background task of a command died (a bug).
+    #[error("작업을 끝내지 못했습니다. 앱을 다시 시작해 주세요.")]
+    TaskFailed,
+}
+
+impl ShellError {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ShellError::Store(e) => e.code(),
+            ShellError::Settings(e) => e.code(),
+            ShellError::Secrets(e) => e.code(),
+            ShellError::CredentialsIncomplete
+            | ShellError::SettingsInput(_)
+            | ShellError::LiveNeedsCredentials
+            | ShellError::CredentialsRefused => ErrorCode::Validation,
+            ShellError::IamportUnreachable => ErrorCode::Offline,
+            ShellError::StoreUnavailable { .. }
+            | ShellError::SettingsWrite(_)
+            | ShellError::SettingsBackup(_)
+            | ShellError::IamportCheckFailed
+            | ShellError::SandboxStart
+            | ShellError::TaskFailed => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<ShellError> for IpcError {
+    fn from(error: ShellError) -> Self {
+        if error.code() == ErrorCode::Internal {
+            tracing::error!(error = ?error, "command failed");
+        }
+        IpcError {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<pos_core::StoreError> for IpcError {
+    fn from(error: pos_core::StoreError) -> Self {
+        ShellError::from(error).into()
+    }
+}
+
+/// What a command returns.
+pub type CommandResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipc_error_serialises_as_code_and_message() {
+        let error = IpcError::from(ShellError::LiveNeedsCredentials);
+        let json = serde_json::to_value(&error).expect("serialisable");
+        assert_eq!(json["code"], "validation", "the UI branches on this");
+        assert!(
+            json["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("REST API 키")),
+            "Korean message that names what is missing: {json}"
+        );
+        assert_eq!(
+            json.as_object().map(|o| o.len()),
+            Some(2),
+            "only code and message: {json}"
+        );
+    }
+
+    #[test]
+    fn unreachable_iamport_is_offline_not_internal() {
+        assert_eq!(
+            ShellError::IamportUnreachable.code(),
+            ErrorCode::Offline,
+            "UI shows offline advice"
+        );
+        assert_eq!(
+            ShellError::CredentialsRefused.code(),
+            ErrorCode::Validation,
+            "owner fixes the input"
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! Saving settings and credentials: validation, the live-mode gate (a merchant code and REST
+//! credentials that Iamport accepts), the write, and the sandbox when sandbox mode is chosen.
+
+use crate::secrets_shim::Credentials;
+use pos_core::settings::{Mode, Settings};
+use tauri::{AppHandle, Runtime};
+
+use crate::error::ShellError;
+use crate::models::{CredentialsInput, CredentialsStatus, SettingsView};
+use crate::settings_file;
+use crate::state::{PosState, PosStateExt};
+
+/// The settings screen's data.
+pub fn view(state: &PosState) -> Result<SettingsView, ShellError> {
+    let current = state.settings();
+    Ok(SettingsView {
+        settings: current.settings,
+        credentials_set: state.credentials.is_set()?,
+        problem: current.problem,
+    })
+}
+
+/// Validates, gates live mode, writes the file, then switches the running app over.
+/// `input` is the settings as the webview sent them: parsed here, so a malformed field (a merchant
+/// code of the wrong shape) is a Korean validation error instead of Tauri's English one.
+pub async fn save<R: Runtime>(
+    app: &AppHandle<R>,
+    input: serde_json::Value,
+) -> Result<SettingsView, ShellError> {
+    let settings: Settings = serde_json::from_value(input).map_err(ShellError::SettingsInput)?;
+    settings.validate()?;
+    let state = app.pos();
+    if settings.mode == Mode::Live {
+        check_live_ready(state, &settings).await?;
+    }
+    let was_broken = state.settings().problem.is_some();
+    let handle = app.clone();
+    let data_dir = state.data_dir.clone();
+    let to_write = settings.clone();
+    run_blocking(move || settings_file::save(&handle, &data_dir, &to_write, was_broken)).await?;
+    state.replace_settings(settings);
+    if state.mode() == Mode::Sandbox {
+        state.sandbox.ensure_started().await?;
+    }
+    let state_app = app.clone();
+    run_blocking(move || view(state_app.pos())).await
+}
+
+/// Stores the REST key and secret (trimmed; both required). Replies only whether they are set.
+pub fn set_credentials(
+    state: &PosState,
+    input: CredentialsInput,
+) -> Result<CredentialsStatus, ShellError> {
+    let key = input.key.trim();
+    let secret = input.secret.trim();
+    if key.is_empty() || secret.is_empty() {
+        return Err(ShellError::CredentialsIncomplete);
+    }
+    state.credentials.set(&Credentials::new(key, secret))?;
+    Ok(CredentialsStatus {
+        set: state.credentials.is_set()?,
+    })
+}
+
+/// Live mode needs a merchant code and credentials that get a token from the live API.
+async fn check_live_ready(state: &PosState, settings: &Settings) -> Result<(), ShellError> {
+    if settings.merchant_code.is_none() {
+        return Err(pos_core::settings::SettingsError::LiveNeedsMerchantCode.into());
+    }
+    let store = state.credentials.clone();
+    let credentials = run_blocking(move || Ok(store.get()?))
+        .await?
+        .ok_or(ShellError::LiveNeedsCredentials)?;
+    let config = iamport::Config::new(
+        state.live_api_base.clone(),
+        credentials.key(),
+        credentials.secret(),
+    );
+    let client = iamport::Client::new(config).map_err(|error| {
+        tracing::error!(kind = error.kind(), "cannot build the Iamport client");
+        ShellError::IamportCheckFailed
+    })?;
+    match client.check_credentials().await {
+        Ok(()) => {
+            state.set_online(true);
+            Ok(())
+        }
+        Err(error) => {
+            tracing::warn!(kind = error.kind(), "live credential check failed");
+            Err(classify_check_failure(state, &error))
+        }
+    }
+}
+
+fn classify_check_failure(state: &PosState, error: &iamport::Error) -> ShellError {
+    if error.is_auth() {
+        state.set_online(true);
+        ShellError::CredentialsRefused
+    } else if error.is_retryable() || error.is_outcome_unknown() {
+        state.set_online(false);
+        ShellError::IamportUnreachable
+    } else {
+        ShellError::IamportCheckFailed
+    }
+}
+
+/// Runs blocking work (SQLite, keyring, files) off the async workers.
+pub async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ShellError> + Send + 'static,
+) -> Result<T, ShellError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|error| {
+            tracing::error!(error = ?error, "blocking task failed");
+            ShellError::TaskFailed
+        })?
+}

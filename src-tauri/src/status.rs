@@ -1,0 +1,38 @@
+//! What `app_status` reports: mode, connectivity, queue, and any start-up problem.
+
+use pos_core::settings::Mode;
+
+use crate::error::ShellError;
+use crate::models::AppStatus;
+use crate::state::PosState;
+
+/// Iamport's browser SDK on its CDN (live mode).
+pub const LIVE_SDK_URL: &str = "https://cdn.iamport.kr/v1/iamport.js";
+
+/// The status as of now. Blocking (reads the queue from SQLite).
+pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
+    let mode = state.mode();
+    let sandbox = match mode {
+        Mode::Sandbox => state.sandbox.info(),
+        Mode::Live => None,
+    };
+    let sdk_url = match (&mode, &sandbox) {
+        (Mode::Live, _) => LIVE_SDK_URL.to_owned(),
+        (Mode::Sandbox, Some(info)) => info.sdk_url.clone(),
+        (Mode::Sandbox, None) => String::new(),
+    };
+    let queue = match state.store() {
+        Ok(store) => Some(store.queue_summary()?),
+        Err(_) => None,
+    };
+    Ok(AppStatus {
+        mode,
+        sandbox,
+        sdk_url,
+        online: state.online(),
+        queue,
+        settings_problem: state.settings().problem,
+        store_problem: state.store_problem().map(str::to_owned),
+        data_dir: state.data_dir.display().to_string(),
+    })
+}
