@@ -1,0 +1,1 @@
+//! End-to-end tests of Panmusic POS live in `tests/e2e/` (one test binary); this library is empty.

@@ -1,0 +1,383 @@
+//! A small driver for the real app: start it, click and read elements by `data-testid`, restart it
+//! on the same data dir. Every WebDriver step has a timeout; tauri-driver is stopped with SIGTERM
+//! (never SIGKILL, which would leave WebKitWebDriver holding its port) even when a test fails.
+
+use std::error::Error;
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tempfile::TempDir;
+
+/// What a test step returns.
+pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
+
+/// Longest wait for tauri-driver to listen and for a session to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait for one step (find, click, read, a condition to hold).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest a whole scenario may take.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+/// How long tauri-driver gets to exit after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
+    message.into().into()
+}
+
+/// Fails the scenario (with a screenshot) unless `condition` holds; use it instead of `assert!`.
+pub fn ensure(condition: bool, message: impl Into<String>) -> Result {
+    if condition {
+        Ok(())
+    } else {
+        Err(fail(message))
+    }
+}
+
+/// Runs `body` against a freshly started app with its own empty data dir, under a timeout; on
+/// failure saves a screenshot to `.e2e-artifacts/<name>.png`, then stops the app and panics with
+/// the error. The app and tauri-driver are stopped whatever happens.
+pub async fn scenario(name: &str, body: impl AsyncFnOnce(&mut App) -> Result) {
+    let outcome = async {
+        let mut app = App::start().await?;
+        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, body(&mut app)).await {
+            Ok(result) => result,
+            Err(_) => Err(fail(format!(
+                "the scenario took longer than {SCENARIO_TIMEOUT:?}"
+            ))),
+        };
+        if result.is_err() {
+            app.save_screenshot(name).await;
+        }
+        app.stop().await;
+        result
+    }
+    .await;
+    if let Err(error) = outcome {
+        panic!("e2e scenario `{name}` failed: {error}");
+    }
+}
+
+/// A running app: tauri-driver, its WebDriver session, and the data dir (kept across restarts).
+pub struct App {
+    session: Option<Session>,
+    data_dir: TempDir,
+}
+
+struct Session {
+    client: Client,
+    driver: Driver,
+}
+
+impl App {
+    /// Starts tauri-driver and the app on a fresh data dir, and waits for the shell to render.
+    pub async fn start() -> Result<App> {
+        let data_dir = tempfile::Builder::new().prefix("panmusic-e2e-").tempdir()?;
+        let session = Session::open(data_dir.path()).await?;
+        let app = App {
+            session: Some(session),
+            data_dir,
+        };
+        app.wait_for("nav-plans").await?;
+        Ok(app)
+    }
+
+    /// Closes the app and starts it again on the same data dir.
+    pub async fn restart(&mut self) -> Result {
+        if let Some(session) = self.session.take() {
+            session.close().await;
+        }
+        self.session = Some(Session::open(self.data_dir.path()).await?);
+        self.wait_for("nav-plans").await?;
+        Ok(())
+    }
+
+    fn client(&self) -> Result<&Client> {
+        self.session
+            .as_ref()
+            .map(|s| &s.client)
+            .ok_or_else(|| fail("the app is not running"))
+    }
+
+    /// Waits until an element with `data-testid=testid` exists, and returns it.
+    pub async fn wait_for(&self, testid: &str) -> Result<Element> {
+        let client = self.client()?;
+        let selector = testid_selector(testid);
+        step(&format!("find {testid}"), async {
+            Ok(client
+                .wait()
+                .at_most(STEP_TIMEOUT)
+                .for_element(Locator::Css(&selector))
+                .await?)
+        })
+        .await
+    }
+
+    /// Whether an element with `data-testid=testid` exists right now.
+    pub async fn exists(&self, testid: &str) -> Result<bool> {
+        let client = self.client()?;
+        let selector = testid_selector(testid);
+        step(&format!("look for {testid}"), async {
+            Ok(!client.find_all(Locator::Css(&selector)).await?.is_empty())
+        })
+        .await
+    }
+
+    /// Clicks the element with `data-testid=testid` (waiting for it first).
+    pub async fn click(&self, testid: &str) -> Result {
+        let element = self.wait_for(testid).await?;
+        step(&format!("click {testid}"), async {
+            Ok(element.click().await?)
+        })
+        .await
+    }
+
+    /// The visible text of the element with `data-testid=testid`.
+    pub async fn text(&self, testid: &str) -> Result<String> {
+        let element = self.wait_for(testid).await?;
+        step(&format!("read {testid}"), async {
+            Ok(element.text().await?)
+        })
+        .await
+    }
+
+    /// The current value of the input with `data-testid=testid`.
+    pub async fn value(&self, testid: &str) -> Result<String> {
+        let element = self.wait_for(testid).await?;
+        step(&format!("read the value of {testid}"), async {
+            Ok(element.prop("value").await?.unwrap_or_default())
+        })
+        .await
+    }
+
+    /// Replaces the text of the input with `data-testid=testid`.
+    pub async fn fill(&self, testid: &str, text: &str) -> Result {
+        let element = self.wait_for(testid).await?;
+        step(&format!("type into {testid}"), async {
+            element.clear().await?;
+            element.send_keys(text).await?;
+            Ok(())
+        })
+        .await?;
+        let typed = self.value(testid).await?;
+        if typed != text {
+            return Err(fail(format!(
+                "{testid} holds {typed:?} after typing {text:?}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Waits until the text of `testid` contains `expected`; returns the text.
+    pub async fn wait_for_text(&self, testid: &str, expected: &str) -> Result<String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let text = self.text(testid).await?;
+            if text.contains(expected) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(fail(format!(
+                    "{testid} never contained {expected:?}; last text: {text:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn save_screenshot(&self, name: &str) {
+        let Ok(client) = self.client() else { return };
+        let dir = artifacts_dir();
+        let shot = step("screenshot", async { Ok(client.screenshot().await?) }).await;
+        let saved = shot.and_then(|png| {
+            std::fs::create_dir_all(&dir)?;
+            let file = dir.join(format!("{name}.png"));
+            std::fs::write(&file, png)?;
+            Ok(file)
+        });
+        match saved {
+            Ok(file) => eprintln!("e2e: screenshot saved to {}", file.display()),
+            Err(error) => eprintln!("e2e: no screenshot for {name}: {error}"),
+        }
+    }
+
+    /// Closes the session and stops tauri-driver (also done on drop, without waiting for the session).
+    pub async fn stop(mut self) {
+        if let Some(session) = self.session.take() {
+            session.close().await;
+        }
+    }
+}
+
+impl Session {
+    async fn open(data_dir: &Path) -> Result<Session> {
+        let app_bin = app_binary()?;
+        let driver = Driver::start()?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({
+                "application": app_bin,
+                "args": ["--data-dir", data_dir],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let connect = builder.connect(&url);
+        let client = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(error)) => return Err(fail(format!("no WebDriver session: {error}"))),
+            Err(_) => {
+                return Err(fail(format!(
+                    "no WebDriver session after {CONNECT_TIMEOUT:?} (is there a display? run under xvfb-run)"
+                )))
+            }
+        };
+        Ok(Session { client, driver })
+    }
+
+    /// Ends the session (which closes the app), then stops tauri-driver.
+    async fn close(self) {
+        let Session { client, driver } = self;
+        match tokio::time::timeout(STEP_TIMEOUT, client.close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("e2e: closing the session failed: {error}"),
+            Err(_) => eprintln!("e2e: closing the session timed out"),
+        }
+        drop(driver);
+    }
+}
+
+/// Runs one WebDriver step under [`STEP_TIMEOUT`].
+async fn step<T>(what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+    match tokio::time::timeout(STEP_TIMEOUT, work).await {
+        Ok(result) => result.map_err(|error| fail(format!("{what}: {error}"))),
+        Err(_) => Err(fail(format!("{what}: no answer within {STEP_TIMEOUT:?}"))),
+    }
+}
+
+fn testid_selector(testid: &str) -> String {
+    format!("[data-testid=\"{testid}\"]")
+}
+
+/// A tauri-driver process on free ports; stopped with SIGTERM on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Result<Driver> {
+        let binary = tauri_driver_binary()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let child = Command::new(&binary)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|error| fail(format!("cannot start {}: {error}", binary.display())))?;
+        let mut driver = Driver { child, port };
+        driver.wait_until_listening()?;
+        Ok(driver)
+    }
+
+    fn wait_until_listening(&mut self) -> Result {
+        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        while Instant::now() < deadline {
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                return Err(fail(format!("tauri-driver exited at once ({status})")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(fail(format!(
+            "tauri-driver did not listen on {address} within {CONNECT_TIMEOUT:?}"
+        )))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would orphan it on its port.
+        let pid = self.child.id().to_string();
+        match Command::new("kill").args(["-TERM", &pid]).status() {
+            Ok(status) if status.success() => {}
+            other => eprintln!("e2e: could not send SIGTERM to tauri-driver {pid}: {other:?}"),
+        }
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("e2e: tauri-driver {pid} still running {STOP_TIMEOUT:?} after SIGTERM");
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn artifacts_dir() -> PathBuf {
+    workspace_root().join(".e2e-artifacts")
+}
+
+/// `PANMUSIC_APP_BIN`, else `$CARGO_TARGET_DIR/debug/panmusic-pos`, else `<workspace>/target/debug/..`.
+fn app_binary() -> Result<PathBuf> {
+    let path = match std::env::var_os("PANMUSIC_APP_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace_root().join("target"));
+            target.join("debug").join("panmusic-pos")
+        }
+    };
+    let path = std::path::absolute(&path)?;
+    if !path.is_file() {
+        return Err(fail(format!(
+            "the app binary {} does not exist: build the UI and the app first \
+             (npm --prefix ui run build && cargo build -p panmusic-pos) or set PANMUSIC_APP_BIN",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// tauri-driver from PATH, else `~/.cargo/bin`.
+fn tauri_driver_binary() -> Result<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("tauri-driver"));
+    let in_cargo_home =
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"));
+    on_path
+        .chain(in_cargo_home)
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| fail("tauri-driver not found on PATH or in ~/.cargo/bin: cargo install tauri-driver --locked"))
+}
