@@ -1,1 +1,64 @@
-fn main() {}
+//! `posctl`: the ops CLI of Panmusic POS, over the same pos-core code the app runs.
+//!
+//! Human output is Korean (won as `9,900원`, times in KST); `--json` prints machine-readable JSON
+//! on stdout. Errors go to stderr with a non-zero exit code (1 for a failure, 2 for bad usage).
+
+mod cli;
+mod context;
+mod doctor;
+mod error;
+mod orders;
+mod plans;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, OrdersCommand, PlansCommand};
+use error::CliError;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("POSCTL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if cli.global.json {
+                let body =
+                    serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
+                eprintln!("{body}");
+            } else {
+                eprintln!("오류: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Doctor => doctor::run(&cli.global),
+        Command::Plans {
+            command: PlansCommand::List,
+        } => plans::list(&cli.global).map(|()| ExitCode::SUCCESS),
+        Command::Orders { command } => match command {
+            OrdersCommand::List { status, limit } => {
+                orders::list(&cli.global, *status, *limit).map(|()| ExitCode::SUCCESS)
+            }
+            OrdersCommand::Show { merchant_uid } => {
+                orders::show(&cli.global, merchant_uid).map(|()| ExitCode::SUCCESS)
+            }
+            OrdersCommand::Create {
+                plan,
+                pay_method,
+                count,
+            } => orders::create(&cli.global, plan, *pay_method, *count).map(|()| ExitCode::SUCCESS),
+        },
+    }
+}

@@ -1,0 +1,111 @@
+//! Command-line shape. Global flags are accepted before or after the subcommand.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use pos_core::{OrderState, PayMethod};
+
+/// 판뮤직 POS 운영 도구 (Panmusic POS ops CLI).
+#[derive(Debug, Parser)]
+#[command(name = "posctl", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Data folder (default: the app's data folder for kr.panmusic.pos).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Iamport API root (default: the live API in live mode; none in sandbox mode).
+    #[arg(long, global = true, env = "IAMPORT_API_BASE", value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Iamport REST API key (default: the app's credential store).
+    #[arg(
+        long,
+        global = true,
+        env = "IAMPORT_KEY",
+        hide_env_values = true,
+        value_name = "K"
+    )]
+    pub imp_key: Option<String>,
+    /// Iamport REST API secret (default: the app's credential store).
+    #[arg(
+        long,
+        global = true,
+        env = "IAMPORT_SECRET",
+        hide_env_values = true,
+        value_name = "S"
+    )]
+    pub imp_secret: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks the data folder, database, settings, credentials and Iamport.
+    Doctor,
+    /// The plan catalog.
+    Plans {
+        #[command(subcommand)]
+        command: PlansCommand,
+    },
+    /// Orders.
+    Orders {
+        #[command(subcommand)]
+        command: OrdersCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlansCommand {
+    /// Lists the plans with their prices.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Lists orders, newest first.
+    List {
+        /// Only orders in this state.
+        #[arg(long, value_name = "S", value_parser = state_parser())]
+        status: Option<OrderState>,
+        /// How many (1..=500).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: u32,
+    },
+    /// Shows one order with its timeline.
+    Show {
+        /// The order's merchant_uid.
+        merchant_uid: String,
+    },
+    /// Creates orders at the catalog price (no payment is made); prints their merchant_uids.
+    Create {
+        /// Plan id, e.g. pass_1m.
+        #[arg(long)]
+        plan: String,
+        /// Pay method.
+        #[arg(long, value_name = "M", default_value = "card", value_parser = pay_method_parser())]
+        pay_method: PayMethod,
+        /// How many orders (1..=1000).
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        count: u32,
+    },
+}
+
+fn state_parser() -> impl TypedValueParser<Value = OrderState> {
+    PossibleValuesParser::new(OrderState::ALL.iter().map(|s| s.as_str()))
+        .try_map(|s| s.parse::<OrderState>())
+}
+
+fn pay_method_parser() -> impl TypedValueParser<Value = PayMethod> {
+    PossibleValuesParser::new(PayMethod::ALL.iter().map(|m| m.as_str()))
+        .try_map(|s| s.parse::<PayMethod>())
+}

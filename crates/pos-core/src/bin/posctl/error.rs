@@ -1,0 +1,71 @@
+//! posctl's errors: the library's, plus the CLI's own.
+
+use pos_core::paths::PathError;
+use pos_core::secrets::SecretError;
+use pos_core::{ErrorCode, StoreError};
+
+/// Why a posctl command failed. Messages are the library's Korean ones.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The data folder.
+    #[error(transparent)]
+    Path(#[from] PathError),
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The credential store.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// Writing JSON to stdout.
+    #[error("JSON 출력에 실패했습니다. (cannot write JSON)")]
+    Json(#[source] serde_json::Error),
+    /// Writing to stdout failed (a closed pipe is not reported).
+    #[error("출력에 실패했습니다. (cannot write to stdout)")]
+    Stdout(#[source] std::io::Error),
+    /// The async runtime for the Iamport check could not start.
+    #[error("비동기 런타임을 시작할 수 없습니다. (cannot start the async runtime)")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl CliError {
+    /// The code of the underlying error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CliError::Path(e) => e.code(),
+            CliError::Store(e) => e.code(),
+            CliError::Secret(e) => e.code(),
+            CliError::Json(_) | CliError::Stdout(_) | CliError::Runtime(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(value).map_err(CliError::Json)?;
+    text.push('\n');
+    emit(&text)
+}
+
+/// Writes `text` to stdout. A reader that went away (`posctl ... | head`) is not an error.
+pub fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Stdout(e)),
+    }
+}
+
+/// Appends one formatted line to a `String` buffer.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
+pub(crate) use say;

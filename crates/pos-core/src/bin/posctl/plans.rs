@@ -1,0 +1,24 @@
+//! `posctl plans list`.
+
+use pos_core::format::won;
+use pos_core::PlanKind;
+
+use crate::cli::Global;
+use crate::context::open_store;
+use crate::error::{emit, print_json, say, CliError};
+
+pub fn list(global: &Global) -> Result<(), CliError> {
+    let plans = open_store(global)?.plans()?;
+    if global.json {
+        return print_json(&plans);
+    }
+    let mut out = String::new();
+    for plan in plans {
+        let price = match plan.kind {
+            PlanKind::Pass => won(plan.price),
+            PlanKind::Subscription => format!("{}/월", won(plan.price)),
+        };
+        say!(out, "{:<12} {:<14} {:>12}", plan.id, plan.name_ko, price);
+    }
+    emit(&out)
+}
