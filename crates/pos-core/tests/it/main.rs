@@ -4,6 +4,7 @@ mod jobs;
 mod order_query;
 mod orders;
 mod plans;
+mod posctl;
 mod secrets;
 mod settings;
 mod store_open;
