@@ -306,10 +306,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/__sdk/open", post(sdk::open))
         .route("/__sdk/complete", post(sdk::complete))
         .layer(CorsLayer::permissive());
+    // The 405 envelope is set before the SDK routes join, so their CORS preflights still work.
     rest.merge(control)
+        .method_not_allowed_fallback(method_not_allowed)
         .merge(sdk)
         .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(shared)
 }
