@@ -5,4 +5,6 @@ mod errors;
 mod fake;
 mod operations;
 mod sandbox;
+mod sandbox_faults;
+mod sandbox_ops;
 mod token;

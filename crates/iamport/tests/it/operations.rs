@@ -146,3 +146,30 @@ async fn declined_again_is_reported_as_a_failed_payment() {
     assert!(p.fail_reason.is_some(), "with a reason");
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn client_futures_and_page_streams_can_be_spawned() {
+    fn is_send_sync_static<T: Send + Sync + 'static>(_: &T) {}
+    let fake = Fake::start_with(Knobs {
+        status_total: 3,
+        ..Knobs::default()
+    })
+    .await;
+    let client = fake.client();
+    let c = client.clone();
+    let lookup = tokio::spawn(async move { c.payment("imp_1").await });
+    let c = client.clone();
+    let pages = tokio::spawn(async move {
+        c.payments_by_status_pages(StatusQuery::default())
+            .try_collect::<Vec<_>>()
+            .await
+    });
+    let payment = lookup.await.expect("task ran").expect("lookup");
+    let pages = pages.await.expect("task ran").expect("pages");
+    assert_eq!(payment.imp_uid, "imp_1", "spawned lookup answered");
+    assert_eq!(pages.len(), 1, "spawned stream walked its page");
+    let err = client.payment("missing_1").await.expect_err("404");
+    is_send_sync_static(&err);
+    is_send_sync_static(&client);
+    fake.stop().await;
+}

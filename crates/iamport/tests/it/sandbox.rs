@@ -8,14 +8,15 @@ use iamport::{
 use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use serde_json::{json, Value};
 
-struct Env {
-    sandbox: Sandbox,
-    client: Client,
+/// A running sandbox, a client pointed at it, and a plain HTTP client for its control API.
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub client: Client,
     control: reqwest::Client,
 }
 
 impl Env {
-    async fn start() -> Env {
+    pub async fn start() -> Env {
         let sandbox = Sandbox::start(SandboxConfig::default())
             .await
             .expect("sandbox starts");
@@ -33,7 +34,7 @@ impl Env {
     }
 
     /// `POST /__sandbox/…`, returning `response` of the envelope.
-    async fn control(&self, path: &str, body: Value) -> Value {
+    pub async fn control(&self, path: &str, body: Value) -> Value {
         let url = format!("{}/__sandbox/{path}", self.sandbox.base_url());
         let reply: Value = self
             .control
@@ -50,7 +51,7 @@ impl Env {
     }
 
     /// A payment made as if by a buyer; returns its imp_uid.
-    async fn paid(&self, merchant_uid: &str, amount: i64) -> String {
+    pub async fn paid(&self, merchant_uid: &str, amount: i64) -> String {
         let p = self
             .control(
                 "payments",
@@ -60,7 +61,7 @@ impl Env {
         p["imp_uid"].as_str().expect("imp_uid").to_owned()
     }
 
-    async fn tokens_issued(&self) -> u64 {
+    pub async fn tokens_issued(&self) -> u64 {
         let url = format!("{}/__sandbox/stats", self.sandbox.base_url());
         let reply: Value = self
             .control
@@ -76,7 +77,20 @@ impl Env {
             .expect("tokens_issued")
     }
 
-    async fn stop(self) {
+    /// A client with a short timeout, sharing nothing with `self.client`.
+    pub fn client_with_timeout(&self, timeout: std::time::Duration) -> Client {
+        let mut config = Config::new(self.sandbox.base_url(), DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
+        config.timeout = timeout;
+        Client::new(config).expect("client")
+    }
+
+    /// The sandbox's clock (Unix seconds), after moving it forward by `advance` seconds.
+    pub async fn advance_clock(&self, advance: i64) -> i64 {
+        let r = self.control("clock", json!({ "advance": advance })).await;
+        r["now"].as_i64().expect("now")
+    }
+
+    pub async fn stop(self) {
         self.sandbox.shutdown().await;
     }
 }
@@ -181,7 +195,7 @@ async fn cancel_with_wrong_checksum_is_refused_and_changes_nothing() {
     env.stop().await;
 }
 
-fn charge(customer_uid: &str, merchant_uid: &str) -> AgainRequest {
+pub fn charge(customer_uid: &str, merchant_uid: &str) -> AgainRequest {
     AgainRequest {
         customer_uid: customer_uid.into(),
         merchant_uid: merchant_uid.into(),
