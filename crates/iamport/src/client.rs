@@ -139,15 +139,21 @@ impl Client {
         ]
     }
 
-    /// Runs an authenticated call: cached token, one heal on 401, envelope rules.
+    /// Runs an authenticated call: cached token, one heal on 401, envelope rules. For a
+    /// mutating call, replies that do not prove the outcome become [`Error::OutcomeUnknown`]
+    /// (token failures do not: the business request was not sent).
     pub(crate) async fn call<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
-        let token = self.token().await?;
-        let (mut status, mut body) = self.send(call, Some(&token.header)).await?;
-        let mut used = token;
+        let view = |e: Error| match call.effect {
+            Effect::Idempotent => e,
+            Effect::Mutating => mutating_view(e),
+        };
+        let mut used = self.token().await?;
+        let (mut status, mut body) = self.send(call, Some(&used.header)).await.map_err(view)?;
         if status == 401 {
+            // A 401 means the request was refused unseen, so repeating it is safe.
             tracing::debug!(operation = call.operation, "401: refreshing the token once");
             used = self.refresh_after_rejection(&used).await?;
-            (status, body) = self.send(call, Some(&used.header)).await?;
+            (status, body) = self.send(call, Some(&used.header)).await.map_err(view)?;
         }
         let secrets = self.secrets(Some(&used));
         Reply {
@@ -157,6 +163,7 @@ impl Client {
             secrets: &secrets,
         }
         .decode()
+        .map_err(view)
     }
 
     /// Sends one request and reads the whole body (capped at [`MAX_BODY_BYTES`]).
@@ -214,22 +221,66 @@ impl Client {
 /// Sorts a transport failure into "not sent / safe" and "may have happened".
 fn classify(call: &Call, http_status: Option<u16>, source: reqwest::Error) -> Error {
     let never_sent = http_status.is_none() && (source.is_connect() || source.is_builder());
+    let reason = if source.is_connect() {
+        "could not connect"
+    } else if source.is_timeout() {
+        "timed out"
+    } else if http_status.is_some() {
+        "connection lost while reading the reply"
+    } else {
+        "connection lost before a reply"
+    };
     tracing::debug!(
         operation = call.operation,
         never_sent,
-        timeout = source.is_timeout(),
+        reason,
         "iamport transport failure"
     );
     if never_sent || call.effect == Effect::Idempotent {
         Error::Transport {
             operation: call.operation,
-            source,
+            reason: reason.to_owned(),
+            source: Some(source),
         }
     } else {
         Error::OutcomeUnknown {
             operation: call.operation,
             http_status,
-            source,
+            reason: reason.to_owned(),
+            source: Some(source),
         }
+    }
+}
+
+/// For a mutating call, replies that do not prove what happened become
+/// [`Error::OutcomeUnknown`]: any 5xx, and a 2xx whose body cannot be decoded.
+fn mutating_view(err: Error) -> Error {
+    match err {
+        Error::Server {
+            operation,
+            http_status,
+            code,
+            message,
+        } => Error::OutcomeUnknown {
+            operation,
+            http_status: Some(http_status),
+            reason: match code {
+                Some(code) => format!("HTTP {http_status}, code {code}: {message}"),
+                None => format!("HTTP {http_status}: {message}"),
+            },
+            source: None,
+        },
+        Error::Decode {
+            operation,
+            http_status: http_status @ 200..=299,
+            reason,
+            raw_body_excerpt,
+        } => Error::OutcomeUnknown {
+            operation,
+            http_status: Some(http_status),
+            reason: format!("undecodable reply ({reason}); body starts: {raw_body_excerpt}"),
+            source: None,
+        },
+        other => other,
     }
 }

@@ -3,9 +3,10 @@
 //! The split that matters to callers is *what to do next*:
 //! - [`Error::Transport`]: no answer, and repeating the call is safe (the request never left, or
 //!   it was an idempotent lookup). Retry with backoff.
-//! - [`Error::OutcomeUnknown`]: a charge, cancel or schedule change was sent and no answer came
-//!   back. It may have happened. Look the `merchant_uid` up before sending it again.
-//! - [`Error::Server`]: Iamport answered 5xx. Retry with backoff.
+//! - [`Error::OutcomeUnknown`]: a charge, cancel or schedule change was sent and no usable
+//!   answer came back (lost, 5xx, or undecodable). It may have happened. Look the
+//!   `merchant_uid` up before sending it again.
+//! - [`Error::Server`]: Iamport answered 5xx to a lookup. Retry with backoff.
 //! - everything else is permanent for the same input.
 //!
 //! No variant carries the REST key, the secret or an access token: messages and body excerpts
@@ -39,28 +40,32 @@ pub enum Error {
 
     /// No answer, and repeating is safe: the request was never sent (connect failure, connect
     /// timeout), or it was an idempotent lookup. Retryable.
-    #[error("{operation}: network failure, safe to retry")]
+    #[error("{operation}: {reason} (safe to retry)")]
     Transport {
         /// Operation name.
         operation: &'static str,
-        /// The transport failure.
+        /// What happened ("could not connect", "timed out", …).
+        reason: String,
+        /// The transport failure, when there is one.
         #[source]
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
     },
 
-    /// A non-idempotent request (charge, cancel, schedule change) may have reached Iamport but
-    /// no complete answer came back. Not retryable as is: look the order up first.
-    #[error(
-        "{operation}: request sent but no answer; outcome unknown, look it up before retrying"
-    )]
+    /// A charge, cancel or schedule change may have taken effect but the client cannot tell:
+    /// no complete answer came back, a 5xx came back (a gateway error does not prove nothing
+    /// happened), or a 2xx reply could not be decoded. Not retryable as is: look the order up
+    /// (e.g. [`crate::Client::find_payment`]) before sending it again.
+    #[error("{operation}: outcome unknown, look it up before retrying: {reason}")]
     OutcomeUnknown {
         /// Operation name.
         operation: &'static str,
-        /// HTTP status if headers arrived before the failure (body lost).
+        /// HTTP status, if one arrived.
         http_status: Option<u16>,
-        /// The transport failure.
+        /// What happened (secrets redacted).
+        reason: String,
+        /// The transport failure, when there is one.
         #[source]
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
     },
 
     /// Iamport refused the credentials or the token (even after one refresh).
@@ -99,7 +104,8 @@ pub enum Error {
         message: String,
     },
 
-    /// Iamport answered 5xx. Retryable.
+    /// Iamport answered 5xx to a lookup. Retryable. (For a charge, cancel or schedule change a
+    /// 5xx is [`Error::OutcomeUnknown`] instead.)
     #[error("{operation}: Iamport server error (HTTP {http_status}): {message}")]
     Server {
         /// Operation name.
@@ -112,7 +118,9 @@ pub enum Error {
         message: String,
     },
 
-    /// The answer could not be understood (not JSON, wrong shape, fractional won, too large).
+    /// The answer to a lookup could not be understood (not JSON, wrong shape, fractional won,
+    /// too large). (For a charge, cancel or schedule change a 2xx that cannot be decoded is
+    /// [`Error::OutcomeUnknown`] instead.)
     #[error("{operation}: cannot decode Iamport reply (HTTP {http_status}): {reason}")]
     Decode {
         /// Operation name.

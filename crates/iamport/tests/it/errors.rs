@@ -186,3 +186,84 @@ async fn zero_or_negative_cancel_amount_is_refused_before_sending() {
     assert_eq!(fake.business_calls(), 0, "nothing was sent");
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn gateway_error_after_again_is_outcome_unknown() {
+    let fake = Fake::start_with(Knobs {
+        canned_again: Some((504, "<html>Gateway Timeout</html>".into())),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .again(&again_request())
+        .await
+        .expect_err("504");
+    assert!(
+        matches!(
+            err,
+            Error::OutcomeUnknown {
+                http_status: Some(504),
+                ..
+            }
+        ),
+        "a 5xx after a charge does not prove nothing happened, got {err:?}"
+    );
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn undecodable_success_after_again_is_outcome_unknown() {
+    let body = crate::fake::payment_json("imp_1", "renew_01HZX9");
+    let mut body = serde_json::json!({"code": 0, "message": null, "response": body});
+    body["response"]["amount"] = serde_json::json!(9900.5);
+    let fake = Fake::start_with(Knobs {
+        canned_again: Some((200, body.to_string())),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .again(&again_request())
+        .await
+        .expect_err("9900.5 won");
+    match &err {
+        Error::OutcomeUnknown { reason, .. } => {
+            assert!(
+                reason.contains("fractional"),
+                "the decode reason is kept: {reason}"
+            )
+        }
+        other => panic!("the charge went through but cannot be read: unknown, got {other:?}"),
+    }
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn token_failure_before_again_is_not_outcome_unknown() {
+    let fake = Fake::start_with(Knobs {
+        canned_token: Some((
+            503,
+            r#"{"code":-1,"message":"점검 중","response":null}"#.into(),
+        )),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .again(&again_request())
+        .await
+        .expect_err("no token");
+    assert!(
+        matches!(
+            err,
+            Error::Server {
+                http_status: 503,
+                ..
+            }
+        ) && err.is_retryable(),
+        "the charge was never sent, got {err:?}"
+    );
+    assert_eq!(fake.business_calls(), 0, "again was not sent");
+    fake.stop().await;
+}

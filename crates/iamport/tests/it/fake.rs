@@ -37,6 +37,10 @@ pub struct Knobs {
     pub lookup_delay: Duration,
     /// Refuse every business call with 401, whatever the token.
     pub reject_all: bool,
+    /// A canned `(status, body)` for `POST /subscribe/payments/again`.
+    pub canned_again: Option<(u16, String)>,
+    /// A canned `(status, body)` for `POST /users/getToken`.
+    pub canned_token: Option<(u16, String)>,
     /// A canned `(status, body)` for `GET /payments/find/*`.
     pub canned_find: Option<(u16, String)>,
     /// Number of ids in each `GET /payments` call.
@@ -196,11 +200,19 @@ impl Drop for Fake {
 
 async fn get_token(State(s): State<Arc<Shared>>, Json(body): Json<Value>) -> Response {
     s.token_calls.fetch_add(1, Ordering::SeqCst);
-    let (delay, lifetime, skew) = {
+    let (delay, lifetime, skew, canned) = {
         let k = lock(&s.knobs);
-        (k.token_delay, k.lifetime.unwrap_or(1800), k.skew)
+        (
+            k.token_delay,
+            k.lifetime.unwrap_or(1800),
+            k.skew,
+            k.canned_token.clone(),
+        )
     };
     tokio::time::sleep(delay).await;
+    if let Some(canned) = canned {
+        return canned_reply(canned);
+    }
     if body["imp_key"] != KEY || body["imp_secret"] != SECRET {
         return envelope(401, -1, Some("imp_key/imp_secret not matched"), Value::Null);
     }
@@ -277,13 +289,18 @@ async fn find(
         k.canned_find.clone()
     };
     match canned {
-        Some((status, body)) => (
-            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            body,
-        )
-            .into_response(),
+        Some(canned) => canned_reply(canned),
         None => envelope(200, 0, None, payment_json("imp_000000000001", &rest)),
     }
+}
+
+fn canned_reply((status, body): (u16, String)) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [("content-type", "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 async fn batch(
@@ -371,8 +388,14 @@ async fn again(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     if let Some(r) = refuse(&s, &headers) {
         return r;
     }
-    let delay = lock(&s.knobs).again_delay;
+    let (delay, canned) = {
+        let k = lock(&s.knobs);
+        (k.again_delay, k.canned_again.clone())
+    };
     tokio::time::sleep(delay).await;
+    if let Some(canned) = canned {
+        return canned_reply(canned);
+    }
     let v: Value = serde_json::from_str(AGAIN_FAILED).unwrap_or(Value::Null);
     (StatusCode::OK, Json(v)).into_response()
 }
