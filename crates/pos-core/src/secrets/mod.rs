@@ -44,6 +44,14 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
+    /// Credentials from a key and a secret (not yet checked; see [`Credentials::normalized`]).
+    pub fn new(imp_key: impl Into<String>, imp_secret: impl Into<String>) -> Self {
+        Credentials {
+            imp_key: imp_key.into(),
+            imp_secret: imp_secret.into(),
+        }
+    }
+
     /// Trimmed copies of both values, checked for shape (non-empty, no inner whitespace, bounded).
     pub fn normalized(&self) -> Result<Credentials, SecretError> {
         let key = self.imp_key.trim();

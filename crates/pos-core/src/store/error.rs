@@ -102,26 +102,38 @@ pub enum StoreError {
         merchant_uid: String,
         reason: &'static str,
     },
+    /// The job is not running (unknown id, or already finished by another worker).
+    #[error("작업 {id}은(는) 실행 중이 아닙니다. (job is not running)")]
+    JobNotRunning { id: i64 },
     /// An open job of this kind already exists for this merchant_uid.
     #[error(
         "'{merchant_uid}' 주문에 같은 작업({kind})이 이미 대기 중입니다. (duplicate open job)"
     )]
     DuplicateJob { kind: String, merchant_uid: String },
+    /// No job has this id.
+    #[error("작업 {id}번을 찾을 수 없습니다. (unknown job)")]
+    JobNotFound { id: i64 },
+    /// Only a parked (needs-attention) job can be retried by hand.
+    #[error("작업 {id}번은 '확인 필요' 상태가 아니어서 다시 시도할 수 없습니다 (현재: {state}). (job is not parked)")]
+    JobNotParked { id: i64, state: &'static str },
 }
 
 impl StoreError {
     /// The code the UI branches on.
     pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::UnknownPlan { .. } | StoreError::OrderNotFound { .. } => {
-                ErrorCode::NotFound
-            }
+            StoreError::UnknownPlan { .. }
+            | StoreError::OrderNotFound { .. }
+            | StoreError::JobNotFound { .. } => ErrorCode::NotFound,
             StoreError::LimitOutOfRange { .. }
             | StoreError::InvalidPrice { .. }
             | StoreError::InvalidBuyer { .. }
             | StoreError::PayMethodNotAllowed { .. }
             | StoreError::InvalidPatch { .. } => ErrorCode::Validation,
-            StoreError::StateMoved { .. } | StoreError::DuplicateJob { .. } => ErrorCode::Conflict,
+            StoreError::StateMoved { .. }
+            | StoreError::DuplicateJob { .. }
+            | StoreError::JobNotRunning { .. }
+            | StoreError::JobNotParked { .. } => ErrorCode::Conflict,
             StoreError::Open { .. }
             | StoreError::Create { .. }
             | StoreError::NotADatabase { .. }

@@ -134,3 +134,145 @@ impl Store {
         Ok(summary)
     }
 }
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    /// Row id.
+    pub id: i64,
+    /// What to do.
+    pub kind: String,
+    /// The order (idempotency key).
+    pub merchant_uid: String,
+    /// Arguments.
+    pub payload: serde_json::Value,
+    /// Where it stands.
+    pub state: JobState,
+    /// Attempts started so far (a claim counts as one).
+    pub attempts: u32,
+    /// When it is due next.
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub next_run_at: DateTime<Utc>,
+    /// The last failure, for a person.
+    pub last_error: Option<String>,
+    /// A request was sent and no answer came: look the order up before re-sending.
+    pub outcome_unknown: bool,
+}
+
+const JOB_COLUMNS: &str =
+    "id, kind, merchant_uid, payload, state, attempts, next_run_at, last_error, outcome_unknown";
+
+fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
+    Ok((
+        Job {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            merchant_uid: row.get(2)?,
+            payload: serde_json::Value::Null,
+            state: row.get(4)?,
+            attempts: row.get(5)?,
+            next_run_at: super::codec::ms_col(row, 6)?,
+            last_error: row.get(7)?,
+            outcome_unknown: row.get(8)?,
+        },
+        row.get(3)?,
+    ))
+}
+
+fn decode_payload((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
+    job.payload = serde_json::from_str(&payload).map_err(|source| StoreError::Json {
+        context: "decode a job's payload",
+        source,
+    })?;
+    Ok(job)
+}
+
+impl Store {
+    /// Claims up to `limit` pending jobs due at `now` (earliest first): each becomes `running`
+    /// with one more attempt. A worker must then complete, retry or park each one.
+    pub fn claim_due_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .ctx("claim jobs")?;
+        let claimed = tx
+            .prepare_cached(&format!(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?1 \
+                 WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND next_run_at <= ?1 \
+                              ORDER BY next_run_at, id LIMIT ?2) \
+                 RETURNING {JOB_COLUMNS}"
+            ))
+            .ctx("claim jobs")?
+            .query_map(params![to_ms(now), limit], job_from_row)
+            .ctx("claim jobs")?
+            .collect::<Result<Vec<_>, _>>()
+            .ctx("claim jobs")?;
+        tx.commit().ctx("claim jobs")?;
+        let mut jobs = claimed
+            .into_iter()
+            .map(decode_payload)
+            .collect::<Result<Vec<_>, _>>()?;
+        jobs.sort_by_key(|j| (j.next_run_at, j.id));
+        Ok(jobs)
+    }
+
+    /// Marks a running job done.
+    pub fn complete_job(&self, id: i64) -> Result<(), StoreError> {
+        self.finish_job(id, "done", None, None, false)
+    }
+
+    /// Puts a running job back in the queue for `next_run_at` with the error that stopped it.
+    /// `outcome_unknown` records that a request may have taken effect.
+    pub fn retry_job(
+        &self,
+        id: i64,
+        next_run_at: DateTime<Utc>,
+        error: &str,
+        outcome_unknown: bool,
+    ) -> Result<(), StoreError> {
+        self.finish_job(
+            id,
+            "pending",
+            Some(next_run_at),
+            Some(error),
+            outcome_unknown,
+        )
+    }
+
+    /// Parks a running job for a person, with a message they can act on.
+    pub fn park_job(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        self.finish_job(id, "needs_attention", None, Some(error), false)
+    }
+
+    fn finish_job(
+        &self,
+        id: i64,
+        state: &'static str,
+        next_run_at: Option<DateTime<Utc>>,
+        error: Option<&str>,
+        outcome_unknown: bool,
+    ) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let changed = conn
+            .prepare_cached(
+                "UPDATE jobs SET state = ?2, next_run_at = COALESCE(?3, next_run_at), \
+                 last_error = COALESCE(?4, last_error), outcome_unknown = ?5, updated_at = ?6 \
+                 WHERE id = ?1 AND state = 'running'",
+            )
+            .ctx("finish a job")?
+            .execute(params![
+                id,
+                state,
+                next_run_at.map(to_ms),
+                error,
+                outcome_unknown,
+                to_ms(now())
+            ])
+            .ctx("finish a job")?;
+        if changed == 0 {
+            return Err(StoreError::JobNotRunning { id });
+        }
+        Ok(())
+    }
+}

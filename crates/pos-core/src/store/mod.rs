@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rusqlite::Connection;
 
 pub use error::StoreError;
-pub use jobs::{JobState, NewJob, QueueSummary};
+pub use jobs::{Job, JobState, NewJob, QueueSummary};
 pub use order_events::OrderEvent;
 pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
 pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};

@@ -61,3 +61,151 @@ fn a_second_open_job_of_the_same_kind_for_the_same_order_is_refused() {
         "the idempotency key holds, got {err:?}"
     );
 }
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+#[test]
+fn claiming_takes_only_due_pending_jobs_earliest_first_and_counts_an_attempt() {
+    let store = super::store();
+    let mut later = job("verify", "order_later");
+    later.run_at = Some(now() + chrono::Duration::hours(1));
+    let mut early = job("verify", "order_early");
+    early.run_at = Some(now() - chrono::Duration::minutes(2));
+    for j in [&later, &early, &job("verify", "order_now")] {
+        assert!(store.enqueue_job(j).is_ok(), "enqueue {}", j.merchant_uid);
+    }
+    let claimed = store
+        .claim_due_jobs(now(), 10)
+        .unwrap_or_else(|e| panic!("claim: {e}"));
+    let uids: Vec<&str> = claimed.iter().map(|j| j.merchant_uid.as_str()).collect();
+    assert_eq!(
+        uids,
+        vec!["order_early", "order_now"],
+        "only due jobs, earliest first"
+    );
+    assert!(
+        claimed
+            .iter()
+            .all(|j| j.attempts == 1 && j.state == pos_core::JobState::Running),
+        "claimed jobs run, attempt 1"
+    );
+    assert_eq!(
+        claimed[0].payload,
+        serde_json::json!({"n": 1}),
+        "the payload comes back"
+    );
+    let again = store.claim_due_jobs(now(), 10).unwrap_or_default();
+    assert!(again.is_empty(), "a running job is not claimed twice");
+}
+
+#[test]
+fn a_claim_respects_its_limit() {
+    let store = super::store();
+    for i in 0..5 {
+        assert!(
+            store
+                .enqueue_job(&job("verify", &format!("order_{i}")))
+                .is_ok(),
+            "enqueue {i}"
+        );
+    }
+    assert_eq!(
+        store.claim_due_jobs(now(), 2).map(|j| j.len()).ok(),
+        Some(2),
+        "at most the limit"
+    );
+}
+
+#[test]
+fn a_retried_job_waits_for_its_next_run_and_keeps_the_error() {
+    let store = super::store();
+    assert!(
+        store.enqueue_job(&job("cancel", "order_a")).is_ok(),
+        "enqueue"
+    );
+    let id = store
+        .claim_due_jobs(now(), 1)
+        .ok()
+        .and_then(|j| j.first().map(|j| j.id))
+        .unwrap_or(-1);
+    let next = now() + chrono::Duration::seconds(30);
+    assert!(
+        store
+            .retry_job(id, next, "timeout after send", true)
+            .is_ok(),
+        "retry"
+    );
+    assert!(
+        store
+            .claim_due_jobs(now(), 10)
+            .unwrap_or_default()
+            .is_empty(),
+        "not due yet"
+    );
+    let later = store.claim_due_jobs(next, 10).unwrap_or_default();
+    let j = later.first();
+    assert_eq!(
+        j.map(|j| (j.attempts, j.outcome_unknown, j.last_error.clone())),
+        Some((2, true, Some("timeout after send".into()))),
+        "second attempt knows the outcome was unknown"
+    );
+}
+
+#[test]
+fn a_completed_job_frees_its_idempotency_key() {
+    let store = super::store();
+    assert!(
+        store.enqueue_job(&job("verify", "order_a")).is_ok(),
+        "enqueue"
+    );
+    let id = store
+        .claim_due_jobs(now(), 1)
+        .ok()
+        .and_then(|j| j.first().map(|j| j.id))
+        .unwrap_or(-1);
+    assert!(store.complete_job(id).is_ok(), "complete");
+    assert_eq!(
+        store.queue_summary().map(|q| q.pending).ok(),
+        Some(0),
+        "nothing pending"
+    );
+    assert!(
+        store.enqueue_job(&job("verify", "order_a")).is_ok(),
+        "a new verify for the same order is allowed once the old one is done"
+    );
+}
+
+#[test]
+fn a_parked_job_needs_attention_and_is_counted() {
+    let store = super::store();
+    assert!(
+        store.enqueue_job(&job("charge", "renew_a")).is_ok(),
+        "enqueue"
+    );
+    let id = store
+        .claim_due_jobs(now(), 1)
+        .ok()
+        .and_then(|j| j.first().map(|j| j.id))
+        .unwrap_or(-1);
+    assert!(store.park_job(id, "카드 한도 초과").is_ok(), "park");
+    assert_eq!(
+        store
+            .queue_summary()
+            .map(|q| (q.pending, q.needs_attention))
+            .ok(),
+        Some((0, 1)),
+        "one parked job"
+    );
+}
+
+#[test]
+fn finishing_a_job_that_is_not_running_is_a_conflict() {
+    let store = super::store();
+    let err = store.complete_job(12345).err();
+    assert!(
+        matches!(err, Some(StoreError::JobNotRunning { .. })),
+        "got {err:?}"
+    );
+}
