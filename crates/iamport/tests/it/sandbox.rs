@@ -316,3 +316,25 @@ async fn schedule_lookup_and_unschedule_round_trip() {
     assert!(revoked[0].revoked_at.is_some(), "revoke time set");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn token_expired_by_the_server_clock_is_healed_by_one_refresh() {
+    let env = Env::start().await;
+    let imp_uid = env.paid("order_expiry", 1000).await;
+    env.client.payment(&imp_uid).await.expect("first call");
+    // 35 minutes later on the sandbox's clock only: the client still thinks its token is good.
+    env.advance_clock(35 * 60).await;
+    let p = env
+        .client
+        .payment(&imp_uid)
+        .await
+        .expect("healed by a refresh");
+    assert_eq!(p.imp_uid, imp_uid, "the answer after the refresh");
+    assert_eq!(env.client.token_requests(), 2, "one refresh after the 401");
+    assert_eq!(
+        env.tokens_issued().await,
+        2,
+        "the sandbox minted a new token"
+    );
+    env.stop().await;
+}
