@@ -11,6 +11,7 @@ pub mod paths;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod subscription;
 
 pub use error::ErrorCode;
 pub use store::{
