@@ -89,6 +89,9 @@ impl Client {
             .use_rustls_tls()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            // Iamport does not redirect; following one could re-send a charge as a GET or
+            // carry the token elsewhere. A 3xx surfaces as an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("panmusic-iamport/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config {

@@ -55,6 +55,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn won_reads_back_as_the_same_amount(amount in proptest::prelude::any::<i64>()) {
+            let shown = won(amount);
+            let digits: String = shown.trim_end_matches('원').chars().filter(|c| *c != ',').collect();
+            proptest::prop_assert_eq!(digits.parse::<i64>().ok(), Some(amount), "{} reads back", shown);
+            let groups: Vec<&str> = shown.trim_start_matches('-').trim_end_matches('원').split(',').collect();
+            proptest::prop_assert!(groups.iter().skip(1).all(|g| g.len() == 3), "groups of three: {}", shown);
+        }
+    }
+
     #[test]
     fn kst_is_utc_plus_nine_without_daylight_saving() {
         let winter = Utc.with_ymd_and_hms(2026, 11, 27, 10, 5, 59).single();

@@ -15,6 +15,6 @@ pub mod subscription;
 
 pub use error::ErrorCode;
 pub use store::{
-    JobState, NewJob, NewOrder, Order, OrderEvent, OrderKind, OrderPage, OrderPatch, OrderQuery,
+    Job, JobState, NewJob, NewOrder, Order, OrderEvent, OrderKind, OrderPage, OrderPatch, OrderQuery,
     OrderState, PayMethod, Plan, PlanKind, QueueSummary, Store, StoreError, SCHEMA_VERSION,
 };

@@ -267,3 +267,28 @@ async fn token_failure_before_again_is_not_outcome_unknown() {
     assert_eq!(fake.business_calls(), 0, "again was not sent");
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let fake = Fake::start_with(Knobs {
+        canned_find: Some((302, String::new())),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .find_payment("order_1", None)
+        .await
+        .expect_err("a redirect is not an answer");
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                http_status: 302,
+                ..
+            }
+        ),
+        "the 3xx is surfaced, got {err:?}"
+    );
+    fake.stop().await;
+}

@@ -295,12 +295,16 @@ async fn find(
 }
 
 fn canned_reply((status, body): (u16, String)) -> Response {
-    (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [("content-type", "application/json")],
-        body,
-    )
-        .into_response()
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut reply = (status, [("content-type", "application/json")], body).into_response();
+    if status.is_redirection() {
+        // Points at a route that answers 200: following it would hide the redirect.
+        reply.headers_mut().insert(
+            "location",
+            axum::http::HeaderValue::from_static("/payments/imp_followed"),
+        );
+    }
+    reply
 }
 
 async fn batch(

@@ -183,3 +183,56 @@ async fn check_credentials_always_asks_the_server() {
     assert_eq!(fake.token_calls(), 2, "the checked token is cached");
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn token_reply_with_nonzero_code_is_an_auth_error() {
+    let fake = Fake::start_with(Knobs {
+        canned_token: Some((
+            200,
+            r#"{"code":-1,"message":"imp_key/imp_secret not matched","response":null}"#.into(),
+        )),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .check_credentials()
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            Error::Auth {
+                http_status: 200,
+                ..
+            }
+        ),
+        "HTTP 200 with code -1 from getToken is a refusal, got {err:?}"
+    );
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn token_reply_that_cannot_be_decoded_never_shows_its_body() {
+    let fake = Fake::start_with(Knobs {
+        canned_token: Some((
+            200,
+            r#"{"code":0,"message":null,"response":{"access_token":"LEAKY-TOKEN-VALUE","now":"soon"}}"#
+                .into(),
+        )),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .check_credentials()
+        .await
+        .expect_err("bad shape");
+    assert!(matches!(err, Error::Decode { .. }), "got {err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains("LEAKY-TOKEN-VALUE"),
+        "token leaked: {shown}"
+    );
+    fake.stop().await;
+}

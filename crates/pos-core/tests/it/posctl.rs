@@ -423,3 +423,27 @@ fn doctor_reports_an_unreachable_iamport() {
         "the network failure is named"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unusable_data_dir_is_a_clear_error() {
+    // /proc refuses new folders and files, even for root.
+    let out = posctl(Path::new("/proc/kr.panmusic.pos"), &["orders", "list"]);
+    assert!(!out.status.success(), "the command fails");
+    assert!(
+        stderr(&out).contains("데이터 폴더"),
+        "stderr names the data folder: {}",
+        stderr(&out)
+    );
+    let out = posctl(Path::new("/proc"), &["doctor", "--json"]);
+    assert!(
+        !out.status.success(),
+        "doctor fails on an unwritable folder"
+    );
+    assert!(
+        json(&out)["dataDirError"]
+            .as_str()
+            .is_some_and(|e| e.contains("쓸 수 없습니다")),
+        "doctor says it cannot write"
+    );
+}

@@ -150,3 +150,49 @@ fn two_handles_on_one_file_see_each_others_orders() {
         "another connection reads the committed order"
     );
 }
+
+#[test]
+fn a_store_handle_can_be_shared_across_threads() {
+    fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<Store>();
+}
+
+#[test]
+fn two_processes_worth_of_writers_on_one_file_never_hit_busy() {
+    let dir = tempdir();
+    let a = Store::open(dir.path()).unwrap_or_else(|e| panic!("open a: {e}"));
+    let b = Store::open(dir.path()).unwrap_or_else(|e| panic!("open b: {e}"));
+    let writers: Vec<_> = [a.clone(), b.clone(), a, b]
+        .into_iter()
+        .map(|store| {
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| {
+                        store.create_order(&pos_core::NewOrder {
+                            plan_id: "pass_1m".into(),
+                            pay_method: pos_core::PayMethod::Card,
+                            buyer_name: None,
+                            buyer_tel: None,
+                            buyer_email: None,
+                        })
+                    })
+                    .filter(Result::is_err)
+                    .count()
+            })
+        })
+        .collect();
+    let failures: usize = writers
+        .into_iter()
+        .map(|w| w.join().unwrap_or(usize::MAX))
+        .sum();
+    assert_eq!(
+        failures, 0,
+        "concurrent writers on two connections wait for each other instead of failing"
+    );
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("reopen: {e}"));
+    assert_eq!(
+        store.list_orders(&Default::default()).map(|p| p.total).ok(),
+        Some(200),
+        "all 200 orders were written"
+    );
+}
