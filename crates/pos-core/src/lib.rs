@@ -3,7 +3,6 @@
 //! Nothing here knows about Tauri: the shell calls these blocking functions from
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
-pub mod checkout;
 pub mod contact;
 pub mod error;
 pub mod format;
@@ -13,11 +12,10 @@ pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod subscription;
-pub mod sync;
-pub mod work;
 
 pub use error::ErrorCode;
 pub use store::{
-    Job, JobState, NewJob, NewOrder, Order, OrderEvent, OrderKind, OrderPage, OrderPatch, OrderQuery,
-    OrderState, PayMethod, Plan, PlanKind, QueueSummary, Store, StoreError, SCHEMA_VERSION,
+    Job, JobState, NewJob, NewOrder, Order, OrderEvent, OrderKind, OrderPage, OrderPatch,
+    OrderQuery, OrderState, PayMethod, Plan, PlanKind, QueueSummary, Store, StoreError,
+    SCHEMA_VERSION,
 };
