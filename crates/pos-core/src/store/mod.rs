@@ -7,12 +7,15 @@
 
 mod codec;
 mod error;
+mod job_queue;
 mod jobs;
+mod lease;
 mod open;
 mod order_events;
 mod order_query;
 mod orders;
 mod plans;
+mod poll;
 mod schema;
 mod sync_state;
 mod transition;
@@ -23,7 +26,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rusqlite::Connection;
 
 pub use error::StoreError;
+pub use job_queue::JobFilter;
 pub use jobs::{Job, JobState, NewJob, QueueSummary};
+pub use lease::{EngineLease, LeaseTake};
 pub use order_events::OrderEvent;
 pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
 pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};
