@@ -184,13 +184,27 @@ impl Error {
 pub(crate) const EXCERPT_BYTES: usize = 2048;
 
 /// The start of `body` as text with every secret replaced by `[redacted]`.
+///
+/// The window read is longer than the excerpt by the longest secret, so a secret straddling
+/// the cut is still found whole and redacted before the text is shortened.
 pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let cut = body.len().min(EXCERPT_BYTES);
-    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
-    if body.len() > cut {
+    let longest = secrets.iter().map(|s| s.len()).max().unwrap_or(0);
+    let window = body.len().min(EXCERPT_BYTES.saturating_add(longest));
+    let mut text = redact(
+        String::from_utf8_lossy(&body[..window]).into_owned(),
+        secrets,
+    );
+    if text.len() > EXCERPT_BYTES {
+        let mut cut = EXCERPT_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    if body.len() > EXCERPT_BYTES {
         text.push_str(&format!("… [{} bytes in all]", body.len()));
     }
-    redact(text, secrets)
+    text
 }
 
 /// Replaces every occurrence of each non-empty secret by `[redacted]`.
@@ -219,6 +233,27 @@ mod tests {
             "excerpt must be capped, got {} bytes",
             text.len()
         );
+    }
+
+    #[test]
+    fn secret_straddling_the_excerpt_cut_is_not_partly_shown() {
+        let secret = "STRADDLING-SECRET-0123456789";
+        let mut body = vec![b'x'; EXCERPT_BYTES - 5];
+        body.extend_from_slice(secret.as_bytes());
+        body.extend(std::iter::repeat_n(b'y', 100));
+        let text = excerpt(&body, &[secret]);
+        assert!(
+            !text.contains("STRAD"),
+            "a prefix of the secret leaked: …{}",
+            &text[text.len() - 60..]
+        );
+    }
+
+    #[test]
+    fn excerpt_of_multibyte_text_cuts_on_a_char_boundary() {
+        let body = "가".repeat(EXCERPT_BYTES);
+        let text = excerpt(body.as_bytes(), &[]);
+        assert!(text.starts_with("가가"), "text kept: {}", &text[..12]);
     }
 
     #[test]

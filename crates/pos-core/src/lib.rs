@@ -3,6 +3,7 @@
 //! Nothing here knows about Tauri: the shell calls these blocking functions from
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
+pub mod checkout;
 pub mod contact;
 pub mod error;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod subscription;
+pub mod work;
 
 pub use error::ErrorCode;
 pub use store::{

@@ -292,3 +292,33 @@ async fn redirects_are_not_followed() {
     );
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn oversized_reply_is_refused_without_reading_it_all() {
+    let huge = format!(
+        r#"{{"code":0,"message":null,"response":{{"imp_uid":"{}"}}}}"#,
+        "a".repeat(33 * 1024 * 1024)
+    );
+    let fake = Fake::start_with(Knobs {
+        canned_find: Some((200, huge)),
+        ..Knobs::default()
+    })
+    .await;
+    let err = fake
+        .client()
+        .find_payment("order_1", None)
+        .await
+        .expect_err("33 MB reply");
+    match err {
+        Error::Decode {
+            reason,
+            raw_body_excerpt,
+            ..
+        } => {
+            assert!(reason.contains("larger than"), "reason says why: {reason}");
+            assert!(raw_body_excerpt.len() < 4096, "excerpt capped");
+        }
+        other => panic!("an oversized reply must be a decode error, got {other:?}"),
+    }
+    fake.stop().await;
+}

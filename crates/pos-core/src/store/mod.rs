@@ -7,6 +7,7 @@
 
 mod codec;
 mod error;
+mod job_rows;
 mod job_queue;
 mod jobs;
 mod lease;
