@@ -1,0 +1,31 @@
+//! One-time checkout, verified: start (order at the catalog price, `prepare`, the payment-window
+//! ticket), verify (`complete_payment` → `reconcile` → `apply_transition`), and refunds.
+//!
+//! The UI never sends an amount and nothing the browser says is believed: every state change
+//! comes from a payment fetched from Iamport, decided by the pure [`reconcile`].
+
+mod apply;
+mod error;
+mod reconcile;
+mod refund;
+mod start;
+mod verify;
+
+#[cfg(test)]
+mod reconcile_tests;
+
+pub use apply::{
+    apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, VERIFY_JOB,
+};
+pub use error::CheckoutError;
+pub use reconcile::{pay_method_of, reconcile, Move, Refusal, Transition};
+pub use refund::{
+    refund_now, request_refund, RefundAccount, RefundOutcome, RefundQueued, RefundRequest,
+    REFUND_REASON_MAX_CHARS,
+};
+pub use start::{
+    retry_checkout, start_checkout, vbank_due_kst, window_opened, Buyer, CheckoutEnv,
+    CheckoutTicket, PrepareStatus, CHANNEL_KEY_PREFIX, LIVE_SDK_URL, M_REDIRECT_URL,
+    SANDBOX_MERCHANT_CODE, VBANK_DAYS,
+};
+pub use verify::{complete_payment, Verified};

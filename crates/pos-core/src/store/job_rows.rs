@@ -1,0 +1,87 @@
+//! Jobs looked up one at a time, for work run inline outside the sync engine's worker loop
+//! (`refund_now`, the automatic cancel of `complete_payment`): claim one specific job, find the
+//! open job of an order, list an order's jobs. Finishing uses the engine's own
+//! `complete_job` / `retry_job` / `park_job`.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::codec::{ms_col, to_ms};
+use super::error::{SqlContext, StoreError};
+use super::jobs::Job;
+use super::Store;
+
+const COLUMNS: &str =
+    "id, kind, merchant_uid, payload, state, attempts, next_run_at, last_error, outcome_unknown";
+
+fn row_to_job(row: &Row<'_>) -> rusqlite::Result<(Job, String)> {
+    Ok((
+        Job {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            merchant_uid: row.get(2)?,
+            payload: serde_json::Value::Null,
+            state: row.get(4)?,
+            attempts: row.get(5)?,
+            next_run_at: ms_col(row, 6)?,
+            last_error: row.get(7)?,
+            outcome_unknown: row.get(8)?,
+        },
+        row.get(3)?,
+    ))
+}
+
+fn decode((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
+    job.payload = serde_json::from_str(&payload).map_err(|source| StoreError::Json {
+        context: "decode a job's payload",
+        source,
+    })?;
+    Ok(job)
+}
+
+impl Store {
+    /// Claims job `id` if it is `pending` (due or not): it becomes `running` with one more
+    /// attempt. `None` when it is not pending (already claimed by a worker, done or parked).
+    pub fn claim_job(&self, id: i64, now: DateTime<Utc>) -> Result<Option<Job>, StoreError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached(&format!(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?2 \
+                 WHERE id = ?1 AND state = 'pending' RETURNING {COLUMNS}"
+            ))
+            .ctx("claim a job")?
+            .query_row(params![id, to_ms(now)], row_to_job)
+            .optional()
+            .ctx("claim a job")?;
+        row.map(decode).transpose()
+    }
+
+    /// The open (not `done`) job of `kind` for an order, if any.
+    pub fn open_job(&self, kind: &str, merchant_uid: &str) -> Result<Option<Job>, StoreError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE kind = ?1 AND merchant_uid = ?2 AND state <> 'done'"
+            ))
+            .ctx("read an open job")?
+            .query_row(params![kind, merchant_uid], row_to_job)
+            .optional()
+            .ctx("read an open job")?;
+        row.map(decode).transpose()
+    }
+
+    /// Every job of one order, oldest first (the order page shows pending or parked refunds).
+    pub fn jobs_of_order(&self, merchant_uid: &str) -> Result<Vec<Job>, StoreError> {
+        let conn = self.lock();
+        let rows = conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE merchant_uid = ?1 ORDER BY id"
+            ))
+            .ctx("read an order's jobs")?
+            .query_map([merchant_uid], row_to_job)
+            .ctx("read an order's jobs")?
+            .collect::<Result<Vec<_>, _>>()
+            .ctx("read an order's jobs")?;
+        rows.into_iter().map(decode).collect()
+    }
+}
