@@ -13,6 +13,7 @@ pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod subscription;
+pub mod sync;
 pub mod work;
 
 pub use error::ErrorCode;

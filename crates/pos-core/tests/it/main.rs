@@ -8,6 +8,10 @@ mod posctl;
 mod secrets;
 mod settings;
 mod store_open;
+mod sync_engine;
+mod sync_lease;
+mod sync_planner;
+mod sync_support;
 mod transitions;
 
 use pos_core::{NewOrder, Order, PayMethod, Store};

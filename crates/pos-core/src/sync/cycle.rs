@@ -1,0 +1,426 @@
+//! One sync cycle: change feed, batch lookups of due open orders, last checks, then the job
+//! queue. [`SyncCore`] holds what lives across cycles (the seen-set, when the feed last ran)
+//! and is owned by exactly one task, so none of it is behind a lock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use iamport::{Payment, Sorting, StatusQuery};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::backoff::Backoff;
+use super::error::SyncError;
+use super::feed::{next_page, status_time, Seen};
+use super::planner::{self, OpenOrder, PlanInput, PollPolicy};
+use super::ports::{Applied, JobExecutor, PaymentSink};
+use super::worker::{self, JobTally};
+use crate::store::{CHANGE_FEED_CURSOR, LAST_SYNC_AT};
+use crate::{OrderPatch, OrderState, Store};
+
+/// Most feed pages one cycle reads; the cursor carries the rest to the next cycle.
+const MAX_FEED_PAGES: u32 = 200;
+/// Attempts of one lookup or feed call before the cycle gives up on it.
+const CALL_ATTEMPTS: u32 = 4;
+
+/// What one cycle did, for `posctl sync --once` and the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CycleReport {
+    /// `GET /payments` batch calls made.
+    pub lookup_calls: u32,
+    /// Orders looked up.
+    pub orders_looked_up: u32,
+    /// Change-feed pages read.
+    pub feed_pages: u32,
+    /// Payments the feed and lookups returned (repeats included).
+    pub payments_seen: u32,
+    /// Payments that changed an order.
+    pub transitions: u32,
+    /// Orders given up as `abandoned`.
+    pub abandoned: u32,
+    /// Jobs finished.
+    pub jobs_done: u32,
+    /// Jobs rescheduled after a failure.
+    pub jobs_retried: u32,
+    /// Jobs parked for a person.
+    pub jobs_parked: u32,
+    /// REST calls this engine made in the cycle (lookups, feed, retries, token requests; the
+    /// job executor's own calls are not included).
+    pub rest_calls: u32,
+}
+
+/// Tunables of the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Poll cadence and feed window.
+    pub policy: PollPolicy,
+    /// Jobs run at once.
+    pub concurrency: usize,
+    /// Backoff of failed jobs.
+    pub job_backoff: Backoff,
+    /// Backoff between attempts of one lookup in a cycle, and of the offline probe.
+    pub call_backoff: Backoff,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            policy: PollPolicy::default(),
+            concurrency: 4,
+            job_backoff: Backoff {
+                base: Duration::from_secs(2),
+                max: Duration::from_secs(600),
+            },
+            call_backoff: Backoff {
+                base: Duration::from_millis(500),
+                max: Duration::from_secs(60),
+            },
+        }
+    }
+}
+
+/// The engine's state across cycles.
+pub struct SyncCore {
+    pub(crate) store: Store,
+    pub(crate) client: iamport::Client,
+    pub(crate) executor: Arc<dyn JobExecutor>,
+    pub(crate) sink: Arc<dyn PaymentSink>,
+    pub(crate) options: SyncOptions,
+    seen: Seen,
+    last_feed_at: Option<DateTime<Utc>>,
+    rng: StdRng,
+    calls: u32,
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(SyncError::Join)?
+}
+
+impl SyncCore {
+    /// A core over `store` and `client`.
+    pub fn new(
+        store: Store,
+        client: iamport::Client,
+        executor: Arc<dyn JobExecutor>,
+        sink: Arc<dyn PaymentSink>,
+        options: SyncOptions,
+    ) -> SyncCore {
+        SyncCore {
+            store,
+            client,
+            executor,
+            sink,
+            options,
+            seen: Seen::default(),
+            last_feed_at: None,
+            rng: StdRng::from_os_rng(),
+            calls: 0,
+        }
+    }
+
+    /// The open orders as the planner sees them.
+    pub(crate) async fn open_orders(&self) -> Result<Vec<OpenOrder>, SyncError> {
+        let store = self.store.clone();
+        blocking(move || Ok(store.open_orders()?.iter().map(OpenOrder::from).collect())).await
+    }
+
+    /// When the feed last completed in this process.
+    pub(crate) fn last_feed_at(&self) -> Option<DateTime<Utc>> {
+        self.last_feed_at
+    }
+
+    /// One lookup-type call with a few quick retries on retryable errors.
+    async fn call<T, F, Fut>(&mut self, operation: &'static str, f: F) -> Result<T, SyncError>
+    where
+        F: Fn(iamport::Client) -> Fut,
+        Fut: std::future::Future<Output = iamport::Result<T>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.calls += 1;
+            match f(self.client.clone()).await {
+                Ok(v) => return Ok(v),
+                Err(e) if e.is_retryable() && attempt < CALL_ATTEMPTS => {
+                    let delay = self.options.call_backoff.delay(attempt, &mut self.rng);
+                    tracing::debug!(operation, attempt, error = %e, "retrying an Iamport lookup");
+                    tokio::time::sleep(delay).await;
+                }
+                Err(source) => return Err(SyncError::Iamport { operation, source }),
+            }
+        }
+    }
+
+    /// Applies payments through the sink (off the async threads); counts changes.
+    async fn apply(
+        &mut self,
+        payments: Vec<Payment>,
+        cause: &'static str,
+    ) -> Result<(u32, u32), SyncError> {
+        let fresh: Vec<Payment> = payments
+            .into_iter()
+            .filter(|p| self.seen.first_sighting(p))
+            .collect();
+        let (store, sink) = (self.store.clone(), self.sink.clone());
+        blocking(move || {
+            let (mut changed, mut seen) = (0u32, 0u32);
+            for p in &fresh {
+                seen += 1;
+                match sink.apply(&store, p, cause) {
+                    Ok(Applied::Changed) => changed += 1,
+                    Ok(Applied::Unchanged | Applied::NotOurs) => {}
+                    Ok(Applied::Refused(reason)) => {
+                        tracing::error!(imp_uid = %p.imp_uid, %reason, "a fetched payment was refused");
+                    }
+                    Err(source) => {
+                        return Err(SyncError::Apply {
+                            imp_uid: p.imp_uid.clone(),
+                            source,
+                        })
+                    }
+                }
+            }
+            Ok((seen, changed))
+        })
+        .await
+    }
+
+    async fn read_feed(
+        &mut self,
+        plan: planner::FeedPlan,
+        report: &mut CycleReport,
+    ) -> Result<(), SyncError> {
+        let (mut from, mut page) = (plan.from, 1u32);
+        let mut cursor = plan.from;
+        let limit = self.options.policy.feed_page.clamp(1, 1000);
+        loop {
+            let q = StatusQuery {
+                status: None,
+                page: Some(page),
+                limit: Some(limit),
+                from: Some(from),
+                to: plan.to,
+                sorting: Some(Sorting::UpdatedAsc),
+            };
+            let got = self
+                .call("payments_by_status", |c| {
+                    let q = q.clone();
+                    async move { c.payments_by_status(&q).await }
+                })
+                .await?;
+            report.feed_pages += 1;
+            let list = got.list;
+            let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            report.payments_seen = report.payments_seen.saturating_add(count);
+            cursor = list.iter().map(status_time).fold(cursor, i64::max);
+            let (next_from, next_page_no) = next_page(from, page, &list);
+            let (_, changed) = self.apply(list, "change_feed").await?;
+            report.transitions += changed;
+            // With a cut window (older than 90 days) the cursor moves at least to its end.
+            let saved = plan.to.map_or(cursor, |to| cursor.max(to));
+            let store = self.store.clone();
+            blocking(move || Ok(store.set_sync_value(CHANGE_FEED_CURSOR, &saved.to_string())?))
+                .await?;
+            if got.next.is_none() || count == 0 || report.feed_pages >= MAX_FEED_PAGES {
+                break;
+            }
+            (from, page) = (next_from, next_page_no);
+        }
+        let overlap = i64::try_from(self.options.policy.overlap.as_secs()).unwrap_or(0);
+        self.seen.forget_before(cursor.saturating_sub(overlap));
+        Ok(())
+    }
+
+    async fn stored_cursor(&self) -> Result<Option<i64>, SyncError> {
+        let store = self.store.clone();
+        let text = blocking(move || Ok(store.sync_value(CHANGE_FEED_CURSOR)?)).await?;
+        Ok(text.and_then(|t| t.parse::<i64>().ok()))
+    }
+
+    async fn lookups(
+        &mut self,
+        orders: &[OpenOrder],
+        plan: &planner::PollPlan,
+        report: &mut CycleReport,
+    ) -> Result<(), SyncError> {
+        for batch in &plan.lookups {
+            let ids = batch.clone();
+            let found = self
+                .call("payments_by_ids", |c| {
+                    let ids = ids.clone();
+                    async move { c.payments_by_ids(&[], &ids).await }
+                })
+                .await?;
+            report.lookup_calls += 1;
+            report.orders_looked_up += u32::try_from(batch.len()).unwrap_or(u32::MAX);
+            report.payments_seen += u32::try_from(found.len()).unwrap_or(u32::MAX);
+            // A lookup is the authority on an open order: apply it even if the feed showed it.
+            for p in &found {
+                self.seen.first_sighting(p);
+            }
+            let (store, sink) = (self.store.clone(), self.sink.clone());
+            let changed = blocking(move || {
+                let mut changed = 0u32;
+                for p in &found {
+                    match sink.apply(&store, p, "poll") {
+                        Ok(Applied::Changed) => changed += 1,
+                        Ok(Applied::Refused(reason)) => {
+                            tracing::error!(imp_uid = %p.imp_uid, %reason, "a looked-up payment was refused");
+                        }
+                        Ok(_) => {}
+                        Err(source) => {
+                            return Err(SyncError::Apply {
+                                imp_uid: p.imp_uid.clone(),
+                                source,
+                            })
+                        }
+                    }
+                }
+                Ok(changed)
+            })
+            .await?;
+            report.transitions += changed;
+        }
+        let now = Utc::now();
+        let policy = self.options.policy;
+        let looked_up: std::collections::HashSet<&String> = plan.lookups.iter().flatten().collect();
+        let checks: Vec<(String, Option<DateTime<Utc>>)> = orders
+            .iter()
+            .filter(|o| looked_up.contains(&o.merchant_uid))
+            .map(|o| {
+                (
+                    o.merchant_uid.clone(),
+                    Some(planner::next_check(o, now, &policy).0),
+                )
+            })
+            .collect();
+        let last = plan.last_checks.clone();
+        let store = self.store.clone();
+        report.abandoned += blocking(move || {
+            store.schedule_checks(&checks)?;
+            let mut abandoned = 0;
+            for merchant_uid in &last {
+                let order = store.order(merchant_uid)?;
+                if !order.state.is_open() {
+                    continue;
+                }
+                let patch = OrderPatch {
+                    next_check_at: Some(None),
+                    ..OrderPatch::default()
+                };
+                match store.apply_transition(
+                    merchant_uid,
+                    order.state,
+                    OrderState::Abandoned,
+                    "poll_gave_up",
+                    &patch,
+                ) {
+                    Ok(_) => abandoned += 1,
+                    Err(crate::StoreError::StateMoved { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Ok(abandoned)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Polls: the feed when due (always when `full`), then lookups of due open orders.
+    pub async fn poll(&mut self, full: bool, report: &mut CycleReport) -> Result<(), SyncError> {
+        let orders = self.open_orders().await?;
+        let cursor = self.stored_cursor().await?;
+        let now = Utc::now();
+        let policy = self.options.policy;
+        let first = planner::plan(&PlanInput {
+            orders: &orders,
+            cursor,
+            last_feed_at: self.last_feed_at,
+            now,
+            full,
+            policy: &policy,
+        });
+        let orders = match first.feed {
+            Some(feed) => {
+                self.read_feed(feed, report).await?;
+                self.last_feed_at = Some(Utc::now());
+                self.open_orders().await?
+            }
+            None => orders,
+        };
+        let plan = planner::plan(&PlanInput {
+            orders: &orders,
+            cursor,
+            last_feed_at: self.last_feed_at,
+            now: Utc::now(),
+            full,
+            policy: &policy,
+        });
+        self.lookups(&orders, &plan, report).await
+    }
+
+    /// Runs the due jobs (all of them, `concurrency` at a time).
+    pub async fn drain_jobs(&mut self, report: &mut CycleReport) -> Result<JobTally, SyncError> {
+        let tally = worker::drain_due(
+            &self.store,
+            &self.client,
+            &self.executor,
+            self.options.concurrency,
+            self.options.job_backoff,
+        )
+        .await?;
+        report.jobs_done += tally.done;
+        report.jobs_retried += tally.retried;
+        report.jobs_parked += tally.parked;
+        Ok(tally)
+    }
+
+    /// One full cycle: poll, then jobs; records the last successful sync.
+    pub async fn run_cycle(&mut self, full: bool) -> Result<CycleReport, SyncError> {
+        let mut report = CycleReport::default();
+        let (calls_before, tokens_before) = (self.calls, self.client.token_requests());
+        let polled = self.poll(full, &mut report).await;
+        let drained = match &polled {
+            Ok(()) => self.drain_jobs(&mut report).await.map(|_| ()),
+            Err(_) => Ok(()),
+        };
+        let tokens = self.client.token_requests().saturating_sub(tokens_before);
+        report.rest_calls =
+            self.calls.saturating_sub(calls_before) + u32::try_from(tokens).unwrap_or(u32::MAX);
+        polled?;
+        drained?;
+        let store = self.store.clone();
+        blocking(move || {
+            Ok(store.set_sync_value(LAST_SYNC_AT, &Utc::now().timestamp_millis().to_string())?)
+        })
+        .await?;
+        Ok(report)
+    }
+
+    /// A cheap call that tells whether Iamport answers at all (a lookup of an id that does not
+    /// exist: "not found" means online).
+    pub async fn probe(&mut self) -> bool {
+        self.calls += 1;
+        match self.client.find_payment("panmusic-probe", None).await {
+            Ok(_) => true,
+            Err(e) => !matches!(
+                e,
+                iamport::Error::Transport { .. } | iamport::Error::OutcomeUnknown { .. }
+            ),
+        }
+    }
+
+    /// A delay for probe number `attempt`.
+    pub fn probe_delay(&mut self, attempt: u32) -> Duration {
+        self.options.call_backoff.delay(attempt, &mut self.rng)
+    }
+}

@@ -1,0 +1,319 @@
+//! The background sync loop and its owner, [`SyncHandle`].
+//!
+//! `SyncEngine::start` takes the data dir's lease (or fails naming who holds it), reclaims
+//! jobs a crashed process left running, and spawns one task that owns a [`SyncCore`]:
+//!
+//! ```text
+//! loop {
+//!     renew the lease                      (lost -> stop, status says why)
+//!     online:  run a cycle                 (feed, lookups, last checks, jobs)
+//!              network error -> offline
+//!     offline: probe with backoff + jitter (a cheap lookup); answered -> online, cycle at once
+//!     sleep until the planner's wake time, `sync_now()`, or `stop()`
+//! }
+//! ```
+//!
+//! The wake time is computed from "now" each time, so missed ticks are skipped, never queued.
+//! Every failure is logged and put in the status (`last_error`); nothing is dropped. The status
+//! lives behind a std mutex that is never held across an `.await`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use ts_rs::TS;
+
+use super::cycle::{CycleReport, SyncCore, SyncOptions};
+use super::error::SyncError;
+use super::lease::Lease;
+use super::planner;
+use super::ports::{JobExecutor, PaymentSink};
+use crate::Store;
+
+/// Longest sleep between lease renewals (well under the 30 s staleness limit).
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// What the status bar shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncStatus {
+    /// Iamport answered the last request.
+    pub online: bool,
+    /// Jobs pending or running.
+    #[ts(type = "number")]
+    pub queue_len: i64,
+    /// Age of the oldest job due (seconds), if any is waiting.
+    #[ts(type = "number | null")]
+    pub oldest_pending_age_secs: Option<i64>,
+    /// Jobs parked for a person.
+    #[ts(type = "number")]
+    pub needs_attention: i64,
+    /// End of the last successful cycle (ms since the UNIX epoch over IPC).
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    #[ts(type = "number | null")]
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// The last failure (Korean), cleared by the next success.
+    pub last_error: Option<String>,
+    /// The lease holder name of this engine.
+    pub lease_holder: Option<String>,
+    /// The engine's loop has ended (stopped, or lost its lease).
+    pub stopped: bool,
+    /// What the last cycle did.
+    pub last_cycle: Option<CycleReport>,
+}
+
+/// Starts engines.
+pub struct SyncEngine;
+
+/// The owner of a running engine. Dropping it without [`SyncHandle::stop`] aborts the task
+/// and leaves the lease to expire.
+pub struct SyncHandle {
+    status: Arc<Mutex<SyncStatus>>,
+    wake: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+fn set(status: &Mutex<SyncStatus>, f: impl FnOnce(&mut SyncStatus)) {
+    let mut guard = status.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut guard);
+}
+
+impl SyncEngine {
+    /// Takes the lease as `role` (e.g. `app`, `posctl`), reclaims interrupted jobs and spawns
+    /// the loop on the current tokio runtime.
+    pub async fn start(
+        store: Store,
+        client: iamport::Client,
+        executor: Arc<dyn JobExecutor>,
+        sink: Arc<dyn PaymentSink>,
+        options: SyncOptions,
+        role: &str,
+    ) -> Result<SyncHandle, SyncError> {
+        let core = SyncCore::new(store, client, executor, sink, options);
+        let lease = prepare(&core, role).await?;
+        let status = Arc::new(Mutex::new(SyncStatus {
+            online: true,
+            lease_holder: Some(lease.holder().to_owned()),
+            ..SyncStatus::default()
+        }));
+        let wake = Arc::new(Notify::new());
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(run(core, lease, status.clone(), wake.clone(), stopped));
+        Ok(SyncHandle {
+            status,
+            wake,
+            stop,
+            task: Some(task),
+        })
+    }
+
+    /// One cycle over everything open, whatever its next-check time, then the whole due queue;
+    /// under the lease, released at the end (`posctl sync --once`).
+    pub async fn run_once(
+        store: Store,
+        client: iamport::Client,
+        executor: Arc<dyn JobExecutor>,
+        sink: Arc<dyn PaymentSink>,
+        options: SyncOptions,
+        role: &str,
+    ) -> Result<CycleReport, SyncError> {
+        let mut core = SyncCore::new(store, client, executor, sink, options);
+        let lease = prepare(&core, role).await?;
+        let result = core.run_cycle(true).await;
+        let released = blocking_release(&lease).await;
+        let report = result?;
+        released?;
+        Ok(report)
+    }
+}
+
+async fn prepare(core: &SyncCore, role: &str) -> Result<Lease, SyncError> {
+    let store = core.store.clone();
+    let role = role.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let lease = Lease::acquire(&store, &role)?;
+        let reclaimed = store.reclaim_interrupted_jobs(Utc::now())?;
+        if reclaimed > 0 {
+            tracing::warn!(
+                reclaimed,
+                "jobs interrupted by a crash are queued again (looked up first)"
+            );
+        }
+        Ok(lease)
+    })
+    .await
+    .map_err(SyncError::Join)?
+}
+
+async fn blocking_release(lease: &Lease) -> Result<(), SyncError> {
+    let lease = lease.clone();
+    tokio::task::spawn_blocking(move || lease.release())
+        .await
+        .map_err(SyncError::Join)?
+}
+
+async fn refresh_queue(core: &SyncCore, status: &Mutex<SyncStatus>) -> Option<DateTime<Utc>> {
+    let store = core.store.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        Ok::<_, SyncError>((store.queue_summary()?, store.oldest_open_job_created_at()?))
+    })
+    .await
+    .map_err(SyncError::Join)
+    .and_then(|r| r);
+    match summary {
+        Ok((q, oldest)) => {
+            let now = Utc::now();
+            set(status, |s| {
+                s.queue_len = q.pending;
+                s.needs_attention = q.needs_attention;
+                s.oldest_pending_age_secs =
+                    oldest.map(|t| now.signed_duration_since(t).num_seconds().max(0));
+            });
+            q.oldest_due_at
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the job queue for the status");
+            set(status, |s| s.last_error = Some(e.to_string()));
+            None
+        }
+    }
+}
+
+async fn run(
+    mut core: SyncCore,
+    lease: Lease,
+    status: Arc<Mutex<SyncStatus>>,
+    wake: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut online = true;
+    let mut probes = 0u32;
+    loop {
+        if *stopped.borrow() {
+            break;
+        }
+        let renewed = {
+            let lease = lease.clone();
+            tokio::task::spawn_blocking(move || lease.renew())
+                .await
+                .map_err(SyncError::Join)
+                .and_then(|r| r)
+        };
+        if let Err(e) = renewed {
+            tracing::error!(error = %e, "sync engine stops: lease not renewed");
+            let lost = matches!(e, SyncError::LeaseLost { .. });
+            set(&status, |s| s.last_error = Some(e.to_string()));
+            if lost {
+                break;
+            }
+        }
+        let mut sleep_for = HEARTBEAT;
+        if !online {
+            probes += 1;
+            if core.probe().await {
+                tracing::info!(probes, "Iamport answers again: back online");
+                online = true;
+                probes = 0;
+                set(&status, |s| s.online = true);
+            } else {
+                sleep_for = core.probe_delay(probes);
+            }
+        }
+        if online {
+            match core.run_cycle(false).await {
+                Ok(report) => {
+                    set(&status, |s| {
+                        s.online = true;
+                        s.last_success_at = Some(Utc::now());
+                        s.last_error = None;
+                        s.last_cycle = Some(report);
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "sync cycle failed");
+                    if e.is_offline() {
+                        online = false;
+                        sleep_for = core.probe_delay(1);
+                    }
+                    set(&status, |s| {
+                        s.online = online;
+                        s.last_error = Some(e.to_string());
+                    });
+                }
+            }
+        }
+        let next_job = refresh_queue(&core, &status).await;
+        if online {
+            let wake_at = match core.open_orders().await {
+                Ok(orders) => planner::wake_at(
+                    &orders,
+                    core.last_feed_at(),
+                    next_job,
+                    Utc::now(),
+                    &core.options.policy,
+                ),
+                Err(e) => {
+                    set(&status, |s| s.last_error = Some(e.to_string()));
+                    Utc::now() + chrono::Duration::seconds(1)
+                }
+            };
+            let until = wake_at
+                .signed_duration_since(Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                // Never spin: at least a short pause between cycles.
+                .max(Duration::from_millis(50));
+            sleep_for = sleep_for.min(until);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(sleep_for) => {}
+            _ = wake.notified() => {
+                // 지금 동기화: an immediate attempt, even while offline.
+                if !online { probes = 0; }
+            }
+            _ = stopped.wait_for(|s| *s) => {}
+        }
+    }
+    if let Err(e) = blocking_release(&lease).await {
+        tracing::error!(error = %e, "the sync lease could not be released");
+        set(&status, |s| s.last_error = Some(e.to_string()));
+    }
+    set(&status, |s| s.stopped = true);
+}
+
+impl SyncHandle {
+    /// Runs a cycle now (the 지금 동기화 button); returns at once.
+    pub fn sync_now(&self) {
+        self.wake.notify_one();
+    }
+
+    /// A snapshot of the status.
+    pub fn status(&self) -> SyncStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Stops the loop after the current step and releases the lease.
+    pub async fn stop(mut self) -> Result<(), SyncError> {
+        self.stop.send_replace(true);
+        match self.task.take() {
+            Some(task) => task.await.map_err(SyncError::Join),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for SyncHandle {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! One engine per data dir: the `engine_lease` row (holder, pid, heartbeat).
+//!
+//! A lease is taken when the row is free, already ours, its heartbeat is older than
+//! [`STALE_AFTER`], or its pid is no longer alive on this machine (a process killed with
+//! SIGKILL leaves its row behind). The owner renews it on every tick and releases it on a clean
+//! stop. A second engine gets [`SyncError::LeaseHeld`] naming the holder, pid and heartbeat.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::error::SyncError;
+use crate::store::{EngineLease, LeaseTake};
+use crate::Store;
+
+/// A heartbeat older than this means the holder is gone.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
+
+/// Whether process `pid` is alive. Linux: `/proc/<pid>` exists and is not a zombie. Elsewhere
+/// we cannot tell without unsafe code, so we say alive and rely on the heartbeat.
+pub fn pid_alive(pid: i64) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the first field after the parenthesised command name.
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']))
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// Whether `lease` may be taken over at `now`.
+pub fn is_abandoned(lease: &EngineLease, now: DateTime<Utc>, stale_after: Duration) -> bool {
+    let stale = chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
+    now.signed_duration_since(lease.heartbeat_at) > stale || !pid_alive(lease.pid)
+}
+
+/// A held lease. Renew it each tick; release it on a clean stop.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    store: Store,
+    holder: String,
+}
+
+impl Lease {
+    /// Takes the lease for a holder named `<role>-<random>` and this process's pid.
+    pub fn acquire(store: &Store, role: &str) -> Result<Lease, SyncError> {
+        let holder = format!("{role}-{}", ulid::Ulid::generate());
+        let pid = i64::from(std::process::id());
+        let now = Utc::now();
+        match store.take_lease_if(&holder, pid, now, |cur| is_abandoned(cur, now, STALE_AFTER))? {
+            LeaseTake::Taken { replaced } => {
+                if let Some(old) = replaced {
+                    tracing::warn!(holder = %old.holder, pid = old.pid, "took over an abandoned sync lease");
+                }
+                Ok(Lease {
+                    store: store.clone(),
+                    holder,
+                })
+            }
+            LeaseTake::Held(lease) => Err(SyncError::LeaseHeld {
+                holder: lease.holder,
+                pid: lease.pid,
+                since: lease.heartbeat_at,
+            }),
+        }
+    }
+
+    /// Our holder name.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// Renews the heartbeat; [`SyncError::LeaseLost`] if another process took it over.
+    pub fn renew(&self) -> Result<(), SyncError> {
+        if self.store.renew_lease(&self.holder, Utc::now())? {
+            Ok(())
+        } else {
+            Err(SyncError::LeaseLost {
+                holder: self.holder.clone(),
+            })
+        }
+    }
+
+    /// Releases the lease (a no-op if it was lost).
+    pub fn release(&self) -> Result<(), SyncError> {
+        self.store.release_lease(&self.holder)?;
+        Ok(())
+    }
+}

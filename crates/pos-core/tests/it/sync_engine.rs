@@ -1,0 +1,244 @@
+//! The sync engine against the sandbox on loopback: convergence, the change feed, virtual
+//! accounts, one engine per data dir, and an outage.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pos_core::checkout::{request_refund, RefundRequest};
+use pos_core::sync::{CheckoutWork, SyncEngine, SyncError};
+use pos_core::{OrderState, PayMethod, Store};
+
+use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control};
+
+fn store() -> Store {
+    super::store()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests() {
+    let sb = sandbox(None, None).await;
+    let ctl = Control::new(&sb.base_url());
+    let store = store();
+    let orders: Vec<_> = (0..250)
+        .map(|_| new_order(&store, PayMethod::Card))
+        .collect();
+    for o in &orders {
+        ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await;
+    }
+    let before = ctl.rest_calls().await;
+    let report = run_once(&store, &client(&sb.base_url(), Duration::from_secs(5)))
+        .await
+        .unwrap_or_else(|e| panic!("a cycle against a healthy sandbox: {e}"));
+    let calls = ctl.rest_calls().await - before;
+    for o in &orders {
+        let state = store.order(&o.merchant_uid).map(|o| o.state).ok();
+        assert_eq!(
+            state,
+            Some(OrderState::Paid),
+            "{} must be paid",
+            o.merchant_uid
+        );
+    }
+    assert!(
+        calls <= 6,
+        "250 orders cost a token and a few pages, not 250 lookups: {calls} calls ({report:?})"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_cancel_of_a_settled_order_arrives_through_the_change_feed() {
+    let sb = sandbox(None, None).await;
+    let ctl = Control::new(&sb.base_url());
+    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let store = store();
+    let order = new_order(&store, PayMethod::Card);
+    let imp_uid = ctl
+        .pay(&order.merchant_uid, order.amount, "card", "paid")
+        .await;
+    assert!(run_once(&store, &c).await.is_ok(), "first cycle");
+    ctl.console_cancel(&imp_uid).await;
+    let report = run_once(&store, &c)
+        .await
+        .unwrap_or_else(|e| panic!("second cycle: {e}"));
+    let state = store.order(&order.merchant_uid).map(|o| o.state).ok();
+    assert_eq!(
+        state,
+        Some(OrderState::Refunded),
+        "the console cancel is mirrored"
+    );
+    assert_eq!(
+        report.lookup_calls, 0,
+        "a settled order is never looked up one by one: {report:?}"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vbank_deposit_is_noticed_within_one_sweep() {
+    let sb = sandbox(None, None).await;
+    let ctl = Control::new(&sb.base_url());
+    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let store = store();
+    let order = new_order(&store, PayMethod::Vbank);
+    let imp_uid = ctl
+        .pay(&order.merchant_uid, order.amount, "vbank", "ready")
+        .await;
+    assert!(run_once(&store, &c).await.is_ok(), "first cycle");
+    let issued = store.order(&order.merchant_uid).map(|o| o.state).ok();
+    assert_eq!(
+        issued,
+        Some(OrderState::VbankIssued),
+        "the issued account is seen"
+    );
+    let mut options = fast_options();
+    options.policy.sweep = Duration::from_millis(500);
+    options.policy.feed_when_open = Duration::from_millis(500);
+    let work = Arc::new(CheckoutWork);
+    let engine = SyncEngine::start(store.clone(), c, work.clone(), work, options, "test")
+        .await
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    ctl.deposit(&imp_uid).await;
+    let mut state = None;
+    for _ in 0..100 {
+        state = store.order(&order.merchant_uid).map(|o| o.state).ok();
+        if state == Some(OrderState::Paid) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(engine.stop().await.is_ok(), "clean stop");
+    assert_eq!(
+        state,
+        Some(OrderState::Paid),
+        "the deposit turns the order paid"
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder() {
+    let sb = sandbox(None, None).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let open = || Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let work = Arc::new(CheckoutWork);
+    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let first = SyncEngine::start(
+        open(),
+        c.clone(),
+        work.clone(),
+        work.clone(),
+        fast_options(),
+        "app",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("first engine: {e}"));
+    let second = SyncEngine::start(
+        open(),
+        c.clone(),
+        work.clone(),
+        work.clone(),
+        fast_options(),
+        "posctl",
+    )
+    .await;
+    let holder = first.status().lease_holder.unwrap_or_default();
+    match second {
+        Err(SyncError::LeaseHeld { holder: named, .. }) => {
+            assert_eq!(named, holder, "the refusal names the app")
+        }
+        Err(e) => panic!("expected LeaseHeld, got {e}"),
+        Ok(_) => panic!("a second engine must not run"),
+    }
+    assert!(first.stop().await.is_ok(), "the first stops cleanly");
+    let third = SyncEngine::start(open(), c, work.clone(), work, fast_options(), "posctl").await;
+    assert!(third.is_ok(), "after a clean stop the lease is free");
+    if let Ok(engine) = third {
+        assert!(engine.stop().await.is_ok(), "stop");
+    }
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
+    let state_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let state_file = state_dir.path().join("sandbox.json");
+    let sb = sandbox(Some(state_file.clone()), None).await;
+    let addr = sb.addr();
+    let ctl = Control::new(&sb.base_url());
+    let c = client(&sb.base_url(), Duration::from_millis(500));
+    let store = store();
+    let orders: Vec<_> = (0..5).map(|_| new_order(&store, PayMethod::Card)).collect();
+    let mut imp_uids = Vec::new();
+    for o in &orders {
+        imp_uids.push(ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await);
+    }
+    assert!(run_once(&store, &c).await.is_ok(), "all paid while online");
+    sb.shutdown().await;
+
+    for o in &orders {
+        let req = RefundRequest {
+            amount: None,
+            reason: "고객 요청".into(),
+            refund_account: None,
+        };
+        assert!(
+            request_refund(&store, &o.merchant_uid, &req).is_ok(),
+            "a refund is accepted while offline"
+        );
+    }
+    let work = Arc::new(CheckoutWork);
+    let engine = SyncEngine::start(store.clone(), c, work.clone(), work, fast_options(), "app")
+        .await
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    engine.sync_now();
+    let mut offline_seen = false;
+    for _ in 0..100 {
+        let s = engine.status();
+        if !s.online {
+            offline_seen = true;
+            assert!(s.queue_len >= 1, "the refunds wait in the queue: {s:?}");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        offline_seen,
+        "the engine reports offline: {:?}",
+        engine.status()
+    );
+
+    let back = sandbox(Some(state_file), Some(addr)).await;
+    let mut drained = false;
+    for _ in 0..300 {
+        let s = engine.status();
+        if s.online && s.queue_len == 0 && s.last_error.is_none() {
+            drained = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = engine.status();
+    assert!(engine.stop().await.is_ok(), "clean stop");
+    assert!(drained, "the queue drains when Iamport returns: {status:?}");
+    let check = client(&back.base_url(), Duration::from_secs(5));
+    for (o, imp_uid) in orders.iter().zip(&imp_uids) {
+        let p = check
+            .payment(imp_uid)
+            .await
+            .unwrap_or_else(|e| panic!("lookup: {e}"));
+        assert_eq!(
+            p.cancel_history.len(),
+            1,
+            "{} refunded exactly once",
+            o.merchant_uid
+        );
+        let state = store.order(&o.merchant_uid).map(|o| o.state).ok();
+        assert_eq!(
+            state,
+            Some(OrderState::Refunded),
+            "the order shows the refund"
+        );
+    }
+    back.shutdown().await;
+}

@@ -1,0 +1,165 @@
+//! What the sync tests share: a sandbox on loopback, its control API, clients with short
+//! timeouts, and a count of orders scaled by `SYNC_TEST_SCALE`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
+use pos_core::sync::{Backoff, CheckoutWork, CycleReport, SyncEngine, SyncOptions};
+use pos_core::{NewOrder, Order, PayMethod, Store};
+use serde_json::{json, Value};
+
+/// `n` scaled by the env var `SYNC_TEST_SCALE` (a percentage, default 100).
+pub fn scaled(n: usize) -> usize {
+    let pct = std::env::var("SYNC_TEST_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(100);
+    (n * pct / 100).max(1)
+}
+
+/// A sandbox in this process, with state in memory or in `state`.
+pub async fn sandbox(
+    state: Option<std::path::PathBuf>,
+    listen: Option<std::net::SocketAddr>,
+) -> Sandbox {
+    let mut config = SandboxConfig {
+        state_file: state,
+        ..SandboxConfig::default()
+    };
+    if let Some(addr) = listen {
+        config.listen = addr;
+    }
+    Sandbox::start(config)
+        .await
+        .unwrap_or_else(|e| panic!("the sandbox must start: {e}"))
+}
+
+/// A client of `base` with a short per-request timeout.
+pub fn client(base: &str, timeout: Duration) -> iamport::Client {
+    let mut config = iamport::Config::new(base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
+    config.timeout = timeout;
+    config.connect_timeout = timeout;
+    iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
+}
+
+/// Engine options for tests: quick backoffs.
+pub fn fast_options() -> SyncOptions {
+    let mut o = SyncOptions::default();
+    o.job_backoff = Backoff {
+        base: Duration::from_millis(20),
+        max: Duration::from_millis(300),
+    };
+    o.call_backoff = Backoff {
+        base: Duration::from_millis(10),
+        max: Duration::from_millis(200),
+    };
+    o
+}
+
+/// One `posctl sync --once`-style cycle under the lease.
+pub async fn run_once(
+    store: &Store,
+    client: &iamport::Client,
+) -> Result<CycleReport, pos_core::sync::SyncError> {
+    let work = Arc::new(CheckoutWork);
+    SyncEngine::run_once(
+        store.clone(),
+        client.clone(),
+        work.clone(),
+        work,
+        fast_options(),
+        "test",
+    )
+    .await
+}
+
+/// The sandbox's control API.
+pub struct Control {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Control {
+    /// Control of the sandbox at `base`.
+    pub fn new(base: &str) -> Control {
+        Control {
+            http: reqwest::Client::new(),
+            base: base.to_owned(),
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let reply = self
+            .http
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let value: Value = reply
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path} body: {e}"));
+        assert_eq!(value["code"], 0, "POST {path} must succeed: {value}");
+        value["response"].clone()
+    }
+
+    /// A payment for `merchant_uid` as if the buyer finished the window (`paid` or a vbank `ready`).
+    pub async fn pay(
+        &self,
+        merchant_uid: &str,
+        amount: i64,
+        pay_method: &str,
+        outcome: &str,
+    ) -> String {
+        let p = self
+            .post(
+                "/__sandbox/payments",
+                json!({"merchant_uid": merchant_uid, "amount": amount, "pay_method": pay_method, "outcome": outcome}),
+            )
+            .await;
+        p["imp_uid"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The bank reports a deposit into a virtual account.
+    pub async fn deposit(&self, imp_uid: &str) {
+        self.post(&format!("/__sandbox/payments/{imp_uid}/deposit"), json!({}))
+            .await;
+    }
+
+    /// A cancel made in the Iamport console.
+    pub async fn console_cancel(&self, imp_uid: &str) {
+        self.post(&format!("/__sandbox/payments/{imp_uid}/cancel"), json!({}))
+            .await;
+    }
+
+    /// Replaces the fault plan (`{}` turns faults off).
+    pub async fn faults(&self, spec: Value) {
+        self.post("/__sandbox/faults", spec).await;
+    }
+
+    /// REST calls counted so far.
+    pub async fn rest_calls(&self) -> u64 {
+        let url = format!("{}/__sandbox/stats", self.base);
+        let v: Value = match self.http.get(&url).send().await {
+            Ok(r) => r.json().await.unwrap_or_default(),
+            Err(e) => panic!("stats: {e}"),
+        };
+        v["response"]["total"].as_u64().unwrap_or(u64::MAX)
+    }
+}
+
+/// Creates an order for the 1-month pass paid with `method`.
+pub fn new_order(store: &Store, method: PayMethod) -> Order {
+    store
+        .create_order(&NewOrder {
+            plan_id: "pass_1m".into(),
+            pay_method: method,
+            buyer_name: None,
+            buyer_tel: None,
+            buyer_email: None,
+        })
+        .unwrap_or_else(|e| panic!("create an order: {e}"))
+}
