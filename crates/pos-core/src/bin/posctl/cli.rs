@@ -62,6 +62,46 @@ pub enum Command {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+    /// Runs the sync engine: one full cycle (--once) or until stopped (--watch).
+    Sync(SyncArgs),
+    /// The queue of work owed to Iamport.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SyncArgs {
+    /// One cycle over everything open (whatever its next-check time) and the due jobs, then exit
+    /// with a summary.
+    #[arg(long)]
+    pub once: bool,
+    /// Run until SIGINT/SIGTERM; stop cleanly and release the lease.
+    #[arg(long)]
+    pub watch: bool,
+    /// Per-request timeout towards Iamport in milliseconds (default 10 s).
+    #[arg(long, value_name = "MS", hide = true, value_parser = clap::value_parser!(u64).range(50..=120_000))]
+    pub http_timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Lists pending, running and needs-attention jobs (--all: done ones too).
+    List {
+        /// Include finished jobs.
+        #[arg(long)]
+        all: bool,
+        /// How many at most.
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        limit: u32,
+    },
+    /// Puts a needs-attention job back in the queue, due now.
+    Retry {
+        /// The job id (from `jobs list`).
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,18 @@ pub enum CliError {
     /// The async runtime for the Iamport check could not start.
     #[error("비동기 런타임을 시작할 수 없습니다. (cannot start the async runtime)")]
     Runtime(#[source] std::io::Error),
+    /// The sync engine.
+    #[error(transparent)]
+    Sync { source: pos_core::sync::SyncError },
+    /// Sandbox mode runs its sandbox inside the app only: posctl needs `--api-base`.
+    #[error("샌드박스 모드에서는 --api-base 로 아임포트(샌드박스) 주소를 지정해야 합니다. (no API base in sandbox mode)")]
+    NoApiBase,
+    /// No REST key/secret in the flags or the app's credential store.
+    #[error("아임포트 REST API 키/시크릿이 없습니다. --imp-key/--imp-secret 을 주거나 앱 설정에서 저장하세요. (no credentials)")]
+    NoCredentials,
+    /// The Iamport client could not be built (bad --api-base).
+    #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요. (cannot build the Iamport client)")]
+    Client { source: iamport::Error },
 }
 
 impl CliError {
@@ -35,6 +47,10 @@ impl CliError {
             CliError::Store(e) => e.code(),
             CliError::Secret(e) => e.code(),
             CliError::Json(_) | CliError::Stdout(_) | CliError::Runtime(_) => ErrorCode::Internal,
+            CliError::Sync { source } => source.code(),
+            CliError::NoApiBase | CliError::NoCredentials | CliError::Client { .. } => {
+                ErrorCode::Validation
+            }
         }
     }
 }

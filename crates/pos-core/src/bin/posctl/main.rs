@@ -7,14 +7,16 @@ mod cli;
 mod context;
 mod doctor;
 mod error;
+mod jobs_cmd;
 mod orders;
 mod plans;
+mod sync_cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, OrdersCommand, PlansCommand};
+use cli::{Cli, Command, JobsCommand, OrdersCommand, PlansCommand};
 use error::CliError;
 
 fn main() -> ExitCode {
@@ -44,6 +46,15 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Doctor => doctor::run(&cli.global),
+        Command::Sync(args) => sync_cmd::run(&cli.global, args),
+        Command::Jobs { command } => match command {
+            JobsCommand::List { all, limit } => {
+                jobs_cmd::list(&cli.global, *all, *limit).map(|()| ExitCode::SUCCESS)
+            }
+            JobsCommand::Retry { id } => {
+                jobs_cmd::retry(&cli.global, *id).map(|()| ExitCode::SUCCESS)
+            }
+        },
         Command::Plans {
             command: PlansCommand::List,
         } => plans::list(&cli.global).map(|()| ExitCode::SUCCESS),
