@@ -1,6 +1,6 @@
 //! Jobs looked up one at a time, for work run inline outside the sync engine's worker loop
-//! (`refund_now`, the automatic cancel of `complete_payment`): claim one specific job, find the
-//! open job of an order, list an order's jobs. Finishing uses the engine's own
+//! (`refund_now`, the automatic cancel of `complete_payment`): claim one specific job, read one
+//! job, find the open job of an order, list an order's jobs. Finishing uses the engine's own
 //! `complete_job` / `retry_job` / `park_job`.
 
 use chrono::{DateTime, Utc};
@@ -53,6 +53,18 @@ impl Store {
             .query_row(params![id, to_ms(now)], row_to_job)
             .optional()
             .ctx("claim a job")?;
+        row.map(decode).transpose()
+    }
+
+    /// One job by id, `None` when there is none.
+    pub fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"))
+            .ctx("read a job")?
+            .query_row([id], row_to_job)
+            .optional()
+            .ctx("read a job")?;
         row.map(decode).transpose()
     }
 

@@ -1,10 +1,13 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
+mod checkout_flow;
+mod checkout_support;
 mod jobs;
 mod order_query;
 mod orders;
 mod plans;
 mod posctl;
+mod refunds;
 mod secrets;
 mod settings;
 mod store_open;
