@@ -389,9 +389,10 @@ impl SyncCore {
         let mut report = CycleReport::default();
         let (calls_before, tokens_before) = (self.calls, self.client.token_requests());
         let polled = self.poll(full, &mut report).await;
+        // Jobs do not depend on the poll: run them unless Iamport is unreachable altogether.
         let drained = match &polled {
-            Ok(()) => self.drain_jobs(&mut report).await.map(|_| ()),
-            Err(_) => Ok(()),
+            Err(e) if e.is_offline() => Ok(()),
+            _ => self.drain_jobs(&mut report).await.map(|_| ()),
         };
         let tokens = self.client.token_requests().saturating_sub(tokens_before);
         report.rest_calls =

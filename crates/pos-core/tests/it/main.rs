@@ -12,6 +12,7 @@ mod secrets;
 mod settings;
 mod store_open;
 mod sync_engine;
+mod sync_faults;
 mod sync_lease;
 mod sync_planner;
 mod sync_support;
