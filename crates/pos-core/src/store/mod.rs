@@ -18,6 +18,8 @@ mod orders;
 mod plans;
 mod poll;
 mod schema;
+mod subscription_charges;
+mod subscriptions;
 mod sync_state;
 mod transition;
 
@@ -35,6 +37,12 @@ pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
 pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};
 pub use plans::{Plan, PlanKind};
 pub use schema::SCHEMA_VERSION;
+pub use subscription_charges::{
+    ChargePatch, ChargeRequest, ChargeVia, NewCharge, SubscriptionCharge,
+};
+pub use subscriptions::{
+    NewSubscription, Subscription, SubscriptionEvent, SubscriptionPatch, SubscriptionState,
+};
 pub use transition::OrderPatch;
 
 /// File name of the database inside the data dir.

@@ -8,6 +8,7 @@ use super::error::{SqlContext, StoreError};
 const MIGRATION_STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_schema.sql")),
     M::up(include_str!("../../migrations/0002_seed_plans.sql")),
+    M::up(include_str!("../../migrations/0003_subscriptions.sql")),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

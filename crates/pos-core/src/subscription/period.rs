@@ -99,7 +99,8 @@ mod tests {
     #[test]
     fn boundaries_follow_the_anchor_day_through_short_months() {
         // (start, anchor, expected KST dates of the next boundaries)
-        let cases: &[((i32, u32, u32), u32, &[(i32, u32, u32)])] = &[
+        type Ymd = (i32, u32, u32);
+        let cases: &[(Ymd, u32, &[Ymd])] = &[
             (
                 (2026, 1, 31),
                 31,

@@ -1,0 +1,275 @@
+//! Applying what came of a charge: [`Ledger::settle`] moves the `renew_` order and the
+//! subscription for one payment; it is idempotent (a payment already applied changes nothing),
+//! so the sender, the poller and the sync engine's change feed may all call it. Needs no
+//! network: only the order book and the dunning policy.
+
+use chrono::{DateTime, TimeZone, Utc};
+use iamport::{Payment, PaymentStatus};
+
+use super::dunning::{classify_decline, next_step, DunningPolicy, DunningStep};
+use super::error::SubscriptionError;
+use super::period::{anchor_day_of, next_boundary};
+use crate::store::{
+    ChargePatch, ChargeRequest, ChargeVia, NewCharge, OrderPatch, OrderState, Store, Subscription,
+    SubscriptionCharge, SubscriptionPatch, SubscriptionState,
+};
+
+/// What applying a payment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// The period is paid.
+    Paid,
+    /// The charge failed (dunning started or continued, or the first charge stays open).
+    Failed,
+    /// Already applied, or not a final state: nothing changed.
+    Unchanged,
+}
+
+/// Unix seconds to an instant (0 or out of range: `None`).
+pub(crate) fn secs(t: Option<i64>) -> Option<DateTime<Utc>> {
+    t.filter(|s| *s > 0)
+        .and_then(|s| Utc.timestamp_opt(s, 0).single())
+}
+
+/// The order book and the dunning policy: everything applying a payment needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Ledger<'a> {
+    /// The order book.
+    pub store: &'a Store,
+    /// How failed renewals are retried.
+    pub policy: &'a DunningPolicy,
+}
+
+impl Ledger<'_> {
+    pub(crate) fn mark_sent(&self, charge: &SubscriptionCharge) -> Result<(), SubscriptionError> {
+        let current = self.store.subscription_charge(&charge.merchant_uid)?;
+        if let Some(current) = current.filter(|c| c.request != ChargeRequest::Sent) {
+            self.store.update_subscription_charge(
+                &current.merchant_uid,
+                current.request,
+                &ChargePatch {
+                    request: Some(ChargeRequest::Sent),
+                    ..ChargePatch::default()
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Applies a payment of a subscription charge to its order and subscription. Payments of
+    /// other orders are [`Settled::Unchanged`]. Idempotent.
+    pub fn settle(
+        &self,
+        payment: &Payment,
+        now: DateTime<Utc>,
+    ) -> Result<Settled, SubscriptionError> {
+        let Some(charge) = self.store.subscription_charge(&payment.merchant_uid)? else {
+            return Ok(Settled::Unchanged);
+        };
+        let order = self.store.order(&charge.merchant_uid)?;
+        match payment.status {
+            PaymentStatus::Paid if payment.amount == order.amount => {
+                self.record_paid(&charge, payment, now)
+            }
+            PaymentStatus::Paid => {
+                // Never extend on a payment for another amount; a person must look.
+                if order.state != OrderState::AmountMismatch {
+                    self.store.apply_transition(
+                        &order.merchant_uid,
+                        order.state,
+                        OrderState::AmountMismatch,
+                        "subscription_charge",
+                        &OrderPatch {
+                            imp_uid: Some(payment.imp_uid.clone()),
+                            detail: Some(serde_json::json!({"paidAmount": payment.amount})),
+                            ..OrderPatch::default()
+                        },
+                    )?;
+                }
+                Ok(Settled::Unchanged)
+            }
+            PaymentStatus::Failed => {
+                if order.state == OrderState::Failed
+                    && order.imp_uid.as_deref() == Some(&payment.imp_uid)
+                {
+                    return Ok(Settled::Unchanged);
+                }
+                let at = secs(payment.failed_at).unwrap_or(now);
+                self.record_failure(
+                    &charge.merchant_uid,
+                    Some(&payment.imp_uid),
+                    payment.fail_reason.clone(),
+                    at,
+                )?;
+                Ok(Settled::Failed)
+            }
+            _ => Ok(Settled::Unchanged),
+        }
+    }
+
+    fn record_paid(
+        &self,
+        charge: &SubscriptionCharge,
+        payment: &Payment,
+        now: DateTime<Utc>,
+    ) -> Result<Settled, SubscriptionError> {
+        let order = self.store.order(&charge.merchant_uid)?;
+        let paid_at = secs(payment.paid_at).unwrap_or(now);
+        if order.state != OrderState::Paid {
+            self.store.apply_transition(
+                &order.merchant_uid,
+                order.state,
+                OrderState::Paid,
+                "subscription_charge",
+                &OrderPatch {
+                    imp_uid: Some(payment.imp_uid.clone()),
+                    paid_at: Some(paid_at),
+                    ..OrderPatch::default()
+                },
+            )?;
+        }
+        let sub = self.store.subscription(&charge.subscription_id)?;
+        if sub.next_charge_merchant_uid.as_deref() != Some(charge.merchant_uid.as_str()) {
+            return Ok(Settled::Unchanged);
+        }
+        let anchor = sub.anchor_day.unwrap_or_else(|| anchor_day_of(paid_at));
+        let (start, end) = match (charge.period_start, charge.period_end) {
+            (Some(s), Some(e)) => (s, e),
+            _ => {
+                let end =
+                    next_boundary(paid_at, anchor).ok_or(SubscriptionError::PeriodOutOfRange)?;
+                self.store.update_subscription_charge(
+                    &charge.merchant_uid,
+                    self.store
+                        .subscription_charge(&charge.merchant_uid)?
+                        .map_or(charge.request, |c| c.request),
+                    &ChargePatch {
+                        period: Some((paid_at, end)),
+                        ..ChargePatch::default()
+                    },
+                )?;
+                (paid_at, end)
+            }
+        };
+        let to = if sub.state == SubscriptionState::Cancelled {
+            SubscriptionState::Cancelled
+        } else {
+            SubscriptionState::Active
+        };
+        let sub = self.store.update_subscription(
+            &sub.id,
+            sub.state,
+            "period_paid",
+            &SubscriptionPatch {
+                state: Some(to),
+                anchor_day: Some(anchor),
+                current_period: Some((start, end)),
+                next_charge: Some(None),
+                retry_count: Some(0),
+                next_retry_at: Some(None),
+                first_failed_at: Some(None),
+                last_failure_reason: Some(None),
+                ..SubscriptionPatch::default()
+            },
+        )?;
+        self.mint_next(&sub, charge.period_no)?;
+        Ok(Settled::Paid)
+    }
+
+    /// Mints the charge of the period after `period_no` (one ahead), unless the subscription
+    /// ends at its period end.
+    pub(crate) fn mint_next(
+        &self,
+        sub: &Subscription,
+        period_no: u32,
+    ) -> Result<Option<SubscriptionCharge>, SubscriptionError> {
+        if sub.state != SubscriptionState::Active || sub.cancel_at_period_end {
+            return Ok(None);
+        }
+        let (Some(anchor), Some(end)) = (sub.anchor_day, sub.current_period_end) else {
+            return Ok(None);
+        };
+        let next_end = next_boundary(end, anchor).ok_or(SubscriptionError::PeriodOutOfRange)?;
+        let charge = self.store.add_subscription_charge(
+            &sub.id,
+            &NewCharge {
+                period_no: period_no.saturating_add(1),
+                period: Some((end, next_end)),
+                via: ChargeVia::Schedule,
+                charge_at: end,
+            },
+        )?;
+        Ok(Some(charge))
+    }
+
+    /// A failed attempt: the order fails, and the subscription starts or continues dunning
+    /// (the first period's failure leaves it `incomplete`).
+    pub(crate) fn record_failure(
+        &self,
+        merchant_uid: &str,
+        imp_uid: Option<&str>,
+        reason: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), SubscriptionError> {
+        let order = self.store.order(merchant_uid)?;
+        if order.state != OrderState::Failed || imp_uid.is_some() {
+            self.store.apply_transition(
+                merchant_uid,
+                order.state,
+                OrderState::Failed,
+                "subscription_charge",
+                &OrderPatch {
+                    imp_uid: imp_uid.map(str::to_string),
+                    fail_reason: reason.clone(),
+                    ..OrderPatch::default()
+                },
+            )?;
+        }
+        let Some(charge) = self.store.subscription_charge(merchant_uid)? else {
+            return Ok(());
+        };
+        let sub = self.store.subscription(&charge.subscription_id)?;
+        if sub.next_charge_merchant_uid.as_deref() != Some(merchant_uid) {
+            return Ok(());
+        }
+        let decline = classify_decline(reason.as_deref());
+        let mut patch = SubscriptionPatch {
+            last_failure_reason: Some(reason.clone()),
+            ..SubscriptionPatch::default()
+        };
+        let (first_failed, retries_done) = match sub.state {
+            SubscriptionState::Incomplete
+            | SubscriptionState::Unpaid
+            | SubscriptionState::Cancelled => {
+                self.store
+                    .update_subscription(&sub.id, sub.state, "charge_failed", &patch)?;
+                return Ok(());
+            }
+            SubscriptionState::Active => (at, 0),
+            SubscriptionState::PastDue => (
+                sub.first_failed_at.unwrap_or(at),
+                sub.retry_count.saturating_add(1),
+            ),
+        };
+        patch.first_failed_at = Some(Some(first_failed));
+        patch.retry_count = Some(retries_done);
+        match next_step(self.policy, first_failed, retries_done, decline) {
+            DunningStep::RetryAt(when) => {
+                patch.state = Some(SubscriptionState::PastDue);
+                patch.next_retry_at = Some(Some(when));
+            }
+            DunningStep::GiveUp(why) => {
+                patch.state = Some(SubscriptionState::Unpaid);
+                patch.next_retry_at = Some(None);
+                patch.last_failure_reason = Some(Some(format!(
+                    "{} ({})",
+                    why.label_ko(),
+                    reason.unwrap_or_default()
+                )));
+            }
+        }
+        self.store
+            .update_subscription(&sub.id, sub.state, "charge_failed", &patch)?;
+        Ok(())
+    }
+}

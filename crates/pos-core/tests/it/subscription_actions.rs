@@ -1,0 +1,328 @@
+//! The owner's actions and bad input, against the sandbox: cancel at period end, resume, cancel
+//! now, card change, billing-key deletion, and each refusal leaving everything as it was.
+
+use chrono::Duration;
+use iamport::ScheduleStatus;
+use pos_core::store::{ChargeRequest, ChargeVia, NewCharge, SubscriptionState};
+use pos_core::subscription::{poll_due, SubscriptionError};
+use pos_core::ErrorCode;
+
+use super::subscription_support::{renew_once, reread, subscribed, Sbx};
+
+async fn schedule_status(sbx: &Sbx, merchant_uid: &str) -> ScheduleStatus {
+    sbx.client()
+        .schedule_by_merchant_uid(merchant_uid)
+        .await
+        .unwrap_or_else(|e| panic!("schedule {merchant_uid}: {e}"))
+        .schedule_status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_at_period_end_unschedules_keeps_access_then_ends() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_cancel").await;
+    let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
+    let now = sbx.now().await;
+    let cancelled = subs
+        .cancel(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("cancel: {e}"));
+    assert_eq!(
+        cancelled.state,
+        SubscriptionState::Active,
+        "access is kept until the end"
+    );
+    assert!(cancelled.cancel_at_period_end, "it ends at the period end");
+    assert_eq!(
+        schedule_status(&sbx, &next).await,
+        ScheduleStatus::Revoked,
+        "the next charge is unscheduled at Iamport"
+    );
+    let end = sub
+        .current_period_end
+        .unwrap_or_else(|| panic!("has an end"));
+    let after_end = sbx.advance_past(end).await;
+    poll_due(&subs, after_end)
+        .await
+        .unwrap_or_else(|e| panic!("poll: {e}"));
+    let ended = reread(&subs.store, &sub.id);
+    assert_eq!(
+        ended.state,
+        SubscriptionState::Cancelled,
+        "cancelled once the period ended"
+    );
+    let paid = sbx
+        .client()
+        .find_all_payments(&next, None)
+        .await
+        .unwrap_or_default();
+    assert!(
+        paid.is_empty(),
+        "nothing was charged for the cancelled period"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_before_the_end_schedules_the_same_renewal_again() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_resume").await;
+    let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
+    let now = sbx.now().await;
+    subs.cancel(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("cancel: {e}"));
+    let resumed = subs
+        .resume(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("resume: {e}"));
+    assert!(!resumed.cancel_at_period_end, "it renews again");
+    assert_eq!(
+        resumed.next_charge_merchant_uid.as_deref(),
+        Some(next.as_str()),
+        "the same merchant_uid: the period is charged once"
+    );
+    assert_eq!(
+        schedule_status(&sbx, &next).await,
+        ScheduleStatus::Scheduled,
+        "rescheduled at Iamport"
+    );
+    let renewed = renew_once(&sbx, &subs, &sub.id).await;
+    assert_eq!(
+        renewed.current_period_start, sub.current_period_end,
+        "renewed"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_now_ends_at_once_and_cancelling_again_is_refused() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_now").await;
+    let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
+    let now = sbx.now().await;
+    let ended = subs
+        .cancel_now(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("cancel now: {e}"));
+    assert_eq!(ended.state, SubscriptionState::Cancelled, "ended now");
+    assert!(!ended.state.has_access(), "no more music");
+    assert_eq!(
+        schedule_status(&sbx, &next).await,
+        ScheduleStatus::Revoked,
+        "the renewal is unscheduled"
+    );
+    let events = subs
+        .store
+        .subscription_events(&sub.id)
+        .map(|e| e.len())
+        .ok();
+    let err = subs.cancel(&sub.id, now).await.err();
+    assert!(
+        matches!(err, Some(SubscriptionError::AlreadyCancelled { .. })),
+        "cancelling a cancelled subscription is refused: {err:?}"
+    );
+    assert_eq!(
+        err.map(|e| e.code()),
+        Some(ErrorCode::Conflict),
+        "a conflict for the UI"
+    );
+    assert_eq!(
+        subs.store
+            .subscription_events(&sub.id)
+            .map(|e| e.len())
+            .ok(),
+        events,
+        "nothing was written"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_change_moves_future_charges_to_the_new_key() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_old_card").await;
+    sbx.customer("cust_new_card", false).await;
+    let now = sbx.now().await;
+    let changed = subs
+        .change_card(&sub.id, "cust_new_card", now)
+        .await
+        .unwrap_or_else(|e| panic!("change card: {e}"));
+    assert_eq!(
+        changed.customer_uid, "cust_new_card",
+        "the subscription uses the new key"
+    );
+    let next = changed.next_charge_merchant_uid.clone().unwrap_or_default();
+    let schedule = sbx
+        .client()
+        .schedule_by_merchant_uid(&next)
+        .await
+        .unwrap_or_else(|e| panic!("schedule: {e}"));
+    assert_eq!(
+        schedule.customer_uid, "cust_new_card",
+        "the renewal is on the new key"
+    );
+    assert_eq!(
+        schedule.schedule_status,
+        ScheduleStatus::Scheduled,
+        "and waiting"
+    );
+    let refused = subs.delete_billing_key("cust_new_card", now).await.err();
+    assert!(
+        matches!(refused, Some(SubscriptionError::KeyInUse { .. })),
+        "a key in use is not deleted: {refused:?}"
+    );
+    subs.delete_billing_key("cust_old_card", now)
+        .await
+        .unwrap_or_else(|e| panic!("the old key is free to delete: {e}"));
+    renew_once(&sbx, &subs, &sub.id).await;
+    let payment = sbx
+        .client()
+        .find_payment(&next, None)
+        .await
+        .unwrap_or_else(|e| panic!("renewal ran: {e}"));
+    assert_eq!(
+        payment.customer_uid.as_deref(),
+        Some("cust_new_card"),
+        "charged on the new card"
+    );
+    assert!(payment.is_paid(), "and paid");
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribing_twice_to_the_same_plan_is_refused_before_any_request() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    subscribed(&sbx, &subs, "cust_twice").await;
+    sbx.customer("cust_twice_2", false).await;
+    let calls = sbx.calls("GET /subscribe/customers/{customer_uid}").await;
+    let now = sbx.now().await;
+    let err = subs
+        .create_with_key("sub_monthly", "cust_twice_2", now)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::AlreadySubscribed { .. })),
+        "a second subscription to the plan is refused: {err:?}"
+    );
+    assert_eq!(
+        subs.store.subscriptions().map(|s| s.len()).ok(),
+        Some(1),
+        "nothing created"
+    );
+    assert_eq!(
+        sbx.calls("GET /subscribe/customers/{customer_uid}").await,
+        calls,
+        "refused before asking Iamport"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let now = sbx.now().await;
+    let err = subs
+        .create_with_key("sub_monthly", "cust_nobody", now)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::UnknownBillingKey { .. })),
+        "an unknown key is a clear error: {err:?}"
+    );
+    assert_eq!(
+        err.map(|e| e.code()),
+        Some(ErrorCode::NotFound),
+        "not found for the UI"
+    );
+    assert_eq!(
+        subs.store.subscriptions().map(|s| s.len()).ok(),
+        Some(0),
+        "nothing created"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "nothing charged"
+    );
+    let pass = subs
+        .create_with_key("pass_1m", "cust_nobody", now)
+        .await
+        .err();
+    assert!(
+        matches!(pass, Some(SubscriptionError::NotASubscriptionPlan { .. })),
+        "a pass is not a subscription: {pass:?}"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resuming_after_the_period_end_is_a_schedule_in_the_past_and_changes_nothing() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_late").await;
+    let now = sbx.now().await;
+    subs.cancel(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("cancel: {e}"));
+    let before = reread(&subs.store, &sub.id);
+    let late = sbx
+        .advance_past(sub.current_period_end.unwrap_or_else(|| panic!("end")))
+        .await;
+    let err = subs.resume(&sub.id, late).await.err();
+    assert!(
+        matches!(err, Some(SubscriptionError::ScheduleInPast { .. })),
+        "a schedule in the past is refused: {err:?}"
+    );
+    assert_eq!(
+        err.map(|e| e.code()),
+        Some(ErrorCode::Validation),
+        "validation for the UI"
+    );
+    assert_eq!(reread(&subs.store, &sub.id), before, "nothing changed");
+    sbx.stop().await;
+}
+
+#[test]
+fn a_period_is_charged_at_most_once() {
+    let store = super::store();
+    let sub = store
+        .create_subscription(&pos_core::store::NewSubscription {
+            plan_id: "sub_monthly".into(),
+            customer_uid: "cust_x".into(),
+            issuance_amount: 0,
+            card_masked: None,
+            key_verified: true,
+        })
+        .unwrap_or_else(|e| panic!("create: {e}"));
+    let charge = NewCharge {
+        period_no: 3,
+        period: None,
+        via: ChargeVia::Schedule,
+        charge_at: chrono::Utc::now() + Duration::days(3),
+    };
+    let first = store
+        .add_subscription_charge(&sub.id, &charge)
+        .unwrap_or_else(|e| panic!("first charge: {e}"));
+    assert_eq!(first.request, ChargeRequest::Pending, "minted, not sent");
+    let second = store.add_subscription_charge(&sub.id, &charge).err();
+    assert!(
+        matches!(
+            second,
+            Some(SubscriptionError::PeriodAlreadyCharged { period_no: 3, .. })
+        ),
+        "a second charge for period 3 is refused: {second:?}"
+    );
+    let charges = store.subscription_charges(&sub.id).map(|c| c.len()).ok();
+    assert_eq!(
+        charges,
+        Some(1),
+        "only one charge (and one renew_ order) exists"
+    );
+}

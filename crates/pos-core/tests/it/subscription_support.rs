@@ -1,0 +1,146 @@
+//! What the subscription tests share: a sandbox on loopback with its control API (billing keys
+//! that approve or decline, the clock, faults, counters) and the domain over a fresh store.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
+use pos_core::store::Subscription;
+use pos_core::subscription::Subscriptions;
+use pos_core::Store;
+use serde_json::{json, Value};
+
+/// A running sandbox and an HTTP client for its control API.
+pub struct Sbx {
+    pub sandbox: Sandbox,
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl Sbx {
+    /// Starts a sandbox with its state in memory.
+    pub async fn start() -> Sbx {
+        let sandbox = Sandbox::start(SandboxConfig::default())
+            .await
+            .unwrap_or_else(|e| panic!("the sandbox must start: {e}"));
+        let base = sandbox.base_url();
+        Sbx {
+            sandbox,
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let reply = self
+            .http
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let v: Value = reply
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path} reply: {e}"));
+        assert_eq!(v["code"], 0, "control call {path} must succeed: {v}");
+        v["response"].clone()
+    }
+
+    /// Creates the billing key `uid` (or sets whether it declines from now on).
+    pub async fn customer(&self, uid: &str, decline: bool) {
+        self.post(
+            &format!("/__sandbox/customers/{uid}"),
+            json!({ "decline": decline }),
+        )
+        .await;
+    }
+
+    /// Moves the sandbox clock forward (running due schedules) and returns its new now.
+    pub async fn advance(&self, seconds: i64) -> DateTime<Utc> {
+        let v = self
+            .post("/__sandbox/clock", json!({ "advance": seconds }))
+            .await;
+        let now = v["now"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("clock reply has now: {v}"));
+        Utc.timestamp_opt(now, 0)
+            .single()
+            .unwrap_or_else(|| panic!("now {now} is a time"))
+    }
+
+    /// The sandbox's now.
+    pub async fn now(&self) -> DateTime<Utc> {
+        self.advance(0).await
+    }
+
+    /// Moves the clock to just after `at` (a schedule at `at` runs).
+    pub async fn advance_past(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let now = self.now().await;
+        let gap = (at - now).num_seconds().max(0) + 60;
+        self.advance(gap).await
+    }
+
+    /// REST calls made to `route` (e.g. `POST /subscribe/payments/again`).
+    pub async fn calls(&self, route: &str) -> u64 {
+        let url = format!("{}/__sandbox/stats", self.base);
+        let v: Value = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("stats: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("stats reply: {e}"));
+        v["response"]["by_route"][route].as_u64().unwrap_or(0)
+    }
+
+    /// An Iamport client of this sandbox.
+    pub fn client(&self) -> iamport::Client {
+        let mut config = iamport::Config::new(&self.base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
+        config.timeout = Duration::from_secs(5);
+        iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
+    }
+
+    /// The subscription domain over a fresh in-memory store and this sandbox.
+    pub fn subs(&self) -> Subscriptions {
+        Subscriptions::new(super::store(), self.client())
+    }
+
+    /// Stops the sandbox.
+    pub async fn stop(self) {
+        self.sandbox.shutdown().await;
+    }
+}
+
+/// Subscribes `sub_monthly` with a fresh approving key `uid` at the sandbox's now.
+pub async fn subscribed(sbx: &Sbx, subs: &Subscriptions, uid: &str) -> Subscription {
+    sbx.customer(uid, false).await;
+    let now = sbx.now().await;
+    subs.create_with_key("sub_monthly", uid, now)
+        .await
+        .unwrap_or_else(|e| panic!("subscribing with {uid} must work: {e}"))
+}
+
+/// Re-reads a subscription.
+pub fn reread(store: &Store, id: &str) -> Subscription {
+    store
+        .subscription(id)
+        .unwrap_or_else(|e| panic!("subscription {id}: {e}"))
+}
+
+/// Advances past the subscription's next charge and polls once; returns the subscription.
+pub async fn renew_once(sbx: &Sbx, subs: &Subscriptions, id: &str) -> Subscription {
+    let sub = reread(&subs.store, id);
+    let at = sub
+        .next_charge_at
+        .unwrap_or_else(|| panic!("{id} has a next charge: {sub:?}"));
+    let now = sbx.advance_past(at).await;
+    let report = pos_core::subscription::poll_due(subs, now)
+        .await
+        .unwrap_or_else(|e| panic!("poll: {e}"));
+    assert!(report.errors.is_empty(), "poll errors: {:?}", report.errors);
+    reread(&subs.store, id)
+}
