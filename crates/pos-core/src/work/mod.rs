@@ -143,8 +143,9 @@ pub enum JobRun {
     NotPending { job_id: i64 },
 }
 
-/// First retry delay of a job that failed inline (the engine's backoff takes over afterwards).
-const INLINE_RETRY_AFTER: Duration = Duration::seconds(30);
+/// When a job that failed inline is due again: at once, so the sync engine's next turn picks it
+/// up (it backs off by attempts from there; `sync --once` drains it).
+const INLINE_RETRY_AFTER: Duration = Duration::zero();
 
 /// Claims job `job_id`, runs one attempt and records the result (done, back to pending, or
 /// parked), like one turn of the worker loop for one job.

@@ -7,6 +7,7 @@ mod order_query;
 mod orders;
 mod plans;
 mod posctl;
+mod posctl_checkout;
 mod refunds;
 mod secrets;
 mod settings;

@@ -69,6 +69,45 @@ pub enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Payments.
+    Payment {
+        #[command(subcommand)]
+        command: PaymentCommand,
+    },
+    /// Refunds a paid order in full or in part (queued when Iamport is unreachable).
+    Refund(RefundArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Verifies a payment with Iamport and applies it to its order (the UI's verification path).
+    Complete {
+        /// The order's merchant_uid.
+        merchant_uid: String,
+        /// Iamport's imp_uid of the payment.
+        imp_uid: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RefundArgs {
+    /// The order's merchant_uid.
+    pub merchant_uid: String,
+    /// Won to refund (default: the whole remaining balance).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub amount: Option<i64>,
+    /// Why (shown on the cancel receipt and in the order's timeline).
+    #[arg(long, value_name = "R")]
+    pub reason: String,
+    /// Refund bank (virtual-account orders).
+    #[arg(long, value_name = "B")]
+    pub refund_bank: Option<String>,
+    /// Refund account number (virtual-account orders).
+    #[arg(long, value_name = "A")]
+    pub refund_account: Option<String>,
+    /// Refund account holder (virtual-account orders).
+    #[arg(long, value_name = "H")]
+    pub refund_holder: Option<String>,
 }
 
 #[derive(Debug, Args)]

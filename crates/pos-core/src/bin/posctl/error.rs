@@ -34,6 +34,9 @@ pub enum CliError {
     /// No REST key/secret in the flags or the app's credential store.
     #[error("아임포트 REST API 키/시크릿이 없습니다. --imp-key/--imp-secret 을 주거나 앱 설정에서 저장하세요. (no credentials)")]
     NoCredentials,
+    /// Checkout, verification or refund.
+    #[error(transparent)]
+    Checkout(#[from] pos_core::checkout::CheckoutError),
     /// The Iamport client could not be built (bad --api-base).
     #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요. (cannot build the Iamport client)")]
     Client { source: iamport::Error },
@@ -48,6 +51,7 @@ impl CliError {
             CliError::Secret(e) => e.code(),
             CliError::Json(_) | CliError::Stdout(_) | CliError::Runtime(_) => ErrorCode::Internal,
             CliError::Sync { source } => source.code(),
+            CliError::Checkout(e) => e.code(),
             CliError::NoApiBase | CliError::NoCredentials | CliError::Client { .. } => {
                 ErrorCode::Validation
             }

@@ -3,6 +3,7 @@
 //! Human output is Korean (won as `9,900원`, times in KST); `--json` prints machine-readable JSON
 //! on stdout. Errors go to stderr with a non-zero exit code (1 for a failure, 2 for bad usage).
 
+mod checkout_cmd;
 mod cli;
 mod context;
 mod doctor;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, JobsCommand, OrdersCommand, PlansCommand};
+use cli::{Cli, Command, JobsCommand, OrdersCommand, PaymentCommand, PlansCommand};
 use error::CliError;
 
 fn main() -> ExitCode {
@@ -55,6 +56,16 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 jobs_cmd::retry(&cli.global, *id).map(|()| ExitCode::SUCCESS)
             }
         },
+        Command::Payment {
+            command:
+                PaymentCommand::Complete {
+                    merchant_uid,
+                    imp_uid,
+                },
+        } => checkout_cmd::complete(&cli.global, merchant_uid, imp_uid).map(|()| ExitCode::SUCCESS),
+        Command::Refund(args) => {
+            checkout_cmd::refund(&cli.global, args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Plans {
             command: PlansCommand::List,
         } => plans::list(&cli.global).map(|()| ExitCode::SUCCESS),

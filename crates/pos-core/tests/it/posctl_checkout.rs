@@ -1,0 +1,266 @@
+//! `posctl orders create`, `payment complete` and `refund` as processes against a sandbox
+//! started by the test: the same verification and refund paths the UI uses.
+
+use std::path::Path;
+use std::process::Output;
+
+use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
+use serde_json::json;
+
+use crate::checkout_support::Shop;
+
+/// Runs posctl with `args`, the data dir and the sandbox's API base and test credentials.
+async fn posctl(dir: &Path, base: &str, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_posctl"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--api-base")
+        .arg(base)
+        .env("PANMUSIC_SECRETS", "file")
+        .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
+        .env_remove("IAMPORT_API_BASE")
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("posctl must start: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `orders create --plan P`: one merchant_uid.
+async fn create(dir: &Path, base: &str, plan: &str, method: &str) -> String {
+    let out = posctl(
+        dir,
+        base,
+        &["orders", "create", "--plan", plan, "--pay-method", method],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "orders create succeeds: {}",
+        stderr(&out)
+    );
+    stdout(&out).trim().to_string()
+}
+
+/// The order as `orders show --json` prints it.
+async fn show(dir: &Path, base: &str, merchant_uid: &str) -> serde_json::Value {
+    let out = posctl(dir, base, &["orders", "show", merchant_uid, "--json"]).await;
+    assert!(
+        out.status.success(),
+        "orders show succeeds: {}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("orders show --json is JSON ({e}): {}", stdout(&out)));
+    v["order"].clone()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_pay_complete_and_refund_from_the_command_line() {
+    let shop = Shop::open().await;
+    let (dir, base) = (tempdir(), shop.sandbox.base_url());
+    let muid = create(dir.path(), &base, "pass_1m", "card").await;
+    assert!(
+        muid.starts_with("order_"),
+        "a merchant_uid is printed: {muid:?}"
+    );
+    let imp = shop.buyer_pays(&muid, 9900, "card", "paid").await;
+
+    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    assert!(
+        out.status.success(),
+        "payment complete succeeds: {}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("결제 완료"),
+        "says paid: {}",
+        stdout(&out)
+    );
+    assert_eq!(
+        show(dir.path(), &base, &muid).await["state"],
+        "paid",
+        "the order is paid"
+    );
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", &muid, "--amount", "3000", "--reason", "고객 요청"],
+    )
+    .await;
+    assert!(out.status.success(), "refund succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("환불 완료"),
+        "says refunded: {}",
+        stdout(&out)
+    );
+    let order = show(dir.path(), &base, &muid).await;
+    assert_eq!(
+        (order["state"].as_str(), order["refundedAmount"].as_i64()),
+        (Some("partially_refunded"), Some(3000)),
+        "{order}"
+    );
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        3000,
+        "Iamport refunded 3,000원"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
+    let shop = Shop::open().await;
+    let (dir, base) = (tempdir(), shop.sandbox.base_url());
+    let mine = create(dir.path(), &base, "pass_1m", "card").await;
+    let other = create(dir.path(), &base, "pass_1m", "card").await;
+    let others_imp = shop.buyer_pays(&other, 9900, "card", "paid").await;
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["payment", "complete", &mine, &others_imp],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "another order's payment is refused"
+    );
+    assert!(
+        stderr(&out).contains("다른 주문"),
+        "the message says why: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        show(dir.path(), &base, &mine).await["state"],
+        "created",
+        "my order did not change"
+    );
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", &mine, "--reason", "고객 요청"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unpaid order cannot be refunded"
+    );
+    assert!(
+        stderr(&out).contains("환불할 수 없습니다"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", &mine, "--amount", "-5", "--reason", "x"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a negative amount is refused: {}",
+        stderr(&out)
+    );
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", &mine, "--amount", "abc", "--reason", "x"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "text where a number belongs is a usage error"
+    );
+
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", "order_NOPE", "--reason", "x"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unknown order: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("찾을 수 없습니다"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        shop.calls("POST /payments/cancel").await,
+        0,
+        "nothing was sent to Iamport"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refund_while_iamport_fails_exits_zero_and_says_queued() {
+    let shop = Shop::open().await;
+    let (dir, base) = (tempdir(), shop.sandbox.base_url());
+    let muid = create(dir.path(), &base, "pass_1m", "card").await;
+    let imp = shop.buyer_pays(&muid, 9900, "card", "paid").await;
+    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    assert!(out.status.success(), "paid first: {}", stderr(&out));
+    shop.faults(json!({"error_rate": 1.0})).await;
+    let out = posctl(
+        dir.path(),
+        &base,
+        &["refund", &muid, "--reason", "고객 요청"],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "queued is not a failure: {}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("환불이 대기열에 등록됨"),
+        "says queued: {}",
+        stdout(&out)
+    );
+    shop.faults(json!({})).await;
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        0,
+        "nothing refunded yet"
+    );
+    let out = posctl(dir.path(), &base, &["sync", "--once"]).await;
+    assert!(
+        out.status.success(),
+        "sync --once runs the queue: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        9900,
+        "the queued refund ran once"
+    );
+    assert_eq!(
+        show(dir.path(), &base, &muid).await["state"],
+        "refunded",
+        "and was mirrored"
+    );
+}
