@@ -8,6 +8,8 @@
 mod file;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -147,6 +149,9 @@ pub struct CredentialStore {
     file: PathBuf,
     backend: SecretBackend,
     user: String,
+    /// Set when the keyring answered the probe but refused to store (e.g. a locked collection
+    /// that cannot prompt): from then on the file is used. Shared by clones.
+    fell_back: Arc<AtomicBool>,
 }
 
 /// The backend forced by the environment value, if any.
@@ -174,20 +179,34 @@ impl CredentialStore {
             file: data_dir.join(CREDENTIALS_FILE),
             backend,
             user: user.to_string(),
+            fell_back: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    /// Where new credentials are written.
+    /// Where new credentials are written: the keyring, or the file when there is none or it
+    /// refused to store.
     pub fn backend(&self) -> SecretBackend {
-        self.backend
+        if self.fell_back.load(Ordering::Relaxed) {
+            SecretBackend::File
+        } else {
+            self.backend
+        }
     }
 
     /// The stored credentials, if any. With the keyring backend, a file left by an earlier run
     /// without a keyring is still found.
     pub fn get(&self) -> Result<Option<Credentials>, SecretError> {
-        if self.backend == SecretBackend::Keyring {
-            if let Some(found) = self.keyring_get()? {
-                return Ok(Some(found));
+        if self.backend() == SecretBackend::Keyring {
+            match self.keyring_get() {
+                Ok(Some(found)) => return Ok(Some(found)),
+                Ok(None) => {}
+                // The keyring failed (locked, gone): the file may still hold them.
+                Err(keyring_error) => {
+                    return match file::read(&self.file)? {
+                        Some(found) => Ok(Some(found)),
+                        None => Err(keyring_error),
+                    }
+                }
             }
         }
         file::read(&self.file)
@@ -196,11 +215,12 @@ impl CredentialStore {
     /// Stores `c` (trimmed and checked). If the keyring refuses at runtime, the file is used.
     pub fn set(&self, c: &Credentials) -> Result<(), SecretError> {
         let c = c.normalized()?;
-        if self.backend == SecretBackend::Keyring {
+        if self.backend() == SecretBackend::Keyring {
             match self.keyring_set(&c) {
                 Ok(()) => return file::remove(&self.file),
                 Err(e) => {
-                    tracing::warn!(error = %e, "keyring refused the credentials; using the owner-only file")
+                    tracing::warn!(error = %e, "keyring refused the credentials; using the owner-only file");
+                    self.fell_back.store(true, Ordering::Relaxed);
                 }
             }
         }
