@@ -447,3 +447,15 @@ fn an_unusable_data_dir_is_a_clear_error() {
         "doctor says it cannot write"
     );
 }
+
+#[test]
+fn a_key_without_a_secret_is_a_usage_error() {
+    let dir = tempdir();
+    let out = posctl(dir.path(), &["doctor", "--imp-key", "only-the-key"]);
+    assert_eq!(out.status.code(), Some(2), "clap reports a usage error");
+    assert!(
+        stderr(&out).contains("--imp-secret"),
+        "stderr names the missing flag: {}",
+        stderr(&out)
+    );
+}

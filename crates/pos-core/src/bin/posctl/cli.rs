@@ -28,22 +28,24 @@ pub struct Global {
     /// Iamport API root (default: the live API in live mode; none in sandbox mode).
     #[arg(long, global = true, env = "IAMPORT_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
-    /// Iamport REST API key (default: the app's credential store).
+    /// Iamport REST API key (default: the app's credential store); needs --imp-secret.
     #[arg(
         long,
         global = true,
         env = "IAMPORT_KEY",
         hide_env_values = true,
-        value_name = "K"
+        value_name = "K",
+        requires = "imp_secret"
     )]
     pub imp_key: Option<String>,
-    /// Iamport REST API secret (default: the app's credential store).
+    /// Iamport REST API secret (default: the app's credential store); needs --imp-key.
     #[arg(
         long,
         global = true,
         env = "IAMPORT_SECRET",
         hide_env_values = true,
-        value_name = "S"
+        value_name = "S",
+        requires = "imp_key"
     )]
     pub imp_secret: Option<String>,
 }
