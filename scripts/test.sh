@@ -32,7 +32,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "webview: typecheck, unit tests, build"
 npm --prefix ui run --silent typecheck
-npm --prefix ui run --silent test 2>&1 | tee "$out/vitest.log"
+NO_COLOR=1 npm --prefix ui run --silent test 2>&1 | tee "$out/vitest.log"
 npm --prefix ui run --silent build
 
 step "unit and integration tests (every crate but e2e)"
@@ -62,7 +62,7 @@ for f in "$out"/*.log; do
     sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$f")
 done
 # Vitest: "Tests  12 passed (12)" or "Tests  1 failed | 11 passed (12)"
-if v=$(grep -E '^\s*Tests\s' "$out/vitest.log" | tail -1); then
+if v=$(sed 's/\x1b\[[0-9;]*m//g' "$out/vitest.log" | grep -E '^\s*Tests\s' | tail -1); then
   vp=$(sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p' <<<"$v"); vf=$(sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p' <<<"$v")
   passed=$((passed + ${vp:-0})); failed=$((failed + ${vf:-0}))
 fi
