@@ -32,6 +32,22 @@ fn the_database_file_is_readable_by_the_owner_only() {
     assert_eq!(mode, 0o600, "pos.sqlite3 must be mode 0600");
 }
 
+#[cfg(unix)]
+#[test]
+fn the_wal_and_shm_files_are_owner_only_too() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let _order = super::card_order(&store, "pass_1m");
+    for suffix in ["-wal", "-shm"] {
+        let path = dir.path().join(format!("{DB_FILE}{suffix}"));
+        let mode = std::fs::metadata(&path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{suffix} exists while the store is open: {e}"));
+        assert_eq!(mode, 0o600, "pos.sqlite3{suffix} must be mode 0600");
+    }
+}
+
 #[test]
 fn reopening_keeps_the_orders() {
     let dir = tempdir();
