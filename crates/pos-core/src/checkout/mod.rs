@@ -7,6 +7,7 @@
 mod apply;
 mod error;
 mod reconcile;
+mod redirect;
 mod refund;
 mod start;
 mod verify;
@@ -18,7 +19,10 @@ pub use apply::{
     apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, VERIFY_JOB,
 };
 pub use error::CheckoutError;
-pub use reconcile::{pay_method_of, reconcile, Move, Refusal, Transition};
+pub use reconcile::{
+    pay_method_of, receipt_url, reconcile, Move, Refusal, Transition, RECEIPT_URL_KEY,
+};
+pub use redirect::{is_payment_redirect, parse_redirect, RedirectParams};
 pub use refund::{
     refund_now, request_refund, RefundAccount, RefundOutcome, RefundQueued, RefundRequest,
     REFUND_REASON_MAX_CHARS,

@@ -120,6 +120,38 @@ pub fn pay_method_of(payment: &Payment) -> Option<PayMethod> {
     }
 }
 
+/// The audit detail that keeps the receipt links (the order page opens the newest one).
+fn receipt_detail(payment: &Payment) -> Option<serde_json::Value> {
+    let cancel_receipts: Vec<&str> = payment
+        .cancel_history
+        .iter()
+        .filter_map(|c| c.receipt_url.as_deref())
+        .collect();
+    if payment.receipt_url.is_none() && cancel_receipts.is_empty() {
+        return None;
+    }
+    Some(serde_json::json!({
+        RECEIPT_URL_KEY: payment.receipt_url,
+        "cancelReceiptUrls": cancel_receipts,
+    }))
+}
+
+/// Key of the receipt URL in an event's `detail` (see [`receipt_url`]).
+pub const RECEIPT_URL_KEY: &str = "receiptUrl";
+
+/// The newest receipt URL recorded in an order's timeline (`Store::order_events`), to open in
+/// the system browser.
+pub fn receipt_url(events: &[crate::store::OrderEvent]) -> Option<String> {
+    // `apply_transition` records the patch, whose own `detail` holds the receipt.
+    events.iter().rev().find_map(|e| {
+        e.detail
+            .get("detail")
+            .and_then(|d| d.get(RECEIPT_URL_KEY))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    })
+}
+
 fn has_vbank(payment: &Payment) -> bool {
     payment.vbank_num.as_deref().is_some_and(|n| !n.is_empty())
 }
@@ -260,6 +292,7 @@ fn money(order: &Order, payment: &Payment) -> Transition {
             paid_at: utc(payment.paid_at).filter(|_| order.paid_at.is_none()),
             refunded_amount: (refunded != order.refunded_amount).then_some(refunded),
             next_check_at: Some(None),
+            detail: receipt_detail(payment),
             ..base_patch(order, payment)
         },
     )

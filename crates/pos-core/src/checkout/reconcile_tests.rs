@@ -455,3 +455,53 @@ fn duplicate_paid_payment_changes_nothing() {
         "verifying twice is harmless"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn any_state() -> impl Strategy<Value = OrderState> {
+        proptest::sample::select(OrderState::ALL.to_vec())
+    }
+
+    fn any_status() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(vec!["ready", "paid", "failed", "cancelled", "weird"])
+    }
+
+    proptest! {
+        #[test]
+        fn money_is_only_accepted_when_amount_and_currency_match(
+            state in any_state(),
+            status in any_status(),
+            amount in 0i64..20_000,
+            cancelled in 0i64..20_000,
+            usd in any::<bool>(),
+            other_imp in any::<bool>(),
+            vbank in any::<bool>(),
+        ) {
+            let mut p = payment(if vbank { Shape::ReadyVbank } else { Shape::Paid });
+            p.status = iamport::PaymentStatus::from_wire(status);
+            p.amount = amount;
+            p.cancel_amount = cancelled.min(amount);
+            if usd { p.currency = "USD".into(); }
+            if other_imp { p.imp_uid = "imp_999999999999".into(); }
+            let o = order(state);
+            let decided = reconcile(&o, &p);
+            if let Transition::Move(m) = &decided {
+                let accepted = matches!(m.to, OrderState::Paid | OrderState::PartiallyRefunded | OrderState::Refunded);
+                prop_assert!(!accepted || (p.amount == o.amount && p.currency == o.currency),
+                    "money accepted only when it matches: {decided:?}");
+                prop_assert!(m.patch.refunded_amount.is_none_or(|r| (0..=o.amount).contains(&r)),
+                    "refunded stays within the order amount: {decided:?}");
+                prop_assert!(!m.needs_cancel || m.to == OrderState::AmountMismatch,
+                    "only a mismatch is cancelled automatically: {decided:?}");
+                prop_assert_eq!(m.from, o.state, "decided from the state read");
+            }
+            let mut foreign = p.clone();
+            foreign.merchant_uid = "order_SOMEONE_ELSE".into();
+            let refused = matches!(reconcile(&o, &foreign), Transition::Refuse(Refusal::OtherOrder { .. }));
+            prop_assert!(refused, "another order's payment is always refused");
+        }
+    }
+}

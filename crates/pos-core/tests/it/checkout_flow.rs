@@ -106,6 +106,15 @@ async fn card_paid_is_verified_as_paid() {
         "imp_uid stored"
     );
     assert!(verified.order.paid_at.is_some(), "paid_at stored");
+    let events = shop
+        .store
+        .order_events(&ticket.merchant_uid)
+        .unwrap_or_default();
+    let receipt = pos_core::checkout::receipt_url(&events);
+    assert!(
+        receipt.is_some_and(|u| u.starts_with("http")),
+        "the receipt link is kept for the order page"
+    );
 }
 
 #[tokio::test]
