@@ -37,7 +37,7 @@ pub enum ShellError {
 
     /// The keyring or the secrets file failed.
     #[error(transparent)]
-    Secrets(#[from] crate::secrets_shim::SecretsError),
+    Secrets(#[from] pos_core::secrets::SecretError),
 
     /// The settings file could not be written.
     #[error("설정을 저장하지 못했습니다. 데이터 폴더에 쓸 수 있는지, 디스크 공간이 남아 있는지 확인해 주세요.")]
@@ -46,10 +46,6 @@ pub enum ShellError {
     /// The broken settings file could not be copied aside before being replaced.
     #[error("망가진 설정 파일의 사본을 만들지 못해 저장하지 않았습니다. 데이터 폴더에 쓸 수 있는지 확인해 주세요.")]
     SettingsBackup(#[source] std::io::Error),
-
-    /// A REST key or secret that is empty (or only spaces).
-    #[error("REST API 키와 REST API 시크릿을 모두 입력해 주세요.")]
-    CredentialsIncomplete,
 
     /// The settings sent by the webview do not parse (a merchant code of the wrong shape, say).
     #[error("설정 값이 올바르지 않습니다. {0}")]
@@ -87,8 +83,7 @@ impl ShellError {
             ShellError::Store(e) => e.code(),
             ShellError::Settings(e) => e.code(),
             ShellError::Secrets(e) => e.code(),
-            ShellError::CredentialsIncomplete
-            | ShellError::SettingsInput(_)
+            ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,
             ShellError::IamportUnreachable => ErrorCode::Offline,

@@ -7,7 +7,6 @@ pub mod error;
 pub mod models;
 pub mod navigation;
 pub mod sandbox;
-pub mod secrets_shim;
 pub mod settings_file;
 pub mod settings_flow;
 pub mod startup;

@@ -3,7 +3,7 @@
 
 use pos_core::settings::{Mode, Settings};
 use pos_core::QueueSummary;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 /// Where the in-process sandbox listens.
@@ -51,23 +51,6 @@ pub struct SettingsView {
     pub credentials_set: bool,
     /// Korean message when the settings file was broken.
     pub problem: Option<String>,
-}
-
-/// The REST key and secret as the settings screen sends them (write-only).
-#[derive(Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CredentialsInput {
-    /// REST API key.
-    pub key: String,
-    /// REST API secret.
-    pub secret: String,
-}
-
-impl std::fmt::Debug for CredentialsInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CredentialsInput([redacted])")
-    }
 }
 
 /// Whether REST credentials are stored; the only thing the webview ever learns about them.

@@ -1,12 +1,12 @@
 //! Saving settings and credentials: validation, the live-mode gate (a merchant code and REST
 //! credentials that Iamport accepts), the write, and the sandbox when sandbox mode is chosen.
 
-use crate::secrets_shim::Credentials;
+use pos_core::secrets::Credentials;
 use pos_core::settings::{Mode, Settings};
 use tauri::{AppHandle, Runtime};
 
 use crate::error::ShellError;
-use crate::models::{CredentialsInput, CredentialsStatus, SettingsView};
+use crate::models::{CredentialsStatus, SettingsView};
 use crate::settings_file;
 use crate::state::{PosState, PosStateExt};
 
@@ -15,7 +15,7 @@ pub fn view(state: &PosState) -> Result<SettingsView, ShellError> {
     let current = state.settings();
     Ok(SettingsView {
         settings: current.settings,
-        credentials_set: state.credentials.is_set()?,
+        credentials_set: state.credentials.is_set(),
         problem: current.problem,
     })
 }
@@ -40,25 +40,21 @@ pub async fn save<R: Runtime>(
     run_blocking(move || settings_file::save(&handle, &data_dir, &to_write, was_broken)).await?;
     state.replace_settings(settings);
     if state.mode() == Mode::Sandbox {
-        state.sandbox.ensure_started().await?;
+        state.sandbox.ensure_started(&state.data_dir).await?;
     }
     let state_app = app.clone();
     run_blocking(move || view(state_app.pos())).await
 }
 
-/// Stores the REST key and secret (trimmed; both required). Replies only whether they are set.
+/// Stores the REST key and secret (pos-core trims and checks them). Replies only whether they
+/// are set.
 pub fn set_credentials(
     state: &PosState,
-    input: CredentialsInput,
+    credentials: Credentials,
 ) -> Result<CredentialsStatus, ShellError> {
-    let key = input.key.trim();
-    let secret = input.secret.trim();
-    if key.is_empty() || secret.is_empty() {
-        return Err(ShellError::CredentialsIncomplete);
-    }
-    state.credentials.set(&Credentials::new(key, secret))?;
+    state.credentials.set(&credentials)?;
     Ok(CredentialsStatus {
-        set: state.credentials.is_set()?,
+        set: state.credentials.is_set(),
     })
 }
 
@@ -73,8 +69,8 @@ async fn check_live_ready(state: &PosState, settings: &Settings) -> Result<(), S
         .ok_or(ShellError::LiveNeedsCredentials)?;
     let config = iamport::Config::new(
         state.live_api_base.clone(),
-        credentials.key(),
-        credentials.secret(),
+        credentials.imp_key,
+        credentials.imp_secret,
     );
     let client = iamport::Client::new(config).map_err(|error| {
         tracing::error!(kind = error.kind(), "cannot build the Iamport client");

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::secrets_shim::CredentialStore;
+use pos_core::secrets::{CredentialStore, SecretBackend, KEYRING_USER};
 use pos_core::settings::Mode;
 use pos_core::Store;
 use tauri::{AppHandle, Manager, Runtime};
@@ -25,11 +25,17 @@ pub fn resolve_data_dir<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) -> Op
 }
 
 /// Builds the state for `data_dir`. Never fails: a broken store or settings file is recorded.
+/// `secrets`: where credentials go (`None`: the keyring if one answers, else the owner-only file).
 pub fn build_state(
     data_dir: Option<PathBuf>,
     force_sandbox: bool,
     live_api_base: &str,
+    secrets: Option<SecretBackend>,
 ) -> PosState {
+    let credentials = |dir: &Path| match secrets {
+        Some(backend) => CredentialStore::with_backend(dir, backend, KEYRING_USER),
+        None => CredentialStore::new(dir),
+    };
     let Some(data_dir) = data_dir else {
         let problem = "이 컴퓨터에서 데이터 폴더 위치를 찾지 못했습니다. --data-dir 옵션으로 폴더를 지정해 주세요."
             .to_owned();
@@ -37,7 +43,7 @@ pub fn build_state(
         return PosState::new(
             dir.clone(),
             Err(problem),
-            CredentialStore::new(&dir),
+            credentials(&dir),
             settings_file::load(&dir).into(),
             force_sandbox,
             live_api_base.to_owned(),
@@ -51,7 +57,7 @@ pub fn build_state(
     PosState::new(
         data_dir.clone(),
         store,
-        CredentialStore::new(&data_dir),
+        credentials(&data_dir),
         settings.into(),
         force_sandbox,
         live_api_base.to_owned(),
@@ -73,11 +79,14 @@ fn open_store(data_dir: &Path) -> Result<Store, String> {
 /// Runs once, before the window opens: manages the state and, in sandbox mode, starts the sandbox.
 pub fn setup<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) {
     let data_dir = resolve_data_dir(app, args);
-    app.manage(build_state(data_dir, args.sandbox, LIVE_API_BASE));
+    app.manage(build_state(data_dir, args.sandbox, LIVE_API_BASE, None));
     let state = app.pos();
     tracing::info!(dir = %state.data_dir.display(), mode = ?state.mode(), "starting");
     if state.mode() == Mode::Sandbox {
-        // A failed start is logged and shows as "no sandbox" in the status; the window still opens.
-        let _started = tauri::async_runtime::block_on(state.sandbox.ensure_started());
+        // The window opens either way; the status then shows sandbox mode without a sandbox URL.
+        let started = tauri::async_runtime::block_on(state.sandbox.ensure_started(&state.data_dir));
+        if let Err(error) = started {
+            tracing::error!(%error, "continuing without the sandbox");
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::secrets_shim::CredentialStore;
+use pos_core::secrets::CredentialStore;
 use pos_core::settings::{Mode, Settings, SettingsLoad};
 use pos_core::Store;
 use tauri::{Manager, Runtime};

@@ -39,6 +39,12 @@ describe("App shell", () => {
     expect(screen.getByTestId("status-attention")).toHaveTextContent("확인 필요 1건");
   });
 
+  it("says so when sandbox mode runs without its sandbox", async () => {
+    fakeBackend({ app_status: () => sandboxStatus({ sandbox: null, sdkUrl: "" }), list_plans: () => PLANS });
+    render(<App />);
+    expect(await screen.findByTestId("status-sandbox-down")).toHaveTextContent("다시 시작");
+  });
+
   it("shows only the Korean start-up error screen when the order book did not open", async () => {
     fakeBackend({
       app_status: () => sandboxStatus({ storeProblem: "데이터베이스 파일이 손상되었습니다." }),

@@ -21,8 +21,8 @@ describe("ipc wrapper", () => {
       set_credentials: () => ({ set: true }),
       save_settings: (args) => ({ settings: args?.settings, credentialsSet: true, problem: null }),
     });
-    await setCredentials({ key: "k", secret: "s" });
-    expect(invokeMock).toHaveBeenCalledWith("set_credentials", { credentials: { key: "k", secret: "s" } });
+    await setCredentials({ impKey: "k", impSecret: "s" });
+    expect(invokeMock).toHaveBeenCalledWith("set_credentials", { credentials: { impKey: "k", impSecret: "s" } });
     const settings = { storeName: "카페" } as never;
     await saveSettings(settings);
     expect(invokeMock).toHaveBeenCalledWith("save_settings", { settings });

@@ -3,7 +3,7 @@
 // `invoke` with a hand-typed command name.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppStatus } from "./bindings/AppStatus";
-import type { CredentialsInput } from "./bindings/CredentialsInput";
+import type { Credentials } from "./bindings/Credentials";
 import type { CredentialsStatus } from "./bindings/CredentialsStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Plan } from "./bindings/Plan";
@@ -75,7 +75,7 @@ export function saveSettings(settings: Settings): Promise<SettingsView> {
 }
 
 /** Stores the REST key and secret (write-only: the reply says only whether they are set). */
-export function setCredentials(credentials: CredentialsInput): Promise<CredentialsStatus> {
+export function setCredentials(credentials: Credentials): Promise<CredentialsStatus> {
   return call<CredentialsStatus>("set_credentials", { credentials });
 }
 

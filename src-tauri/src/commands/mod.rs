@@ -4,6 +4,9 @@ mod plans;
 mod settings;
 mod status;
 
+#[cfg(test)]
+mod tests;
+
 use tauri::ipc::Invoke;
 use tauri::Runtime;
 

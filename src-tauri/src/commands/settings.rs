@@ -1,7 +1,9 @@
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
-use crate::models::{CredentialsInput, CredentialsStatus, SettingsView};
+use pos_core::secrets::Credentials;
+
+use crate::models::{CredentialsStatus, SettingsView};
 use crate::settings_flow;
 use crate::state::PosStateExt;
 
@@ -24,7 +26,7 @@ pub async fn save_settings<R: Runtime>(
 #[tauri::command(async)]
 pub fn set_credentials<R: Runtime>(
     app: AppHandle<R>,
-    credentials: CredentialsInput,
+    credentials: Credentials,
 ) -> CommandResult<CredentialsStatus> {
     Ok(settings_flow::set_credentials(app.pos(), credentials)?)
 }

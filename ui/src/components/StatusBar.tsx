@@ -27,6 +27,11 @@ export function StatusBar({ status }: StatusBarProps) {
         {status.online ? "온라인 (Online)" : "오프라인 (Offline)"}
       </span>
       <span data-testid="status-queue">대기 작업 {pending}건</span>
+      {status.mode === "sandbox" && !status.sandbox && (
+        <span data-testid="status-sandbox-down" className="attention">
+          테스트 결제 서버가 실행되지 않았습니다. 앱을 다시 시작해 주세요.
+        </span>
+      )}
       {attention > 0 && (
         <span data-testid="status-attention" className="attention">
           확인 필요 {attention}건

@@ -26,7 +26,7 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
     setError(null);
     setSaved(false);
     try {
-      const status = await setCredentials({ key, secret });
+      const status = await setCredentials({ impKey: key, impSecret: secret });
       setKey("");
       setSecret("");
       setSaved(true);

@@ -98,7 +98,7 @@ describe("SettingsScreen", () => {
     expect(screen.getByTestId("settings-imp-key")).toHaveValue("");
     expect(screen.getByTestId("settings-imp-secret")).toHaveValue("");
     expect(invokeMock).toHaveBeenCalledWith("set_credentials", {
-      credentials: { key: "rest-key", secret: "rest-secret" },
+      credentials: { impKey: "rest-key", impSecret: "rest-secret" },
     });
   });
 });

@@ -40,10 +40,15 @@ pub fn ensure(condition: bool, message: impl Into<String>) -> Result {
     }
 }
 
+/// One app at a time: the single-instance plugin makes a second copy exit at once (under
+/// `dbus-run-session`), so scenarios queue here even when the test harness runs them in parallel.
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Runs `body` against a freshly started app with its own empty data dir, under a timeout; on
 /// failure saves a screenshot to `.e2e-artifacts/<name>.png`, then stops the app and panics with
 /// the error. The app and tauri-driver are stopped whatever happens.
 pub async fn scenario(name: &str, body: impl AsyncFnOnce(&mut App) -> Result) {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
     let outcome = async {
         let mut app = App::start().await?;
         let result = match tokio::time::timeout(SCENARIO_TIMEOUT, body(&mut app)).await {

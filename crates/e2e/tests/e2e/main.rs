@@ -5,7 +5,7 @@
 //! on PATH or in `~/.cargo/bin`, `WebKitWebDriver` on PATH, a display and a D-Bus session:
 //!
 //! ```text
-//! xvfb-run -a dbus-run-session -- cargo test -p e2e -- --test-threads=1
+//! xvfb-run -a dbus-run-session -- cargo test -p e2e
 //! ```
 //!
 //! Each test gets a fresh data dir; on failure a screenshot lands in `.e2e-artifacts/<test>.png`.
