@@ -4,12 +4,14 @@
 //! about the payment; `error_msg` is kept only to show while verifying.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::start::M_REDIRECT_URL;
 
 /// What the redirect carried.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RedirectParams {
     /// The order.
     pub merchant_uid: String,

@@ -43,28 +43,41 @@ pub struct RefundRequest {
 }
 
 /// A refund written to the queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RefundQueued {
     /// The `cancel` job.
+    #[ts(type = "number")]
     pub job_id: i64,
     /// Won to refund.
+    #[ts(type = "number")]
     pub amount: i64,
     /// The refundable balance sent as `checksum`.
+    #[ts(type = "number")]
     pub checksum: i64,
     /// The order (unchanged state; the timeline has a `refund_requested` event).
     pub order: Order,
 }
 
 /// How `refund_now` ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(
+    tag = "status",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
 pub enum RefundOutcome {
     /// Refunded; the order shows `partially_refunded` or `refunded`.
     Done { order: Box<Order> },
     /// Iamport could not be reached (or did not answer): the refund waits in the queue and the
     /// sync engine sends it (after checking, if an answer was lost). Not an error.
-    Queued { job_id: i64, message: String },
+    Queued {
+        #[ts(type = "number")]
+        job_id: i64,
+        message: String,
+    },
 }
 
 fn clean_account(account: &RefundAccount) -> Result<RefundAccount, CheckoutError> {

@@ -278,3 +278,45 @@ pub fn window_opened(store: &Store, merchant_uid: &str) -> Result<Order, Checkou
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn vbank_due_is_three_days_ahead_in_kst() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 16, 30, 0).single();
+        let due = at.map(vbank_due_kst);
+        assert_eq!(
+            due.as_deref(),
+            Some("202612010130"),
+            "16:30 UTC + 3 days is 01:30 KST four dates later"
+        );
+    }
+
+    #[test]
+    fn sandbox_env_serves_its_own_sdk_and_live_needs_a_merchant_code() {
+        let mut env = CheckoutEnv {
+            settings: Settings::default(),
+            api_base: "http://127.0.0.1:4000/".into(),
+        };
+        assert_eq!(
+            env.sdk_url(),
+            "http://127.0.0.1:4000/sdk/iamport.js",
+            "sandbox SDK"
+        );
+        assert_eq!(
+            env.merchant_code().ok().as_deref(),
+            Some(SANDBOX_MERCHANT_CODE),
+            "sandbox default code"
+        );
+        env.settings.mode = Mode::Live;
+        assert_eq!(env.sdk_url(), LIVE_SDK_URL, "the CDN in live mode");
+        assert!(
+            env.merchant_code().is_err(),
+            "live mode without a merchant code is refused"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! enqueues a full cancel in the same transaction and runs it at once.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::apply::{apply_payment, VERIFY_JOB};
 use super::error::CheckoutError;
@@ -13,8 +14,9 @@ use crate::store::{NewJob, Order, Store, StoreError};
 use crate::work::{run_job_now, JobRun, WorkContext};
 
 /// The result of verifying a payment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Verified {
     /// The order as it is now (its `state` is what the result screen shows).
     pub order: Order,

@@ -13,6 +13,7 @@ mod verify;
 
 use chrono::{Duration, Utc};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::checkout::{CheckoutError, CANCEL_JOB, VERIFY_JOB};
 use crate::error::ErrorCode;
@@ -28,8 +29,9 @@ pub struct WorkContext {
 }
 
 /// A job that finished.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct JobDone {
     /// The order after the job, when the job touched one.
     pub order: Option<Box<Order>>,
@@ -116,13 +118,14 @@ impl JobFailure {
     }
 }
 
-/// Runs one attempt of `job`. Knows `cancel` and `verify`; any other kind is a permanent failure
-/// (it belongs to another executor). Never re-sends a cancel whose previous outcome is unknown
-/// without looking the payment up first.
+/// Runs one attempt of `job`: `cancel` and `verify` here, `charge` in [`crate::subscription`];
+/// any other kind is a permanent failure. Never re-sends a cancel whose previous outcome is
+/// unknown without looking the payment up first.
 pub async fn execute_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFailure> {
     match job.kind.as_str() {
         CANCEL_JOB => cancel::execute(ctx, job).await,
         VERIFY_JOB => verify::execute(ctx, job).await,
+        crate::subscription::CHARGE_JOB => crate::subscription::execute_charge_job(ctx, job).await,
         other => Err(JobFailure::Permanent {
             message: format!("알 수 없는 작업 종류 '{other}'입니다. 이 버전의 앱은 이 작업을 처리할 수 없습니다."),
         }),
@@ -130,17 +133,33 @@ pub async fn execute_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFai
 }
 
 /// How one inline run of a job ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(
+    tag = "status",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
 pub enum JobRun {
     /// Done.
     Done(JobDone),
     /// Left in the queue; the sync engine retries it (offline, or outcome unknown).
-    Queued { job_id: i64, message: String },
+    Queued {
+        #[ts(type = "number")]
+        job_id: i64,
+        message: String,
+    },
     /// Parked for a person.
-    Parked { job_id: i64, message: String },
+    Parked {
+        #[ts(type = "number")]
+        job_id: i64,
+        message: String,
+    },
     /// A worker had already claimed it, or it is no longer pending; nothing was run here.
-    NotPending { job_id: i64 },
+    NotPending {
+        #[ts(type = "number")]
+        job_id: i64,
+    },
 }
 
 /// When a job that failed inline is due again: at once, so the sync engine's next turn picks it
