@@ -15,9 +15,10 @@ use super::Subscriptions;
 use crate::format::kst_minute;
 use crate::ids::mint_customer_uid;
 use crate::store::{
-    ChargePatch, ChargeRequest, ChargeVia, NewCharge, NewSubscription, OrderPatch, OrderState,
-    Subscription, SubscriptionCharge, SubscriptionPatch, SubscriptionState,
+    ChargePatch, ChargeRequest, ChargeVia, NewCharge, NewJob, NewSubscription, OrderPatch,
+    OrderState, StoreError, Subscription, SubscriptionCharge, SubscriptionPatch, SubscriptionState,
 };
+use crate::work::{run_job_now, WorkContext};
 
 impl Subscriptions {
     /// (a) Starts a subscription to `plan_id`: a fresh `customer_uid`, the `billing_` order and
@@ -113,8 +114,9 @@ impl Subscriptions {
             as_charge.merchant_uid = charge.merchant_uid.clone();
             self.ledger().settle(&as_charge, now)?;
         } else {
-            self.charge_now(&charge, now).await?;
+            self.charge_first_period(&charge).await?;
         }
+        self.register_next(id, now).await?;
         self.store.subscription(id)
     }
 
@@ -151,9 +153,37 @@ impl Subscriptions {
             key_verified: true,
         })?;
         let charge = self.first_charge(&sub.id, now)?;
-        self.charge_now(&charge, now).await?;
+        self.charge_first_period(&charge).await?;
         self.register_next(&sub.id, now).await?;
         self.store.subscription(&sub.id)
+    }
+
+    /// (c) The first period's `again` as a `charge` job (the outbox), run at once like one
+    /// turn of the worker: left queued when Iamport is unreachable or the outcome is unknown,
+    /// for the sync engine to finish (looking the merchant_uid up first).
+    async fn charge_first_period(
+        &self,
+        charge: &SubscriptionCharge,
+    ) -> Result<(), SubscriptionError> {
+        let job = NewJob {
+            kind: super::CHARGE_JOB.to_string(),
+            merchant_uid: charge.merchant_uid.clone(),
+            payload: serde_json::json!({ "subscriptionId": charge.subscription_id }),
+            run_at: None,
+        };
+        let ctx = WorkContext {
+            store: self.store.clone(),
+            client: self.client.clone(),
+        };
+        match self.store.enqueue_job(&job) {
+            Ok(job_id) => {
+                run_job_now(&ctx, job_id).await?;
+            }
+            // Already queued (a repeated call): the worker or this call's lookup finishes it.
+            Err(StoreError::DuplicateJob { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
     }
 
     /// The first period's charge, minted once.

@@ -94,7 +94,13 @@ impl Subscriptions {
             SubscriptionState::Incomplete => match charge {
                 // Only an interrupted first charge is resumed (looked up first); a declined
                 // one waits for the owner ("다시 시도" or a new card).
-                Some(c) if c.request == ChargeRequest::Sending => self.charge_now(&c, now).await,
+                Some(c) if c.request == ChargeRequest::Sending => {
+                    let settled = self.charge_now(&c, now).await?;
+                    if settled == Settled::Paid {
+                        self.register_next(&sub.id, now).await?;
+                    }
+                    Ok(settled)
+                }
                 _ => Ok(Settled::Unchanged),
             },
             SubscriptionState::Active => {

@@ -13,6 +13,7 @@ mod secrets;
 mod settings;
 mod store_open;
 mod subscription_actions;
+mod subscription_crash;
 mod subscription_renewals;
 mod subscription_support;
 mod sync_engine;

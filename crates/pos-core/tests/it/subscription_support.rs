@@ -82,6 +82,11 @@ impl Sbx {
         self.advance(gap).await
     }
 
+    /// Replaces the fault plan (`{}` turns faults off).
+    pub async fn faults(&self, spec: Value) {
+        self.post("/__sandbox/faults", spec).await;
+    }
+
     /// REST calls made to `route` (e.g. `POST /subscribe/payments/again`).
     pub async fn calls(&self, route: &str) -> u64 {
         let url = format!("{}/__sandbox/stats", self.base);

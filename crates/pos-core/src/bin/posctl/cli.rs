@@ -64,6 +64,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+    /// Subscriptions (정기결제).
+    Subscriptions {
+        #[command(subcommand)]
+        command: crate::subscriptions_cmd::SubscriptionsCommand,
+    },
     /// Runs the sync engine: one full cycle (--once) or until stopped (--watch).
     Sync(SyncArgs),
     /// The queue of work owed to Iamport.

@@ -37,6 +37,9 @@ pub enum CliError {
     /// Checkout, verification or refund.
     #[error(transparent)]
     Checkout(#[from] pos_core::checkout::CheckoutError),
+    /// A subscription action.
+    #[error(transparent)]
+    Subscription(#[from] pos_core::subscription::SubscriptionError),
     /// The Iamport client could not be built (bad --api-base).
     #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요. (cannot build the Iamport client)")]
     Client { source: iamport::Error },
@@ -51,6 +54,7 @@ impl CliError {
             CliError::Secret(e) => e.code(),
             CliError::Json(_) | CliError::Stdout(_) | CliError::Runtime(_) => ErrorCode::Internal,
             CliError::Sync { source } => source.code(),
+            CliError::Subscription(e) => e.code(),
             CliError::Checkout(e) => e.code(),
             CliError::NoApiBase | CliError::NoCredentials | CliError::Client { .. } => {
                 ErrorCode::Validation

@@ -11,6 +11,7 @@ mod error;
 mod jobs_cmd;
 mod orders;
 mod plans;
+mod subscriptions_cmd;
 mod sync_cmd;
 
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Doctor => doctor::run(&cli.global),
+        Command::Subscriptions { command } => {
+            subscriptions_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
+        }
         Command::Sync(args) => sync_cmd::run(&cli.global, args),
         Command::Jobs { command } => match command {
             JobsCommand::List { all, limit } => {

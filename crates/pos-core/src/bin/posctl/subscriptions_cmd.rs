@@ -1,0 +1,155 @@
+//! `posctl subscriptions create|list|cancel|retry|poll`: subscriptions (정기결제) from the
+//! command line, over the same domain code the app runs. "Now" is the system clock.
+
+use chrono::Utc;
+use clap::Subcommand;
+use pos_core::format::{kst_minute, won};
+use pos_core::store::Subscription;
+use pos_core::subscription::{poll_due, Subscriptions};
+
+use crate::cli::Global;
+use crate::context::{data_dir, open_store};
+use crate::error::{emit, print_json, say, CliError};
+use crate::sync_cmd::iamport_client;
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriptionsCommand {
+    /// Subscribes to a plan with a billing key that already exists at Iamport: charges the
+    /// first month now and schedules the next.
+    Create {
+        /// Subscription plan id, e.g. sub_monthly.
+        #[arg(long)]
+        plan: String,
+        /// The existing billing key's customer_uid.
+        #[arg(long, value_name = "C")]
+        customer_uid: String,
+    },
+    /// Lists subscriptions, newest first.
+    List,
+    /// Cancels at the period end (music plays until then); --now ends it at once.
+    Cancel {
+        /// Subscription id (sub_…).
+        id: String,
+        /// End now instead of at the period end.
+        #[arg(long)]
+        now: bool,
+    },
+    /// Charges the open charge now ("지금 다시 시도").
+    Retry {
+        /// Subscription id (sub_…).
+        id: String,
+    },
+    /// Does what is due once (register schedules, detect executions, retries, period ends).
+    Poll,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)
+}
+
+fn domain(global: &Global) -> Result<Subscriptions, CliError> {
+    let store = open_store(global)?;
+    let client = iamport_client(global, &data_dir(global)?, None)?;
+    Ok(Subscriptions::new(store, client))
+}
+
+fn line(sub: &Subscription) -> String {
+    let opt_time = |t: Option<chrono::DateTime<Utc>>| t.map_or_else(|| "-".to_string(), kst_minute);
+    let state = if sub.cancel_at_period_end {
+        format!("{} (기간 끝에 해지)", sub.state.label_ko())
+    } else {
+        sub.state.label_ko().to_string()
+    };
+    format!(
+        "{:<30} {:<12} {:>8} {:<24} 기간 끝 {:<20} 다음 결제 {:<20} 카드 {}",
+        sub.id,
+        sub.plan_id,
+        won(sub.amount),
+        state,
+        opt_time(sub.current_period_end),
+        opt_time(sub.next_charge_at),
+        sub.card_masked.as_deref().unwrap_or("-"),
+    )
+}
+
+fn show(global: &Global, title: &str, sub: &Subscription) -> Result<(), CliError> {
+    if global.json {
+        return print_json(sub);
+    }
+    let mut out = String::new();
+    say!(out, "{title}");
+    say!(out, "{}", line(sub));
+    if let Some(reason) = &sub.last_failure_reason {
+        say!(out, "마지막 실패 사유: {reason}");
+    }
+    emit(&out)
+}
+
+/// Runs one `subscriptions` command.
+pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliError> {
+    match command {
+        SubscriptionsCommand::List => {
+            let subs = open_store(global)?.subscriptions()?;
+            if global.json {
+                return print_json(&subs);
+            }
+            let mut out = String::new();
+            if subs.is_empty() {
+                say!(out, "구독이 없습니다.");
+            }
+            for sub in &subs {
+                say!(out, "{}", line(sub));
+            }
+            emit(&out)
+        }
+        SubscriptionsCommand::Create { plan, customer_uid } => {
+            let d = domain(global)?;
+            let sub = runtime()?.block_on(d.create_with_key(plan, customer_uid, Utc::now()))?;
+            show(global, "구독을 시작했습니다.", &sub)
+        }
+        SubscriptionsCommand::Cancel { id, now } => {
+            let d = domain(global)?;
+            let rt = runtime()?;
+            let (sub, title) = if *now {
+                (
+                    rt.block_on(d.cancel_now(id, Utc::now()))?,
+                    "구독을 지금 해지했습니다.",
+                )
+            } else {
+                (
+                    rt.block_on(d.cancel(id, Utc::now()))?,
+                    "이번 기간이 끝나면 해지됩니다.",
+                )
+            };
+            show(global, title, &sub)
+        }
+        SubscriptionsCommand::Retry { id } => {
+            let d = domain(global)?;
+            let sub = runtime()?.block_on(d.retry_now(id, Utc::now()))?;
+            show(global, "다시 시도했습니다.", &sub)
+        }
+        SubscriptionsCommand::Poll => {
+            let d = domain(global)?;
+            let report = runtime()?.block_on(poll_due(&d, Utc::now()))?;
+            if global.json {
+                return print_json(&report);
+            }
+            let mut out = String::new();
+            say!(
+                out,
+                "구독 {}건 확인: 결제 {}건, 실패 {}건, 해지 {}건",
+                report.checked,
+                report.paid,
+                report.failed,
+                report.ended
+            );
+            for e in &report.errors {
+                say!(out, "  오류: {e}");
+            }
+            emit(&out)
+        }
+    }
+}
