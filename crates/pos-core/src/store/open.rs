@@ -111,3 +111,25 @@ fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
     let _ = path;
     Ok(())
 }
+
+impl super::Store {
+    /// SQLite's `quick_check`: an empty list means the file is sound; otherwise the problems
+    /// SQLite found (for `posctl doctor`). Reads only.
+    pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare("PRAGMA quick_check")
+            .map_err(|source| StoreError::Sqlite {
+                context: "check the database",
+                source,
+            })?;
+        let lines = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|source| StoreError::Sqlite {
+                context: "check the database",
+                source,
+            })?;
+        Ok(lines.into_iter().filter(|line| line != "ok").collect())
+    }
+}

@@ -271,6 +271,11 @@ fn doctor_on_a_fresh_dir_reports_sandbox_and_skips_the_token_check() {
         v["iamport"]["status"], "skipped",
         "no API base in sandbox mode"
     );
+    assert_eq!(
+        v["integrityProblems"],
+        serde_json::json!([]),
+        "the database passes quick_check"
+    );
     assert!(
         v["iamport"]["message"]
             .as_str()

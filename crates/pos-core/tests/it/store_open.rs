@@ -212,3 +212,79 @@ fn two_processes_worth_of_writers_on_one_file_never_hit_busy() {
         "all 200 orders were written"
     );
 }
+
+#[test]
+fn a_fresh_database_passes_the_integrity_check() {
+    let store = super::store();
+    assert_eq!(
+        store.integrity_problems().ok(),
+        Some(Vec::new()),
+        "quick_check finds nothing"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_writer_killed_mid_work_leaves_only_whole_orders() {
+    let dir = tempdir();
+    drop(Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_posctl"))
+        .args([
+            "orders",
+            "create",
+            "--plan",
+            "pass_1m",
+            "--count",
+            "1000",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env("PANMUSIC_SECRETS", "file")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("posctl starts: {e}"));
+    // Kill as soon as the child has committed a few orders (a loaded machine starts slowly).
+    let watcher = Store::open(dir.path()).unwrap_or_else(|e| panic!("open watcher: {e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while watcher
+        .list_orders(&Default::default())
+        .map(|p| p.total)
+        .unwrap_or(0)
+        < 5
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // Child::kill is SIGKILL on unix: no chance to finish a transaction.
+    child.kill().unwrap_or_else(|e| panic!("kill: {e}"));
+    let _status = child.wait();
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("reopen after SIGKILL: {e}"));
+    assert_eq!(
+        store.integrity_problems().ok(),
+        Some(Vec::new()),
+        "the file is sound"
+    );
+    let page = store
+        .list_orders(&pos_core::OrderQuery {
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("list: {e}"));
+    assert!(page.total > 0, "some orders were committed before the kill");
+    assert!(
+        page.total < 1000,
+        "the kill came before the end (else the test proves nothing)"
+    );
+    for order in &page.items {
+        let events = store
+            .order_events(&order.merchant_uid)
+            .map(|e| e.len())
+            .ok();
+        assert_eq!(
+            events,
+            Some(1),
+            "{} has its created event: order and event commit together",
+            order.merchant_uid
+        );
+    }
+}

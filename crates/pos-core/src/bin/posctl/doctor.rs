@@ -45,6 +45,8 @@ struct Report {
     database: Option<String>,
     schema_version: Option<u32>,
     database_error: Option<String>,
+    /// SQLite quick_check findings; empty when sound, absent when the database did not open.
+    integrity_problems: Option<Vec<String>>,
     mode: Mode,
     merchant_code: Option<String>,
     settings_problem: Option<String>,
@@ -68,6 +70,10 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
     };
     let schema_version = store.as_ref().and_then(|s| s.schema_version().ok());
     let queue = store.as_ref().and_then(|s| s.queue_summary().ok());
+    let integrity_problems = store.as_ref().map(|s| {
+        s.integrity_problems()
+            .unwrap_or_else(|e| vec![e.to_string()])
+    });
     let settings = context::settings(&dir);
     let (credentials, credentials_error) = match context::credentials(global, &dir) {
         Ok(found) => (found, None),
@@ -83,6 +89,7 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
     let report = Report {
         ok: data_dir_error.is_none()
             && database_error.is_none()
+            && integrity_problems.as_ref().is_none_or(Vec::is_empty)
             && settings.problem.is_none()
             && credentials_error.is_none()
             && !iamport_failed
@@ -94,6 +101,7 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
             .and_then(|s| s.path().map(|p| p.display().to_string())),
         schema_version,
         database_error,
+        integrity_problems,
         mode,
         merchant_code: settings
             .settings
@@ -203,6 +211,16 @@ fn print_human(r: &Report) -> Result<(), CliError> {
             r.database.as_deref().unwrap_or("-")
         ),
         (None, None) => say!(out, "데이터베이스    확인 못 함"),
+    }
+    match r.integrity_problems.as_deref() {
+        Some([]) => say!(out, "무결성 검사     {}", mark(true)),
+        Some(problems) => say!(
+            out,
+            "무결성 검사     {}: {} (백업에서 복원하세요)",
+            mark(false),
+            problems.join("; ")
+        ),
+        None => {}
     }
     let mode = match r.mode {
         Mode::Sandbox => "샌드박스 (sandbox)",
