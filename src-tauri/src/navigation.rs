@@ -1,11 +1,12 @@
 //! The main window and the hook on its navigations.
 //!
 //! Redirect-style payment flows send the browser to `m_redirect_url` when the payment window is
-//! done. We set that URL to [`PAYMENT_RETURN_URL`] (on the reserved `.invalid` domain, so it can
-//! never load anything even if a navigation slipped through), cancel the navigation here and
-//! hand the URL to [`on_payment_return`]; the checkout issue fills that in (verify the payment,
-//! then route the UI to the result screen).
+//! done. pos-core sets that URL ([`pos_core::checkout::M_REDIRECT_URL`], an app-local URL that
+//! never loads anything); here the navigation is cancelled and its parameters handed to
+//! [`on_payment_return`]. The checkout issue fills that in: verify through pos-core (the same
+//! path as the SDK callback), then route the UI to the result screen.
 
+use pos_core::checkout::{is_payment_redirect, parse_redirect, RedirectParams};
 use tauri::{AppHandle, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 use url::Url;
 
@@ -13,29 +14,23 @@ use url::Url;
 pub const MAIN_WINDOW: &str = "main";
 /// The main window's title (what the desktop shows; the e2e and bundle checks look for it).
 pub const WINDOW_TITLE: &str = "판뮤직 POS";
-/// `m_redirect_url` for redirect-style payments; intercepted, never loaded.
-pub const PAYMENT_RETURN_URL: &str = "https://pos.panmusic.invalid/payment-return";
 
 /// What to do with a navigation of the main window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NavigationDecision {
     /// Let the webview load it (the app itself, the sandbox, Iamport and PG pages).
     Allow,
-    /// The payment window is done: cancel the navigation and verify in Rust.
-    PaymentReturn(Url),
+    /// The payment window is done: cancel the navigation and verify in Rust. `None` when the
+    /// redirect carried no `merchant_uid` (nothing to verify; the UI keeps the order open).
+    PaymentReturn(Option<RedirectParams>),
 }
 
 /// Decides what a navigation means. Pure, so it is tested without a webview.
 pub fn classify(url: &Url) -> NavigationDecision {
-    match Url::parse(PAYMENT_RETURN_URL) {
-        Ok(ret)
-            if url.scheme() == ret.scheme()
-                && url.host_str() == ret.host_str()
-                && url.path() == ret.path() =>
-        {
-            NavigationDecision::PaymentReturn(url.clone())
-        }
-        _ => NavigationDecision::Allow,
+    if is_payment_redirect(url.as_str()) {
+        NavigationDecision::PaymentReturn(parse_redirect(url.as_str()))
+    } else {
+        NavigationDecision::Allow
     }
 }
 
@@ -48,10 +43,10 @@ pub fn create_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Webvi
         .min_inner_size(800.0, 600.0)
         .on_navigation(move |url| match classify(url) {
             NavigationDecision::Allow => true,
-            NavigationDecision::PaymentReturn(url) => {
+            NavigationDecision::PaymentReturn(params) => {
                 // Touch the webview from a task, never inside this callback.
                 let app = handle.clone();
-                tauri::async_runtime::spawn(async move { on_payment_return(app, url).await });
+                tauri::async_runtime::spawn(async move { on_payment_return(app, params).await });
                 false
             }
         })
@@ -72,13 +67,11 @@ pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// The payment window returned through [`PAYMENT_RETURN_URL`] (query: `imp_uid`, `merchant_uid`,
-/// `imp_success`). Issue 5: verify through pos-core, then emit the result route to the UI.
-async fn on_payment_return<R: Runtime>(_app: AppHandle<R>, url: Url) {
-    let merchant_uid = url
-        .query_pairs()
-        .find(|(name, _)| name == "merchant_uid")
-        .map(|(_, value)| value.into_owned());
+/// The payment window returned through `m_redirect_url`. Issue 5: call
+/// `pos_core::checkout::complete_payment` off the main thread, then emit the result route to
+/// the UI (an event the UI's App turns into its result screen).
+async fn on_payment_return<R: Runtime>(_app: AppHandle<R>, params: Option<RedirectParams>) {
+    let merchant_uid = params.as_ref().map(|p| p.merchant_uid.clone());
     tracing::info!(
         ?merchant_uid,
         "payment redirect intercepted; verification not wired yet"
@@ -87,6 +80,8 @@ async fn on_payment_return<R: Runtime>(_app: AppHandle<R>, url: Url) {
 
 #[cfg(test)]
 mod tests {
+    use pos_core::checkout::M_REDIRECT_URL;
+
     use super::*;
 
     fn url(text: &str) -> Url {
@@ -100,7 +95,6 @@ mod tests {
             "http://tauri.localhost/",
             "http://127.0.0.1:43123/sdk/pay?x=1",
             "https://cdn.iamport.kr/v1/iamport.js",
-            "https://pos.panmusic.invalid/other-path",
         ] {
             assert_eq!(
                 classify(&url(allowed)),
@@ -111,13 +105,19 @@ mod tests {
     }
 
     #[test]
-    fn the_payment_return_is_intercepted_with_its_query() {
-        let ret =
-            url("https://pos.panmusic.invalid/payment-return?imp_uid=imp_1&merchant_uid=order_1");
-        assert_eq!(
-            classify(&ret),
-            NavigationDecision::PaymentReturn(ret.clone()),
-            "cancelled and handed to Rust, query intact"
-        );
+    fn the_payment_return_is_intercepted_with_its_parameters() {
+        let ret = url(&format!(
+            "{M_REDIRECT_URL}?imp_uid=imp_1&merchant_uid=order_1"
+        ));
+        match classify(&ret) {
+            NavigationDecision::PaymentReturn(Some(params)) => {
+                assert_eq!(
+                    params.merchant_uid, "order_1",
+                    "the order named by the redirect"
+                );
+                assert_eq!(params.imp_uid.as_deref(), Some("imp_1"), "the payment");
+            }
+            other => panic!("the redirect must be intercepted, got {other:?}"),
+        }
     }
 }

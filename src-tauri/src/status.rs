@@ -7,7 +7,7 @@ use crate::models::AppStatus;
 use crate::state::PosState;
 
 /// Iamport's browser SDK on its CDN (live mode).
-pub const LIVE_SDK_URL: &str = "https://cdn.iamport.kr/v1/iamport.js";
+pub use pos_core::checkout::LIVE_SDK_URL;
 
 /// The status as of now. Blocking (reads the queue from SQLite).
 pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
