@@ -8,7 +8,7 @@ use pos_core::{OrderState, PayMethod};
 
 /// 판뮤직 POS 운영 도구 (Panmusic POS ops CLI).
 #[derive(Debug, Parser)]
-#[command(name = "posctl", version, about)]
+#[command(name = "posctl", version)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -118,7 +118,7 @@ pub struct RefundArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[group(id = "sync_mode", required = true, multiple = false, args = ["once", "watch"])]
 pub struct SyncArgs {
     /// One cycle over everything open (whatever its next-check time) and the due jobs, then exit
     /// with a summary.
