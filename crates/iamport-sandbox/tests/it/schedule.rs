@@ -345,3 +345,18 @@ async fn schedule_lists_accept_both_parameter_spellings() {
         "window over 3 months",
     );
 }
+
+#[tokio::test]
+async fn schedule_accepts_percent_encoded_brackets_as_php_sends_them() {
+    let env = Env::start().await;
+    env.control("/__sandbox/customers/cu_php", json!({})).await;
+    let at = env.now().await + 600;
+    let form = format!(
+        "customer_uid=cu_php&schedules%5B0%5D%5Bmerchant_uid%5D=php_1&schedules%5B0%5D%5Bschedule_at%5D={at}\
+         &schedules%5B0%5D%5Bamount%5D=1000&schedules%5B0%5D%5Bname%5D=%EC%A0%95%EA%B8%B0"
+    );
+    let (status, body) = env.post_form("/subscribe/payments/schedule", &form).await;
+    let list = assert_ok(status, &body, "http_build_query-style body");
+    assert_eq!(list[0]["merchant_uid"], "php_1", "nested keys decoded");
+    assert_eq!(list[0]["name"], "정기", "UTF-8 values decoded");
+}

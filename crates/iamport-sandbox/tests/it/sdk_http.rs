@@ -1,0 +1,106 @@
+//! The SDK's HTTP side without a browser: the script, CORS, and the checks before a window opens.
+
+use crate::support::Env;
+use serde_json::json;
+
+#[tokio::test]
+async fn sdk_script_is_served_as_javascript() {
+    let env = Env::start().await;
+    let resp = env
+        .http
+        .get(env.sandbox.sdk_url())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), reqwest::StatusCode::OK, "script served");
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        ct.starts_with("application/javascript"),
+        "JavaScript content type: {ct}"
+    );
+    let text = resp.text().await.expect("body");
+    assert!(
+        text.contains("window.IMP") && text.contains("request_pay"),
+        "defines IMP.request_pay"
+    );
+    for id in ["imp-approve", "imp-decline", "imp-vbank", "imp-close"] {
+        assert!(text.contains(id), "the window carries data-testid {id}");
+    }
+}
+
+#[tokio::test]
+async fn sdk_endpoints_allow_cors_from_the_tauri_webview_origins() {
+    let env = Env::start().await;
+    for origin in ["tauri://localhost", "http://tauri.localhost"] {
+        let resp = env
+            .http
+            .request(reqwest::Method::OPTIONS, env.url("/__sdk/open"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+            .await
+            .expect("sent");
+        assert!(
+            resp.status().is_success(),
+            "preflight from {origin} succeeds: {}",
+            resp.status()
+        );
+        let allow = resp
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            allow == "*" || allow == origin,
+            "origin {origin} allowed, got {allow:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rest_endpoints_do_not_answer_cors_preflights() {
+    let env = Env::start().await;
+    let resp = env
+        .http
+        .request(reqwest::Method::OPTIONS, env.url("/payments/cancel"))
+        .header("Origin", "tauri://localhost")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .expect("sent");
+    assert!(
+        resp.headers().get("access-control-allow-origin").is_none(),
+        "REST stays same-origin, like the real API"
+    );
+}
+
+#[tokio::test]
+async fn sdk_open_refuses_a_wrong_merchant_code_and_a_paid_merchant_uid() {
+    let env = Env::start().await;
+    env.paid("sdk_paid", 1000).await;
+    let (status, body) = env
+        .post_anon(
+            "/__sdk/open",
+            json!({"merchant_code": "imp99999999", "params": {"merchant_uid": "x", "amount": 10}}),
+        )
+        .await;
+    assert_ne!(
+        body["code"], 0,
+        "wrong merchant code refused: {status} {body}"
+    );
+    let (status, body) = env
+        .post_anon("/__sdk/open", json!({"merchant_code": "imp00000000", "params": {"merchant_uid": "sdk_paid", "amount": 1000}}))
+        .await;
+    assert_ne!(
+        body["code"], 0,
+        "paid merchant_uid refused before a window opens: {status} {body}"
+    );
+    let (_, body) = env.get("/payments/findAll/sdk_paid").await;
+    assert_eq!(body["response"]["total"], 1, "no new attempt was created");
+}
