@@ -78,6 +78,16 @@ impl PaymentSink for CheckoutWork {
         payment: &iamport::Payment,
         cause: &'static str,
     ) -> Result<Applied, CheckoutError> {
+        // A subscription charge's payment moves its subscription too (period, dunning).
+        if store.subscription_charge(&payment.merchant_uid)?.is_some() {
+            use crate::subscription::{apply_renewal_payment, Settled, SubscriptionError};
+            return match apply_renewal_payment(store, payment, chrono::Utc::now()) {
+                Ok(Settled::Unchanged) => Ok(Applied::Unchanged),
+                Ok(_) => Ok(Applied::Changed),
+                Err(SubscriptionError::Store(e)) => Err(CheckoutError::Store(e)),
+                Err(e) => Ok(Applied::Refused(e.to_string())),
+            };
+        }
         match apply_payment(store, payment, cause) {
             Ok(applied) if applied.changed => Ok(Applied::Changed),
             Ok(_) => Ok(Applied::Unchanged),
