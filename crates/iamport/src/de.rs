@@ -69,13 +69,13 @@ pub(crate) fn opt_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>
         .filter(|v| *v != 0))
 }
 
-/// A list that may be `null` or absent (=> empty).
-pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+/// A value that may be `null` or absent (=> its default: empty list, `false`).
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: Deserialize<'de> + Default,
 {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `custom_data`: a JSON string is kept as is; any other non-null JSON value is kept as its JSON

@@ -344,3 +344,16 @@ proptest! {
         let _ = payment(status, &card_with(field, &value));
     }
 }
+
+#[test]
+fn null_sandbox_flag_and_null_lists_decode_as_false_and_empty() {
+    let body =
+        card_with("sandbox", "null").replace(r#""cancel_history":[]"#, r#""cancel_history":null"#);
+    assert!(
+        body.contains(r#""cancel_history":null"#) && body.contains(r#""sandbox":null"#),
+        "the body under test has the nulls"
+    );
+    let p = payment(200, &body).expect("nulls in optional places decode");
+    assert!(!p.sandbox, "null sandbox => false");
+    assert!(p.cancel_history.is_empty(), "null cancel_history => empty");
+}

@@ -16,7 +16,7 @@ pub struct Customer {
     #[serde(default)]
     pub pg_id: Option<String>,
     /// Issued on a test channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub sandbox: bool,
     /// Toss Payments customer id.
     #[serde(default)]

@@ -32,7 +32,7 @@ pub struct Payment {
     #[serde(default)]
     pub pg_id: Option<String>,
     /// Made on a test channel. Absent in some real bodies: defaults to `false`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub sandbox: bool,
     /// Escrow payment.
     #[serde(default)]
@@ -147,13 +147,13 @@ pub struct Payment {
     #[serde(default)]
     pub receipt_url: Option<String>,
     /// Every (partial) cancel, oldest first.
-    #[serde(default, deserialize_with = "de::null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub cancel_history: Vec<CancelHistory>,
     /// Deposits into a fixed virtual account.
-    #[serde(default, deserialize_with = "de::null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub deposit_history: Vec<VbankDeposit>,
     /// Deprecated: one receipt URL per cancel.
-    #[serde(default, deserialize_with = "de::null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub cancel_receipt_urls: Vec<String>,
     /// A cash receipt was issued automatically.
     #[serde(default)]
@@ -248,6 +248,6 @@ pub struct PaymentPage {
     #[serde(default, deserialize_with = "de::opt_page")]
     pub next: Option<u32>,
     /// The payments of this page.
-    #[serde(default, deserialize_with = "de::null_as_empty")]
+    #[serde(default, deserialize_with = "de::null_as_default")]
     pub list: Vec<Payment>,
 }

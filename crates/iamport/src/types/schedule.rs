@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for SchedulePage {
             previous: Option<u32>,
             #[serde(default, deserialize_with = "de::opt_page")]
             next: Option<u32>,
-            #[serde(default, deserialize_with = "de::null_as_empty")]
+            #[serde(default, deserialize_with = "de::null_as_default")]
             list: Vec<Schedule>,
         }
         enum Shape {
