@@ -464,3 +464,26 @@ fn a_key_without_a_secret_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn doctor_names_the_engine_lease_holder() {
+    let dir = tempdir();
+    drop(pos_core::Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
+    let conn = rusqlite::Connection::open(dir.path().join(pos_core::store::DB_FILE))
+        .unwrap_or_else(|e| panic!("raw open: {e}"));
+    conn.execute(
+        "INSERT INTO engine_lease (id, holder, pid, heartbeat_at) VALUES (1, 'app-test', 4242, 1800000000000)",
+        [],
+    )
+    .unwrap_or_else(|e| panic!("plant a lease: {e}"));
+    let v = json(&posctl(dir.path(), &["doctor", "--json"]));
+    assert_eq!(
+        v["engineLease"]["holder"], "app-test",
+        "the holder is named: {v}"
+    );
+    let text = stdout(&posctl(dir.path(), &["doctor"]));
+    assert!(
+        text.contains("app-test (pid 4242)"),
+        "the human line names holder and pid: {text}"
+    );
+}

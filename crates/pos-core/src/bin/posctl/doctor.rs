@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use pos_core::format::kst_minute;
 use pos_core::paths::prepare_data_dir;
 use pos_core::settings::Mode;
+use pos_core::store::EngineLease;
 use pos_core::{QueueSummary, Store};
 use serde::Serialize;
 
@@ -54,6 +55,8 @@ struct Report {
     credentials_source: Option<&'static str>,
     credentials_error: Option<String>,
     queue: Option<QueueSummary>,
+    /// The process that holds the sync engine's lease for this data dir, if any.
+    engine_lease: Option<EngineLease>,
     iamport: IamportCheck,
 }
 
@@ -70,6 +73,7 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
     };
     let schema_version = store.as_ref().and_then(|s| s.schema_version().ok());
     let queue = store.as_ref().and_then(|s| s.queue_summary().ok());
+    let engine_lease = store.as_ref().and_then(|s| s.engine_lease().ok().flatten());
     let integrity_problems = store.as_ref().map(|s| {
         s.integrity_problems()
             .unwrap_or_else(|e| vec![e.to_string()])
@@ -116,6 +120,7 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
         }),
         credentials_error,
         queue,
+        engine_lease,
         iamport,
     };
     if global.json {
@@ -257,6 +262,16 @@ fn print_human(r: &Report) -> Result<(), CliError> {
             q.pending,
             q.needs_attention
         );
+    }
+    match &r.engine_lease {
+        Some(lease) => say!(
+            out,
+            "동기화 엔진     {} (pid {}), 마지막 신호 {}",
+            lease.holder,
+            lease.pid,
+            kst_minute(lease.heartbeat_at)
+        ),
+        None => say!(out, "동기화 엔진     실행 중인 엔진 없음"),
     }
     let base = r.iamport.api_base.as_deref().unwrap_or("-");
     say!(out, "Iamport         {base}: {}", r.iamport.message);
