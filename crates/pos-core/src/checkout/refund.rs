@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::apply::{CancelPayload, CANCEL_JOB};
 use super::error::CheckoutError;
-use crate::store::{NewJob, Order, OrderPatch, OrderState, PayMethod, Store, StoreError};
+use crate::store::{JobState, NewJob, Order, OrderPatch, OrderState, PayMethod, Store, StoreError};
 use crate::work::{run_job_now, JobRun, WorkContext};
 
 /// Longest refund reason accepted.
@@ -116,7 +116,8 @@ fn clean_account(account: &RefundAccount) -> Result<RefundAccount, CheckoutError
 ///
 /// Refused, nothing written: unknown order; an order that is not `paid`/`partially_refunded`;
 /// amount ≤ 0 or above the balance; a missing or malformed reason; a virtual-account order
-/// without a valid refund account; another refund still pending.
+/// without a valid refund account; another refund still pending. A refund that Iamport refused
+/// earlier (its job parked) is retired and replaced by this one.
 pub fn request_refund(
     store: &Store,
     merchant_uid: &str,
@@ -179,6 +180,14 @@ pub fn request_refund(
         }],
         ..OrderPatch::default()
     };
+    // A refund Iamport refused earlier (parked) is superseded by this one, decided from the
+    // balance as it is now; a refund still waiting to be sent is not.
+    if let Some(parked) = store
+        .open_job(CANCEL_JOB, merchant_uid)?
+        .filter(|j| j.state == JobState::NeedsAttention)
+    {
+        store.retire_parked_job(parked.id, "새 환불 요청으로 대체됨", chrono::Utc::now())?;
+    }
     let updated = match store.apply_transition(
         merchant_uid,
         order.state,

@@ -68,6 +68,26 @@ impl Store {
         row.map(decode).transpose()
     }
 
+    /// Retires a parked (`needs_attention`) job a person has dealt with: it becomes `done`, with
+    /// `note` appended to its last error. Returns whether a parked job was retired.
+    pub fn retire_parked_job(
+        &self,
+        id: i64,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let changed = conn
+            .prepare_cached(
+                "UPDATE jobs SET state = 'done', last_error = COALESCE(last_error || ' / ', '') || ?2, \
+                 updated_at = ?3 WHERE id = ?1 AND state = 'needs_attention'",
+            )
+            .ctx("retire a parked job")?
+            .execute(params![id, note, to_ms(now)])
+            .ctx("retire a parked job")?;
+        Ok(changed == 1)
+    }
+
     /// The open (not `done`) job of `kind` for an order, if any.
     pub fn open_job(&self, kind: &str, merchant_uid: &str) -> Result<Option<Job>, StoreError> {
         let conn = self.lock();

@@ -4,9 +4,13 @@
 use std::time::Duration;
 
 use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
-use pos_core::checkout::{start_checkout, Buyer, CheckoutEnv, CheckoutTicket};
+use pos_core::checkout::{
+    complete_payment, start_checkout, Buyer, CheckoutEnv, CheckoutTicket, RefundAccount,
+    RefundRequest,
+};
 use pos_core::settings::Settings;
-use pos_core::{Order, PayMethod, Store};
+use pos_core::work::WorkContext;
+use pos_core::{Order, OrderState, PayMethod, Store};
 use serde_json::{json, Value};
 
 /// A sandbox, a client of it, its control API and a fresh store.
@@ -17,10 +21,10 @@ pub struct Shop {
     pub http: reqwest::Client,
 }
 
-/// A client of `base` with a 2-second per-request timeout.
+/// A client of `base` with a 10-second per-request timeout (generous: CI machines are busy).
 pub fn client_of(base: &str) -> iamport::Client {
     let mut config = iamport::Config::new(base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
-    config.timeout = Duration::from_secs(2);
+    config.timeout = Duration::from_secs(10);
     config.connect_timeout = Duration::from_secs(2);
     iamport::Client::new(config).unwrap_or_else(|e| panic!("a client must build: {e}"))
 }
@@ -165,5 +169,57 @@ impl Shop {
             .payment(imp_uid)
             .await
             .unwrap_or_else(|e| panic!("payment {imp_uid} must exist in the sandbox: {e}"))
+    }
+}
+
+/// The sandbox route of cancels, for counting what was sent.
+pub const CANCELS: &str = "POST /payments/cancel";
+
+/// A refund request with a reason.
+pub fn refund(amount: Option<i64>) -> RefundRequest {
+    RefundRequest {
+        amount,
+        reason: "고객 요청".into(),
+        refund_account: None,
+    }
+}
+
+/// A well-formed refund account.
+pub fn account() -> RefundAccount {
+    RefundAccount {
+        bank: "국민은행".into(),
+        number: "123-4567-8901".into(),
+        holder: "홍길동".into(),
+    }
+}
+
+/// A paid order of `plan` (paid with `method`), returning (merchant_uid, imp_uid).
+pub async fn paid_order(shop: &Shop, plan: &str, method: PayMethod) -> (String, String) {
+    let ticket = shop.checkout(plan, method).await;
+    let wire = method.as_str();
+    let imp = if method == PayMethod::Vbank {
+        let imp = shop
+            .buyer_pays(&ticket.merchant_uid, ticket.amount, wire, "ready")
+            .await;
+        shop.deposit(&imp).await;
+        imp
+    } else {
+        shop.buyer_pays(&ticket.merchant_uid, ticket.amount, wire, "paid")
+            .await
+    };
+    let verified =
+        complete_payment(&shop.store, &shop.client, &ticket.merchant_uid, Some(&imp)).await;
+    assert!(
+        verified.is_ok_and(|v| v.order.state == OrderState::Paid),
+        "the order must be paid first"
+    );
+    (ticket.merchant_uid, imp)
+}
+
+/// The work context of a shop.
+pub fn ctx(shop: &Shop) -> WorkContext {
+    WorkContext {
+        store: shop.store.clone(),
+        client: shop.client.clone(),
     }
 }

@@ -1,13 +1,15 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
-mod checkout_flow;
+mod checkout_start;
 mod checkout_support;
+mod checkout_verify;
 mod jobs;
 mod order_query;
 mod orders;
 mod plans;
 mod posctl;
 mod posctl_checkout;
+mod refund_recovery;
 mod refunds;
 mod secrets;
 mod settings;

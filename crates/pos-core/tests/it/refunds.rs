@@ -1,64 +1,13 @@
-//! Refunds against the sandbox: full, partial twice, refused ones that change nothing, a
-//! console cancel behind our back caught by `checksum`, virtual accounts, and refunds queued
-//! while Iamport is unreachable (or its answer is lost) that run exactly once later.
+//! Refunds against the sandbox: full, partial twice, the requests that must be refused (and
+//! change nothing), what a queued refund writes, and virtual-account refund accounts.
 
 use pos_core::checkout::{
-    complete_payment, refund_now, request_refund, CheckoutError, RefundAccount, RefundOutcome,
-    RefundRequest, CANCEL_JOB,
+    refund_now, request_refund, CheckoutError, RefundAccount, RefundOutcome, RefundRequest,
+    CANCEL_JOB,
 };
-use pos_core::work::{run_job_now, JobRun, WorkContext};
-use pos_core::{ErrorCode, JobState, OrderState, PayMethod};
-use serde_json::json;
+use pos_core::{ErrorCode, OrderState, PayMethod};
 
-use crate::checkout_support::{start_sandbox, Shop};
-
-const CANCELS: &str = "POST /payments/cancel";
-
-fn refund(amount: Option<i64>) -> RefundRequest {
-    RefundRequest {
-        amount,
-        reason: "고객 요청".into(),
-        refund_account: None,
-    }
-}
-
-fn account() -> RefundAccount {
-    RefundAccount {
-        bank: "국민은행".into(),
-        number: "123-4567-8901".into(),
-        holder: "홍길동".into(),
-    }
-}
-
-/// A paid order of `plan` (paid with `method`), returning (merchant_uid, imp_uid).
-async fn paid_order(shop: &Shop, plan: &str, method: PayMethod) -> (String, String) {
-    let ticket = shop.checkout(plan, method).await;
-    let wire = method.as_str();
-    let imp = if method == PayMethod::Vbank {
-        let imp = shop
-            .buyer_pays(&ticket.merchant_uid, ticket.amount, wire, "ready")
-            .await;
-        shop.deposit(&imp).await;
-        imp
-    } else {
-        shop.buyer_pays(&ticket.merchant_uid, ticket.amount, wire, "paid")
-            .await
-    };
-    let verified =
-        complete_payment(&shop.store, &shop.client, &ticket.merchant_uid, Some(&imp)).await;
-    assert!(
-        verified.is_ok_and(|v| v.order.state == OrderState::Paid),
-        "the order must be paid first"
-    );
-    (ticket.merchant_uid, imp)
-}
-
-fn ctx(shop: &Shop) -> WorkContext {
-    WorkContext {
-        store: shop.store.clone(),
-        client: shop.client.clone(),
-    }
-}
+use crate::checkout_support::{account, paid_order, refund, Shop, CANCELS};
 
 #[tokio::test]
 async fn full_refund_refunds_everything() {
@@ -209,39 +158,6 @@ async fn refund_request_writes_the_job_and_event_and_leaves_the_state() {
 }
 
 #[tokio::test]
-async fn console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_job() {
-    let shop = Shop::open().await;
-    let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
-    shop.console_cancel(&imp, 3000).await;
-    let refused = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(3000))).await;
-    let err = refused
-        .err()
-        .unwrap_or_else(|| panic!("the stale checksum must be refused"));
-    assert_eq!(err.code(), ErrorCode::Declined, "refused by Iamport: {err}");
-    assert!(
-        err.to_string().contains("잔액"),
-        "the message explains the balance moved: {err}"
-    );
-    assert_eq!(
-        shop.payment(&imp).await.cancel_amount,
-        3000,
-        "only the console's 3,000원 was refunded, never twice"
-    );
-    let jobs = shop.store.jobs_of_order(&muid).unwrap_or_default();
-    assert!(
-        jobs.iter()
-            .any(|j| j.state == JobState::NeedsAttention && j.last_error.is_some()),
-        "parked with a message: {jobs:?}"
-    );
-    let order = shop.order(&muid);
-    assert_eq!(
-        (order.state, order.refunded_amount),
-        (OrderState::PartiallyRefunded, 3000),
-        "the console cancel is mirrored"
-    );
-}
-
-#[tokio::test]
 async fn vbank_refund_requires_the_refund_account() {
     let shop = Shop::open().await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Vbank).await;
@@ -277,151 +193,5 @@ async fn vbank_refund_requires_the_refund_account() {
         shop.payment(&imp).await.cancel_amount,
         9900,
         "refunded at Iamport"
-    );
-}
-
-#[tokio::test]
-async fn refund_while_iamport_fails_is_queued_and_runs_once_when_back() {
-    let shop = Shop::open().await;
-    let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
-    shop.faults(json!({"error_rate": 1.0})).await;
-    let queued = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(4000))).await;
-    let Ok(RefundOutcome::Queued { job_id, .. }) = queued else {
-        panic!("queued, not an error: {queued:?}")
-    };
-    assert_eq!(
-        shop.order(&muid).state,
-        OrderState::Paid,
-        "nothing refunded yet"
-    );
-    shop.faults(json!({})).await;
-    let run = run_job_now(&ctx(&shop), job_id).await;
-    assert!(
-        matches!(run, Ok(JobRun::Done(_))),
-        "runs when Iamport is back: {run:?}"
-    );
-    let again = run_job_now(&ctx(&shop), job_id).await;
-    assert!(
-        matches!(again, Ok(JobRun::NotPending { .. })),
-        "a done job does not run again: {again:?}"
-    );
-    assert_eq!(
-        shop.payment(&imp).await.cancel_amount,
-        4000,
-        "refunded exactly once"
-    );
-    assert_eq!(shop.order(&muid).refunded_amount, 4000, "mirrored");
-}
-
-#[tokio::test]
-async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_restart() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let state = dir.path().join("sandbox.json");
-    let shop = Shop::with_sandbox(start_sandbox(Some(state.clone()), None).await);
-    let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
-    let addr = shop.sandbox.addr();
-    let Shop {
-        sandbox,
-        client,
-        store,
-        ..
-    } = shop;
-    sandbox.shutdown().await;
-    let queued = refund_now(&store, Some(&client), &muid, &refund(None)).await;
-    let Ok(RefundOutcome::Queued { job_id, message }) = queued else {
-        panic!("queued while stopped: {queued:?}")
-    };
-    assert!(
-        message.contains("연결"),
-        "the message says Iamport is unreachable: {message}"
-    );
-    let shop = Shop {
-        store,
-        ..Shop::with_sandbox(start_sandbox(Some(state), Some(addr)).await)
-    };
-    let run = run_job_now(&ctx(&shop), job_id).await;
-    assert!(
-        matches!(run, Ok(JobRun::Done(_))),
-        "runs after the restart: {run:?}"
-    );
-    assert_eq!(
-        shop.payment(&imp).await.cancel_amount,
-        9900,
-        "refunded once"
-    );
-    assert_eq!(shop.order(&muid).state, OrderState::Refunded, "mirrored");
-}
-
-#[tokio::test]
-async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resending() {
-    let shop = Shop::open().await;
-    let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
-    let queued = request_refund(&shop.store, &muid, &refund(Some(2500)));
-    let job_id = queued
-        .map(|q| q.job_id)
-        .unwrap_or_else(|e| panic!("queued: {e}"));
-    // Our request reached Iamport, but the answer was lost on the way back.
-    let landed = shop
-        .client
-        .cancel(&iamport::CancelRequest {
-            imp_uid: Some(imp.clone()),
-            amount: Some(2500),
-            checksum: Some(9900),
-            reason: Some("고객 요청".into()),
-            ..Default::default()
-        })
-        .await;
-    assert!(landed.is_ok(), "the cancel lands at Iamport");
-    let claimed = shop.store.claim_job(job_id, chrono::Utc::now());
-    assert!(claimed.is_ok_and(|j| j.is_some()), "claimed");
-    let recorded = shop
-        .store
-        .retry_job(job_id, chrono::Utc::now(), "응답 없음", true);
-    assert!(recorded.is_ok(), "recorded as outcome unknown");
-    let sent_before = shop.calls(CANCELS).await;
-    let run = run_job_now(&ctx(&shop), job_id).await;
-    assert!(
-        matches!(run, Ok(JobRun::Done(_))),
-        "settled by the lookup: {run:?}"
-    );
-    assert_eq!(
-        shop.calls(CANCELS).await,
-        sent_before,
-        "no second cancel was sent"
-    );
-    assert_eq!(
-        shop.payment(&imp).await.cancel_amount,
-        2500,
-        "refunded once"
-    );
-    assert_eq!(shop.order(&muid).refunded_amount, 2500, "mirrored");
-}
-
-#[tokio::test]
-async fn dropped_answer_of_a_cancel_that_never_landed_is_sent_again_safely() {
-    let shop = Shop::open().await;
-    let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
-    // Warm the token so only the cancel meets the fault.
-    let _ = shop.payment(&imp).await;
-    shop.faults(json!({"drop_rate": 1.0})).await;
-    let queued = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(1000))).await;
-    let Ok(RefundOutcome::Queued { job_id, .. }) = queued else {
-        panic!("a lost answer is queued: {queued:?}")
-    };
-    let job = shop.store.job(job_id).ok().flatten();
-    assert!(
-        job.is_some_and(|j| j.outcome_unknown),
-        "the job remembers the outcome is unknown"
-    );
-    shop.faults(json!({})).await;
-    let run = run_job_now(&ctx(&shop), job_id).await;
-    assert!(
-        matches!(run, Ok(JobRun::Done(_))),
-        "looked up, then sent: {run:?}"
-    );
-    assert_eq!(
-        shop.payment(&imp).await.cancel_amount,
-        1000,
-        "refunded exactly once"
     );
 }

@@ -1,0 +1,111 @@
+//! Starting a checkout: the ticket for `IMP.request_pay` (catalog price, prepare, SDK, merchant
+//! code, per-method fields), offline checkouts, and which orders can be paid again.
+
+use pos_core::checkout::{
+    complete_payment, retry_checkout, window_opened, CheckoutError, PrepareStatus, M_REDIRECT_URL,
+};
+use pos_core::{OrderState, PayMethod};
+
+use crate::checkout_support::Shop;
+
+#[tokio::test]
+async fn ticket_carries_catalog_price_and_everything_request_pay_needs() {
+    let shop = Shop::open().await;
+    let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
+    assert_eq!(ticket.amount, 9900, "the amount comes from the catalog");
+    assert_eq!(
+        ticket.prepare,
+        PrepareStatus::Registered,
+        "the amount is registered with prepare"
+    );
+    assert_eq!(
+        ticket.m_redirect_url, M_REDIRECT_URL,
+        "redirects come back to the app"
+    );
+    assert_eq!(
+        ticket.sdk_url,
+        shop.sandbox.sdk_url(),
+        "sandbox mode loads the sandbox's SDK"
+    );
+    assert_eq!(ticket.merchant_code, "imp00000000", "sandbox merchant code");
+    assert!(
+        !ticket.digital && ticket.vbank_due.is_none(),
+        "a card needs neither digital nor vbank_due"
+    );
+    let prepared = shop.client.prepared(&ticket.merchant_uid).await;
+    assert!(
+        prepared.is_ok_and(|p| p.amount == 9900),
+        "Iamport knows the amount the window must charge"
+    );
+    assert_eq!(
+        shop.order(&ticket.merchant_uid).state,
+        OrderState::Created,
+        "created until the window opens"
+    );
+}
+
+#[tokio::test]
+async fn phone_ticket_is_digital_and_vbank_ticket_has_a_kst_deadline() {
+    let shop = Shop::open().await;
+    let phone = shop.checkout("pass_1m", PayMethod::Phone).await;
+    assert!(phone.digital, "phone payments are digital content");
+    let vbank = shop.checkout("pass_3m", PayMethod::Vbank).await;
+    let due = vbank.vbank_due.unwrap_or_default();
+    assert!(
+        due.len() == 12 && due.chars().all(|c| c.is_ascii_digit()),
+        "vbank_due is YYYYMMDDHHmm, got {due:?}"
+    );
+}
+
+#[tokio::test]
+async fn offline_checkout_creates_the_order_and_leaves_prepare_pending() {
+    let shop = Shop::open().await;
+    let offline = crate::checkout_support::client_of("http://127.0.0.1:9");
+    let ticket = pos_core::checkout::start_checkout(
+        &shop.store,
+        Some(&offline),
+        &shop.env(),
+        "pass_1m",
+        PayMethod::Card,
+        &Default::default(),
+    )
+    .await;
+    let ticket = ticket.unwrap_or_else(|e| panic!("offline must not fail the checkout: {e}"));
+    assert!(
+        matches!(ticket.prepare, PrepareStatus::Pending { .. }),
+        "prepare is pending offline"
+    );
+    assert_eq!(
+        shop.order(&ticket.merchant_uid).state,
+        OrderState::Created,
+        "the order waits"
+    );
+}
+
+#[tokio::test]
+async fn already_paid_order_cannot_be_retried() {
+    let shop = Shop::open().await;
+    let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
+    let imp = shop
+        .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
+        .await;
+    let _ = complete_payment(&shop.store, &shop.client, &ticket.merchant_uid, Some(&imp)).await;
+    let retry = retry_checkout(
+        &shop.store,
+        Some(&shop.client),
+        &shop.env(),
+        &ticket.merchant_uid,
+    )
+    .await;
+    assert!(
+        matches!(retry, Err(CheckoutError::NotRetryable { .. })),
+        "a paid order is not paid twice: {retry:?}"
+    );
+    let reopen = window_opened(&shop.store, &ticket.merchant_uid);
+    assert!(reopen.is_err(), "nor re-opened");
+    assert_eq!(
+        shop.order(&ticket.merchant_uid).state,
+        OrderState::Paid,
+        "still paid"
+    );
+}
