@@ -27,7 +27,10 @@ fn payload(job: &Job) -> Result<CancelPayload, JobFailure> {
 /// Whether `payment` shows the cancel of `p` as done: the balance is where our cancel would have
 /// put it and the cancel history has an entry of our amount and reason.
 fn landed(p: &CancelPayload, payment: &Payment) -> bool {
-    let expected_cancelled = payment.amount - p.checksum + p.cancel_amount();
+    let expected_cancelled = payment
+        .amount
+        .saturating_sub(p.checksum)
+        .saturating_add(p.cancel_amount());
     payment.cancel_amount >= expected_cancelled
         && payment
             .cancel_history
