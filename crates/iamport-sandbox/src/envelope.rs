@@ -105,9 +105,15 @@ pub enum ApiError {
     /// No schedule with this merchant_uid.
     #[error("merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.")]
     ScheduleNotFound,
-    /// A schedule change that its state does not allow.
-    #[error("{0}")]
-    ScheduleState(&'static str),
+    /// `PUT` of a schedule that already ran or was revoked.
+    #[error("이미 실행되었거나 취소된 예약결제건입니다.")]
+    ScheduleNotWaiting,
+    /// `retry`/`reschedule` of a schedule that is neither failed nor revoked.
+    #[error("실패했거나 취소된 예약결제건만 재시도 또는 재예약할 수 있습니다.")]
+    ScheduleNotRetryable,
+    /// `PUT`/`reschedule` to a time that is not in the future.
+    #[error("예약결제 시각은 현재 시각 이후여야 합니다.")]
+    ScheduleTimeNotFuture,
     /// An injected fault (see `/__sandbox/faults`).
     #[error("일시적인 서버 오류입니다. (sandbox fault)")]
     InjectedFault,
@@ -135,7 +141,9 @@ impl ApiError {
             | InvalidParam(_)
             | PageOutOfRange
             | WindowTooWide(_)
-            | ScheduleState(_)
+            | ScheduleNotWaiting
+            | ScheduleNotRetryable
+            | ScheduleTimeNotFuture
             | UnknownMerchant
             | PreparedAmountMismatch(_)
             | SdkSessionInvalid => StatusCode::BAD_REQUEST,

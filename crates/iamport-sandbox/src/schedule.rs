@@ -287,14 +287,10 @@ pub async fn update_schedule(
         .get_mut(&m)
         .ok_or(ApiError::ScheduleNotFound)?;
     if s.schedule_status != ScheduleStatus::Scheduled {
-        return Err(ApiError::ScheduleState(
-            "이미 실행되었거나 취소된 예약결제건입니다.",
-        ));
+        return Err(ApiError::ScheduleNotWaiting);
     }
     if at <= now {
-        return Err(ApiError::ScheduleState(
-            "예약결제 시각은 현재 시각 이후여야 합니다.",
-        ));
+        return Err(ApiError::ScheduleTimeNotFuture);
     }
     s.schedule_at = at;
     let reply = ok(&*s);
@@ -328,14 +324,10 @@ pub async fn reschedule(
         .get_mut(&m)
         .ok_or(ApiError::ScheduleNotFound)?;
     if !retryable(s) || paid {
-        return Err(ApiError::ScheduleState(
-            "실패했거나 취소된 예약결제건만 재예약할 수 있습니다.",
-        ));
+        return Err(ApiError::ScheduleNotRetryable);
     }
     if at <= now {
-        return Err(ApiError::ScheduleState(
-            "예약결제 시각은 현재 시각 이후여야 합니다.",
-        ));
+        return Err(ApiError::ScheduleTimeNotFuture);
     }
     s.schedule_at = at;
     s.schedule_status = ScheduleStatus::Scheduled;
@@ -356,9 +348,7 @@ pub async fn retry(State(shared): State<Arc<Shared>>, Path(m): Path<String>) -> 
     let mut store = shared.store.lock();
     let s = store.schedules.get(&m).ok_or(ApiError::ScheduleNotFound)?;
     if !retryable(s) {
-        return Err(ApiError::ScheduleState(
-            "실패했거나 취소된 예약결제건만 재시도할 수 있습니다.",
-        ));
+        return Err(ApiError::ScheduleNotRetryable);
     }
     let i = store
         .execute_schedule(&m)

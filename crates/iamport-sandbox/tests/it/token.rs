@@ -171,3 +171,16 @@ async fn missing_or_unknown_token_gets_401_envelope() {
         "unknown token is 401"
     );
 }
+
+#[tokio::test]
+async fn legacy_x_imp_token_header_is_accepted() {
+    let env = Env::start().await;
+    let resp = env
+        .http
+        .get(env.url("/payments/status/all"))
+        .header("X-ImpTokenHeader", env.token())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::OK, "the 2015 header still works");
+}
