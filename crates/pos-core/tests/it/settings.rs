@@ -117,3 +117,64 @@ fn a_file_whose_root_is_not_an_object_gives_defaults() {
     assert_eq!(load.settings, Default::default(), "defaults");
     assert!(load.problem.is_some(), "a problem is reported");
 }
+
+mod arbitrary_input {
+    use pos_core::settings::{load_store_file, parse_store_value, STORE_FILE};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Any JSON value, biased towards the keys and shapes the settings use.
+    fn json() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            Just("mode".to_string()),
+            Just("merchantCode".to_string()),
+            Just("channels".to_string()),
+            Just("storeName".to_string()),
+            Just("businessNumber".to_string()),
+            Just("buyer".to_string()),
+            Just("poll".to_string()),
+            Just("sweepSecs".to_string()),
+            Just("card".to_string()),
+            Just("tel".to_string()),
+            "[a-zA-Z]{1,8}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop_oneof![
+                Just("live".to_string()),
+                Just("sandbox".to_string()),
+                Just("imp12345678".to_string()),
+                ".{0,60}"
+            ]
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                prop::collection::btree_map(key.clone(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_stored_value_loads_to_valid_settings(value in json()) {
+            let load = parse_store_value(Some(&value));
+            prop_assert!(load.settings.validate().is_ok(), "loaded settings always validate: {:?}", load);
+        }
+
+        #[test]
+        fn any_file_bytes_load_without_panicking_and_stay_untouched(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let path = dir.path().join(STORE_FILE);
+            std::fs::write(&path, &bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let load = load_store_file(&path);
+            prop_assert!(load.settings.validate().is_ok(), "loaded settings always validate");
+            prop_assert_eq!(std::fs::read(&path).ok(), Some(bytes), "the file is never modified");
+        }
+    }
+}
