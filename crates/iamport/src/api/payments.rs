@@ -57,9 +57,12 @@ impl Client {
                 Err(Error::NotFound { .. }) => return Ok(all),
                 Err(e) => return Err(e),
             };
+            // Follow `next` only forward and only after a non-empty page, so a confused
+            // server cannot loop us.
+            let progressed = !current.list.is_empty();
             all.extend(current.list);
             match current.next {
-                Some(next) if next > page => page = next,
+                Some(next) if next > page && progressed => page = next,
                 _ => return Ok(all),
             }
         }
@@ -138,8 +141,11 @@ impl Client {
                 };
                 q.page = Some(page);
                 let current = client.payments_by_status(&q).await?;
-                // Follow `next` only forward, so a confused server cannot loop us.
-                let next = current.next.filter(|n| *n > page);
+                // Follow `next` only forward and only after a non-empty page, so a confused
+                // server cannot loop us.
+                let next = current
+                    .next
+                    .filter(|n| *n > page && !current.list.is_empty());
                 Ok(Some((current, next)))
             }
         })

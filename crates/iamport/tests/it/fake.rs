@@ -45,6 +45,8 @@ pub struct Knobs {
     pub canned_find: Option<(u16, String)>,
     /// Number of ids in each `GET /payments` call.
     pub batch_sizes: Vec<usize>,
+    /// `/payments/status/*` always claims a next page (a confused server).
+    pub lying_next: bool,
     /// Total payments behind `/payments/status/*`.
     pub status_total: u64,
     /// Raw (still percent-encoded) paths received by `/payments/find/*`.
@@ -352,7 +354,10 @@ async fn by_status(
         .collect();
     let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let limit: u64 = q.get("limit").and_then(|p| p.parse().ok()).unwrap_or(20);
-    let total = lock(&s.knobs).status_total;
+    let (total, lying_next) = {
+        let k = lock(&s.knobs);
+        (k.status_total, k.lying_next)
+    };
     let start = (page - 1) * limit;
     let list: Vec<Value> = (start..total.min(start + limit))
         .map(|i| {
@@ -361,7 +366,11 @@ async fn by_status(
             p
         })
         .collect();
-    let next = if start + limit < total { page + 1 } else { 0 };
+    let next = if lying_next || start + limit < total {
+        page + 1
+    } else {
+        0
+    };
     envelope(
         200,
         0,

@@ -173,3 +173,25 @@ async fn client_futures_and_page_streams_can_be_spawned() {
     is_send_sync_static(&client);
     fake.stop().await;
 }
+
+#[tokio::test]
+async fn page_stream_stops_at_an_empty_page_even_if_the_server_claims_more() {
+    let fake = Fake::start_with(Knobs {
+        status_total: 25,
+        lying_next: true,
+        ..Knobs::default()
+    })
+    .await;
+    let pages: Vec<_> = fake
+        .client()
+        .payments_by_status_pages(StatusQuery {
+            limit: Some(20),
+            ..StatusQuery::default()
+        })
+        .try_collect()
+        .await
+        .expect("pages");
+    let sizes: Vec<usize> = pages.iter().map(|p| p.list.len()).collect();
+    assert_eq!(sizes, vec![20, 5, 0], "stops after the first empty page");
+    fake.stop().await;
+}
