@@ -251,3 +251,57 @@ fn next_check_can_be_scheduled_and_cleared() {
         "the next check is cleared"
     );
 }
+
+mod arbitrary_sequences {
+    use pos_core::{OrderPatch, OrderState};
+    use proptest::prelude::*;
+
+    fn state() -> impl Strategy<Value = OrderState> {
+        prop::sample::select(OrderState::ALL.to_vec())
+    }
+
+    /// One attempted transition: whether the caller knows the current state (else it believes
+    /// the given one), the target, and a refunded total (possibly out of range).
+    fn step() -> impl Strategy<Value = (bool, OrderState, OrderState, Option<i64>)> {
+        (
+            any::<bool>(),
+            state(),
+            state(),
+            prop::option::of(-100i64..12_000),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn every_transition_either_commits_with_one_event_or_changes_nothing(
+            steps in prop::collection::vec(step(), 1..25)
+        ) {
+            let store = super::super::store();
+            let uid = super::super::card_order(&store, "pass_1m").merchant_uid;
+            for (knows_current, believed, to, refunded) in steps {
+                let before = store.order(&uid).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let events_before = store.order_events(&uid).map(|e| e.len()).unwrap_or(0);
+                let from = if knows_current { before.state } else { believed };
+                let patch = OrderPatch { refunded_amount: refunded, ..Default::default() };
+                let result = store.apply_transition(&uid, from, to, "proptest", &patch);
+                let after = store.order(&uid).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let events_after = store.order_events(&uid).map(|e| e.len()).unwrap_or(0);
+                match result {
+                    Ok(returned) => {
+                        prop_assert_eq!(before.state, from, "a commit only happens from the believed state");
+                        prop_assert_eq!(&returned, &after, "the returned order is what was stored");
+                        prop_assert_eq!(after.state, to, "the order is in the target state");
+                        prop_assert_eq!(events_after, events_before + 1, "exactly one event per commit");
+                    }
+                    Err(_) => {
+                        prop_assert_eq!(&after, &before, "a refused transition changes nothing");
+                        prop_assert_eq!(events_after, events_before, "and appends no event");
+                    }
+                }
+                prop_assert!((0..=after.amount).contains(&after.refunded_amount), "0 <= refunded <= amount always");
+            }
+        }
+    }
+}
