@@ -19,6 +19,7 @@ mod plans;
 mod poll;
 mod schema;
 mod subscription_charges;
+mod subscription_events;
 mod subscriptions;
 mod sync_state;
 mod transition;
@@ -40,9 +41,8 @@ pub use schema::SCHEMA_VERSION;
 pub use subscription_charges::{
     ChargePatch, ChargeRequest, ChargeVia, NewCharge, SubscriptionCharge,
 };
-pub use subscriptions::{
-    NewSubscription, Subscription, SubscriptionEvent, SubscriptionPatch, SubscriptionState,
-};
+pub use subscription_events::SubscriptionEvent;
+pub use subscriptions::{NewSubscription, Subscription, SubscriptionPatch, SubscriptionState};
 pub use transition::OrderPatch;
 
 /// File name of the database inside the data dir.

@@ -16,6 +16,7 @@ use super::error::{SqlContext, StoreError};
 use super::order_events::insert_event;
 use super::orders::{OrderKind, OrderState, PayMethod};
 use super::plans::{plan_in, PlanKind};
+use super::subscription_events::insert_subscription_event;
 use super::Store;
 use crate::ids::mint_merchant_uid;
 use crate::subscription::error::SubscriptionError;
@@ -189,31 +190,6 @@ pub struct SubscriptionPatch {
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 
-/// One entry of a subscription's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SubscriptionEvent {
-    /// Increasing id.
-    #[ts(type = "number")]
-    pub id: i64,
-    /// The subscription.
-    pub subscription_id: String,
-    /// When (local clock).
-    #[serde(with = "chrono::serde::ts_milliseconds")]
-    #[ts(type = "number")]
-    pub at: DateTime<Utc>,
-    /// State before; `None` for the creation.
-    pub from_state: Option<SubscriptionState>,
-    /// State after.
-    pub to_state: SubscriptionState,
-    /// What caused it.
-    pub cause: String,
-    /// JSON details (never secrets).
-    #[ts(type = "unknown")]
-    pub detail: serde_json::Value,
-}
-
 const COLUMNS: &str = "id, plan_id, customer_uid, amount, state, billing_merchant_uid, anchor_day, \
      current_period_start, current_period_end, cancel_at_period_end, next_charge_merchant_uid, \
      next_charge_at, retry_count, next_retry_at, first_failed_at, last_failure_reason, card_masked, \
@@ -257,32 +233,6 @@ pub(crate) fn subscription_in(
     .optional()
     .ctx("read a subscription")?
     .ok_or_else(|| SubscriptionError::NotFound { id: id.to_string() })
-}
-
-/// Appends a subscription event.
-pub(crate) fn insert_subscription_event(
-    conn: &Connection,
-    id: &str,
-    from: Option<SubscriptionState>,
-    to: SubscriptionState,
-    cause: &str,
-    detail: Option<&serde_json::Value>,
-) -> Result<(), StoreError> {
-    let detail = detail
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|source| StoreError::Json {
-            context: "encode a subscription event",
-            source,
-        })?;
-    conn.prepare_cached(
-        "INSERT INTO subscription_events (subscription_id, at, from_state, to_state, cause, detail) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .ctx("record a subscription event")?
-    .execute(params![id, to_ms(now()), from, to, cause, detail])
-    .ctx("record a subscription event")?;
-    Ok(())
 }
 
 fn apply(sub: &mut Subscription, patch: &SubscriptionPatch) {
@@ -548,50 +498,5 @@ impl Store {
         let sub = update_in(&tx, id, from, cause, patch)?;
         tx.commit().ctx("commit a subscription change")?;
         Ok(sub)
-    }
-
-    /// The timeline of a subscription, oldest first.
-    pub fn subscription_events(
-        &self,
-        id: &str,
-    ) -> Result<Vec<SubscriptionEvent>, SubscriptionError> {
-        let conn = self.lock();
-        subscription_in(&conn, id)?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, subscription_id, at, from_state, to_state, cause, detail \
-                 FROM subscription_events WHERE subscription_id = ?1 ORDER BY id",
-            )
-            .ctx("read subscription events")?;
-        let rows = stmt
-            .query_map([id], |row| {
-                Ok((
-                    SubscriptionEvent {
-                        id: row.get(0)?,
-                        subscription_id: row.get(1)?,
-                        at: ms_col(row, 2)?,
-                        from_state: row.get(3)?,
-                        to_state: row.get(4)?,
-                        cause: row.get(5)?,
-                        detail: serde_json::Value::Null,
-                    },
-                    row.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .ctx("read subscription events")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("read subscription events")?;
-        rows.into_iter()
-            .map(|(mut event, detail)| {
-                if let Some(text) = detail {
-                    event.detail =
-                        serde_json::from_str(&text).map_err(|source| StoreError::Json {
-                            context: "decode a subscription event",
-                            source,
-                        })?;
-                }
-                Ok(event)
-            })
-            .collect()
     }
 }

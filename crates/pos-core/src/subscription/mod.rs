@@ -6,11 +6,15 @@
 //! - [`issuance`]: the amount each PG's billing window needs.
 //! - `charge`: sending `again`/`schedule` at most once (look up by merchant_uid before any
 //!   re-send); [`settle`]: applying a payment (idempotent, network-free).
-//! - `lifecycle`: the owner's actions; [`poll`]: what the sync engine runs each cycle.
+//! - `lifecycle` (start, verify issuance, subscribe with a key, first period), `cancel`
+//!   (at period end, now, resume), `retry` (dunning and "지금 다시 시도"), `card` (card change,
+//!   key deletion); [`poll`]: what the sync engine runs each cycle.
 //!
 //! Every Iamport-side decision takes `now` from the caller (the sandbox's clock in tests, the
 //! system clock in the app); local record times (`created_at`) use the system clock.
 
+mod cancel;
+mod card;
 mod charge;
 pub mod dunning;
 pub mod error;
@@ -18,6 +22,7 @@ pub mod issuance;
 mod lifecycle;
 pub mod period;
 pub mod poll;
+mod retry;
 pub mod settle;
 
 pub use dunning::DunningPolicy;

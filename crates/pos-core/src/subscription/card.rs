@@ -1,0 +1,118 @@
+//! Card change (future charges move to a new billing key) and billing-key deletion (only after
+//! checking that nothing still uses the key).
+
+use chrono::{DateTime, Utc};
+
+use super::error::SubscriptionError;
+use super::Subscriptions;
+use crate::store::{
+    ChargePatch, ChargeRequest, ChargeVia, OrderState, Subscription, SubscriptionPatch,
+    SubscriptionState,
+};
+use chrono::Duration;
+use iamport::{ScheduleQuery, ScheduleStatus};
+
+impl Subscriptions {
+    /// "카드 변경": future charges move to the billing key `customer_uid` (which must exist at
+    /// Iamport). A registered schedule is revoked on the old key and registered on the new one
+    /// under the same merchant_uid; a failed renewal is retried on the new key with `again`.
+    pub async fn change_card(
+        &self,
+        id: &str,
+        customer_uid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription, SubscriptionError> {
+        let sub = self.store.subscription(id)?;
+        if sub.state == SubscriptionState::Cancelled {
+            return Err(SubscriptionError::AlreadyCancelled { id: sub.id });
+        }
+        let key = self.known_key(customer_uid).await?;
+        if let Some(charge) = self.next_charge(&sub)? {
+            let order = self.store.order(&charge.merchant_uid)?;
+            let open_schedule = charge.via == ChargeVia::Schedule
+                && matches!(charge.request, ChargeRequest::Sent | ChargeRequest::Sending)
+                && order.state != OrderState::Failed;
+            if open_schedule {
+                self.revoke_next(&sub).await?;
+            }
+            let charge = self
+                .store
+                .subscription_charge(&charge.merchant_uid)?
+                .unwrap_or(charge);
+            let via = if order.state == OrderState::Failed {
+                ChargeVia::Again
+            } else {
+                charge.via
+            };
+            let reopen = (charge.request == ChargeRequest::Revoked && !sub.cancel_at_period_end)
+                || order.state == OrderState::Failed;
+            let request = if reopen {
+                ChargeRequest::Pending
+            } else {
+                charge.request
+            };
+            self.store.update_subscription_charge(
+                &charge.merchant_uid,
+                charge.request,
+                &ChargePatch {
+                    request: Some(request),
+                    via: Some(via),
+                    customer_uid: Some(customer_uid.to_string()),
+                    ..ChargePatch::default()
+                },
+            )?;
+        }
+        self.store.update_subscription(
+            id,
+            sub.state,
+            "card_changed",
+            &SubscriptionPatch {
+                customer_uid: Some(customer_uid.to_string()),
+                card_masked: key.card_number,
+                ..SubscriptionPatch::default()
+            },
+        )?;
+        self.register_next(id, now).await?;
+        self.store.subscription(id)
+    }
+
+    /// Deletes a billing key at Iamport, only after checking that no live subscription and no
+    /// waiting schedule (ours or any at Iamport in the next three months) still uses it.
+    pub async fn delete_billing_key(
+        &self,
+        customer_uid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), SubscriptionError> {
+        let in_use = SubscriptionError::KeyInUse {
+            customer_uid: customer_uid.to_string(),
+        };
+        for sub in self.store.subscriptions()? {
+            if sub.state != SubscriptionState::Cancelled && sub.customer_uid == customer_uid {
+                return Err(in_use);
+            }
+        }
+        let waiting = self
+            .client
+            .schedules_by_customer(
+                customer_uid,
+                &ScheduleQuery {
+                    from: now.timestamp(),
+                    to: (now + Duration::days(90)).timestamp(),
+                    status: Some(ScheduleStatus::Scheduled),
+                    ..ScheduleQuery::default()
+                },
+            )
+            .await;
+        match waiting {
+            Ok(page) if page.list.is_empty() => {}
+            Ok(_) => return Err(in_use),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(SubscriptionError::iamport("schedules_by_customer")(e)),
+        }
+        self.client
+            .delete_billing_key(customer_uid, Some("판뮤직 POS: 카드 삭제"))
+            .await
+            .map_err(SubscriptionError::iamport("delete_billing_key"))?;
+        Ok(())
+    }
+}
