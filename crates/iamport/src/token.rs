@@ -4,7 +4,8 @@
 //!   server's reply, so a skewed local clock does not matter.
 //! - The token is refreshed a margin before that expiry: `min(60 s, lifetime / 4)`. (Iamport
 //!   hands back the same token until expiry and extends it by 5 min when asked in its last
-//!   minute, so an early refresh is cheap and safe.)
+//!   minute, so an early refresh is cheap and safe. A token in continuous use is therefore
+//!   re-requested about every 4-5 minutes after its first 29, and always comes back the same.)
 //! - Single flight: the cache mutex is held while the token request runs, so concurrent callers
 //!   wait for that one request and then share its token.
 //! - After a 401 the caller asks for a token *other than the one refused*; if another caller
