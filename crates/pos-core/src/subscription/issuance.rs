@@ -6,10 +6,12 @@
 //! need a minimum (NaverPay 10원, the old KG Mobilians 100원): that charge is refunded.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// How a PG's billing window treats the amount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum IssuanceRule {
     /// `amount: 0` issues the key and charges nothing.
     Free,
@@ -17,6 +19,7 @@ pub enum IssuanceRule {
     /// (Danal: 10원, cancelled about 30 minutes later).
     FreeWithTestCharge {
         /// Won the PG charges and cancels.
+        #[ts(type = "number")]
         test_amount: i64,
     },
     /// Any amount > 0 is charged and the key issued at once: the window charges the first
@@ -25,6 +28,7 @@ pub enum IssuanceRule {
     /// The PG refuses less than `amount`; that much is charged and must be refunded.
     Minimum {
         /// The smallest amount the PG accepts.
+        #[ts(type = "number")]
         amount: i64,
     },
 }
@@ -86,8 +90,9 @@ impl IssuanceRule {
 }
 
 /// What the webview needs to open the billing-key window. The UI never chooses an amount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct IssuanceTicket {
     /// The new subscription.
     pub subscription_id: String,
@@ -96,6 +101,7 @@ pub struct IssuanceTicket {
     /// The billing key's handle to issue.
     pub customer_uid: String,
     /// Won for the window (0 where the PG allows).
+    #[ts(type = "number")]
     pub amount: i64,
     /// The PG's rule, for the UI to explain a charge.
     pub rule: IssuanceRule,

@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use iamport::{Payment, ScheduleStatus};
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::error::SubscriptionError;
 use super::settle::{Ledger, Settled};
@@ -24,8 +25,9 @@ use crate::work::{JobDone, JobFailure, WorkContext};
 pub const CHARGE_JOB: &str = "charge";
 
 /// What one [`poll_due`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PollReport {
     /// Live subscriptions looked at.
     pub checked: u32,
