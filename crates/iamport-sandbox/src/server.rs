@@ -20,7 +20,10 @@ use crate::envelope::ApiError;
 use crate::faults::{self, FaultPlan, Stats};
 use crate::form::BODY_LIMIT;
 use crate::state::{Shared, Store};
-use crate::{cancel, control, payments, persist, schedule, sdk, subscribe, token, SandboxConfig};
+use crate::{
+    cancel, control, payments, persist, prepare, schedule, schedule_list, sdk, subscribe, token,
+    SandboxConfig,
+};
 
 /// Why a sandbox could not start or save its state.
 #[derive(Debug, thiserror::Error)]
@@ -234,11 +237,11 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/payments/prepare",
-            post(payments::prepare).put(payments::prepare_update),
+            post(prepare::prepare).put(prepare::prepare_update),
         )
         .route(
             "/payments/prepare/{merchant_uid}",
-            get(payments::prepare_get),
+            get(prepare::prepare_get),
         )
         .route("/payments/cancel", post(cancel::cancel))
         .route("/subscribe/customers", get(subscribe::customers_batch))
@@ -254,12 +257,12 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/subscribe/customers/{customer_uid}/schedules",
-            get(schedule::list_by_customer),
+            get(schedule_list::list_by_customer),
         )
         .route("/subscribe/payments/again", post(subscribe::again))
         .route(
             "/subscribe/payments/schedule",
-            post(schedule::schedule).get(schedule::list_by_window),
+            post(schedule::schedule).get(schedule_list::list_by_window),
         )
         .route("/subscribe/payments/unschedule", post(schedule::unschedule))
         .route(
@@ -276,7 +279,7 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/subscribe/payments/schedule/customers/{customer_uid}",
-            get(schedule::list_by_customer),
+            get(schedule_list::list_by_customer),
         )
         .route_layer(from_fn_with_state(shared.clone(), token::require_token));
     let rest = Router::new()
