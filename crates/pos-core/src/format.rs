@@ -31,6 +31,19 @@ pub fn kst_minute(t: DateTime<Utc>) -> String {
     format!("{} KST", t.with_timezone(&kst()).format("%Y-%m-%d %H:%M"))
 }
 
+/// Pads `text` on the right to `columns` terminal columns (Hangul and other wide characters
+/// count two), for aligned CLI tables. Longer text is returned as it is.
+pub fn pad_end(text: &str, columns: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+/// Pads `text` on the left to `columns` terminal columns (right-aligned, for amounts).
+pub fn pad_start(text: &str, columns: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(columns.saturating_sub(width)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +77,22 @@ mod tests {
             let groups: Vec<&str> = shown.trim_start_matches('-').trim_end_matches('원').split(',').collect();
             proptest::prop_assert!(groups.iter().skip(1).all(|g| g.len() == 3), "groups of three: {}", shown);
         }
+    }
+
+    #[test]
+    fn padding_counts_hangul_as_two_columns() {
+        assert_eq!(
+            pad_end("카드", 6),
+            "카드  ",
+            "two Hangul = four columns, two spaces added"
+        );
+        assert_eq!(pad_end("card", 6), "card  ", "ASCII = one column each");
+        assert_eq!(
+            pad_start("9,900원", 10),
+            "   9,900원",
+            "right-aligned amount"
+        );
+        assert_eq!(pad_end("가상계좌", 4), "가상계좌", "longer text is not cut");
     }
 
     #[test]

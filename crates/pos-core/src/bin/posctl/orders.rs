@@ -1,6 +1,6 @@
 //! `posctl orders list|show|create`.
 
-use pos_core::format::{kst_minute, won};
+use pos_core::format::{kst_minute, pad_end, pad_start, won};
 use pos_core::{NewOrder, Order, OrderQuery, OrderState, PayMethod};
 
 use crate::cli::Global;
@@ -9,12 +9,12 @@ use crate::error::{emit, print_json, say, CliError};
 
 fn line(order: &Order) -> String {
     format!(
-        "{:<34} {:<20} {:>10} {:<6} {:<8} {}",
-        order.merchant_uid,
+        "{}  {}  {}  {}  {}  {}",
+        pad_end(&order.merchant_uid, 34),
         kst_minute(order.created_at),
-        won(order.amount),
-        order.pay_method.label_ko(),
-        order.state.label_ko(),
+        pad_start(&won(order.amount), 10),
+        pad_end(order.pay_method.label_ko(), 8),
+        pad_end(order.state.label_ko(), 11),
         order.plan_id,
     )
 }

@@ -1,6 +1,6 @@
 //! `posctl plans list`.
 
-use pos_core::format::won;
+use pos_core::format::{pad_end, pad_start, won};
 use pos_core::PlanKind;
 
 use crate::cli::Global;
@@ -18,7 +18,13 @@ pub fn list(global: &Global) -> Result<(), CliError> {
             PlanKind::Pass => won(plan.price),
             PlanKind::Subscription => format!("{}/월", won(plan.price)),
         };
-        say!(out, "{:<12} {:<14} {:>12}", plan.id, plan.name_ko, price);
+        say!(
+            out,
+            "{}  {}  {}",
+            pad_end(&plan.id, 12),
+            pad_end(&plan.name_ko, 14),
+            pad_start(&price, 13)
+        );
     }
     emit(&out)
 }
