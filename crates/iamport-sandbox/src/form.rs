@@ -29,14 +29,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Input<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
+        let content_type = req
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+            .map(str::to_ascii_lowercase);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::MalformedBody(e.body_text()))?;
+        // Without a content type, a body that opens like a JSON object is read as JSON.
+        let is_json = match content_type {
+            Some(ct) => ct.contains("json"),
+            None => bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+        };
         decode_body(&bytes, is_json).map(Input)
     }
 }

@@ -250,3 +250,23 @@ async fn concurrent_cancels_with_the_same_checksum_refund_once() {
         .await;
     assert_eq!(now["response"]["cancel_amount"], 4000, "refunded once");
 }
+
+#[tokio::test]
+async fn a_json_body_without_content_type_is_read_as_json() {
+    let env = Env::start().await;
+    let resp = env
+        .http
+        .post(env.url("/payments/prepare"))
+        .header("Authorization", env.token())
+        .body(r#"{"merchant_uid": "no_ct", "amount": 700}"#)
+        .send()
+        .await
+        .expect("sent");
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().await.expect("envelope");
+    assert_eq!(
+        (status, body["response"]["amount"].clone()),
+        (StatusCode::OK, serde_json::json!(700)),
+        "{body}"
+    );
+}
