@@ -27,9 +27,11 @@ pub async fn save<R: Runtime>(
     app: &AppHandle<R>,
     input: serde_json::Value,
 ) -> Result<SettingsView, ShellError> {
+    let state = app.pos();
+    // Without a usable data dir there is nowhere safe to write (the UI shows the start-up error).
+    state.store()?;
     let settings: Settings = serde_json::from_value(input).map_err(ShellError::SettingsInput)?;
     settings.validate()?;
-    let state = app.pos();
     if settings.mode == Mode::Live {
         check_live_ready(state, &settings).await?;
     }
@@ -52,6 +54,7 @@ pub fn set_credentials(
     state: &PosState,
     credentials: Credentials,
 ) -> Result<CredentialsStatus, ShellError> {
+    state.store()?;
     state.credentials.set(&credentials)?;
     Ok(CredentialsStatus {
         set: state.credentials.is_set(),

@@ -37,11 +37,21 @@ describe("PlansScreen", () => {
     expect(await screen.findByTestId("plan-pass_1m")).toBeInTheDocument();
   });
 
-  it("offers a buy button only when a checkout is wired in", async () => {
+  it("shows no buy button while no checkout is wired in", async () => {
+    fakeBackend({ list_plans: () => PLANS });
+    render(<PlansScreen />);
+    await screen.findByTestId("plan-pass_1m");
+    expect(screen.queryByTestId("plan-buy-pass_1m")).not.toBeInTheDocument();
+  });
+
+  it("picks a plan from its card or its buy button, once per click", async () => {
     fakeBackend({ list_plans: () => PLANS });
     const picked: string[] = [];
     render(<PlansScreen onSelect={(plan) => picked.push(plan.id)} />);
-    await userEvent.setup().click(await screen.findByTestId("plan-buy-pass_3m"));
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId("plan-buy-pass_3m"));
     expect(picked).toEqual(["pass_3m"]);
+    await user.click(screen.getByTestId("plan-pass_1m"));
+    expect(picked).toEqual(["pass_3m", "pass_1m"]);
   });
 });

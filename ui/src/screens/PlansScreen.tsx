@@ -41,7 +41,13 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
         <ul className="plan-list">
           {plans.data.map((plan) => (
             <li key={plan.id}>
-              <article className="plan-card" data-testid={`plan-${plan.id}`}>
+              {/* Clicking anywhere on the card picks the plan; the button inside is the keyboard
+                  path (its click bubbles up here, so the plan is picked once). */}
+              <article
+                className={onSelect ? "plan-card selectable" : "plan-card"}
+                data-testid={`plan-${plan.id}`}
+                onClick={onSelect ? () => onSelect(plan) : undefined}
+              >
                 <h2>{plan.nameKo}</h2>
                 <p className="en">{plan.nameEn}</p>
                 <p className="price" data-testid={`plan-price-${plan.id}`}>
@@ -53,7 +59,6 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
                     type="button"
                     className="button primary"
                     data-testid={`plan-buy-${plan.id}`}
-                    onClick={() => onSelect(plan)}
                   >
                     구매하기
                   </button>

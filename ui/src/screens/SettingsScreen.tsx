@@ -172,7 +172,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             onChange={(merchantCode) => update({ merchantCode })}
             testId="settings-merchant-code"
             placeholder="imp12345678"
-            hint="imp로 시작하는 8자리 숫자 코드 (관리자 콘솔 → 내 식별코드)"
+            hint="imp로 시작하는 8자리 숫자 코드 (관리자 콘솔 > 내 식별코드)"
           />
           <Field
             label="카드 결제 채널 키"

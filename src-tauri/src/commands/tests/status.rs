@@ -106,3 +106,29 @@ fn an_unusable_data_dir_is_reported_instead_of_crashing() {
         "the data dir problem is shown: {status}"
     );
 }
+
+#[test]
+fn nothing_is_written_while_the_data_dir_is_unusable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join(pos_core::store::DB_FILE);
+    std::fs::write(&db, b"not a database".repeat(100)).expect("write garbage");
+    let app = TestApp::sandboxed(dir.path());
+    let view: Value = app.ok("get_settings", no_args());
+    let (code, _) = app.err(
+        "save_settings",
+        serde_json::json!({ "settings": view["settings"] }),
+    );
+    assert_eq!(
+        code, "internal",
+        "settings are not saved next to a broken order book"
+    );
+    let (code, _) = app.err(
+        "set_credentials",
+        serde_json::json!({ "credentials": { "impKey": "k", "impSecret": "s" } }),
+    );
+    assert_eq!(code, "internal", "credentials are not stored either");
+    assert!(
+        !crate::settings_file::path(dir.path()).exists(),
+        "no settings file appeared"
+    );
+}
