@@ -368,3 +368,63 @@ async fn iamport_unreachable_during_verification_queues_a_verify_job() {
         "and pays the order"
     );
 }
+
+#[tokio::test]
+async fn redirect_url_reaches_the_same_verification() {
+    let shop = Shop::open().await;
+    let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
+    let imp = shop
+        .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
+        .await;
+    let url = format!(
+        "{}?imp_success=false&imp_uid={imp}&merchant_uid={}",
+        pos_core::checkout::M_REDIRECT_URL,
+        ticket.merchant_uid
+    );
+    let params = pos_core::checkout::parse_redirect(&url)
+        .unwrap_or_else(|| panic!("the app's redirect URL must parse: {url}"));
+    let verified = complete_payment(
+        &shop.store,
+        &shop.client,
+        &params.merchant_uid,
+        params.imp_uid.as_deref(),
+    )
+    .await;
+    assert!(
+        verified.is_ok_and(|v| v.order.state == OrderState::Paid),
+        "imp_success=false is not believed: the payment is fetched and it is paid"
+    );
+}
+
+#[tokio::test]
+async fn tampered_virtual_account_is_flagged_and_its_deposit_cancel_waits_for_a_person() {
+    let shop = Shop::open().await;
+    let ticket = shop.checkout("pass_1m", PayMethod::Vbank).await;
+    let imp = shop
+        .buyer_pays(&ticket.merchant_uid, 100, "vbank", "ready")
+        .await;
+    let issued =
+        complete_payment(&shop.store, &shop.client, &ticket.merchant_uid, Some(&imp)).await;
+    let issued = issued.unwrap_or_else(|e| panic!("a wrong-amount account verifies: {e}"));
+    assert_eq!(
+        (issued.order.state, issued.mismatch_cancel.is_none()),
+        (OrderState::AmountMismatch, true),
+        "flagged before any deposit; nothing to cancel yet"
+    );
+    shop.deposit(&imp).await;
+    let deposited =
+        complete_payment(&shop.store, &shop.client, &ticket.merchant_uid, Some(&imp)).await;
+    let deposited = deposited.unwrap_or_else(|e| panic!("the deposit verifies: {e}"));
+    let Some(JobRun::Parked { message, .. }) = deposited.mismatch_cancel else {
+        panic!(
+            "a vbank cancel needs the buyer's refund account: parked, got {:?}",
+            deposited.mismatch_cancel
+        );
+    };
+    assert!(!message.is_empty(), "the parked cancel says why");
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        0,
+        "nothing was refunded without an account"
+    );
+}
