@@ -9,7 +9,9 @@ const MIGRATION_STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_schema.sql")),
     M::up(include_str!("../../migrations/0002_seed_plans.sql")),
     M::up(include_str!("../../migrations/0003_subscriptions.sql")),
-    M::up(include_str!("../../migrations/0004_orders_state_method_index.sql")),
+    M::up(include_str!(
+        "../../migrations/0004_orders_state_method_index.sql"
+    )),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.
