@@ -7,6 +7,18 @@ fn main() {
         "save_settings",
         "set_credentials",
         "app_status",
+        "start_checkout",
+        "complete_payment",
+        "retry_checkout",
+        "list_orders",
+        "get_order",
+        "order_events",
+        "refund_order",
+        "open_receipt",
+        "sync_status",
+        "sync_now",
+        "list_jobs",
+        "retry_job",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod models;
 pub mod navigation;
+pub mod payments;
 pub mod sandbox;
 pub mod settings_file;
 pub mod settings_flow;
@@ -30,6 +31,10 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
         .setup(move |app| {
             startup::setup(app.handle(), &args);
             navigation::create_main_window(app.handle())?;
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                payments::engine::ensure_started(&handle).await;
+            });
             Ok(())
         })
 }
@@ -39,10 +44,18 @@ pub fn run() {
     init_logging();
     let args = LaunchArgs::from_env();
     let context = tauri::generate_context!();
-    if let Err(error) = app_builder(Builder::default(), args).run(context) {
-        tracing::error!(error = ?error, "the app stopped with an error");
-        eprintln!("판뮤직 POS를 실행하지 못했습니다 (Panmusic POS failed to start): {error}");
-        std::process::exit(1);
+    match app_builder(Builder::default(), args).build(context) {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // The sync engine finishes its step and releases the lease before the exit.
+                tauri::async_runtime::block_on(payments::engine::stop(handle));
+            }
+        }),
+        Err(error) => {
+            tracing::error!(error = ?error, "the app stopped with an error");
+            eprintln!("판뮤직 POS를 실행하지 못했습니다 (Panmusic POS failed to start): {error}");
+            std::process::exit(1);
+        }
     }
 }
 

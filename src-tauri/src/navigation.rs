@@ -67,15 +67,19 @@ pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// The payment window returned through `m_redirect_url`. Issue 5: call
-/// `pos_core::checkout::complete_payment` off the main thread, then emit the result route to
-/// the UI (an event the UI's App turns into its result screen).
-async fn on_payment_return<R: Runtime>(_app: AppHandle<R>, params: Option<RedirectParams>) {
-    let merchant_uid = params.as_ref().map(|p| p.merchant_uid.clone());
-    tracing::info!(
-        ?merchant_uid,
-        "payment redirect intercepted; verification not wired yet"
-    );
+/// The payment window returned through `m_redirect_url`: verify through the same
+/// `complete_payment` as the SDK callback, then the UI shows the result screen (it listens to
+/// [`crate::payments::models::PAYMENT_RESULT_EVENT`]). A redirect without a `merchant_uid`
+/// names no order: nothing to verify, the order stays open for the sync engine.
+async fn on_payment_return<R: Runtime>(app: AppHandle<R>, params: Option<RedirectParams>) {
+    match params {
+        Some(params) => {
+            tracing::info!(merchant_uid = %params.merchant_uid, "payment redirect intercepted");
+            crate::payments::flows::payment_returned(&app, params.merchant_uid, params.imp_uid)
+                .await;
+        }
+        None => tracing::warn!("payment redirect without a merchant_uid; nothing to verify"),
+    }
 }
 
 #[cfg(test)]

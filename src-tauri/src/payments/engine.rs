@@ -1,0 +1,107 @@
+//! The sync engine as part of the app: started once the sandbox (or the live client) is ready,
+//! woken by 지금 동기화, stopped cleanly when the app exits. Only one engine runs per data dir
+//! (pos-core's lease): when `posctl sync --watch` holds it, the status says so.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use pos_core::sync::{CheckoutWork, SyncEngine, SyncOptions, SyncStatus};
+use tauri::{AppHandle, Runtime};
+
+use super::models::JobView;
+use super::{lock, PaymentsError, PaymentsExt};
+use crate::settings_flow::run_blocking;
+use crate::state::PosStateExt;
+
+/// The lease role of the app's engine (`posctl` uses its own).
+pub const ROLE: &str = "app";
+
+/// Starts the engine unless one runs. A failure (no sandbox, no credentials, the lease held by
+/// another program) is logged and kept for the status bar; the app works on without it.
+pub async fn ensure_started<R: Runtime>(app: &AppHandle<R>) {
+    if let Err(error) = start(app).await {
+        tracing::warn!(error = %error, "sync engine not started");
+        *lock(&app.payments().engine_problem) = Some(error.to_string());
+    }
+}
+
+async fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), PaymentsError> {
+    let payments = app.payments();
+    if lock(&payments.engine)
+        .as_ref()
+        .is_some_and(|h| !h.status().stopped)
+    {
+        return Ok(());
+    }
+    let c = payments.connect(app.pos()).await?;
+    let mut options = SyncOptions::default();
+    options.policy.sweep = Duration::from_secs(u64::from(c.env.settings.poll.sweep_secs));
+    let work = Arc::new(CheckoutWork);
+    let handle = SyncEngine::start(c.store, c.client, work.clone(), work, options, ROLE).await?;
+    tracing::info!(holder = ?handle.status().lease_holder, "sync engine started");
+    *lock(&payments.engine_problem) = None;
+    if let Some(old) = lock(&payments.engine).replace(handle) {
+        // A stopped engine's task has ended; dropping its handle only frees it.
+        drop(old);
+    }
+    Ok(())
+}
+
+/// Stops the engine (the app is exiting) and releases the lease.
+pub async fn stop<R: Runtime>(app: &AppHandle<R>) {
+    let handle = lock(&app.payments().engine).take();
+    if let Some(handle) = handle {
+        match handle.stop().await {
+            Ok(()) => tracing::info!("sync engine stopped"),
+            Err(error) => tracing::error!(error = %error, "sync engine did not stop cleanly"),
+        }
+    }
+}
+
+/// The engine's status; without an engine, the queue from the store and why none runs.
+pub async fn status<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, PaymentsError> {
+    let payments = app.payments();
+    if let Some(status) = lock(&payments.engine).as_ref().map(|h| h.status()) {
+        return Ok(status);
+    }
+    let problem = lock(&payments.engine_problem)
+        .clone()
+        .unwrap_or_else(|| "동기화 엔진을 시작하는 중입니다.".to_owned());
+    let store = app.pos().store()?.clone();
+    let (queue, oldest) =
+        run_blocking(move || Ok((store.queue_summary()?, store.oldest_open_job_created_at()?)))
+            .await?;
+    Ok(SyncStatus {
+        online: app.pos().online(),
+        queue_len: queue.pending,
+        oldest_pending_age_secs: oldest.map(|t| (Utc::now() - t).num_seconds().max(0)),
+        needs_attention: queue.needs_attention,
+        last_error: Some(problem),
+        stopped: true,
+        ..SyncStatus::default()
+    })
+}
+
+/// 지금 동기화: wakes the engine, or tries to start it when none runs.
+pub async fn sync_now<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, PaymentsError> {
+    let woke = lock(&app.payments().engine)
+        .as_ref()
+        .filter(|h| !h.status().stopped)
+        .map(|h| h.sync_now())
+        .is_some();
+    if !woke {
+        ensure_started(app).await;
+    }
+    status(app).await
+}
+
+/// A parked job back in the queue, due now; the engine is woken to run it.
+pub async fn retry_job<R: Runtime>(app: &AppHandle<R>, id: i64) -> Result<JobView, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    let job = run_blocking(move || Ok(store.retry_parked_job(id, Utc::now())?)).await?;
+    if let Some(handle) = lock(&app.payments().engine).as_ref() {
+        handle.sync_now();
+    }
+    Ok(JobView::from(&job))
+}

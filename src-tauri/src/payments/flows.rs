@@ -1,0 +1,169 @@
+//! The flows behind the payment commands and the redirect hook: each takes the app, connects to
+//! the Iamport of the mode in effect and calls pos-core. The callback path and the redirect
+//! path both verify through [`complete`] (pos-core's `complete_payment`).
+
+use pos_core::checkout::{self, Buyer, CheckoutTicket, RefundOutcome, RefundRequest, Verified};
+use pos_core::store::JobFilter;
+use pos_core::{OrderPage, OrderQuery, PayMethod};
+use tauri::{AppHandle, Emitter, Runtime};
+use tauri_plugin_opener::OpenerExt;
+
+use super::models::{JobView, OrderDetail, PaymentReturn, PAYMENT_RESULT_EVENT};
+use super::{PaymentsError, PaymentsExt};
+use crate::settings_flow::run_blocking;
+use crate::state::PosStateExt;
+
+/// Most parked or waiting jobs the needs-attention list shows.
+const JOB_LIST_LIMIT: u32 = 200;
+
+/// A new one-time order for `plan_id` at the catalog price, its amount registered with Iamport
+/// when reachable, and the payment window marked open (the sync engine then watches it).
+pub async fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    plan_id: &str,
+    pay_method: PayMethod,
+) -> Result<CheckoutTicket, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    let ticket = checkout::start_checkout(
+        &c.store,
+        Some(&c.client),
+        &c.env,
+        plan_id,
+        pay_method,
+        &Buyer::default(),
+    )
+    .await?;
+    checkout::window_opened(&c.store, &ticket.merchant_uid)?;
+    Ok(ticket)
+}
+
+/// The ticket to pay the same order again (same merchant_uid and amount).
+pub async fn retry<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: &str,
+) -> Result<CheckoutTicket, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    let ticket = checkout::retry_checkout(&c.store, Some(&c.client), &c.env, merchant_uid).await?;
+    checkout::window_opened(&c.store, &ticket.merchant_uid)?;
+    Ok(ticket)
+}
+
+/// The one verification path: fetches the payment from Iamport and reconciles the order.
+pub async fn complete<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: &str,
+    imp_uid: Option<&str>,
+) -> Result<Verified, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    Ok(checkout::complete_payment(&c.store, &c.client, merchant_uid, imp_uid).await?)
+}
+
+/// A redirect came back: verify like the callback does, then tell the UI to show the result.
+pub async fn payment_returned<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: String,
+    imp_uid: Option<String>,
+) {
+    let result = complete(app, &merchant_uid, imp_uid.as_deref()).await;
+    let payload = match result {
+        Ok(verified) => PaymentReturn {
+            merchant_uid,
+            verified: Some(verified),
+            problem: None,
+        },
+        Err(error) => {
+            tracing::warn!(%merchant_uid, code = error.code().as_str(), "redirect verification did not finish");
+            PaymentReturn {
+                merchant_uid,
+                verified: None,
+                problem: Some(error.to_string()),
+            }
+        }
+    };
+    if let Err(error) = app.emit(PAYMENT_RESULT_EVENT, &payload) {
+        tracing::error!(error = ?error, "could not send the payment result to the UI");
+    }
+}
+
+/// Refunds all or part of a paid order now; offline, the refund waits in the queue.
+pub async fn refund<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: &str,
+    request: &RefundRequest,
+) -> Result<RefundOutcome, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    Ok(checkout::refund_now(&c.store, Some(&c.client), merchant_uid, request).await?)
+}
+
+/// The order, its timeline, receipt and pending refund.
+pub async fn order_detail<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: String,
+) -> Result<OrderDetail, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    run_blocking(move || {
+        Ok((
+            store.order(&merchant_uid)?,
+            store.order_events(&merchant_uid)?,
+            store.jobs_of_order(&merchant_uid)?,
+        ))
+    })
+    .await
+    .map(|(order, events, jobs)| OrderDetail::new(order, events, &jobs))
+    .map_err(PaymentsError::from)
+}
+
+/// One page of the order history.
+pub async fn list_orders<R: Runtime>(
+    app: &AppHandle<R>,
+    query: OrderQuery,
+) -> Result<OrderPage, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    Ok(run_blocking(move || Ok(store.list_orders(&query)?)).await?)
+}
+
+/// Opens the order's receipt in the system browser.
+pub async fn open_receipt<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: String,
+) -> Result<(), PaymentsError> {
+    let detail = order_detail(app, merchant_uid).await?;
+    let url = detail.receipt_url.ok_or(PaymentsError::NoReceipt)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(PaymentsError::Opener)
+}
+
+/// Jobs still open (pending, running, parked), oldest first.
+pub async fn open_jobs<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<JobView>, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    let jobs = run_blocking(move || Ok(store.list_jobs(JobFilter::Open, JOB_LIST_LIMIT)?)).await?;
+    Ok(jobs.iter().map(JobView::from).collect())
+}
+
+/// The pay method the webview named (`card`, `vbank`, `phone`, `trans`).
+pub fn parse_pay_method(given: &str) -> Result<PayMethod, PaymentsError> {
+    serde_json::from_value(serde_json::Value::String(given.trim().to_owned())).map_err(|_| {
+        PaymentsError::UnknownPayMethod {
+            given: given.chars().take(20).collect(),
+        }
+    })
+}
+
+/// A refund amount as the webview sent it: absent or null (everything left), a whole number,
+/// or digits in a string. Anything else is refused before anything is written.
+pub fn parse_amount(given: Option<&serde_json::Value>) -> Result<Option<i64>, PaymentsError> {
+    use serde_json::Value;
+    match given {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or(PaymentsError::AmountNotANumber),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .replace(',', "")
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| PaymentsError::AmountNotANumber),
+        Some(_) => Err(PaymentsError::AmountNotANumber),
+    }
+}

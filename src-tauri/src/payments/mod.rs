@@ -1,0 +1,133 @@
+//! The payment side of the shell: the Iamport client for the mode in effect, the sync engine
+//! that runs with the app, and the flows the commands call (checkout, orders, refunds,
+//! subscriptions). Everything that decides money lives in pos-core; this module only wires it.
+//!
+//! [`Payments`] is Tauri-managed state reached through [`PaymentsExt`] (`app.payments()`).
+
+pub mod engine;
+pub mod error;
+pub mod flows;
+pub mod models;
+
+use std::sync::{Mutex, PoisonError};
+
+use pos_core::checkout::CheckoutEnv;
+use pos_core::settings::Mode;
+use pos_core::sync::SyncHandle;
+use pos_core::Store;
+use tauri::{Manager, Runtime};
+
+pub use error::PaymentsError;
+
+use crate::settings_flow::run_blocking;
+use crate::state::PosState;
+
+/// The client last built, with what it was built for (rebuilt when the mode or key changes).
+struct CachedClient {
+    base_url: String,
+    imp_key: String,
+    imp_secret: String,
+    client: iamport::Client,
+}
+
+/// The Iamport client cache and the running sync engine.
+#[derive(Default)]
+pub struct Payments {
+    client: Mutex<Option<CachedClient>>,
+    /// The running engine; taken out to stop it.
+    engine: Mutex<Option<SyncHandle>>,
+    /// Why no engine runs (Korean), when it failed to start.
+    engine_problem: Mutex<Option<String>>,
+}
+
+/// What a payment flow needs: the order book, an Iamport client and the checkout settings.
+#[derive(Clone)]
+pub struct Connection {
+    /// The order book.
+    pub store: Store,
+    /// Iamport (the sandbox in sandbox mode).
+    pub client: iamport::Client,
+    /// Settings and API root for the payment window's parameters.
+    pub env: CheckoutEnv,
+}
+
+/// `app.payments()`: the payment state, managed on first use.
+pub trait PaymentsExt<R: Runtime> {
+    /// The payment state.
+    fn payments(&self) -> &Payments;
+}
+
+impl<R: Runtime, M: Manager<R>> PaymentsExt<R> for M {
+    fn payments(&self) -> &Payments {
+        if self.try_state::<Payments>().is_none() {
+            // A second `manage` of the same type is a no-op, so a race here is harmless.
+            self.manage(Payments::default());
+        }
+        self.state::<Payments>().inner()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Every critical section here is a plain assignment or take: a panic cannot leave it torn.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Payments {
+    /// The store, a client and the checkout settings for the mode in effect. Reads the
+    /// credentials (keyring) off the async workers in live mode.
+    pub async fn connect(&self, state: &PosState) -> Result<Connection, PaymentsError> {
+        let store = state.store()?.clone();
+        let settings = state.settings().settings;
+        let mode = state.mode();
+        let (base_url, imp_key, imp_secret) = match mode {
+            Mode::Sandbox => {
+                let info = state.sandbox.info().ok_or(PaymentsError::NoSandbox)?;
+                (
+                    info.base_url,
+                    iamport_sandbox::DEFAULT_IMP_KEY.to_owned(),
+                    iamport_sandbox::DEFAULT_IMP_SECRET.to_owned(),
+                )
+            }
+            Mode::Live => {
+                let credentials = state.credentials.clone();
+                let found = run_blocking(move || Ok(credentials.get()?)).await?;
+                let found = found.ok_or(PaymentsError::NoCredentials)?;
+                (state.live_api_base.clone(), found.imp_key, found.imp_secret)
+            }
+        };
+        let client = self.client_for(&base_url, &imp_key, imp_secret)?;
+        let mut env_settings = settings;
+        env_settings.mode = mode;
+        Ok(Connection {
+            store,
+            client,
+            env: CheckoutEnv {
+                settings: env_settings,
+                api_base: base_url,
+            },
+        })
+    }
+
+    fn client_for(
+        &self,
+        base_url: &str,
+        imp_key: &str,
+        imp_secret: String,
+    ) -> Result<iamport::Client, PaymentsError> {
+        let mut cached = lock(&self.client);
+        if let Some(c) = cached.as_ref() {
+            if c.base_url == base_url && c.imp_key == imp_key && c.imp_secret == imp_secret {
+                return Ok(c.client.clone());
+            }
+        }
+        let config = iamport::Config::new(base_url, imp_key, imp_secret.clone());
+        let client = iamport::Client::new(config).map_err(PaymentsError::Client)?;
+        *cached = Some(CachedClient {
+            base_url: base_url.to_owned(),
+            imp_key: imp_key.to_owned(),
+            imp_secret,
+            client: client.clone(),
+        });
+        Ok(client)
+    }
+}
