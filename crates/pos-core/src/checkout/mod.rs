@@ -6,6 +6,7 @@
 
 mod apply;
 mod error;
+mod mismatch;
 mod reconcile;
 mod redirect;
 mod refund;
@@ -19,6 +20,7 @@ pub use apply::{
     apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, VERIFY_JOB,
 };
 pub use error::CheckoutError;
+pub use mismatch::resume_mismatch_cancel;
 pub use reconcile::{
     pay_method_of, receipt_url, reconcile, Move, Refusal, Transition, RECEIPT_URL_KEY,
 };

@@ -80,7 +80,7 @@ pub enum RefundOutcome {
     },
 }
 
-fn clean_account(account: &RefundAccount) -> Result<RefundAccount, CheckoutError> {
+pub(crate) fn clean_account(account: &RefundAccount) -> Result<RefundAccount, CheckoutError> {
     let bank = account.bank.trim();
     let number = account.number.trim();
     let holder = account.holder.trim();

@@ -397,7 +397,7 @@ async fn redirect_url_reaches_the_same_verification() {
 }
 
 #[tokio::test]
-async fn tampered_virtual_account_is_flagged_and_its_deposit_cancel_waits_for_a_person() {
+async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_refund_account() {
     let shop = Shop::open().await;
     let ticket = shop.checkout("pass_1m", PayMethod::Vbank).await;
     let imp = shop
@@ -426,5 +426,26 @@ async fn tampered_virtual_account_is_flagged_and_its_deposit_cancel_waits_for_a_
         shop.payment(&imp).await.cancel_amount,
         0,
         "nothing was refunded without an account"
+    );
+    let account = pos_core::checkout::RefundAccount {
+        bank: "국민은행".into(),
+        number: "123-4567-8901".into(),
+        holder: "홍길동".into(),
+    };
+    let resumed = pos_core::checkout::resume_mismatch_cancel(
+        &shop.store,
+        Some(&shop.client),
+        &ticket.merchant_uid,
+        &account,
+    )
+    .await;
+    assert!(
+        matches!(resumed, Ok(pos_core::checkout::RefundOutcome::Done { .. })),
+        "with the account the cancel goes through: {resumed:?}"
+    );
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        100,
+        "the whole tampered deposit was refunded"
     );
 }
