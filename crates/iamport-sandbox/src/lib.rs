@@ -52,6 +52,10 @@ pub struct SandboxConfig {
     pub merchant_code: String,
     /// Where state persists across restarts; `None` keeps it in memory only.
     pub state_file: Option<PathBuf>,
+    /// HTTP status for an unknown billing key on `GET|DELETE /subscribe/customers/{uid}`:
+    /// the Swagger file says 404, an official client's test expects 200 (REFERENCE §1.3,
+    /// UNCONFIRMED). Default 404; the body is the code-1 envelope either way.
+    pub unknown_customer_status: http::StatusCode,
 }
 
 impl Default for SandboxConfig {
@@ -62,6 +66,7 @@ impl Default for SandboxConfig {
             imp_secret: DEFAULT_IMP_SECRET.to_owned(),
             merchant_code: DEFAULT_MERCHANT_CODE.to_owned(),
             state_file: None,
+            unknown_customer_status: http::StatusCode::NOT_FOUND,
         }
     }
 }

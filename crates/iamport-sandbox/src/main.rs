@@ -2,6 +2,7 @@
 //! [--state FILE]`: runs the sandbox until Ctrl-C or SIGTERM. The first stdout line is
 //! `listening on http://ADDR`.
 
+use clap::builder::TypedValueParser;
 use clap::Parser;
 use iamport_sandbox::{
     Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET, DEFAULT_MERCHANT_CODE,
@@ -30,6 +31,9 @@ struct Args {
     /// Keep state in this JSON file (written atomically) so it survives a restart.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// HTTP status for an unknown billing key on GET|DELETE /subscribe/customers/{uid} (404 or 200).
+    #[arg(long, default_value_t = 404, value_parser = clap::builder::PossibleValuesParser::new(["404", "200"]).map(|s| s.parse::<u16>().unwrap_or(404)))]
+    unknown_customer_status: u16,
 }
 
 async fn stop_signal() {
@@ -68,6 +72,8 @@ async fn main() -> ExitCode {
         imp_secret: args.imp_secret,
         merchant_code: args.merchant_code,
         state_file: args.state,
+        unknown_customer_status: http::StatusCode::from_u16(args.unknown_customer_status)
+            .unwrap_or(http::StatusCode::NOT_FOUND),
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,

@@ -6,6 +6,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -117,11 +118,16 @@ impl Store {
 /// `GET /subscribe/customers/{customer_uid}`.
 pub async fn get_customer(State(shared): State<Arc<Shared>>, Path(uid): Path<String>) -> ApiResult {
     let store = shared.store.lock();
-    store
-        .customers
-        .get(&uid)
-        .map(|c| ok(&c.customer))
-        .ok_or(ApiError::CustomerNotFound(uid))
+    match store.customers.get(&uid) {
+        Some(c) => Ok(ok(&c.customer)),
+        None => Ok(unknown_customer(&shared, uid)),
+    }
+}
+
+/// The reply for an unknown billing key, with the configured HTTP status.
+fn unknown_customer(shared: &Shared, uid: String) -> Response {
+    let status = shared.config.unknown_customer_status;
+    (status, ApiError::CustomerNotFound(uid)).into_response()
 }
 
 /// `DELETE /subscribe/customers/{customer_uid}`: removes the key (schedules stay, and fail when
@@ -131,7 +137,9 @@ pub async fn delete_customer(
     Path(uid): Path<String>,
 ) -> ApiResult {
     let removed = shared.store.lock().customers.remove(&uid);
-    let removed = removed.ok_or(ApiError::CustomerNotFound(uid))?;
+    let Some(removed) = removed else {
+        return Ok(unknown_customer(&shared, uid));
+    };
     shared.mark_dirty();
     Ok(ok(removed.customer))
 }

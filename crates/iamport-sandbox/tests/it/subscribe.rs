@@ -166,3 +166,20 @@ async fn customer_issue_by_card_data_and_its_payments() {
         "one payment with the key"
     );
 }
+
+#[tokio::test]
+async fn unknown_customer_status_can_be_200_for_the_other_reading() {
+    let env = Env::start_with(iamport_sandbox::SandboxConfig {
+        unknown_customer_status: StatusCode::OK,
+        ..iamport_sandbox::SandboxConfig::default()
+    })
+    .await;
+    let (status, body) = env.get("/subscribe/customers/invalid-uid").await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::OK,
+        1,
+        "HTTP 200 with code 1 when configured",
+    );
+}
