@@ -487,3 +487,42 @@ fn doctor_names_the_engine_lease_holder() {
         "the human line names holder and pid: {text}"
     );
 }
+
+#[test]
+fn plans_set_price_changes_the_catalog_for_new_orders() {
+    let dir = tempdir();
+    let out = posctl(dir.path(), &["plans", "set-price", "pass_1m", "11000"]);
+    assert!(out.status.success(), "set-price succeeds: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("11,000원"),
+        "it confirms in won: {}",
+        stdout(&out)
+    );
+    let created = posctl(
+        dir.path(),
+        &["orders", "create", "--plan", "pass_1m", "--json"],
+    );
+    assert_eq!(
+        json(&created)[0]["amount"],
+        11_000,
+        "a new order takes the new price"
+    );
+}
+
+#[test]
+fn plans_set_price_refuses_bad_prices_and_unknown_plans() {
+    let dir = tempdir();
+    for args in [
+        vec!["plans", "set-price", "pass_1m", "0"],
+        vec!["plans", "set-price", "pass_1m", "-9900"],
+        vec!["plans", "set-price", "pass_1m", "9,900"],
+        vec!["plans", "set-price", "pass_1m", "99.5"],
+        vec!["plans", "set-price", "pass_99m", "9900"],
+    ] {
+        let out = posctl(dir.path(), &args);
+        assert!(!out.status.success(), "{args:?} fails");
+        assert!(!stderr(&out).is_empty(), "{args:?} explains on stderr");
+    }
+    let v = json(&posctl(dir.path(), &["plans", "list", "--json"]));
+    assert_eq!(v[0]["price"], 9_900, "the price is unchanged");
+}

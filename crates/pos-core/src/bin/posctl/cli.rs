@@ -154,6 +154,14 @@ pub enum JobsCommand {
 pub enum PlansCommand {
     /// Lists the plans with their prices.
     List,
+    /// Changes a plan's price in won (orders already created keep theirs).
+    SetPrice {
+        /// Plan id, e.g. pass_1m.
+        id: String,
+        /// New price in won, a whole number above 0.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+        price: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -70,9 +70,11 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Refund(args) => {
             checkout_cmd::refund(&cli.global, args).map(|()| ExitCode::SUCCESS)
         }
-        Command::Plans {
-            command: PlansCommand::List,
-        } => plans::list(&cli.global).map(|()| ExitCode::SUCCESS),
+        Command::Plans { command } => match command {
+            PlansCommand::List => plans::list(&cli.global),
+            PlansCommand::SetPrice { id, price } => plans::set_price(&cli.global, id, *price),
+        }
+        .map(|()| ExitCode::SUCCESS),
         Command::Orders { command } => match command {
             OrdersCommand::List { status, limit } => {
                 orders::list(&cli.global, *status, *limit).map(|()| ExitCode::SUCCESS)

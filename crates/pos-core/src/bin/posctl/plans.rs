@@ -28,3 +28,19 @@ pub fn list(global: &Global) -> Result<(), CliError> {
     }
     emit(&out)
 }
+
+pub fn set_price(global: &Global, id: &str, price: i64) -> Result<(), CliError> {
+    let plan = open_store(global)?.set_plan_price(id, price)?;
+    if global.json {
+        return print_json(&plan);
+    }
+    let mut out = String::new();
+    say!(
+        out,
+        "{} ({}) 가격을 {}(으)로 바꿨습니다.",
+        plan.name_ko,
+        plan.id,
+        won(plan.price)
+    );
+    emit(&out)
+}
