@@ -88,6 +88,9 @@ pub enum ApiError {
     /// `schedule` for an unknown customer without card data.
     #[error("등록된 고객정보가 없습니다.")]
     NoCustomerInfo,
+    /// Key-in payment with card data that does not authenticate.
+    #[error("카드정보 인증에 실패하였습니다.")]
+    CardAuthFailed,
     /// Billing key issuance refused (card data marked to decline).
     #[error("카드정보 인증 및 빌키 발급에 실패하였습니다.")]
     IssueRefused,
@@ -157,6 +160,7 @@ impl ApiError {
             | UnknownBuyer
             | NoCustomerInfo
             | IssueRefused
+            | CardAuthFailed
             | DuplicateMerchantUid(_)
             | ScheduleInPast
             | NothingToUnschedule => StatusCode::OK,
@@ -170,6 +174,7 @@ impl ApiError {
             | ApiError::BadCredentials
             | ApiError::PaymentNotFound
             | ApiError::IssueRefused
+            | ApiError::CardAuthFailed
             | ApiError::InjectedFault => -1,
             _ => 1,
         }

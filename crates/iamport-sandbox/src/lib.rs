@@ -15,6 +15,7 @@ mod envelope;
 mod faults;
 mod form;
 mod model;
+mod onetime;
 mod payments;
 mod persist;
 mod prepare;

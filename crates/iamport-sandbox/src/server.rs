@@ -21,8 +21,8 @@ use crate::faults::{self, FaultPlan, Stats};
 use crate::form::BODY_LIMIT;
 use crate::state::{Shared, Store};
 use crate::{
-    cancel, control, payments, persist, prepare, schedule, schedule_list, sdk, subscribe, token,
-    SandboxConfig,
+    cancel, control, onetime, payments, persist, prepare, schedule, schedule_list, sdk, subscribe,
+    token, SandboxConfig,
 };
 
 /// Why a sandbox could not start or save its state.
@@ -260,6 +260,7 @@ fn router(shared: Arc<Shared>) -> Router {
             get(schedule_list::list_by_customer),
         )
         .route("/subscribe/payments/again", post(subscribe::again))
+        .route("/subscribe/payments/onetime", post(onetime::onetime))
         .route(
             "/subscribe/payments/schedule",
             post(schedule::schedule).get(schedule_list::list_by_window),

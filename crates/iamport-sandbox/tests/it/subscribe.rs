@@ -183,3 +183,40 @@ async fn unknown_customer_status_can_be_200_for_the_other_reading() {
         "HTTP 200 with code 1 when configured",
     );
 }
+
+#[tokio::test]
+async fn onetime_pays_by_card_data_and_can_save_the_key() {
+    let env = Env::start().await;
+    let body = json!({"merchant_uid": "one_1", "amount": 5000, "card_number": "1234-5678-1234-5678",
+                      "expiry": "2030-12", "birth": "800101", "pwd_2digit": "00", "customer_uid": "cu_one", "name": "x"});
+    let (status, reply) = env.post("/subscribe/payments/onetime", body).await;
+    let p = assert_ok(status, &reply, "onetime");
+    assert_eq!(
+        (p["status"].clone(), p["channel"].clone()),
+        (json!("paid"), json!("api")),
+        "paid over the API"
+    );
+    let (status, reply) = env.get("/subscribe/customers/cu_one").await;
+    assert_ok(status, &reply, "the card was saved as a billing key");
+}
+
+#[tokio::test]
+async fn onetime_with_bad_card_data_is_code_minus_1_and_a_declining_card_is_failed() {
+    let env = Env::start().await;
+    let bad = json!({"merchant_uid": "one_bad", "amount": 5000, "card_number": "1234", "expiry": "2030-12"});
+    let (status, reply) = env.post("/subscribe/payments/onetime", bad).await;
+    assert_error(
+        status,
+        &reply,
+        StatusCode::OK,
+        -1,
+        "card authentication failed",
+    );
+    let declined = json!({"merchant_uid": "one_d", "amount": 5000, "card_number": "4000-0000-0000-0002", "expiry": "2030-12"});
+    let (status, reply) = env.post("/subscribe/payments/onetime", declined).await;
+    assert_eq!(
+        assert_ok(status, &reply, "declined onetime")["status"],
+        "failed",
+        "declined is code 0, status failed"
+    );
+}

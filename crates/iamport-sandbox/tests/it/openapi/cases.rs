@@ -254,6 +254,26 @@ pub fn cases(imp: &str, now: i64) -> Vec<Case> {
         (M::POST, ag, s(ag), again("oa_cu", "oa_again"), S::OK, None),
         (
             M::POST,
+            "/subscribe/payments/onetime",
+            s("/subscribe/payments/onetime"),
+            Some(
+                json!({"merchant_uid": "oa_one", "amount": 100, "card_number": "1234-1234-1234-1234", "expiry": "2030-01"}),
+            ),
+            S::OK,
+            None,
+        ),
+        (
+            M::POST,
+            "/subscribe/payments/onetime",
+            s("/subscribe/payments/onetime"),
+            Some(
+                json!({"merchant_uid": "oa_one_bad", "amount": 100, "card_number": "12", "expiry": "2030-01"}),
+            ),
+            S::OK,
+            None,
+        ),
+        (
+            M::POST,
             ag,
             s(ag),
             again("oa_decl", "oa_again_d"),
