@@ -526,3 +526,47 @@ fn plans_set_price_refuses_bad_prices_and_unknown_plans() {
     let v = json(&posctl(dir.path(), &["plans", "list", "--json"]));
     assert_eq!(v[0]["price"], 9_900, "the price is unchanged");
 }
+
+#[test]
+fn orders_list_filters_by_pay_method_and_search_and_pages() {
+    let dir = tempdir();
+    for (plan, method) in [
+        ("pass_1m", "card"),
+        ("pass_3m", "vbank"),
+        ("pass_1m", "phone"),
+    ] {
+        let made = posctl(
+            dir.path(),
+            &["orders", "create", "--plan", plan, "--pay-method", method],
+        );
+        assert!(made.status.success(), "create {method}: {}", stderr(&made));
+    }
+    let vbank = json(&posctl(
+        dir.path(),
+        &["orders", "list", "--pay-method", "vbank", "--json"],
+    ));
+    assert_eq!(vbank["total"], 1, "one vbank order: {vbank}");
+    let uid = vbank["items"][0]["merchantUid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let found = json(&posctl(
+        dir.path(),
+        &["orders", "list", "--search", &uid, "--json"],
+    ));
+    assert_eq!(found["total"], 1, "the merchant_uid search finds it");
+    let second = json(&posctl(
+        dir.path(),
+        &["orders", "list", "--limit", "1", "--offset", "1", "--json"],
+    ));
+    assert_eq!(
+        second["items"][0]["payMethod"], "vbank",
+        "offset 1 skips the newest"
+    );
+    let bad = posctl(dir.path(), &["orders", "list", "--pay-method", "cash"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown pay method is a usage error"
+    );
+}

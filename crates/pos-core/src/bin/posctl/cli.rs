@@ -171,9 +171,18 @@ pub enum OrdersCommand {
         /// Only orders in this state.
         #[arg(long, value_name = "S", value_parser = state_parser())]
         status: Option<OrderState>,
+        /// Only orders paid this way.
+        #[arg(long, value_name = "M", value_parser = pay_method_parser())]
+        pay_method: Option<PayMethod>,
+        /// A prefix of the merchant_uid, the buyer's name or phone number.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
         /// How many (1..=500).
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: u32,
+        /// How many of the newest matches to skip.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        offset: u32,
     },
     /// Shows one order with its timeline.
     Show {

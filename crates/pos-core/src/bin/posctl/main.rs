@@ -76,8 +76,21 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         }
         .map(|()| ExitCode::SUCCESS),
         Command::Orders { command } => match command {
-            OrdersCommand::List { status, limit } => {
-                orders::list(&cli.global, *status, *limit).map(|()| ExitCode::SUCCESS)
+            OrdersCommand::List {
+                status,
+                pay_method,
+                search,
+                limit,
+                offset,
+            } => {
+                let query = pos_core::OrderQuery {
+                    state: *status,
+                    pay_method: *pay_method,
+                    search: search.clone(),
+                    limit: *limit,
+                    offset: *offset,
+                };
+                orders::list(&cli.global, &query).map(|()| ExitCode::SUCCESS)
             }
             OrdersCommand::Show { merchant_uid } => {
                 orders::show(&cli.global, merchant_uid).map(|()| ExitCode::SUCCESS)

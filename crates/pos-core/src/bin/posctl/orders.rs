@@ -1,7 +1,7 @@
 //! `posctl orders list|show|create`.
 
 use pos_core::format::{kst_minute, pad_end, pad_start, won};
-use pos_core::{NewOrder, Order, OrderQuery, OrderState, PayMethod};
+use pos_core::{NewOrder, Order, OrderQuery, PayMethod};
 
 use crate::cli::Global;
 use crate::context::open_store;
@@ -19,13 +19,9 @@ fn line(order: &Order) -> String {
     )
 }
 
-pub fn list(global: &Global, status: Option<OrderState>, limit: u32) -> Result<(), CliError> {
+pub fn list(global: &Global, query: &OrderQuery) -> Result<(), CliError> {
     let store = open_store(global)?;
-    let page = store.list_orders(&OrderQuery {
-        state: status,
-        limit,
-        ..Default::default()
-    })?;
+    let page = store.list_orders(query)?;
     if global.json {
         return print_json(&page);
     }
