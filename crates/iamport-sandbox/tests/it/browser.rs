@@ -72,7 +72,7 @@ impl Browser {
         }});
         let caps = caps.as_object().cloned().expect("caps object");
         let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         let client = loop {
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
@@ -170,7 +170,7 @@ impl Checkout<'_> {
             .browser
             .client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
             .await;
         let el = match found {
@@ -191,7 +191,7 @@ impl Checkout<'_> {
     }
 
     async fn response(&self) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let v = self
                 .browser
@@ -204,7 +204,7 @@ impl Checkout<'_> {
             }
             assert!(
                 Instant::now() < deadline,
-                "the request_pay callback ran within 10 s"
+                "the request_pay callback ran within 20 s"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -374,7 +374,7 @@ async fn redirect_mode_navigates_to_m_redirect_url(c: &Checkout<'_>, pages: &str
     c.browser
         .client
         .wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(20))
         .for_element(Locator::Id("done"))
         .await
         .expect("navigated to m_redirect_url");

@@ -62,7 +62,7 @@ async fn due_schedule_executes_by_real_time_too() {
     let (status, body) = schedule_one(&env, "cu_rt", "sched_rt", now + 1).await;
     assert_ok(status, &body, "schedule in one second");
     let mut executed = false;
-    for _ in 0..40 {
+    for _ in 0..150 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         let (_, body) = env.get("/subscribe/payments/schedule/sched_rt").await;
         if body["response"]["schedule_status"] == "executed" {
@@ -72,7 +72,7 @@ async fn due_schedule_executes_by_real_time_too() {
     }
     assert!(
         executed,
-        "the background tick runs a due schedule within a few seconds"
+        "the background tick (every second) runs a due schedule within 15 s"
     );
 }
 
