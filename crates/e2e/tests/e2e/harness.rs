@@ -196,6 +196,20 @@ impl App {
         }
     }
 
+    /// Runs asynchronous JavaScript in the app's page: `arguments` are `args`, and the script calls
+    /// `arguments[arguments.length - 1](value)` to return `value`.
+    pub async fn run_js(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let client = self.client()?;
+        step("run JavaScript", async {
+            Ok(client.execute_async(script, args).await?)
+        })
+        .await
+    }
+
     async fn save_screenshot(&self, name: &str) {
         let Ok(client) = self.client() else { return };
         let dir = artifacts_dir();
