@@ -3,9 +3,13 @@ import { Nav } from "./components/Nav";
 import { SandboxBanner } from "./components/SandboxBanner";
 import { StartupErrorScreen } from "./components/StartupErrorScreen";
 import { StatusBar } from "./components/StatusBar";
-import { appStatus } from "./ipc";
-import type { Route } from "./routes";
-import { OrdersScreen } from "./screens/OrdersScreen";
+import { appStatus, syncStatus } from "./ipc";
+import { navOf, type Route } from "./routes";
+import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
+import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
+import { usePaymentReturn } from "./screens/checkout/usePaymentReturn";
+import { OrderPage } from "./screens/orders/OrderPage";
+import { OrdersScreen } from "./screens/orders/OrdersScreen";
 import { PlansScreen } from "./screens/PlansScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { useCommand } from "./useCommand";
@@ -13,12 +17,32 @@ import { useCommand } from "./useCommand";
 /** How often the status bar asks Rust for mode, connectivity and queue length. */
 export const STATUS_REFRESH_MS = 5000;
 
-function renderScreen(route: Route, onSettingsSaved: () => void) {
+function renderScreen(
+  route: Route,
+  go: (route: Route) => void,
+  sdkUrl: string,
+  onSettingsSaved: () => void,
+) {
+  const openOrder = (merchantUid: string) => go({ name: "order", merchantUid });
   switch (route.name) {
     case "plans":
-      return <PlansScreen />;
+      return <PlansScreen onSelect={(plan) => go({ name: "checkout", plan })} />;
+    case "checkout":
+      return (
+        <CheckoutScreen
+          key={route.plan.id}
+          plan={route.plan}
+          sdkUrl={sdkUrl}
+          onBack={() => go({ name: "plans" })}
+          onOpenOrder={openOrder}
+        />
+      );
+    case "payment-result":
+      return <PaymentReturnScreen result={route.result} onOpenOrder={openOrder} />;
     case "orders":
-      return <OrdersScreen />;
+      return <OrdersScreen onOpen={openOrder} />;
+    case "order":
+      return <OrderPage merchantUid={route.merchantUid} onBack={() => go({ name: "orders" })} />;
     case "settings":
       return <SettingsScreen onSaved={onSettingsSaved} />;
   }
@@ -29,6 +53,8 @@ export function App() {
   const [route, setRoute] = useState<Route>({ name: "plans" });
   const [status, reloadStatus] = useCommand(appStatus, STATUS_REFRESH_MS);
   const current = status.status === "ok" ? status.data : null;
+  const [sync, reloadSync] = useCommand(syncStatus, STATUS_REFRESH_MS);
+  usePaymentReturn((result) => setRoute({ name: "payment-result", result }));
 
   if (current?.storeProblem) {
     return <StartupErrorScreen problem={current.storeProblem} dataDir={current.dataDir} />;
@@ -39,7 +65,7 @@ export function App() {
       {current?.mode === "sandbox" && <SandboxBanner />}
       <header className="top">
         <span className="brand">판뮤직 POS</span>
-        <Nav current={route.name} onNavigate={(name) => setRoute({ name })} />
+        <Nav current={navOf(route)} onNavigate={(name) => setRoute({ name })} />
       </header>
       {status.status === "error" && (
         <div className="notice error" role="alert" data-testid="status-error">
@@ -54,8 +80,14 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="content">{renderScreen(route, reloadStatus)}</main>
-      <StatusBar status={current} />
+      <main className="content">
+        {renderScreen(route, setRoute, current?.sdkUrl ?? "", reloadStatus)}
+      </main>
+      <StatusBar
+        status={current}
+        sync={sync.status === "ok" ? sync.data : null}
+        onSynced={reloadSync}
+      />
     </div>
   );
 }

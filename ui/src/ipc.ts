@@ -3,6 +3,17 @@
 // `invoke` with a hand-typed command name.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CheckoutTicket } from "./bindings/CheckoutTicket";
+import type { JobView } from "./bindings/JobView";
+import type { OrderDetail } from "./bindings/OrderDetail";
+import type { OrderEvent } from "./bindings/OrderEvent";
+import type { OrderPage } from "./bindings/OrderPage";
+import type { OrderQuery } from "./bindings/OrderQuery";
+import type { PayMethod } from "./bindings/PayMethod";
+import type { RefundAccount } from "./bindings/RefundAccount";
+import type { RefundOutcome } from "./bindings/RefundOutcome";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { Verified } from "./bindings/Verified";
 import type { Credentials } from "./bindings/Credentials";
 import type { CredentialsStatus } from "./bindings/CredentialsStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -82,4 +93,74 @@ export function setCredentials(credentials: Credentials): Promise<CredentialsSta
 /** Mode, connectivity, queue and any start-up problem, for the status bar and the error screen. */
 export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>("app_status");
+}
+
+/** Creates an order for the plan (Rust fixes the amount) and returns the payment window's parameters. */
+export function startCheckout(planId: string, payMethod: PayMethod): Promise<CheckoutTicket> {
+  return call<CheckoutTicket>("start_checkout", { planId, payMethod });
+}
+
+/** Verifies what the payment window handed back: only the two ids, nothing else is believed. */
+export function completePayment(merchantUid: string, impUid: string | null): Promise<Verified> {
+  return call<Verified>("complete_payment", { merchantUid, impUid });
+}
+
+/** The parameters to pay the same order again (same merchant_uid and amount). */
+export function retryCheckout(merchantUid: string): Promise<CheckoutTicket> {
+  return call<CheckoutTicket>("retry_checkout", { merchantUid });
+}
+
+/** One page of the order history, newest first. */
+export function listOrders(query: OrderQuery): Promise<OrderPage> {
+  return call<OrderPage>("list_orders", { query });
+}
+
+/** An order with its timeline, receipt link and any refund still waiting. */
+export function getOrder(merchantUid: string): Promise<OrderDetail> {
+  return call<OrderDetail>("get_order", { merchantUid });
+}
+
+/** An order's audit events, oldest first. */
+export function orderEvents(merchantUid: string): Promise<OrderEvent[]> {
+  return call<OrderEvent[]>("order_events", { merchantUid });
+}
+
+/** What the refund form sends; the amount is what the owner typed (Rust checks it against the balance). */
+export interface RefundInput {
+  merchantUid: string;
+  /** Empty: refund everything left. */
+  amount: string;
+  reason: string;
+  refundAccount: RefundAccount | null;
+}
+
+/** Refunds all or part of a paid order; offline, the refund waits in the queue. */
+export function refundOrder(input: RefundInput): Promise<RefundOutcome> {
+  const amount = input.amount.trim() === "" ? null : input.amount.trim();
+  return call<RefundOutcome>("refund_order", { ...input, amount });
+}
+
+/** Opens the order's receipt in the system browser. */
+export function openReceipt(merchantUid: string): Promise<void> {
+  return call<void>("open_receipt", { merchantUid });
+}
+
+/** The sync engine: online, queue, oldest item's age, last successful sync. */
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_status");
+}
+
+/** 지금 동기화: runs a cycle now. */
+export function syncNow(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_now");
+}
+
+/** Jobs still open (waiting, running, parked for a person). */
+export function listJobs(): Promise<JobView[]> {
+  return call<JobView[]>("list_jobs");
+}
+
+/** A parked job back in the queue. */
+export function retryJob(id: number): Promise<JobView> {
+  return call<JobView>("retry_job", { id });
 }

@@ -1,11 +1,16 @@
 import type { AppStatus } from "../bindings/AppStatus";
+import type { SyncStatus } from "../bindings/SyncStatus";
+import { StatusBarSync } from "./StatusBarSync";
 
 interface StatusBarProps {
   status: AppStatus | null;
+  /** The sync engine's status, once known. */
+  sync?: SyncStatus | null;
+  onSynced?: () => void;
 }
 
 /** The bottom bar: mode, 온라인/오프라인 and the number of jobs waiting for Iamport. */
-export function StatusBar({ status }: StatusBarProps) {
+export function StatusBar({ status, sync = null, onSynced = () => {} }: StatusBarProps) {
   if (!status) {
     return (
       <footer className="status-bar" data-testid="status-bar">
@@ -15,6 +20,7 @@ export function StatusBar({ status }: StatusBarProps) {
   }
   const pending = status.queue?.pending ?? 0;
   const attention = status.queue?.needsAttention ?? 0;
+  const online = sync && !sync.stopped ? sync.online : status.online;
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-mode">
@@ -22,9 +28,9 @@ export function StatusBar({ status }: StatusBarProps) {
       </span>
       <span
         data-testid="status-online"
-        className={status.online ? "dot online" : "dot offline"}
+        className={online ? "dot online" : "dot offline"}
       >
-        {status.online ? "온라인 (Online)" : "오프라인 (Offline)"}
+        {online ? "온라인 (Online)" : "오프라인 (Offline)"}
       </span>
       <span data-testid="status-queue">대기 작업 {pending}건</span>
       {status.mode === "sandbox" && !status.sandbox && (
@@ -32,6 +38,7 @@ export function StatusBar({ status }: StatusBarProps) {
           테스트 결제 서버가 실행되지 않았습니다. 앱을 다시 시작해 주세요.
         </span>
       )}
+      {sync && <StatusBarSync sync={sync} onSynced={onSynced} />}
       {attention > 0 && (
         <span data-testid="status-attention" className="attention">
           확인 필요 {attention}건

@@ -1,0 +1,103 @@
+import "../screens/orders/orders.css";
+import { useState } from "react";
+import type { JobView } from "../bindings/JobView";
+import type { SyncStatus } from "../bindings/SyncStatus";
+import { listJobs, retryJob, syncNow, toCommandError, type CommandError } from "../ipc";
+import { formatKstMs } from "../screens/orders/labels";
+import { ErrorNotice } from "./ErrorNotice";
+
+/** `95` -> `1분 35초`: how long the oldest job has waited. */
+export function formatAge(secs: number): string {
+  if (secs < 60) return `${secs}초`;
+  if (secs < 3600) return `${Math.floor(secs / 60)}분 ${secs % 60}초`;
+  const hours = Math.floor(secs / 3600);
+  return hours < 48 ? `${hours}시간 ${Math.floor((secs % 3600) / 60)}분` : `${Math.floor(hours / 24)}일`;
+}
+
+const JOB_KIND_LABELS: Record<string, string> = {
+  verify: "결제 확인",
+  cancel: "환불/취소",
+  charge: "정기결제 청구",
+};
+
+interface StatusBarSyncProps {
+  sync: SyncStatus;
+  /** Called after 지금 동기화 or a retry, so the owner sees the new status. */
+  onSynced: () => void;
+}
+
+/** The sync engine's part of the status bar: queue, oldest item, last sync, 지금 동기화, 확인 필요 list. */
+export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [jobs, setJobs] = useState<JobView[] | null>(null);
+
+  async function run(work: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      onSynced();
+    } catch (reason) {
+      setError(toCommandError(reason));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const loadJobs = () => run(async () => setJobs((await listJobs()).filter((j) => j.state === "needs_attention")));
+
+  return (
+    <>
+      <span data-testid="sync-queue">
+        대기 {sync.queueLen}건
+        {sync.oldestPendingAgeSecs !== null && ` (가장 오래된 작업 ${formatAge(sync.oldestPendingAgeSecs)})`}
+      </span>
+      <span data-testid="sync-last">
+        마지막 동기화 {sync.lastSuccessAt !== null ? formatKstMs(sync.lastSuccessAt) : "없음"}
+      </span>
+      {sync.stopped && sync.lastError && (
+        <span className="attention" data-testid="sync-problem">
+          {sync.lastError}
+        </span>
+      )}
+      <button type="button" className="link" data-testid="sync-now" disabled={busy} onClick={() => void run(syncNow)}>
+        {busy ? "동기화 중…" : "지금 동기화"}
+      </button>
+      {sync.needsAttention > 0 && (
+        <button type="button" className="link attention" data-testid="needs-attention-open" onClick={() => void loadJobs()}>
+          확인 필요 {sync.needsAttention}건 보기
+        </button>
+      )}
+      {error && <ErrorNotice error={error} testId="sync-error" />}
+      {jobs && (
+        <div className="needs-attention" data-testid="needs-attention">
+          <strong>확인이 필요한 작업</strong>
+          {jobs.length === 0 && <p className="muted">없습니다.</p>}
+          <ul>
+            {jobs.map((job) => (
+              <li key={job.id} data-testid={`job-${job.id}`}>
+                {JOB_KIND_LABELS[job.kind] ?? job.kind} · <code>{job.merchantUid}</code> · {job.lastError ?? ""}{" "}
+                <button
+                  type="button"
+                  className="button"
+                  data-testid={`job-retry-${job.id}`}
+                  disabled={busy}
+                  onClick={() => void run(async () => {
+                    await retryJob(job.id);
+                    setJobs((list) => list?.filter((j) => j.id !== job.id) ?? null);
+                  })}
+                >
+                  다시 시도
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="link" onClick={() => setJobs(null)}>
+            닫기
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
+import { detail, order } from "../../test/fixtures-orders";
+import { OrderPage } from "./OrderPage";
+import { OrdersScreen } from "./OrdersScreen";
+
+const UID = "order_20261127_0001";
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe("OrderPage", () => {
+  it("refunds part of a paid order with a reason, then shows the new state", async () => {
+    const states = [
+      detail(order({ state: "paid", impUid: "imp_1" }), {
+        receiptUrl: "https://iamport.kr/receipts/imp_1",
+        events: [
+          { id: 1, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 0), fromState: null, toState: "created", cause: "created", detail: null },
+          { id: 2, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 1), fromState: "awaiting_payment", toState: "paid", cause: "verify", detail: null },
+        ],
+      }),
+      detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 3000 })),
+    ];
+    fakeBackend({
+      get_order: () => states.shift(),
+      refund_order: () => ({ status: "done", order: order({ state: "partially_refunded", refundedAmount: 3000 }) }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    expect(await screen.findByTestId("order-status")).toHaveTextContent("paid");
+    expect(screen.getAllByTestId("order-event")).toHaveLength(2);
+    expect(screen.getByTestId("open-receipt")).toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId("refund-open"));
+    expect(screen.queryByTestId("refund-bank"), "a card refund asks for no account").toBeNull();
+    await userEvent.type(screen.getByTestId("refund-amount"), "3000");
+    await userEvent.type(screen.getByTestId("refund-reason"), "고객 요청");
+    await userEvent.click(screen.getByTestId("refund-submit"));
+
+    expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불이 완료");
+    expect(await screen.findByText("partially_refunded")).toBeInTheDocument();
+    expect(invokeMock).toHaveBeenCalledWith("refund_order", {
+      merchantUid: UID,
+      amount: "3000",
+      reason: "고객 요청",
+      refundAccount: null,
+    });
+  });
+
+  it("asks for the refund account of a virtual-account order and shows Rust's refusal", async () => {
+    fakeBackend({
+      get_order: () => detail(order({ state: "paid", payMethod: "vbank", impUid: "imp_v" })),
+      refund_order: () => {
+        throw ipcError("validation", "환불 금액 20000원이 환불 가능한 잔액 9900원보다 큽니다.");
+      },
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("refund-open"));
+    await userEvent.type(screen.getByTestId("refund-bank"), "신한은행");
+    await userEvent.type(screen.getByTestId("refund-account-number"), "110-123-456789");
+    await userEvent.type(screen.getByTestId("refund-holder"), "김사장");
+    await userEvent.type(screen.getByTestId("refund-amount"), "20000");
+    await userEvent.type(screen.getByTestId("refund-reason"), "중복 결제");
+    await userEvent.click(screen.getByTestId("refund-submit"));
+    expect(await screen.findByTestId("refund-error")).toHaveTextContent("잔액");
+    expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({
+      refundAccount: { bank: "신한은행", number: "110-123-456789", holder: "김사장" },
+    }));
+  });
+
+  it("shows a refund waiting in the queue as pending", async () => {
+    fakeBackend({
+      get_order: () =>
+        detail(order({ state: "paid", impUid: "imp_1" }), {
+          pendingRefund: { jobId: 7, amount: 9900, state: "pending", lastError: null },
+        }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    expect(await screen.findByTestId("refund-pending")).toHaveTextContent("대기열");
+  });
+});
+
+describe("OrdersScreen", () => {
+  it("lists orders newest first and filters by state", async () => {
+    fakeBackend({
+      list_orders: () => ({ total: 1, items: [order({ state: "paid" })] }),
+    });
+    let opened = "";
+    render(<OrdersScreen onOpen={(uid) => (opened = uid)} />);
+    const row = await screen.findByTestId(`order-row-${UID}`);
+    expect(row).toHaveTextContent("9,900원");
+    expect(row).toHaveTextContent("결제 완료");
+    await userEvent.selectOptions(screen.getByTestId("orders-filter-state"), "paid");
+    expect(invokeMock).toHaveBeenLastCalledWith("list_orders", {
+      query: { state: "paid", payMethod: null, search: null, limit: 50, offset: 0 },
+    });
+    await userEvent.click(await screen.findByTestId(`order-row-${UID}`));
+    expect(opened).toBe(UID);
+  });
+});

@@ -1,0 +1,154 @@
+import { useCallback, useState } from "react";
+import type { OrderEvent } from "../../bindings/OrderEvent";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatWon } from "../../format";
+import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
+import { useCommand } from "../../useCommand";
+import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { RefundForm } from "./RefundForm";
+
+interface OrderPageProps {
+  merchantUid: string;
+  onBack: () => void;
+}
+
+function eventText(event: OrderEvent): string {
+  const to = STATE_LABELS[event.toState];
+  return event.fromState && event.fromState !== event.toState
+    ? `${STATE_LABELS[event.fromState]} → ${to}`
+    : to;
+}
+
+/** An order: what was bought, where it stands, its timeline, the receipt and 환불. */
+export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
+  const load = useCallback(() => getOrder(merchantUid), [merchantUid]);
+  const [detail, reload] = useCommand(load);
+  const [refundOpen, setRefundOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [receiptError, setReceiptError] = useState<CommandError | null>(null);
+
+  return (
+    <section className="screen" aria-labelledby="order-title">
+      <h1 id="order-title">
+        주문 상세 <span className="en">Order</span>
+      </h1>
+      <div className="actions">
+        <button type="button" className="button" data-testid="order-back" onClick={onBack}>
+          주문 내역으로
+        </button>
+      </div>
+      {detail.status === "loading" && <p className="muted">주문을 불러오는 중…</p>}
+      {detail.status === "error" && <ErrorNotice error={detail.error} />}
+      {detail.status === "ok" && (
+        <>
+          {(() => {
+            const { order, events, receiptUrl, pendingRefund } = detail.data;
+            const refundable = order.state === "paid" || order.state === "partially_refunded";
+            return (
+              <>
+                <dl className="order-facts" data-testid="order-detail">
+                  <dt>주문번호</dt>
+                  <dd>
+                    <code data-testid="order-merchant-uid">{order.merchantUid}</code>
+                  </dd>
+                  <dt>상태</dt>
+                  <dd>
+                    {STATE_LABELS[order.state]} (<code data-testid="order-status">{order.state}</code>)
+                  </dd>
+                  <dt>금액</dt>
+                  <dd data-testid="order-amount">{formatWon(order.amount)}</dd>
+                  <dt>환불된 금액</dt>
+                  <dd data-testid="order-refunded">{formatWon(order.refundedAmount)}</dd>
+                  <dt>결제 수단</dt>
+                  <dd>{PAY_METHOD_LABELS[order.payMethod]}</dd>
+                  <dt>주문 시각</dt>
+                  <dd>{formatKstMs(order.createdAt)}</dd>
+                  {order.paidAt !== null && (
+                    <>
+                      <dt>결제 시각</dt>
+                      <dd>{formatKstMs(order.paidAt)}</dd>
+                    </>
+                  )}
+                  {order.vbankNum && (
+                    <>
+                      <dt>가상계좌</dt>
+                      <dd data-testid="vbank-account">
+                        {order.vbankBank} {order.vbankNum} ({order.vbankHolder})
+                        {order.vbankDue !== null && ` · 입금 기한 ${formatKstMs(order.vbankDue)}`}
+                      </dd>
+                    </>
+                  )}
+                </dl>
+                {pendingRefund && (
+                  <div className="notice warning" role="status" data-testid="refund-pending">
+                    환불 {formatWon(pendingRefund.amount)}{" "}
+                    {pendingRefund.state === "needs_attention"
+                      ? `이(가) 거절되어 확인이 필요합니다: ${pendingRefund.lastError ?? ""}`
+                      : "을(를) 처리 중입니다 (대기열). 아임포트에 연결되면 자동으로 처리됩니다."}
+                  </div>
+                )}
+                {notice && (
+                  <div className="notice ok" role="status" data-testid="refund-notice">
+                    {notice}
+                  </div>
+                )}
+                <div className="actions">
+                  {receiptUrl && (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="open-receipt"
+                      onClick={() => {
+                        setReceiptError(null);
+                        openReceipt(order.merchantUid).catch((r: unknown) => setReceiptError(toCommandError(r)));
+                      }}
+                    >
+                      영수증 보기 (브라우저)
+                    </button>
+                  )}
+                  {refundable && !refundOpen && (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="refund-open"
+                      onClick={() => {
+                        setNotice(null);
+                        setRefundOpen(true);
+                      }}
+                    >
+                      환불
+                    </button>
+                  )}
+                </div>
+                {receiptError && <ErrorNotice error={receiptError} testId="receipt-error" />}
+                {refundable && refundOpen && (
+                  <RefundForm
+                    order={order}
+                    onDone={(outcome) => {
+                      setRefundOpen(false);
+                      setNotice(
+                        outcome.status === "done"
+                          ? "환불이 완료되었습니다."
+                          : `환불을 대기열에 등록했습니다: ${outcome.message}`,
+                      );
+                      reload();
+                    }}
+                  />
+                )}
+                <h2>진행 기록 (Timeline)</h2>
+                <ol className="timeline" data-testid="order-timeline">
+                  {events.map((event) => (
+                    <li key={event.id} data-testid="order-event">
+                      <span className="muted">{formatKstMs(event.at)}</span> {eventText(event)}{" "}
+                      <span className="muted">({event.cause})</span>
+                    </li>
+                  ))}
+                </ol>
+              </>
+            );
+          })()}
+        </>
+      )}
+    </section>
+  );
+}

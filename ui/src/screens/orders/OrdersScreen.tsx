@@ -1,0 +1,158 @@
+import "./orders.css";
+import { useCallback, useState } from "react";
+import type { OrderQuery } from "../../bindings/OrderQuery";
+import type { OrderState } from "../../bindings/OrderState";
+import type { PayMethod } from "../../bindings/PayMethod";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatWon } from "../../format";
+import { listOrders } from "../../ipc";
+import { useCommand } from "../../useCommand";
+import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+
+/** Orders per page. */
+export const PAGE_SIZE = 50;
+
+interface OrdersScreenProps {
+  onOpen: (merchantUid: string) => void;
+}
+
+/** 주문 내역: newest first, filtered by state and pay method, searched by merchant_uid or buyer. */
+export function OrdersScreen({ onOpen }: OrdersScreenProps) {
+  const [state, setState] = useState<OrderState | "">("");
+  const [payMethod, setPayMethod] = useState<PayMethod | "">("");
+  const [search, setSearch] = useState("");
+  const [offset, setOffset] = useState(0);
+  const load = useCallback(() => {
+    const query: OrderQuery = {
+      state: state || null,
+      payMethod: payMethod || null,
+      search: search.trim() || null,
+      limit: PAGE_SIZE,
+      offset,
+    };
+    return listOrders(query);
+  }, [state, payMethod, search, offset]);
+  const [page, reload] = useCommand(load);
+
+  return (
+    <section className="screen" aria-labelledby="orders-title">
+      <h1 id="orders-title">
+        주문 내역 <span className="en">Orders</span>
+      </h1>
+      <div className="filters actions">
+        <select
+          aria-label="상태"
+          data-testid="orders-filter-state"
+          value={state}
+          onChange={(e) => {
+            setState(e.target.value as OrderState | "");
+            setOffset(0);
+          }}
+        >
+          <option value="">모든 상태</option>
+          {Object.entries(STATE_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="결제 수단"
+          data-testid="orders-filter-pay-method"
+          value={payMethod}
+          onChange={(e) => {
+            setPayMethod(e.target.value as PayMethod | "");
+            setOffset(0);
+          }}
+        >
+          <option value="">모든 결제 수단</option>
+          {Object.entries(PAY_METHOD_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <input
+          type="search"
+          aria-label="검색"
+          placeholder="주문번호 또는 구매자 검색"
+          data-testid="orders-search"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setOffset(0);
+          }}
+        />
+        <button type="button" className="button" onClick={reload}>
+          새로 고침
+        </button>
+      </div>
+      {page.status === "loading" && <p className="muted">주문을 불러오는 중…</p>}
+      {page.status === "error" && <ErrorNotice error={page.error} />}
+      {page.status === "ok" && page.data.total === 0 && (
+        <p className="muted" data-testid="orders-empty">
+          조건에 맞는 주문이 없습니다. (No orders.)
+        </p>
+      )}
+      {page.status === "ok" && page.data.items.length > 0 && (
+        <>
+          <table className="orders" data-testid="orders-table">
+            <thead>
+              <tr>
+                <th>주문 시각 (KST)</th>
+                <th>주문번호</th>
+                <th>결제 수단</th>
+                <th>금액</th>
+                <th>상태</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.items.map((order) => (
+                <tr
+                  key={order.merchantUid}
+                  className="order-row"
+                  data-testid={`order-row-${order.merchantUid}`}
+                  onClick={() => onOpen(order.merchantUid)}
+                >
+                  <td>{formatKstMs(order.createdAt)}</td>
+                  <td>
+                    <code>{order.merchantUid}</code>
+                    {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
+                  </td>
+                  <td>{PAY_METHOD_LABELS[order.payMethod]}</td>
+                  <td className="amount">{formatWon(order.amount)}</td>
+                  <td>
+                    <span className={`badge state-${order.state}`} data-testid="order-state">
+                      {STATE_LABELS[order.state]}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="actions pager">
+            <button
+              type="button"
+              className="button"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            >
+              이전
+            </button>
+            <span className="muted" data-testid="orders-range">
+              {offset + 1}–{offset + page.data.items.length} / 총 {page.data.total}건
+            </span>
+            <button
+              type="button"
+              className="button"
+              disabled={offset + page.data.items.length >= page.data.total}
+              onClick={() => setOffset(offset + PAGE_SIZE)}
+            >
+              다음
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+// How orders read on screen: Korean names of states and pay methods, and times in KST.
+// Display only: amounts are shown as Rust sent them.
+import type { OrderState } from "../../bindings/OrderState";
+import type { PayMethod } from "../../bindings/PayMethod";
+import { formatKst } from "../../format";
+
+export const STATE_LABELS: Record<OrderState, string> = {
+  created: "생성됨",
+  awaiting_payment: "결제 대기",
+  vbank_issued: "입금 대기 (가상계좌)",
+  paid: "결제 완료",
+  failed: "결제 실패",
+  abandoned: "미결제 종료",
+  partially_refunded: "부분 환불",
+  refunded: "환불 완료",
+  amount_mismatch: "금액 불일치 (자동 취소)",
+};
+
+export const PAY_METHOD_LABELS: Record<PayMethod, string> = {
+  card: "카드",
+  vbank: "가상계좌",
+  phone: "휴대폰",
+  trans: "계좌이체",
+};
+
+/** Milliseconds since the epoch (as Rust sends times) in Korea time. */
+export function formatKstMs(ms: number): string {
+  return formatKst(new Date(ms).toISOString());
+}
