@@ -5,6 +5,7 @@
 //! Opening sets the pragmas first (WAL, `synchronous=FULL`, foreign keys, busy timeout), then
 //! refuses a database from a newer build, then runs the append-only migrations.
 
+mod batch;
 mod codec;
 mod error;
 mod job_queue;

@@ -2,7 +2,9 @@
 //! Scheduling the next check is bookkeeping, not a state change, so it adds no audit event.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
+
+use super::batch::begin_write;
 
 use super::codec::to_ms;
 use super::error::{SqlContext, StoreError};
@@ -33,9 +35,7 @@ impl Store {
         checks: &[(String, Option<DateTime<Utc>>)],
     ) -> Result<(), StoreError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start scheduling checks")?;
+        let tx = begin_write(&mut conn).ctx("start scheduling checks")?;
         {
             let mut stmt = tx
                 .prepare_cached(

@@ -5,9 +5,10 @@
 //! moved underneath (another worker, the change feed), nothing is written and the caller re-reads.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
 use serde::Serialize;
 
+use super::batch::begin_write;
 use super::codec::{now, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::jobs::{enqueue_in, NewJob};
@@ -109,9 +110,8 @@ impl Store {
         patch: &OrderPatch,
     ) -> Result<Order, StoreError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start an order transition")?;
+        // A savepoint inside a sync batch (see `batch.rs`), else an immediate transaction.
+        let tx = begin_write(&mut conn).ctx("start an order transition")?;
         let mut order = order_in(&tx, merchant_uid)?;
         if order.state != from {
             return Err(StoreError::StateMoved {

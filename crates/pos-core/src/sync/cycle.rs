@@ -160,38 +160,51 @@ impl SyncCore {
         }
     }
 
-    /// Applies payments through the sink (off the async threads); counts changes.
+    /// Applies payments through the sink in one batch (one transaction, one fsync), off the
+    /// async threads; `skip_seen` drops facts already applied. They are remembered only once
+    /// the batch committed, so a failed batch is applied again next time. Returns the number of
+    /// changed orders.
     async fn apply(
         &mut self,
         payments: Vec<Payment>,
         cause: &'static str,
-    ) -> Result<(u32, u32), SyncError> {
+        skip_seen: bool,
+    ) -> Result<u32, SyncError> {
         let fresh: Vec<Payment> = payments
             .into_iter()
-            .filter(|p| self.seen.first_sighting(p))
+            .filter(|p| !skip_seen || !self.seen.contains(p))
             .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
         let (store, sink) = (self.store.clone(), self.sink.clone());
-        blocking(move || {
-            let (mut changed, mut seen) = (0u32, 0u32);
-            for p in &fresh {
-                seen += 1;
-                match sink.apply(&store, p, cause) {
-                    Ok(Applied::Changed) => changed += 1,
-                    Ok(Applied::Unchanged | Applied::NotOurs) => {}
-                    Ok(Applied::Refused(reason)) => {
-                        tracing::error!(imp_uid = %p.imp_uid, %reason, "a fetched payment was refused");
-                    }
-                    Err(source) => {
-                        return Err(SyncError::Apply {
-                            imp_uid: p.imp_uid.clone(),
-                            source,
-                        })
+        let (fresh, changed) = blocking(move || {
+            let changed = store.batch(|store| {
+                let mut changed = 0u32;
+                for p in &fresh {
+                    match sink.apply(store, p, cause) {
+                        Ok(Applied::Changed) => changed += 1,
+                        Ok(Applied::Unchanged | Applied::NotOurs) => {}
+                        Ok(Applied::Refused(reason)) => {
+                            tracing::error!(imp_uid = %p.imp_uid, %reason, "a fetched payment was refused");
+                        }
+                        Err(source) => {
+                            return Err(SyncError::Apply {
+                                imp_uid: p.imp_uid.clone(),
+                                source,
+                            })
+                        }
                     }
                 }
-            }
-            Ok((seen, changed))
+                Ok(changed)
+            })?;
+            Ok((fresh, changed))
         })
-        .await
+        .await?;
+        for p in &fresh {
+            self.seen.remember(p);
+        }
+        Ok(changed)
     }
 
     async fn read_feed(
@@ -223,8 +236,7 @@ impl SyncCore {
             report.payments_seen = report.payments_seen.saturating_add(count);
             cursor = list.iter().map(status_time).fold(cursor, i64::max);
             let (next_from, next_page_no) = next_page(from, page, &list);
-            let (_, changed) = self.apply(list, "change_feed").await?;
-            report.transitions += changed;
+            report.transitions += self.apply(list, "change_feed", true).await?;
             // With a cut window (older than 90 days) the cursor moves at least to its end.
             let saved = plan.to.map_or(cursor, |to| cursor.max(to));
             let store = self.store.clone();
@@ -263,32 +275,8 @@ impl SyncCore {
             report.lookup_calls += 1;
             report.orders_looked_up += u32::try_from(batch.len()).unwrap_or(u32::MAX);
             report.payments_seen += u32::try_from(found.len()).unwrap_or(u32::MAX);
-            // A lookup is the authority on an open order: apply it even if the feed showed it.
-            for p in &found {
-                self.seen.first_sighting(p);
-            }
-            let (store, sink) = (self.store.clone(), self.sink.clone());
-            let changed = blocking(move || {
-                let mut changed = 0u32;
-                for p in &found {
-                    match sink.apply(&store, p, "poll") {
-                        Ok(Applied::Changed) => changed += 1,
-                        Ok(Applied::Refused(reason)) => {
-                            tracing::error!(imp_uid = %p.imp_uid, %reason, "a looked-up payment was refused");
-                        }
-                        Ok(_) => {}
-                        Err(source) => {
-                            return Err(SyncError::Apply {
-                                imp_uid: p.imp_uid.clone(),
-                                source,
-                            })
-                        }
-                    }
-                }
-                Ok(changed)
-            })
-            .await?;
-            report.transitions += changed;
+            // A lookup is the authority on an open order: applied even if the feed showed it.
+            report.transitions += self.apply(found, "poll", false).await?;
         }
         let now = Utc::now();
         let policy = self.options.policy;
@@ -384,53 +372,31 @@ impl SyncCore {
         Ok(tally)
     }
 
-    /// One full cycle: poll, then jobs; records the last successful sync.
+    /// One full cycle: the jobs owed to Iamport first (they matter more than mirroring), then
+    /// the poll, then the jobs the poll may have queued (an automatic cancel of a mismatched
+    /// payment); records the last successful sync.
     pub async fn run_cycle(&mut self, full: bool) -> Result<CycleReport, SyncError> {
         let mut report = CycleReport::default();
         let (calls_before, tokens_before) = (self.calls, self.client.token_requests());
+        let first = self.drain_jobs(&mut report).await.map(|_| ());
         let polled = self.poll(full, &mut report).await;
         // Jobs do not depend on the poll: run them unless Iamport is unreachable altogether.
-        let drained = match &polled {
+        let second = match &polled {
             Err(e) if e.is_offline() => Ok(()),
             _ => self.drain_jobs(&mut report).await.map(|_| ()),
         };
         let tokens = self.client.token_requests().saturating_sub(tokens_before);
         report.rest_calls =
             self.calls.saturating_sub(calls_before) + u32::try_from(tokens).unwrap_or(u32::MAX);
-        if !matches!(&polled, Err(e) if e.is_offline()) {
-            self.poll_subscriptions().await;
-        }
+        first?;
         polled?;
-        drained?;
+        second?;
         let store = self.store.clone();
         blocking(move || {
             Ok(store.set_sync_value(LAST_SYNC_AT, &Utc::now().timestamp_millis().to_string())?)
         })
         .await?;
         Ok(report)
-    }
-
-    /// Subscriptions: registers next-period schedules, detects executed ones, runs due dunning
-    /// retries and ends subscriptions cancelled at their period end. Its failures are logged and
-    /// retried next cycle (the work is keyed by merchant_uid, so repeating it is safe).
-    async fn poll_subscriptions(&mut self) {
-        let subs = crate::subscription::Subscriptions::new(self.store.clone(), self.client.clone());
-        match crate::subscription::poll_due(&subs, Utc::now()).await {
-            Ok(report) => {
-                for error in &report.errors {
-                    tracing::warn!(%error, "subscription work left for the next cycle");
-                }
-                if report.paid + report.failed + report.ended > 0 {
-                    tracing::info!(
-                        paid = report.paid,
-                        failed = report.failed,
-                        ended = report.ended,
-                        "subscriptions"
-                    );
-                }
-            }
-            Err(error) => tracing::warn!(%error, "subscription poll failed; retried next cycle"),
-        }
     }
 
     /// A cheap call that tells whether Iamport answers at all (a lookup of an id that does not

@@ -94,6 +94,7 @@ impl SyncEngine {
         options: SyncOptions,
         role: &str,
     ) -> Result<SyncHandle, SyncError> {
+        let store = private(store).await?;
         let core = SyncCore::new(store, client, executor, sink, options);
         let lease = prepare(&core, role).await?;
         let status = Arc::new(Mutex::new(SyncStatus {
@@ -122,6 +123,7 @@ impl SyncEngine {
         options: SyncOptions,
         role: &str,
     ) -> Result<CycleReport, SyncError> {
+        let store = private(store).await?;
         let mut core = SyncCore::new(store, client, executor, sink, options);
         let lease = prepare(&core, role).await?;
         let result = core.run_cycle(true).await;
@@ -130,6 +132,14 @@ impl SyncEngine {
         released?;
         Ok(report)
     }
+}
+
+/// The engine writes in batches, so it gets a connection of its own.
+async fn private(store: Store) -> Result<Store, SyncError> {
+    tokio::task::spawn_blocking(move || store.private_handle())
+        .await
+        .map_err(SyncError::Join)?
+        .map_err(SyncError::from)
 }
 
 async fn prepare(core: &SyncCore, role: &str) -> Result<Lease, SyncError> {

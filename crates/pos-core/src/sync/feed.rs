@@ -49,11 +49,14 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// Records `p`; `true` if this exact fact was not seen before.
-    pub fn first_sighting(&mut self, p: &Payment) -> bool {
-        self.entries
-            .insert(SeenKey::of(p), status_time(p))
-            .is_none()
+    /// Whether this exact fact was already applied.
+    pub fn contains(&self, p: &Payment) -> bool {
+        self.entries.contains_key(&SeenKey::of(p))
+    }
+
+    /// Records `p` as applied (call once its transaction committed).
+    pub fn remember(&mut self, p: &Payment) {
+        self.entries.insert(SeenKey::of(p), status_time(p));
     }
 
     /// Forgets facts filed before `before` (they cannot come back through the feed).

@@ -18,6 +18,7 @@ mod subscription_actions;
 mod subscription_crash;
 mod subscription_renewals;
 mod subscription_support;
+mod sync_crash;
 mod sync_engine;
 mod sync_faults;
 mod sync_lease;

@@ -118,11 +118,10 @@ pub struct RefundArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "sync_mode", required = true, multiple = false, args = ["once", "watch"])]
 pub struct SyncArgs {
     /// One cycle over everything open (whatever its next-check time) and the due jobs, then exit
     /// with a summary.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch", required_unless_present = "watch")]
     pub once: bool,
     /// Run until SIGINT/SIGTERM; stop cleanly and release the lease.
     #[arg(long)]
