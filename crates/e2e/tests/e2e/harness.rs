@@ -44,13 +44,36 @@ pub fn ensure(condition: bool, message: impl Into<String>) -> Result {
 /// `dbus-run-session`), so scenarios queue here even when the test harness runs them in parallel.
 static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// How a scenario's app starts.
+pub struct Start {
+    /// Fills the fresh data dir before the app starts (a corrupt database, a settings file...).
+    pub prepare: fn(&Path) -> std::io::Result<()>,
+    /// The `data-testid` whose appearance means the app is ready.
+    pub ready: &'static str,
+}
+
+impl Default for Start {
+    /// An empty data dir; ready when the navigation shows.
+    fn default() -> Self {
+        Start {
+            prepare: |_| Ok(()),
+            ready: "nav-plans",
+        }
+    }
+}
+
 /// Runs `body` against a freshly started app with its own empty data dir, under a timeout; on
 /// failure saves a screenshot to `.e2e-artifacts/<name>.png`, then stops the app and panics with
 /// the error. The app and tauri-driver are stopped whatever happens.
 pub async fn scenario(name: &str, body: impl AsyncFnOnce(&mut App) -> Result) {
+    scenario_with(name, Start::default(), body).await;
+}
+
+/// [`scenario`] with a prepared data dir and another ready marker.
+pub async fn scenario_with(name: &str, start: Start, body: impl AsyncFnOnce(&mut App) -> Result) {
     let _turn = ONE_APP_AT_A_TIME.lock().await;
     let outcome = async {
-        let mut app = App::start().await?;
+        let mut app = App::start(start).await?;
         let result = match tokio::time::timeout(SCENARIO_TIMEOUT, body(&mut app)).await {
             Ok(result) => result,
             Err(_) => Err(fail(format!(
@@ -73,6 +96,7 @@ pub async fn scenario(name: &str, body: impl AsyncFnOnce(&mut App) -> Result) {
 pub struct App {
     session: Option<Session>,
     data_dir: TempDir,
+    ready: &'static str,
 }
 
 struct Session {
@@ -81,15 +105,17 @@ struct Session {
 }
 
 impl App {
-    /// Starts tauri-driver and the app on a fresh data dir, and waits for the shell to render.
-    pub async fn start() -> Result<App> {
+    /// Starts tauri-driver and the app on a fresh (prepared) data dir, and waits until ready.
+    async fn start(start: Start) -> Result<App> {
         let data_dir = tempfile::Builder::new().prefix("panmusic-e2e-").tempdir()?;
+        (start.prepare)(data_dir.path())?;
         let session = Session::open(data_dir.path()).await?;
         let app = App {
             session: Some(session),
             data_dir,
+            ready: start.ready,
         };
-        app.wait_for("nav-plans").await?;
+        app.wait_for(app.ready).await?;
         Ok(app)
     }
 
@@ -99,7 +125,7 @@ impl App {
             session.close().await;
         }
         self.session = Some(Session::open(self.data_dir.path()).await?);
-        self.wait_for("nav-plans").await?;
+        self.wait_for(self.ready).await?;
         Ok(())
     }
 

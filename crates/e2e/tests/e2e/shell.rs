@@ -1,6 +1,8 @@
 //! Issue 4: the shell opens in sandbox mode with the plans, and settings survive a restart.
 
-use crate::harness::{ensure, scenario, App, Result};
+use std::path::Path;
+
+use crate::harness::{ensure, scenario, scenario_with, App, Result, Start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_install_opens_in_sandbox_mode_with_the_three_plans() {
@@ -64,6 +66,45 @@ async fn a_saved_store_name_survives_a_restart() {
             ensure(
                 shown == name,
                 format!("the store name read back after the restart: {shown:?}"),
+            )?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// A database file that is not SQLite (pos.sqlite3 is pos-core's file name).
+fn corrupt_database(data_dir: &Path) -> std::io::Result<()> {
+    std::fs::write(
+        data_dir.join("pos.sqlite3"),
+        b"not a database at all ".repeat(200),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_database_shows_the_korean_error_screen_instead_of_crashing() {
+    let start = Start {
+        prepare: corrupt_database,
+        ready: "startup-error",
+    };
+    scenario_with(
+        "corrupt_database_error_screen",
+        start,
+        async |app: &mut App| -> Result {
+            let message = app.text("startup-error-message").await?;
+            let korean = message.chars().any(|c| ('가'..='힣').contains(&c));
+            ensure(
+                korean,
+                format!("the problem is explained in Korean: {message:?}"),
+            )?;
+            let screen = app.text("startup-error").await?;
+            ensure(
+                screen.contains("판뮤직 POS를 시작할 수 없습니다"),
+                format!("the error screen's title: {screen:?}"),
+            )?;
+            ensure(
+                !app.exists("nav-plans").await?,
+                "no shell over a broken order book",
             )?;
             Ok(())
         },
