@@ -64,6 +64,12 @@ pub enum SubscriptionError {
     /// The billing key is still used by a subscription or a waiting schedule.
     #[error("빌링키 {customer_uid}을(를) 아직 사용하는 예약결제나 구독이 있어 삭제할 수 없습니다. (billing key still in use)")]
     KeyInUse { customer_uid: String },
+    /// The refund of a charged issuance (a PG's minimum) could not be queued.
+    #[error("카드 등록 확인용 결제의 환불을 요청하지 못했습니다: {source}")]
+    IssuanceRefund {
+        #[source]
+        source: crate::checkout::CheckoutError,
+    },
     /// Period arithmetic left chrono's range (a corrupt date).
     #[error("구독 기간을 계산할 수 없습니다. (period out of range)")]
     PeriodOutOfRange,
@@ -87,6 +93,7 @@ impl SubscriptionError {
             | SubscriptionError::StateMoved { .. }
             | SubscriptionError::PeriodAlreadyCharged { .. }
             | SubscriptionError::KeyInUse { .. } => ErrorCode::Conflict,
+            SubscriptionError::IssuanceRefund { source } => source.code(),
             SubscriptionError::PeriodOutOfRange => ErrorCode::Internal,
         }
     }

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use iamport::{CustomerUidUsage, PaymentStatus};
 
 use super::error::SubscriptionError;
-use super::issuance::{issuance_rule, IssuanceTicket};
+use super::issuance::{issuance_rule, IssuanceRule, IssuanceTicket};
 use super::Subscriptions;
+use crate::checkout::{request_refund, RefundRequest};
 use crate::ids::mint_customer_uid;
 use crate::store::{
     ChargeRequest, ChargeVia, NewCharge, NewJob, NewSubscription, OrderPatch, OrderState,
@@ -81,7 +82,8 @@ impl Subscriptions {
         }
         let key = self.known_key(&sub.customer_uid).await?;
         let order = self.store.order(&sub.billing_merchant_uid)?;
-        let pays_first = issuance_rule(billing_pg).pays_first_period()
+        let rule = issuance_rule(billing_pg);
+        let pays_first = rule.pays_first_period()
             && payment.status == PaymentStatus::Paid
             && payment.amount == sub.amount;
         if order.state != OrderState::Paid {
@@ -106,6 +108,19 @@ impl Subscriptions {
                 ..SubscriptionPatch::default()
             },
         )?;
+        if matches!(rule, IssuanceRule::Minimum { .. }) && payment.is_paid() && payment.amount > 0 {
+            // The PG's minimum was charged only to issue the key: give it back (a cancel job).
+            request_refund(
+                &self.store,
+                &sub.billing_merchant_uid,
+                &RefundRequest {
+                    amount: None,
+                    reason: "카드 등록 확인용 결제 환불".to_string(),
+                    refund_account: None,
+                },
+            )
+            .map_err(|source| SubscriptionError::IssuanceRefund { source })?;
+        }
         let charge = self.first_charge(id, now)?;
         if pays_first {
             // The window charged the first period under the billing_ order: apply it as paid.

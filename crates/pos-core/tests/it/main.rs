@@ -16,6 +16,7 @@ mod settings;
 mod store_open;
 mod subscription_actions;
 mod subscription_crash;
+mod subscription_issuance;
 mod subscription_renewals;
 mod subscription_support;
 mod sync_crash;

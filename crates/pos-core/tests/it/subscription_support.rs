@@ -57,6 +57,29 @@ impl Sbx {
         .await;
     }
 
+    /// The buyer finishes the billing-key window: a paid issuance payment of `amount` for
+    /// `merchant_uid` that issues `customer_uid`. Returns its imp_uid.
+    pub async fn issue_by_window(
+        &self,
+        merchant_uid: &str,
+        amount: i64,
+        customer_uid: &str,
+    ) -> String {
+        let v = self
+            .post(
+                "/__sandbox/payments",
+                json!({
+                    "merchant_uid": merchant_uid, "amount": amount,
+                    "customer_uid": customer_uid, "outcome": "paid",
+                }),
+            )
+            .await;
+        v["imp_uid"]
+            .as_str()
+            .unwrap_or_else(|| panic!("payment has an imp_uid: {v}"))
+            .to_string()
+    }
+
     /// Moves the sandbox clock forward (running due schedules) and returns its new now.
     pub async fn advance(&self, seconds: i64) -> DateTime<Utc> {
         let v = self

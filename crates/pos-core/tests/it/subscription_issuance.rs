@@ -1,0 +1,131 @@
+//! Starting through the SDK window: the ticket carries the amount the billing PG needs, and the
+//! issued key is verified before the first period is charged.
+
+use pos_core::store::JobFilter;
+use pos_core::store::{OrderState, SubscriptionState};
+use pos_core::subscription::{IssuanceRule, SubscriptionError};
+
+use super::subscription_support::{reread, Sbx};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pg_that_charges_and_issues_pays_the_first_period_with_the_window() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", Some("kakaopay.TCSUBSCRIP"))
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    assert_eq!(
+        ticket.rule,
+        IssuanceRule::ChargesFirstPeriod,
+        "KakaoPay charges and issues"
+    );
+    assert_eq!(ticket.amount, 9900, "the window charges the first month");
+    let imp_uid = sbx
+        .issue_by_window(&ticket.merchant_uid, ticket.amount, &ticket.customer_uid)
+        .await;
+    let now = sbx.now().await;
+    let sub = subs
+        .verify_issuance(
+            &ticket.subscription_id,
+            &imp_uid,
+            Some("kakaopay.TCSUBSCRIP"),
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("verify: {e}"));
+    assert_eq!(
+        sub.state,
+        SubscriptionState::Active,
+        "active from the window's payment"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "the first period is not charged a second time"
+    );
+    assert!(sub.card_masked.is_some(), "the masked card is shown");
+    assert!(
+        sub.next_charge_merchant_uid.is_some(),
+        "the next period is scheduled"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pg_minimum_is_refunded_and_the_first_period_charged_with_again() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", Some("naverpay"))
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    assert_eq!(ticket.amount, 10, "NaverPay needs at least 10 won");
+    let imp_uid = sbx
+        .issue_by_window(&ticket.merchant_uid, ticket.amount, &ticket.customer_uid)
+        .await;
+    let now = sbx.now().await;
+    let sub = subs
+        .verify_issuance(&ticket.subscription_id, &imp_uid, Some("naverpay"), now)
+        .await
+        .unwrap_or_else(|e| panic!("verify: {e}"));
+    assert_eq!(
+        sub.state,
+        SubscriptionState::Active,
+        "the first period is paid by again"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        1,
+        "one again"
+    );
+    let billing = subs
+        .store
+        .order(&ticket.merchant_uid)
+        .unwrap_or_else(|e| panic!("billing order: {e}"));
+    assert_eq!(billing.state, OrderState::Paid, "the issuance is verified");
+    let refunds = subs
+        .store
+        .list_jobs(JobFilter::Open, 100)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|j| j.kind == "cancel" && j.merchant_uid == ticket.merchant_uid)
+        .count();
+    assert_eq!(
+        refunds, 1,
+        "the 10 won issuance charge is queued for refund"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_of_another_order_does_not_verify_an_issuance() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    assert_eq!(ticket.amount, 0, "most PGs issue for 0 won");
+    let foreign = sbx
+        .issue_by_window("billing_someone_else", 100, &ticket.customer_uid)
+        .await;
+    let now = sbx.now().await;
+    let before = reread(&subs.store, &ticket.subscription_id);
+    let err = subs
+        .verify_issuance(&ticket.subscription_id, &foreign, None, now)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
+        "a foreign payment is refused: {err:?}"
+    );
+    assert_eq!(
+        reread(&subs.store, &ticket.subscription_id),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "nothing charged"
+    );
+    sbx.stop().await;
+}
