@@ -217,13 +217,14 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Marks a running job done.
+    /// Marks a running job done (its `outcome_unknown` flag is kept for the record).
     pub fn complete_job(&self, id: i64) -> Result<(), StoreError> {
-        self.finish_job(id, "done", None, None, false)
+        self.finish_job(id, "done", None, None, None)
     }
 
     /// Puts a running job back in the queue for `next_run_at` with the error that stopped it.
-    /// `outcome_unknown` records that a request may have taken effect.
+    /// `outcome_unknown` replaces the flag: keep it true until a lookup has settled what an
+    /// earlier send did.
     pub fn retry_job(
         &self,
         id: i64,
@@ -236,13 +237,14 @@ impl Store {
             "pending",
             Some(next_run_at),
             Some(error),
-            outcome_unknown,
+            Some(outcome_unknown),
         )
     }
 
-    /// Parks a running job for a person, with a message they can act on.
+    /// Parks a running job for a person, with a message they can act on. Its
+    /// `outcome_unknown` flag is kept: the person must know a request may have gone through.
     pub fn park_job(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        self.finish_job(id, "needs_attention", None, Some(error), false)
+        self.finish_job(id, "needs_attention", None, Some(error), None)
     }
 
     fn finish_job(
@@ -251,13 +253,14 @@ impl Store {
         state: &'static str,
         next_run_at: Option<DateTime<Utc>>,
         error: Option<&str>,
-        outcome_unknown: bool,
+        outcome_unknown: Option<bool>,
     ) -> Result<(), StoreError> {
         let conn = self.lock();
         let changed = conn
             .prepare_cached(
                 "UPDATE jobs SET state = ?2, next_run_at = COALESCE(?3, next_run_at), \
-                 last_error = COALESCE(?4, last_error), outcome_unknown = ?5, updated_at = ?6 \
+                 last_error = COALESCE(?4, last_error), \
+                 outcome_unknown = COALESCE(?5, outcome_unknown), updated_at = ?6 \
                  WHERE id = ?1 AND state = 'running'",
             )
             .ctx("finish a job")?

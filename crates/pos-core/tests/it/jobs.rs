@@ -209,3 +209,40 @@ fn finishing_a_job_that_is_not_running_is_a_conflict() {
         "got {err:?}"
     );
 }
+
+#[test]
+fn parking_a_job_keeps_its_outcome_unknown_flag() {
+    let store = super::store();
+    assert!(
+        store.enqueue_job(&job("charge", "renew_b")).is_ok(),
+        "enqueue"
+    );
+    let id = store
+        .claim_due_jobs(now(), 1)
+        .ok()
+        .and_then(|j| j.first().map(|j| j.id))
+        .unwrap_or(-1);
+    assert!(
+        store
+            .retry_job(id, now(), "timeout after send", true)
+            .is_ok(),
+        "retry with outcome unknown"
+    );
+    let id = store
+        .claim_due_jobs(now(), 1)
+        .ok()
+        .and_then(|j| j.first().map(|j| j.id))
+        .unwrap_or(-1);
+    assert!(store.park_job(id, "확인 필요").is_ok(), "park");
+    let parked = store
+        .list_jobs(
+            pos_core::store::JobFilter::State(pos_core::JobState::NeedsAttention),
+            10,
+        )
+        .unwrap_or_default();
+    assert_eq!(
+        parked.first().map(|j| j.outcome_unknown),
+        Some(true),
+        "a person looking at the parked job sees the charge may have gone through"
+    );
+}
