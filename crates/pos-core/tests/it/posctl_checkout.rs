@@ -264,3 +264,32 @@ async fn refund_while_iamport_fails_exits_zero_and_says_queued() {
         "and was mirrored"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payment_complete_json_reports_the_order_and_a_repeat_changes_nothing() {
+    let shop = Shop::open().await;
+    let (dir, base) = (tempdir(), shop.sandbox.base_url());
+    let muid = create(dir.path(), &base, "pass_3m", "card").await;
+    let imp = shop.buyer_pays(&muid, 27000, "card", "paid").await;
+    for (round, changed) in [(1, true), (2, false)] {
+        let out = posctl(
+            dir.path(),
+            &base,
+            &["payment", "complete", &muid, &imp, "--json"],
+        )
+        .await;
+        assert!(
+            out.status.success(),
+            "round {round} succeeds: {}",
+            stderr(&out)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("--json is JSON ({e}): {}", stdout(&out)));
+        assert_eq!(v["order"]["state"], "paid", "round {round}: {v}");
+        assert_eq!(
+            v["changed"], changed,
+            "round {round} changed={changed}: {v}"
+        );
+        assert_eq!(v["impUid"], imp.as_str(), "round {round} names the payment");
+    }
+}
