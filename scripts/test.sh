@@ -26,14 +26,15 @@ cargo_tests() { local name=$1; shift; "$@" 2>&1 | tee "$out/$name.log"; return "
 step "set-up"
 scripts/setup.sh --test
 
+step "webview: typecheck, unit tests, build"
+npm --prefix ui run --silent typecheck
+npm --prefix ui run --silent lint
+NO_COLOR=1 npm --prefix ui run --silent test 2>&1 | tee "$out/vitest.log"
+npm --prefix ui run --silent build
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "webview: typecheck, unit tests, build"
-npm --prefix ui run --silent typecheck
-NO_COLOR=1 npm --prefix ui run --silent test 2>&1 | tee "$out/vitest.log"
-npm --prefix ui run --silent build
 
 step "unit and integration tests (every crate but e2e)"
 cargo_tests workspace cargo test --workspace --exclude e2e --locked
