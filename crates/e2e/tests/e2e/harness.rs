@@ -304,7 +304,8 @@ impl Session {
 /// Runs one WebDriver step under [`STEP_TIMEOUT`].
 async fn step<T>(what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
     match tokio::time::timeout(STEP_TIMEOUT, work).await {
-        Ok(result) => result.map_err(|error| fail(format!("{what}: {error}"))),
+        // Debug too: a WebDriver error often has an empty message and the detail only in its kind.
+        Ok(result) => result.map_err(|error| fail(format!("{what}: {error} ({error:?})"))),
         Err(_) => Err(fail(format!("{what}: no answer within {STEP_TIMEOUT:?}"))),
     }
 }
