@@ -17,6 +17,7 @@ mod store_open;
 mod subscription_actions;
 mod subscription_crash;
 mod subscription_issuance;
+mod subscription_posctl;
 mod subscription_renewals;
 mod subscription_support;
 mod sync_crash;

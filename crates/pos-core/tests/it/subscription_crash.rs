@@ -4,31 +4,15 @@
 //! finishing the work. No period may be charged twice; no schedule lost or duplicated.
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
 use iamport::{ScheduleQuery, ScheduleStatus};
-use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use pos_core::store::{ChargeRequest, SubscriptionState};
 use pos_core::Store;
 use serde_json::json;
 
-use super::subscription_support::Sbx;
-
-fn posctl(dir: &Path, base: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posctl"));
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--api-base")
-        .arg(base)
-        .env("PANMUSIC_SECRETS", "file")
-        .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
-        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
+use super::subscription_support::{posctl, Sbx};
 
 /// Waits until the sandbox has received `route`, then kills `child` with SIGKILL.
 async fn kill_after(sbx: &Sbx, child: &mut Child, route: &str) {

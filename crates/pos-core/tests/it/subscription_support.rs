@@ -1,6 +1,8 @@
 //! What the subscription tests share: a sandbox on loopback with its control API (billing keys
 //! that approve or decline, the clock, faults, counters) and the domain over a fresh store.
 
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -171,4 +173,20 @@ pub async fn renew_once(sbx: &Sbx, subs: &Subscriptions, id: &str) -> Subscripti
         .unwrap_or_else(|e| panic!("poll: {e}"));
     assert!(report.errors.is_empty(), "poll errors: {:?}", report.errors);
     reread(&subs.store, id)
+}
+
+/// `posctl ARGS --data-dir DIR --api-base BASE` with the sandbox's credentials, output piped.
+pub fn posctl(dir: &Path, base: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posctl"));
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--api-base")
+        .arg(base)
+        .env("PANMUSIC_SECRETS", "file")
+        .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
 }

@@ -1,11 +1,13 @@
 //! `posctl subscriptions create|list|cancel|retry|poll`: subscriptions (정기결제) from the
-//! command line, over the same domain code the app runs. "Now" is the system clock.
+//! command line, over the same domain code the app runs. "Now" is the system clock. Commands
+//! that talk to Iamport hold the engine lease, so they never run beside the app's sync engine.
 
 use chrono::Utc;
 use clap::Subcommand;
 use pos_core::format::{kst_minute, won};
 use pos_core::store::Subscription;
 use pos_core::subscription::{poll_due, Subscriptions};
+use pos_core::sync::Lease;
 
 use crate::cli::Global;
 use crate::context::{data_dir, open_store};
@@ -50,10 +52,21 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(CliError::Runtime)
 }
 
-fn domain(global: &Global) -> Result<Subscriptions, CliError> {
+/// The domain, under the engine lease (released when `f` returns; a killed process's lease
+/// is taken over by the next one, its pid being gone).
+fn with_domain<T>(
+    global: &Global,
+    f: impl FnOnce(&Subscriptions, &tokio::runtime::Runtime) -> Result<T, CliError>,
+) -> Result<T, CliError> {
     let store = open_store(global)?;
     let client = iamport_client(global, &data_dir(global)?, None)?;
-    Ok(Subscriptions::new(store, client))
+    let lease = Lease::acquire(&store, "posctl-subscriptions")
+        .map_err(|source| CliError::Sync { source })?;
+    let result = runtime().and_then(|rt| f(&Subscriptions::new(store, client), &rt));
+    let released = lease.release().map_err(|source| CliError::Sync { source });
+    let value = result?;
+    released?;
+    Ok(value)
 }
 
 fn line(sub: &Subscription) -> String {
@@ -106,34 +119,36 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             emit(&out)
         }
         SubscriptionsCommand::Create { plan, customer_uid } => {
-            let d = domain(global)?;
-            let sub = runtime()?.block_on(d.create_with_key(plan, customer_uid, Utc::now()))?;
+            let sub = with_domain(global, |d, rt| {
+                Ok(rt.block_on(d.create_with_key(plan, customer_uid, Utc::now()))?)
+            })?;
             show(global, "구독을 시작했습니다.", &sub)
         }
         SubscriptionsCommand::Cancel { id, now } => {
-            let d = domain(global)?;
-            let rt = runtime()?;
-            let (sub, title) = if *now {
-                (
-                    rt.block_on(d.cancel_now(id, Utc::now()))?,
-                    "구독을 지금 해지했습니다.",
-                )
-            } else {
-                (
-                    rt.block_on(d.cancel(id, Utc::now()))?,
-                    "이번 기간이 끝나면 해지됩니다.",
-                )
-            };
+            let (sub, title) = with_domain(global, |d, rt| {
+                Ok(if *now {
+                    (
+                        rt.block_on(d.cancel_now(id, Utc::now()))?,
+                        "구독을 지금 해지했습니다.",
+                    )
+                } else {
+                    (
+                        rt.block_on(d.cancel(id, Utc::now()))?,
+                        "이번 기간이 끝나면 해지됩니다.",
+                    )
+                })
+            })?;
             show(global, title, &sub)
         }
         SubscriptionsCommand::Retry { id } => {
-            let d = domain(global)?;
-            let sub = runtime()?.block_on(d.retry_now(id, Utc::now()))?;
+            let sub = with_domain(
+                global,
+                |d, rt| Ok(rt.block_on(d.retry_now(id, Utc::now()))?),
+            )?;
             show(global, "다시 시도했습니다.", &sub)
         }
         SubscriptionsCommand::Poll => {
-            let d = domain(global)?;
-            let report = runtime()?.block_on(poll_due(&d, Utc::now()))?;
+            let report = with_domain(global, |d, rt| Ok(rt.block_on(poll_due(d, Utc::now()))?))?;
             if global.json {
                 return print_json(&report);
             }
