@@ -96,40 +96,42 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
       )}
       {page.status === "ok" && page.data.items.length > 0 && (
         <>
-          <table className="orders" data-testid="orders-table">
-            <thead>
-              <tr>
-                <th>주문 시각 (KST)</th>
-                <th>주문번호</th>
-                <th>결제 수단</th>
-                <th>금액</th>
-                <th>상태</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.items.map((order) => (
-                <tr
-                  key={order.merchantUid}
-                  className="order-row"
-                  data-testid={`order-row-${order.merchantUid}`}
-                  onClick={() => onOpen(order.merchantUid)}
-                >
-                  <td>{formatKstMs(order.createdAt)}</td>
-                  <td>
-                    <code>{order.merchantUid}</code>
-                    {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
-                  </td>
-                  <td>{PAY_METHOD_LABELS[order.payMethod]}</td>
-                  <td className="amount">{formatWon(order.amount)}</td>
-                  <td>
-                    <span className={`badge state-${order.state}`} data-testid="order-state">
-                      {STATE_LABELS[order.state]}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="orders" role="table" aria-label="주문 목록" data-testid="orders-table">
+            <div className="order-head" role="row">
+              <span role="columnheader">주문 시각 (KST)</span>
+              <span role="columnheader">주문번호</span>
+              <span role="columnheader">결제 수단</span>
+              <span role="columnheader" className="amount">
+                금액
+              </span>
+              <span role="columnheader">상태</span>
+            </div>
+            {page.data.items.map((order) => (
+              <button
+                type="button"
+                key={order.merchantUid}
+                role="row"
+                className="order-row"
+                data-testid={`order-row-${order.merchantUid}`}
+                onClick={() => onOpen(order.merchantUid)}
+              >
+                <span role="cell">{formatKstMs(order.createdAt)}</span>
+                <span role="cell">
+                  <code>{order.merchantUid}</code>
+                  {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
+                </span>
+                <span role="cell">{PAY_METHOD_LABELS[order.payMethod]}</span>
+                <span role="cell" className="amount">
+                  {formatWon(order.amount)}
+                </span>
+                <span role="cell">
+                  <span className={`badge state-${order.state}`} data-testid="order-state">
+                    {STATE_LABELS[order.state]}
+                  </span>
+                </span>
+              </button>
+            ))}
+          </div>
           <div className="actions pager">
             <button
               type="button"

@@ -1,0 +1,107 @@
+//! Issue 5 on the real app in sandbox mode: the sandbox SDK's window lives in the app's page, so
+//! WebDriver clicks `imp-approve`, `imp-decline` and `imp-vbank` directly.
+
+use crate::harness::{ensure, scenario, App, Result};
+
+/// From the plans to the checkout screen of `plan`, with `method` picked and the window open.
+async fn open_window(app: &App, plan: &str, method: &str) -> Result {
+    app.click(&format!("plan-{plan}")).await?;
+    app.click(&format!("pay-method-{method}")).await?;
+    app.wait_for_text("checkout-submit", "결제하기").await?;
+    app.click("checkout-submit").await?;
+    app.wait_for("imp-window").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_month_pass_paid_by_card_shows_paid() {
+    scenario("checkout_card_paid", async |app: &mut App| -> Result {
+        open_window(app, "pass_1m", "card").await?;
+        app.click("imp-approve").await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let uid = app.text("result-merchant-uid").await?;
+        ensure(
+            uid.starts_with("order_"),
+            format!("the result names the order: {uid:?}"),
+        )?;
+        // The order is in the history with its state.
+        app.click("nav-orders").await?;
+        let row = app
+            .wait_for_text(&format!("order-row-{uid}"), "결제 완료")
+            .await?;
+        ensure(
+            row.contains("9,900원"),
+            format!("the row shows the amount: {row:?}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_card_retried_on_the_same_order_ends_paid() {
+    scenario("checkout_decline_retry", async |app: &mut App| -> Result {
+        open_window(app, "pass_1m", "card").await?;
+        app.click("imp-decline").await?;
+        app.wait_for_text("result-status", "failed").await?;
+        let first = app.text("result-merchant-uid").await?;
+        app.click("checkout-retry").await?;
+        app.wait_for("imp-window").await?;
+        app.click("imp-approve").await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let second = app.text("result-merchant-uid").await?;
+        ensure(
+            first == second,
+            format!("the retry pays the same order: {first:?} then {second:?}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_virtual_account_is_issued_and_shown() {
+    scenario("checkout_vbank_issued", async |app: &mut App| -> Result {
+        open_window(app, "pass_3m", "vbank").await?;
+        app.click("imp-vbank").await?;
+        app.wait_for_text("result-status", "vbank_issued").await?;
+        let account = app.wait_for_text("vbank-account", "KST").await?;
+        ensure(
+            account.contains("입금 기한") && account.contains("계좌번호"),
+            format!("bank, number, holder and deadline shown: {account:?}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_refund_from_the_order_page() {
+    scenario("order_partial_refund", async |app: &mut App| -> Result {
+        open_window(app, "pass_1m", "card").await?;
+        app.click("imp-approve").await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let uid = app.text("result-merchant-uid").await?;
+        app.click("nav-orders").await?;
+        app.click(&format!("order-row-{uid}")).await?;
+        app.wait_for_text("order-status", "paid").await?;
+        app.click("refund-open").await?;
+        app.fill("refund-amount", "3000").await?;
+        app.fill("refund-reason", "고객 요청 부분 환불").await?;
+        app.click("refund-submit").await?;
+        app.wait_for_text("order-status", "partially_refunded")
+            .await?;
+        let refunded = app.text("order-refunded").await?;
+        ensure(
+            refunded.contains("3,000원"),
+            format!("3,000원 refunded: {refunded:?}"),
+        )?;
+        let timeline = app.text("order-timeline").await?;
+        ensure(
+            timeline.contains("부분 환불"),
+            format!("the timeline has the refund: {timeline:?}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
