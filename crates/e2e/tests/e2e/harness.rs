@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -160,13 +161,30 @@ impl App {
         .await
     }
 
-    /// Clicks the element with `data-testid=testid` (waiting for it first).
+    /// Clicks the element with `data-testid=testid`, waiting for it first. While the page is still
+    /// settling (the element re-rendered, covered, or not yet interactable) it finds it again and
+    /// retries, up to [`STEP_TIMEOUT`].
     pub async fn click(&self, testid: &str) -> Result {
-        let element = self.wait_for(testid).await?;
-        step(&format!("click {testid}"), async {
-            Ok(element.click().await?)
-        })
-        .await
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let element = self.wait_for(testid).await?;
+            let error = match tokio::time::timeout(STEP_TIMEOUT, element.click()).await {
+                Ok(Ok(())) => return Ok(()),
+                Ok(Err(error)) => error,
+                Err(_) => {
+                    return Err(fail(format!(
+                        "click {testid}: no answer within {STEP_TIMEOUT:?}"
+                    )))
+                }
+            };
+            let settling = error.is_element_not_interactable()
+                || error.is_stale_element_reference()
+                || matches!(&error, CmdError::Standard(e) if e.error == ErrorStatus::ElementClickIntercepted);
+            if !settling || Instant::now() > deadline {
+                return Err(fail(format!("click {testid}: {error} ({error:?})")));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// The visible text of the element with `data-testid=testid`.
