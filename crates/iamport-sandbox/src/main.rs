@@ -36,26 +36,60 @@ struct Args {
     unknown_customer_status: u16,
 }
 
-async fn stop_signal() {
+/// Stop signals, registered before the listen line is printed so a SIGTERM sent right after
+/// it is never lost to the default action.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn register() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let register = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot handle {name}");
+                    None
                 }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "no SIGTERM handler; stopping on Ctrl-C only");
-                let _ctrl_c = tokio::signal::ctrl_c().await;
+            };
+            StopSignals {
+                term: register(SignalKind::terminate(), "SIGTERM"),
+                int: register(SignalKind::interrupt(), "SIGINT"),
             }
         }
+        #[cfg(not(unix))]
+        {
+            StopSignals {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ctrl_c = tokio::signal::ctrl_c().await;
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            async fn next(s: Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = next(self.term) => {}
+                _ = next(self.int) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::warn!(error = %e, "cannot wait for Ctrl-C; stopping now");
+            }
+        }
     }
 }
 
@@ -66,6 +100,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    let stop = StopSignals::register();
     let config = SandboxConfig {
         listen: args.listen,
         imp_key: args.imp_key,
@@ -97,7 +132,7 @@ async fn main() -> ExitCode {
         tracing::warn!("stdout is closed; the listen line was not printed");
     }
     drop(out);
-    stop_signal().await;
+    stop.wait().await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
