@@ -466,6 +466,19 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many subscriptions need the owner (`past_due` or `unpaid`), for the status bar.
+    pub fn subscriptions_needing_attention(&self) -> Result<i64, StoreError> {
+        let conn = self.lock();
+        let count = conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM subscriptions WHERE state IN ('past_due', 'unpaid')",
+            )
+            .ctx("count subscriptions needing attention")?
+            .query_row([], |row| row.get(0))
+            .ctx("count subscriptions needing attention")?;
+        Ok(count)
+    }
+
     /// The subscription whose key issuance is the `billing_` order `merchant_uid`.
     pub fn subscription_by_billing_order(
         &self,

@@ -40,6 +40,7 @@ fn error_code(out: &Output) -> Value {
 async fn posctl_subscribes_lists_and_cancels_with_clear_errors() {
     let sbx = Sbx::start().await;
     sbx.customer("cust_cli", false).await;
+    sbx.customer("cust_cli_2", false).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let (d, base) = (dir.path().to_path_buf(), sbx.base.clone());
     tokio::task::spawn_blocking(move || {
@@ -86,6 +87,24 @@ async fn posctl_subscribes_lists_and_cancels_with_clear_errors() {
         assert_eq!(
             at_end["state"], "active",
             "the music keeps playing until then"
+        );
+        let resumed = stdout_json(&run(&d, &base, &["subscriptions", "resume", &id, "--json"]));
+        assert_eq!(
+            resumed["cancelAtPeriodEnd"], false,
+            "resumed before the end"
+        );
+        let card = [
+            "subscriptions",
+            "change-card",
+            &id,
+            "--customer-uid",
+            "cust_cli_2",
+            "--json",
+        ];
+        let changed = stdout_json(&run(&d, &base, &card));
+        assert_eq!(
+            changed["customerUid"], "cust_cli_2",
+            "future charges use the new card"
         );
         let now = stdout_json(&run(
             &d,

@@ -197,6 +197,11 @@ async fn a_key_that_keeps_declining_ends_unpaid_after_four_retries() {
     let unpaid = reread(&subs.store, &sub.id);
     assert_eq!(unpaid.state, SubscriptionState::Unpaid, "retries ran out");
     assert_eq!(unpaid.retry_count, 4, "exactly four retries were made");
+    assert_eq!(
+        subs.store.subscriptions_needing_attention().ok(),
+        Some(1),
+        "the status bar counts it"
+    );
     assert!(
         unpaid
             .last_failure_reason

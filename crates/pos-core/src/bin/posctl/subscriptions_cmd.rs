@@ -1,4 +1,4 @@
-//! `posctl subscriptions create|list|cancel|retry|poll`: subscriptions (정기결제) from the
+//! `posctl subscriptions create|list|cancel|resume|change-card|retry|poll`: subscriptions (정기결제) from the
 //! command line, over the same domain code the app runs. "Now" is the system clock. Commands
 //! that talk to Iamport hold the engine lease, so they never run beside the app's sync engine.
 
@@ -35,6 +35,19 @@ pub enum SubscriptionsCommand {
         /// End now instead of at the period end.
         #[arg(long)]
         now: bool,
+    },
+    /// Undoes a cancel at the period end (before the period ends).
+    Resume {
+        /// Subscription id (sub_…).
+        id: String,
+    },
+    /// Moves future charges to another billing key that already exists at Iamport ("카드 변경").
+    ChangeCard {
+        /// Subscription id (sub_…).
+        id: String,
+        /// The new billing key's customer_uid.
+        #[arg(long, value_name = "C")]
+        customer_uid: String,
     },
     /// Charges the open charge now ("지금 다시 시도").
     Retry {
@@ -139,6 +152,16 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
                 })
             })?;
             show(global, title, &sub)
+        }
+        SubscriptionsCommand::Resume { id } => {
+            let sub = with_domain(global, |d, rt| Ok(rt.block_on(d.resume(id, Utc::now()))?))?;
+            show(global, "구독을 다시 이어갑니다.", &sub)
+        }
+        SubscriptionsCommand::ChangeCard { id, customer_uid } => {
+            let sub = with_domain(global, |d, rt| {
+                Ok(rt.block_on(d.change_card(id, customer_uid, Utc::now()))?)
+            })?;
+            show(global, "카드를 변경했습니다.", &sub)
         }
         SubscriptionsCommand::Retry { id } => {
             let sub = with_domain(
