@@ -123,8 +123,10 @@ async fn main() -> BenchResult<()> {
     let engine_calls = rest_calls(&http, &base).await? - before;
     let paid = count_paid(&ours, &orders)?;
     println!(
-        "engine  : {paid}/{n} paid, {engine_calls} REST requests, {:.0?} ({} feed pages, {} lookup calls)",
-        engine_time, report.feed_pages, report.lookup_calls
+        "engine  : {paid}/{n} paid, {engine_calls} REST requests, {} ms ({} feed pages, {} lookup calls)",
+        engine_time.as_millis(),
+        report.feed_pages,
+        report.lookup_calls
     );
 
     let seed_orders = paid_orders(&seed, &http, &base, n).await?;
@@ -139,7 +141,10 @@ async fn main() -> BenchResult<()> {
     let seed_time = started.elapsed();
     let seed_calls = rest_calls(&http, &base).await? - before;
     let seed_paid = count_paid(&seed, &seed_orders)?;
-    println!("seed    : {seed_paid}/{n} paid, {seed_calls} REST requests, {seed_time:.0?}");
+    println!(
+        "seed    : {seed_paid}/{n} paid, {seed_calls} REST requests, {} ms",
+        seed_time.as_millis()
+    );
     println!(
         "ratio   : requests seed/engine = {}x, time seed/engine = {}x",
         ratio(u128::from(seed_calls), u128::from(engine_calls)),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use iamport::{Payment, Sorting, StatusQuery};
+use iamport::Payment;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde::Serialize;
@@ -14,15 +14,13 @@ use ts_rs::TS;
 
 use super::backoff::Backoff;
 use super::error::SyncError;
-use super::feed::{next_page, status_time, Seen};
+use super::feed::Seen;
 use super::planner::{self, OpenOrder, PlanInput, PollPolicy};
 use super::ports::{Applied, JobExecutor, PaymentSink};
 use super::worker::{self, JobTally};
-use crate::store::{CHANGE_FEED_CURSOR, LAST_SYNC_AT};
-use crate::{OrderPatch, OrderState, Store};
+use crate::store::LAST_SYNC_AT;
+use crate::Store;
 
-/// Most feed pages one cycle reads; the cursor carries the rest to the next cycle.
-const MAX_FEED_PAGES: u32 = 200;
 /// Attempts of one lookup or feed call before the cycle gives up on it.
 const CALL_ATTEMPTS: u32 = 4;
 
@@ -91,13 +89,13 @@ pub struct SyncCore {
     pub(crate) executor: Arc<dyn JobExecutor>,
     pub(crate) sink: Arc<dyn PaymentSink>,
     pub(crate) options: SyncOptions,
-    seen: Seen,
+    pub(super) seen: Seen,
     last_feed_at: Option<DateTime<Utc>>,
     rng: StdRng,
     calls: u32,
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
 ) -> Result<T, SyncError> {
     tokio::task::spawn_blocking(f)
@@ -139,7 +137,11 @@ impl SyncCore {
     }
 
     /// One lookup-type call with a few quick retries on retryable errors.
-    async fn call<T, F, Fut>(&mut self, operation: &'static str, f: F) -> Result<T, SyncError>
+    pub(super) async fn call<T, F, Fut>(
+        &mut self,
+        operation: &'static str,
+        f: F,
+    ) -> Result<T, SyncError>
     where
         F: Fn(iamport::Client) -> Fut,
         Fut: std::future::Future<Output = iamport::Result<T>>,
@@ -164,7 +166,7 @@ impl SyncCore {
     /// async threads; `skip_seen` drops facts already applied. They are remembered only once
     /// the batch committed, so a failed batch is applied again next time. Returns the number of
     /// changed orders.
-    async fn apply(
+    pub(super) async fn apply(
         &mut self,
         payments: Vec<Payment>,
         cause: &'static str,
@@ -205,122 +207,6 @@ impl SyncCore {
             self.seen.remember(p);
         }
         Ok(changed)
-    }
-
-    async fn read_feed(
-        &mut self,
-        plan: planner::FeedPlan,
-        report: &mut CycleReport,
-    ) -> Result<(), SyncError> {
-        let (mut from, mut page) = (plan.from, 1u32);
-        let mut cursor = plan.from;
-        let limit = self.options.policy.feed_page.clamp(1, 1000);
-        loop {
-            let q = StatusQuery {
-                status: None,
-                page: Some(page),
-                limit: Some(limit),
-                from: Some(from),
-                to: plan.to,
-                sorting: Some(Sorting::UpdatedAsc),
-            };
-            let got = self
-                .call("payments_by_status", |c| {
-                    let q = q.clone();
-                    async move { c.payments_by_status(&q).await }
-                })
-                .await?;
-            report.feed_pages += 1;
-            let list = got.list;
-            let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
-            report.payments_seen = report.payments_seen.saturating_add(count);
-            cursor = list.iter().map(status_time).fold(cursor, i64::max);
-            let (next_from, next_page_no) = next_page(from, page, &list);
-            report.transitions += self.apply(list, "change_feed", true).await?;
-            // With a cut window (older than 90 days) the cursor moves at least to its end.
-            let saved = plan.to.map_or(cursor, |to| cursor.max(to));
-            let store = self.store.clone();
-            blocking(move || Ok(store.set_sync_value(CHANGE_FEED_CURSOR, &saved.to_string())?))
-                .await?;
-            if got.next.is_none() || count == 0 || report.feed_pages >= MAX_FEED_PAGES {
-                break;
-            }
-            (from, page) = (next_from, next_page_no);
-        }
-        let overlap = i64::try_from(self.options.policy.overlap.as_secs()).unwrap_or(0);
-        self.seen.forget_before(cursor.saturating_sub(overlap));
-        Ok(())
-    }
-
-    async fn stored_cursor(&self) -> Result<Option<i64>, SyncError> {
-        let store = self.store.clone();
-        let text = blocking(move || Ok(store.sync_value(CHANGE_FEED_CURSOR)?)).await?;
-        Ok(text.and_then(|t| t.parse::<i64>().ok()))
-    }
-
-    async fn lookups(
-        &mut self,
-        orders: &[OpenOrder],
-        plan: &planner::PollPlan,
-        report: &mut CycleReport,
-    ) -> Result<(), SyncError> {
-        for batch in &plan.lookups {
-            let ids = batch.clone();
-            let found = self
-                .call("payments_by_ids", |c| {
-                    let ids = ids.clone();
-                    async move { c.payments_by_ids(&[], &ids).await }
-                })
-                .await?;
-            report.lookup_calls += 1;
-            report.orders_looked_up += u32::try_from(batch.len()).unwrap_or(u32::MAX);
-            report.payments_seen += u32::try_from(found.len()).unwrap_or(u32::MAX);
-            // A lookup is the authority on an open order: applied even if the feed showed it.
-            report.transitions += self.apply(found, "poll", false).await?;
-        }
-        let now = Utc::now();
-        let policy = self.options.policy;
-        let looked_up: std::collections::HashSet<&String> = plan.lookups.iter().flatten().collect();
-        let checks: Vec<(String, Option<DateTime<Utc>>)> = orders
-            .iter()
-            .filter(|o| looked_up.contains(&o.merchant_uid))
-            .map(|o| {
-                (
-                    o.merchant_uid.clone(),
-                    Some(planner::next_check(o, now, &policy).0),
-                )
-            })
-            .collect();
-        let last = plan.last_checks.clone();
-        let store = self.store.clone();
-        report.abandoned += blocking(move || {
-            store.schedule_checks(&checks)?;
-            let mut abandoned = 0;
-            for merchant_uid in &last {
-                let order = store.order(merchant_uid)?;
-                if !order.state.is_open() {
-                    continue;
-                }
-                let patch = OrderPatch {
-                    next_check_at: Some(None),
-                    ..OrderPatch::default()
-                };
-                match store.apply_transition(
-                    merchant_uid,
-                    order.state,
-                    OrderState::Abandoned,
-                    "poll_gave_up",
-                    &patch,
-                ) {
-                    Ok(_) => abandoned += 1,
-                    Err(crate::StoreError::StateMoved { .. }) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Ok(abandoned)
-        })
-        .await?;
-        Ok(())
     }
 
     /// Polls: the feed when due (always when `full`), then lookups of due open orders.

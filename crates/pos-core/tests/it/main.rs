@@ -25,6 +25,7 @@ mod sync_engine;
 mod sync_faults;
 mod sync_lease;
 mod sync_planner;
+mod sync_posctl;
 mod sync_support;
 mod transitions;
 

@@ -62,13 +62,22 @@ pub async fn run_once(
     store: &Store,
     client: &iamport::Client,
 ) -> Result<CycleReport, pos_core::sync::SyncError> {
+    run_once_with(store, client, fast_options()).await
+}
+
+/// [`run_once`] with other options.
+pub async fn run_once_with(
+    store: &Store,
+    client: &iamport::Client,
+    options: SyncOptions,
+) -> Result<CycleReport, pos_core::sync::SyncError> {
     let work = Arc::new(CheckoutWork);
     SyncEngine::run_once(
         store.clone(),
         client.clone(),
         work.clone(),
         work,
-        fast_options(),
+        options,
         "test",
     )
     .await
