@@ -96,6 +96,9 @@ impl Store {
                 "not a virtual account waiting for a deposit",
             ));
         }
+        if self.now() > p.vbank_date {
+            return Err(ApiError::VbankExpired);
+        }
         if self.merchant_uid_paid(&p.merchant_uid.clone()) {
             return Err(ApiError::DuplicateMerchantUid(p.merchant_uid.clone()));
         }

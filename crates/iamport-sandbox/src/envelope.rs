@@ -117,6 +117,9 @@ pub enum ApiError {
     /// `PUT`/`reschedule` to a time that is not in the future.
     #[error("예약결제 시각은 현재 시각 이후여야 합니다.")]
     ScheduleTimeNotFuture,
+    /// A deposit to a virtual account after its deadline (`vbank_date`).
+    #[error("가상계좌 입금기한이 지났습니다.")]
+    VbankExpired,
     /// An injected fault (see `/__sandbox/faults`).
     #[error("일시적인 서버 오류입니다. (sandbox fault)")]
     InjectedFault,
@@ -149,7 +152,8 @@ impl ApiError {
             | ScheduleTimeNotFuture
             | UnknownMerchant
             | PreparedAmountMismatch(_)
-            | SdkSessionInvalid => StatusCode::BAD_REQUEST,
+            | SdkSessionInvalid
+            | VbankExpired => StatusCode::BAD_REQUEST,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             NothingToCancel
             | AlreadyCancelled

@@ -178,3 +178,30 @@ async fn clock_refuses_going_backwards() {
         "negative advance",
     );
 }
+
+#[tokio::test]
+async fn a_deposit_after_the_vbank_deadline_is_refused_and_the_payment_stays_ready() {
+    let env = Env::start().await;
+    let v = env
+        .control("/__sandbox/payments", json!({"merchant_uid": "late", "amount": 1000, "pay_method": "vbank", "outcome": "ready"}))
+        .await;
+    let deadline = v["vbank_date"].as_i64().unwrap_or(0);
+    let now = env.now().await;
+    env.advance(deadline - now + 1).await;
+    let imp = v["imp_uid"].as_str().unwrap_or("");
+    let (status, body) = env
+        .post_anon(&format!("/__sandbox/payments/{imp}/deposit"), json!({}))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        1,
+        "deposit after vbank_date",
+    );
+    let (_, body) = env.get(&format!("/payments/{imp}")).await;
+    assert_eq!(
+        body["response"]["status"], "ready",
+        "still ready, never paid"
+    );
+}
