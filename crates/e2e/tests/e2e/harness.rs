@@ -103,6 +103,7 @@ pub struct App {
 struct Session {
     client: Client,
     driver: Driver,
+    data_dir: PathBuf,
 }
 
 impl App {
@@ -279,7 +280,21 @@ impl App {
 }
 
 impl Session {
+    /// Opens a session; one retry with a fresh tauri-driver if the first attempt fails fast (an
+    /// app from the previous session may still hold the single-instance name for a moment).
     async fn open(data_dir: &Path) -> Result<Session> {
+        match Session::open_once(data_dir).await {
+            Ok(session) => Ok(session),
+            Err(first) => {
+                eprintln!("e2e: first session attempt failed ({first}); retrying once");
+                wait_until_app_exited(data_dir);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Session::open_once(data_dir).await
+            }
+        }
+    }
+
+    async fn open_once(data_dir: &Path) -> Result<Session> {
         let app_bin = app_binary()?;
         let driver = Driver::start()?;
         let mut capabilities = serde_json::Map::new();
@@ -304,18 +319,55 @@ impl Session {
                 )))
             }
         };
-        Ok(Session { client, driver })
+        Ok(Session {
+            client,
+            driver,
+            data_dir: data_dir.to_path_buf(),
+        })
     }
 
-    /// Ends the session (which closes the app), then stops tauri-driver.
+    /// Ends the session (which closes the app), stops tauri-driver, and waits for the app to exit
+    /// (so the next app does not meet it through the single-instance plugin).
     async fn close(self) {
-        let Session { client, driver } = self;
+        let Session {
+            client,
+            driver,
+            data_dir,
+        } = self;
         match tokio::time::timeout(STEP_TIMEOUT, client.close()).await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => eprintln!("e2e: closing the session failed: {error}"),
             Err(_) => eprintln!("e2e: closing the session timed out"),
         }
         drop(driver);
+        wait_until_app_exited(&data_dir);
+    }
+}
+
+/// Waits (at most [`STOP_TIMEOUT`]) until no process has `data_dir` on its command line: only the
+/// app started by this harness on this fresh temp dir can match.
+fn wait_until_app_exited(data_dir: &Path) {
+    let needle = data_dir.as_os_str().as_encoded_bytes();
+    let running = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                std::fs::read(entry.path().join("cmdline"))
+                    .is_ok_and(|cmdline| cmdline.windows(needle.len()).any(|w| w == needle))
+            })
+    };
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    while running() {
+        if Instant::now() > deadline {
+            eprintln!(
+                "e2e: the app on {} still runs {STOP_TIMEOUT:?} after its session closed",
+                data_dir.display()
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
