@@ -45,16 +45,17 @@ pub fn client(base: &str, timeout: Duration) -> iamport::Client {
 
 /// Engine options for tests: quick backoffs.
 pub fn fast_options() -> SyncOptions {
-    let mut o = SyncOptions::default();
-    o.job_backoff = Backoff {
-        base: Duration::from_millis(20),
-        max: Duration::from_millis(300),
-    };
-    o.call_backoff = Backoff {
-        base: Duration::from_millis(10),
-        max: Duration::from_millis(200),
-    };
-    o
+    SyncOptions {
+        job_backoff: Backoff {
+            base: Duration::from_millis(20),
+            max: Duration::from_millis(300),
+        },
+        call_backoff: Backoff {
+            base: Duration::from_millis(10),
+            max: Duration::from_millis(200),
+        },
+        ..SyncOptions::default()
+    }
 }
 
 /// One `posctl sync --once`-style cycle under the lease.
