@@ -271,6 +271,9 @@ impl SyncCore {
             Err(e) if e.is_offline() => Ok(()),
             _ => self.drain_jobs(&mut report).await.map(|_| ()),
         };
+        if !matches!(&polled, Err(e) if e.is_offline()) {
+            self.poll_subscriptions().await;
+        }
         let tokens = self.client.token_requests().saturating_sub(tokens_before);
         report.rest_calls =
             self.calls.saturating_sub(calls_before) + u32::try_from(tokens).unwrap_or(u32::MAX);
@@ -283,6 +286,30 @@ impl SyncCore {
         })
         .await?;
         Ok(report)
+    }
+
+    /// Subscriptions (subscription engineer's hook): registers next-period schedules, detects
+    /// executed ones, runs due dunning retries and ends subscriptions cancelled at their period
+    /// end. Failures are logged and retried next cycle (the work is keyed by merchant_uid, so
+    /// repeating it is safe).
+    async fn poll_subscriptions(&mut self) {
+        let subs = crate::subscription::Subscriptions::new(self.store.clone(), self.client.clone());
+        match crate::subscription::poll_due(&subs, Utc::now()).await {
+            Ok(report) => {
+                for error in &report.errors {
+                    tracing::warn!(%error, "subscription work left for the next cycle");
+                }
+                if report.paid + report.failed + report.ended > 0 {
+                    tracing::info!(
+                        paid = report.paid,
+                        failed = report.failed,
+                        ended = report.ended,
+                        "subscriptions"
+                    );
+                }
+            }
+            Err(error) => tracing::warn!(%error, "subscription poll failed; retried next cycle"),
+        }
     }
 
     /// A cheap call that tells whether Iamport answers at all (a lookup of an id that does not

@@ -16,6 +16,7 @@ mod settings;
 mod store_open;
 mod subscription_actions;
 mod subscription_crash;
+mod subscription_engine;
 mod subscription_issuance;
 mod subscription_posctl;
 mod subscription_renewals;
