@@ -198,3 +198,60 @@ async fn an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_
     assert_eq!(report.abandoned, 1, "one order given up: {report:?}");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
+    let sb = sandbox(None, None).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_posctl"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "--api-base",
+            &sb.base_url(),
+            "--imp-key",
+            DEFAULT_IMP_KEY,
+            "--imp-secret",
+            DEFAULT_IMP_SECRET,
+        ])
+        .args(["sync", "--watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn posctl: {e}"));
+    let mut held = None;
+    for _ in 0..200 {
+        held = store.engine_lease().ok().flatten();
+        if held.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        held.map(|l| l.pid),
+        Some(i64::from(child.id())),
+        "the watcher holds the lease"
+    );
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("kill -TERM: {e}"));
+    assert!(term.success(), "SIGTERM delivered");
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    assert!(out.status.success(), "a clean exit: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("멈췄습니다"),
+        "it says it stopped: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        store.engine_lease().ok().flatten(),
+        None,
+        "the lease is released"
+    );
+    sb.shutdown().await;
+}
