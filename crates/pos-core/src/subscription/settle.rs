@@ -89,9 +89,10 @@ impl Ledger<'_> {
                 Ok(Settled::Unchanged)
             }
             PaymentStatus::Failed => {
-                if order.state == OrderState::Failed
-                    && order.imp_uid.as_deref() == Some(&payment.imp_uid)
-                {
+                // Every attempt moves the order to awaiting_payment before it is sent, so a
+                // failure counts only while one is awaited: a repeat, or an older attempt seen
+                // late by the change feed (even after a retry paid), changes nothing.
+                if order.state != OrderState::AwaitingPayment {
                     return Ok(Settled::Unchanged);
                 }
                 let at = secs(payment.failed_at).unwrap_or(now);

@@ -293,3 +293,59 @@ async fn a_renewal_seen_by_the_change_feed_extends_the_period_once() {
     );
     sbx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_retry_now").await;
+    sbx.customer("cust_retry_now", true).await;
+    let past_due = renew_once(&sbx, &subs, &sub.id).await;
+    assert_eq!(
+        past_due.state,
+        SubscriptionState::PastDue,
+        "the renewal failed"
+    );
+    let renewal = past_due
+        .next_charge_merchant_uid
+        .clone()
+        .unwrap_or_default();
+    sbx.customer("cust_retry_now", false).await;
+    let now = sbx.now().await;
+    let recovered = subs
+        .retry_now(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("retry now: {e}"));
+    assert_eq!(
+        recovered.state,
+        SubscriptionState::Active,
+        "지금 다시 시도 pays at once"
+    );
+    let attempts = sbx
+        .client()
+        .find_all_payments(&renewal, None)
+        .await
+        .unwrap_or_else(|e| panic!("attempts: {e}"));
+    let failed = attempts
+        .iter()
+        .find(|p| !p.is_paid())
+        .unwrap_or_else(|| panic!("the failed attempt exists: {attempts:?}"));
+    let late = apply_renewal_payment(&subs.store, failed, now)
+        .unwrap_or_else(|e| panic!("apply late failure: {e}"));
+    assert_eq!(
+        late,
+        Settled::Unchanged,
+        "an old failure seen late changes nothing"
+    );
+    let order = subs
+        .store
+        .order(&renewal)
+        .unwrap_or_else(|e| panic!("order: {e}"));
+    assert_eq!(order.state, OrderState::Paid, "the paid renewal stays paid");
+    assert_eq!(
+        reread(&subs.store, &sub.id),
+        recovered,
+        "the subscription is untouched"
+    );
+    sbx.stop().await;
+}
