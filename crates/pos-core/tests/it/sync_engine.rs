@@ -242,3 +242,46 @@ async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
     }
     back.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep() {
+    let sb = sandbox(None, None).await;
+    let ctl = Control::new(&sb.base_url());
+    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let store = store();
+    let order = new_order(&store, PayMethod::Card);
+    let imp_uid = ctl
+        .pay(&order.merchant_uid, order.amount, "card", "paid")
+        .await;
+    assert!(
+        run_once(&store, &c).await.is_ok(),
+        "paid; nothing is open any more"
+    );
+    let mut options = fast_options();
+    options.policy.sweep = Duration::from_millis(400);
+    let work = Arc::new(CheckoutWork);
+    let engine = SyncEngine::start(store.clone(), c, work.clone(), work, options, "app")
+        .await
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    ctl.console_cancel(&imp_uid).await;
+    let mut state = None;
+    for _ in 0..100 {
+        state = store.order(&order.merchant_uid).map(|o| o.state).ok();
+        if state == Some(OrderState::Refunded) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = engine.status();
+    assert!(engine.stop().await.is_ok(), "clean stop");
+    assert_eq!(
+        state,
+        Some(OrderState::Refunded),
+        "the sweep's feed read mirrors the console cancel"
+    );
+    assert!(
+        status.online && status.last_success_at.is_some(),
+        "the status shows a successful sync: {status:?}"
+    );
+    sb.shutdown().await;
+}
