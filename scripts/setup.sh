@@ -12,7 +12,8 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 # Debian packages Tauri 2 needs (see ../shared/TAURI-NOTES.md), plus what the tests drive the app with.
 pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev
-      librsvg2-dev libsoup-3.0-dev libdbus-1-dev pkg-config xvfb xauth webkit2gtk-driver dbus dbus-x11)
+      librsvg2-dev libsoup-3.0-dev libdbus-1-dev pkg-config xvfb xauth webkit2gtk-driver dbus dbus-x11
+      fonts-nanum)
 if [ "$want_test" = 1 ]; then
   pkgs+=(chromium chromium-driver xdotool x11-utils)
 fi
