@@ -255,6 +255,17 @@ impl App {
         .await
     }
 
+    /// Saves a PNG of the window to `file` (creating its folder).
+    pub async fn screenshot_to(&self, file: &Path) -> Result {
+        let client = self.client()?;
+        let png = step("screenshot", async { Ok(client.screenshot().await?) }).await?;
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(file, png)?;
+        Ok(())
+    }
+
     async fn save_screenshot(&self, name: &str) {
         let Ok(client) = self.client() else { return };
         let dir = artifacts_dir();
