@@ -7,12 +7,11 @@
 //! `sent` Iamport has it; `revoked` was unscheduled.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{
-    params, Connection, ErrorCode as SqliteCode, OptionalExtension, Row, TransactionBehavior,
-};
+use rusqlite::{params, Connection, ErrorCode as SqliteCode, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::batch::begin_write;
 use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::order_events::insert_event;
@@ -157,9 +156,7 @@ impl Store {
         new: &NewCharge,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start minting a charge")?;
+        let tx = begin_write(&mut conn).ctx("start minting a charge")?;
         let sub = subscription_in(&tx, id)?;
         let merchant_uid = mint_merchant_uid(OrderKind::Renewal);
         let at = to_ms(now());
@@ -270,9 +267,7 @@ impl Store {
         patch: &ChargePatch,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start a charge change")?;
+        let tx = begin_write(&mut conn).ctx("start a charge change")?;
         let mut charge =
             charge_in(&tx, merchant_uid)?.ok_or_else(|| SubscriptionError::ChargeNotFound {
                 merchant_uid: merchant_uid.to_string(),

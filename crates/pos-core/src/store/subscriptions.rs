@@ -7,10 +7,11 @@
 //! Iamport-side instants chosen by the caller's clock; `created_at`/`updated_at` are local.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::batch::begin_write;
 use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::order_events::insert_event;
@@ -345,9 +346,7 @@ impl Store {
         new: &NewSubscription,
     ) -> Result<Subscription, SubscriptionError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start creating a subscription")?;
+        let tx = begin_write(&mut conn).ctx("start creating a subscription")?;
         let plan = plan_in(&tx, &new.plan_id)?;
         if plan.kind != PlanKind::Subscription {
             return Err(SubscriptionError::NotASubscriptionPlan { plan_id: plan.id });
@@ -505,9 +504,7 @@ impl Store {
         patch: &SubscriptionPatch,
     ) -> Result<Subscription, SubscriptionError> {
         let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("start a subscription change")?;
+        let tx = begin_write(&mut conn).ctx("start a subscription change")?;
         let sub = update_in(&tx, id, from, cause, patch)?;
         tx.commit().ctx("commit a subscription change")?;
         Ok(sub)

@@ -276,8 +276,11 @@ async fn a_renewal_seen_by_the_change_feed_extends_the_period_once() {
         .find_payment(&next, None)
         .await
         .unwrap_or_else(|e| panic!("the schedule ran: {e}"));
-    let first =
-        apply_renewal_payment(&subs.store, &payment, now).unwrap_or_else(|e| panic!("apply: {e}"));
+    // The sync engine applies a page of payments in one batch (writes become savepoints).
+    let first = subs
+        .store
+        .batch(|s| apply_renewal_payment(s, &payment, now))
+        .unwrap_or_else(|e| panic!("apply inside a batch: {e}"));
     let again = apply_renewal_payment(&subs.store, &payment, now)
         .unwrap_or_else(|e| panic!("apply twice: {e}"));
     assert_eq!(first, Settled::Paid, "the feed's payment pays the period");
