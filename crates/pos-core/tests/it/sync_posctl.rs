@@ -204,7 +204,7 @@ async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
     let sb = sandbox(None, None).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_posctl"))
+    let child = Command::new(env!("CARGO_BIN_EXE_posctl"))
         .arg("--data-dir")
         .arg(dir.path())
         .args([
