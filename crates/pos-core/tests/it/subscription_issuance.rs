@@ -129,3 +129,56 @@ async fn a_payment_of_another_order_does_not_verify_an_issuance() {
     );
     sbx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_first_month_stays_incomplete_until_retried() {
+    let sbx = Sbx::start().await;
+    sbx.customer("cust_first_decline", true).await;
+    let subs = sbx.subs();
+    let now = sbx.now().await;
+    let sub = subs
+        .create_with_key("sub_monthly", "cust_first_decline", now)
+        .await
+        .unwrap_or_else(|e| panic!("the subscription is recorded: {e}"));
+    assert_eq!(
+        sub.state,
+        SubscriptionState::Incomplete,
+        "not active without a paid month"
+    );
+    assert!(!sub.state.has_access(), "no music yet");
+    assert!(
+        sub.last_failure_reason.is_some(),
+        "the owner sees why: {sub:?}"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/schedule").await,
+        0,
+        "nothing is scheduled for an unpaid subscription"
+    );
+    sbx.customer("cust_first_decline", false).await;
+    let retried = subs
+        .retry_now(&sub.id, sbx.now().await)
+        .await
+        .unwrap_or_else(|e| panic!("retry: {e}"));
+    assert_eq!(
+        retried.state,
+        SubscriptionState::Active,
+        "paid on the retry"
+    );
+    assert!(
+        retried.next_charge_merchant_uid.is_some(),
+        "and the next month is scheduled"
+    );
+    let charges = subs.store.subscription_charges(&sub.id).unwrap_or_default();
+    let first = sbx
+        .client()
+        .find_all_payments(&charges[0].merchant_uid, None)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        first.len(),
+        2,
+        "one declined and one paid attempt, same merchant_uid"
+    );
+    sbx.stop().await;
+}

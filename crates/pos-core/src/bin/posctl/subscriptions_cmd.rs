@@ -5,7 +5,7 @@
 use chrono::Utc;
 use clap::Subcommand;
 use pos_core::format::{kst_minute, won};
-use pos_core::store::Subscription;
+use pos_core::store::{Subscription, SubscriptionState};
 use pos_core::subscription::{poll_due, Subscriptions};
 use pos_core::sync::Lease;
 
@@ -135,7 +135,12 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             let sub = with_domain(global, |d, rt| {
                 Ok(rt.block_on(d.create_with_key(plan, customer_uid, Utc::now()))?)
             })?;
-            show(global, "구독을 시작했습니다.", &sub)
+            let title = if sub.state == SubscriptionState::Active {
+                "구독을 시작했습니다."
+            } else {
+                "구독을 만들었지만 첫 달 결제가 완료되지 않았습니다. `posctl subscriptions retry ID` 로 다시 시도하거나 해지하세요."
+            };
+            show(global, title, &sub)
         }
         SubscriptionsCommand::Cancel { id, now } => {
             let (sub, title) = with_domain(global, |d, rt| {
