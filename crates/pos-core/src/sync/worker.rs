@@ -4,6 +4,7 @@
 //! a person (permanent). A claim is one SQLite transaction, so a job runs once per claim even
 //! with two processes (the lease normally prevents that anyway).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -76,6 +77,32 @@ fn record(
     }
 }
 
+/// A job whose task panicked (a bug in an executor) goes back to the queue as outcome unknown
+/// (it may have sent its request), so it is neither lost nor left `running`.
+async fn requeue_after_panic(store: &Store, job: Option<Job>, backoff: Backoff) {
+    let Some(job) = job else {
+        return;
+    };
+    let store = store.clone();
+    let requeued = tokio::task::spawn_blocking(move || {
+        let mut rng = StdRng::from_os_rng();
+        let delay = backoff.delay(job.attempts, &mut rng);
+        let at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
+        store.retry_job(
+            job.id,
+            at,
+            "작업 실행 중 내부 오류가 발생했습니다. 결과를 먼저 확인한 뒤 다시 시도합니다. (executor panicked)",
+            true,
+        )
+    })
+    .await;
+    match requeued {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "a panicked job could not be queued again"),
+        Err(e) => tracing::error!(error = %e, "a panicked job could not be queued again"),
+    }
+}
+
 /// Runs every job due now, `concurrency` at a time, until none is due. Jobs rescheduled into
 /// the future are left for a later drain.
 pub async fn drain_due(
@@ -87,6 +114,8 @@ pub async fn drain_due(
 ) -> Result<JobTally, SyncError> {
     let mut tally = JobTally::default();
     let mut running: JoinSet<Result<Outcome, SyncError>> = JoinSet::new();
+    // Which job each task runs, so a task that panicked can be put back, not left `running`.
+    let mut jobs: HashMap<tokio::task::Id, Job> = HashMap::new();
     let mut exhausted = false;
     let mut first_error = None;
     loop {
@@ -98,7 +127,8 @@ pub async fn drain_due(
                         client: client.clone(),
                     };
                     let executor = executor.clone();
-                    running.spawn(async move {
+                    let claimed = job.clone();
+                    let handle = running.spawn(async move {
                         let result = executor.execute(&ctx, &job).await;
                         let store = ctx.store;
                         tokio::task::spawn_blocking(move || {
@@ -108,15 +138,27 @@ pub async fn drain_due(
                         .await
                         .map_err(SyncError::Join)?
                     });
+                    jobs.insert(handle.id(), claimed);
                 }
                 Ok(None) => exhausted = true,
                 Err(e) => first_error = Some(e),
             }
         }
-        let Some(joined) = running.join_next().await else {
+        let Some(joined) = running.join_next_with_id().await else {
             break;
         };
-        match joined.map_err(SyncError::Join).and_then(|r| r) {
+        let joined = match joined {
+            Ok((id, outcome)) => {
+                jobs.remove(&id);
+                outcome
+            }
+            Err(panicked) => {
+                let job = jobs.remove(&panicked.id());
+                requeue_after_panic(store, job, backoff).await;
+                Err(SyncError::Join(panicked))
+            }
+        };
+        match joined {
             Ok(Outcome::Done) => tally.done += 1,
             Ok(Outcome::Retried) => {
                 tally.retried += 1;

@@ -285,3 +285,54 @@ async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep() {
     );
     sb.shutdown().await;
 }
+
+/// An executor with a bug: it panics on every job.
+struct PanickingExecutor;
+
+impl pos_core::sync::JobExecutor for PanickingExecutor {
+    fn execute<'a>(
+        &'a self,
+        _ctx: &'a pos_core::work::WorkContext,
+        _job: &'a pos_core::Job,
+    ) -> pos_core::sync::BoxFuture<'a, Result<pos_core::work::JobDone, pos_core::work::JobFailure>>
+    {
+        Box::pin(async { panic!("a bug in an executor") })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown() {
+    let sb = sandbox(None, None).await;
+    let store = store();
+    let id = store
+        .enqueue_job(&pos_core::NewJob {
+            kind: "cancel".into(),
+            merchant_uid: "order_x".into(),
+            payload: serde_json::json!({}),
+            run_at: None,
+        })
+        .unwrap_or_else(|e| panic!("enqueue: {e}"));
+    let result = SyncEngine::run_once(
+        store.clone(),
+        client(&sb.base_url(), Duration::from_secs(5)),
+        Arc::new(PanickingExecutor),
+        Arc::new(CheckoutWork),
+        fast_options(),
+        "test",
+    )
+    .await;
+    assert!(
+        matches!(result, Err(SyncError::Join(_))),
+        "the cycle reports the bug: {result:?}"
+    );
+    let job = store
+        .list_jobs(pos_core::store::JobFilter::All, 10)
+        .ok()
+        .and_then(|jobs| jobs.into_iter().find(|j| j.id == id));
+    assert_eq!(
+        job.map(|j| (j.state, j.outcome_unknown)),
+        Some((pos_core::JobState::Pending, true)),
+        "queued again, to be looked up before anything is re-sent"
+    );
+    sb.shutdown().await;
+}
