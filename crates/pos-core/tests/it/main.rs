@@ -24,6 +24,7 @@ mod subscription_support;
 mod sync_crash;
 mod sync_engine;
 mod sync_faults;
+mod sync_feed;
 mod sync_lease;
 mod sync_planner;
 mod sync_posctl;
