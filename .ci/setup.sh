@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Panmusic POS needs to build, run and test on a Debian 12 machine, and only what is missing.
-# Usage: scripts/setup.sh [--test]   (--test also installs what the test suite needs: tauri-driver, chromium)
+# Usage: .ci/setup.sh [--test]   (--test also installs what the test suite needs: tauri-driver, chromium)
 # Idempotent: a second run on a ready machine takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
