@@ -19,6 +19,15 @@ fn main() {
         "sync_now",
         "list_jobs",
         "retry_job",
+        "start_subscription",
+        "confirm_subscription",
+        "list_subscriptions",
+        "cancel_subscription",
+        "resume_subscription",
+        "retry_subscription",
+        "card_change_window",
+        "change_card",
+        "subscriptions_needing_attention",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -3,7 +3,7 @@ import { Nav } from "./components/Nav";
 import { SandboxBanner } from "./components/SandboxBanner";
 import { StartupErrorScreen } from "./components/StartupErrorScreen";
 import { StatusBar } from "./components/StatusBar";
-import { appStatus, syncStatus } from "./ipc";
+import { appStatus, subscriptionsNeedingAttention, syncStatus } from "./ipc";
 import { navOf, type Route } from "./routes";
 import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
 import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
@@ -11,6 +11,7 @@ import { usePaymentReturn } from "./screens/checkout/usePaymentReturn";
 import { OrderPage } from "./screens/orders/OrderPage";
 import { OrdersScreen } from "./screens/orders/OrdersScreen";
 import { PlansScreen } from "./screens/PlansScreen";
+import { SubscriptionsScreen } from "./screens/subscriptions/SubscriptionsScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { useCommand } from "./useCommand";
 
@@ -26,7 +27,15 @@ function renderScreen(
   const openOrder = (merchantUid: string) => go({ name: "order", merchantUid });
   switch (route.name) {
     case "plans":
-      return <PlansScreen onSelect={(plan) => go({ name: "checkout", plan })} />;
+      return (
+        <PlansScreen
+          onSelect={(plan) =>
+            go(plan.kind === "subscription" ? { name: "subscriptions" } : { name: "checkout", plan })
+          }
+        />
+      );
+    case "subscriptions":
+      return <SubscriptionsScreen sdkUrl={sdkUrl} />;
     case "checkout":
       return (
         <CheckoutScreen
@@ -54,6 +63,7 @@ export function App() {
   const [status, reloadStatus] = useCommand(appStatus, STATUS_REFRESH_MS);
   const current = status.status === "ok" ? status.data : null;
   const [sync, reloadSync] = useCommand(syncStatus, STATUS_REFRESH_MS);
+  const [subsAttention] = useCommand(subscriptionsNeedingAttention, STATUS_REFRESH_MS);
   usePaymentReturn((result) => setRoute({ name: "payment-result", result }));
 
   if (current?.storeProblem) {
@@ -87,6 +97,7 @@ export function App() {
         status={current}
         sync={sync.status === "ok" ? sync.data : null}
         onSynced={reloadSync}
+        subscriptionsAttention={subsAttention.status === "ok" ? subsAttention.data : 0}
       />
     </div>
   );

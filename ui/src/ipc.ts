@@ -3,6 +3,9 @@
 // `invoke` with a hand-typed command name.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { BillingWindow } from "./bindings/BillingWindow";
+import type { Subscription } from "./bindings/Subscription";
+import type { SubscriptionView } from "./bindings/SubscriptionView";
 import type { CheckoutTicket } from "./bindings/CheckoutTicket";
 import type { JobView } from "./bindings/JobView";
 import type { OrderDetail } from "./bindings/OrderDetail";
@@ -163,4 +166,49 @@ export function listJobs(): Promise<JobView[]> {
 /** A parked job back in the queue. */
 export function retryJob(id: number): Promise<JobView> {
   return call<JobView>("retry_job", { id });
+}
+
+/** A new subscription to the plan and the window that issues its billing key (Rust decides every parameter). */
+export function startSubscription(planId: string): Promise<BillingWindow> {
+  return call<BillingWindow>("start_subscription", { planId });
+}
+
+/** Verifies the key the window issued (only its imp_uid), charges the first month, schedules the next. */
+export function confirmSubscription(subscriptionId: string, impUid: string): Promise<Subscription> {
+  return call<Subscription>("confirm_subscription", { subscriptionId, impUid });
+}
+
+/** Every subscription with its payment history. */
+export function listSubscriptions(): Promise<SubscriptionView[]> {
+  return call<SubscriptionView[]>("list_subscriptions");
+}
+
+/** 해지 예약: cancel at the period end. */
+export function cancelSubscription(id: string): Promise<Subscription> {
+  return call<Subscription>("cancel_subscription", { id });
+}
+
+/** 재개: undo a cancel at period end. */
+export function resumeSubscription(id: string): Promise<Subscription> {
+  return call<Subscription>("resume_subscription", { id });
+}
+
+/** 지금 다시 시도: charge the open charge now. */
+export function retrySubscription(id: string): Promise<Subscription> {
+  return call<Subscription>("retry_subscription", { id });
+}
+
+/** 카드 변경, step one: the window that issues the new billing key. */
+export function cardChangeWindow(id: string): Promise<BillingWindow> {
+  return call<BillingWindow>("card_change_window", { id });
+}
+
+/** 카드 변경, step two: future charges move to the new key. */
+export function changeCard(id: string, customerUid: string): Promise<Subscription> {
+  return call<Subscription>("change_card", { id, customerUid });
+}
+
+/** How many subscriptions need the owner (past due, unpaid). */
+export function subscriptionsNeedingAttention(): Promise<number> {
+  return call<number>("subscriptions_needing_attention");
 }

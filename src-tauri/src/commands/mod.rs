@@ -5,6 +5,7 @@ mod orders;
 mod plans;
 mod settings;
 mod status;
+mod subscriptions;
 mod sync;
 
 #[cfg(test)]
@@ -32,6 +33,15 @@ pub const COMMANDS: &[&str] = &[
     "sync_now",
     "list_jobs",
     "retry_job",
+    "start_subscription",
+    "confirm_subscription",
+    "list_subscriptions",
+    "cancel_subscription",
+    "resume_subscription",
+    "retry_subscription",
+    "card_change_window",
+    "change_card",
+    "subscriptions_needing_attention",
 ];
 
 /// The invoke handler with every command.
@@ -53,6 +63,15 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::sync_status,
         sync::sync_now,
         sync::list_jobs,
-        sync::retry_job
+        sync::retry_job,
+        subscriptions::start_subscription,
+        subscriptions::confirm_subscription,
+        subscriptions::list_subscriptions,
+        subscriptions::cancel_subscription,
+        subscriptions::resume_subscription,
+        subscriptions::retry_subscription,
+        subscriptions::card_change_window,
+        subscriptions::change_card,
+        subscriptions::subscriptions_needing_attention
     ]
 }

@@ -8,6 +8,8 @@ pub mod engine;
 pub mod error;
 pub mod flows;
 pub mod models;
+pub mod subscription_models;
+pub mod subscriptions;
 
 use std::sync::{Mutex, PoisonError};
 

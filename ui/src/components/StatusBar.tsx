@@ -7,10 +7,17 @@ interface StatusBarProps {
   /** The sync engine's status, once known. */
   sync?: SyncStatus | null;
   onSynced?: () => void;
+  /** Subscriptions past due or unpaid. */
+  subscriptionsAttention?: number;
 }
 
 /** The bottom bar: mode, 온라인/오프라인 and the number of jobs waiting for Iamport. */
-export function StatusBar({ status, sync = null, onSynced = () => {} }: StatusBarProps) {
+export function StatusBar({
+  status,
+  sync = null,
+  onSynced = () => {},
+  subscriptionsAttention = 0,
+}: StatusBarProps) {
   if (!status) {
     return (
       <footer className="status-bar" data-testid="status-bar">
@@ -39,6 +46,11 @@ export function StatusBar({ status, sync = null, onSynced = () => {} }: StatusBa
         </span>
       )}
       {sync && <StatusBarSync sync={sync} onSynced={onSynced} />}
+      {subscriptionsAttention > 0 && (
+        <span data-testid="status-subscriptions-attention" className="attention">
+          확인이 필요한 구독 {subscriptionsAttention}건
+        </span>
+      )}
       {attention > 0 && (
         <span data-testid="status-attention" className="attention">
           확인 필요 {attention}건

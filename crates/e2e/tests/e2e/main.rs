@@ -15,3 +15,4 @@ mod checkout;
 mod csp;
 mod harness;
 mod shell;
+mod subscriptions;

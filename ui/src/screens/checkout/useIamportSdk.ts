@@ -6,12 +6,13 @@ export type SdkState = "loading" | "ready" | "failed";
 
 /**
  * Loads the SDK when the calling screen mounts and removes it on unmount. `pay` calls `IMP.init`
- * once per merchant code, then `IMP.request_pay` with the ticket, and resolves with the callback's
- * response.
+ * once per merchant code, then `IMP.request_pay` with the ticket (or, with `request`, any parameters
+ * Rust decided), and resolves with the callback's response.
  */
 export function useIamportSdk(sdkUrl: string): {
   state: SdkState;
   pay: (ticket: CheckoutTicket) => Promise<ImpResponse>;
+  request: (merchantCode: string, params: Record<string, unknown>) => Promise<ImpResponse>;
 } {
   // The outcome of loading one URL; a new URL is "loading" until its own outcome arrives.
   const [outcome, setOutcome] = useState<{ url: string; state: SdkState } | null>(null);
@@ -41,18 +42,22 @@ export function useIamportSdk(sdkUrl: string): {
     };
   }, [sdkUrl]);
 
-  const pay = useCallback((ticket: CheckoutTicket) => {
+  const request = useCallback((merchantCode: string, params: Record<string, unknown>) => {
     const sdk = imp.current;
     if (!sdk) return Promise.reject(new Error("SDK not loaded"));
-    if (initialised.current !== ticket.merchantCode) {
-      sdk.init(ticket.merchantCode);
-      initialised.current = ticket.merchantCode;
+    if (initialised.current !== merchantCode) {
+      sdk.init(merchantCode);
+      initialised.current = merchantCode;
     }
     return new Promise<ImpResponse>((resolve) => {
-      sdk.request_pay(requestPayParams(ticket), resolve);
+      sdk.request_pay(params, resolve);
     });
   }, []);
+  const pay = useCallback(
+    (ticket: CheckoutTicket) => request(ticket.merchantCode, requestPayParams(ticket)),
+    [request],
+  );
 
   const state: SdkState = !sdkUrl ? "failed" : outcome?.url === sdkUrl ? outcome.state : "loading";
-  return { state, pay };
+  return { state, pay, request };
 }

@@ -1,0 +1,87 @@
+//! 구독 (issue 7): billing key through the SDK window, then Rust charges and schedules.
+
+use pos_core::store::Subscription;
+use tauri::{AppHandle, Runtime};
+
+use crate::error::CommandResult;
+use crate::payments::subscription_models::{BillingWindow, SubscriptionView};
+use crate::payments::subscriptions::{self, Action};
+
+/// A new subscription to `plan_id` and the window that issues its billing key.
+#[tauri::command]
+pub async fn start_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    plan_id: String,
+) -> CommandResult<BillingWindow> {
+    Ok(subscriptions::start(&app, &plan_id).await?)
+}
+
+/// Verifies the issued key (`imp_uid` from the window), charges the first period, schedules the next.
+#[tauri::command]
+pub async fn confirm_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    subscription_id: String,
+    imp_uid: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::confirm(&app, &subscription_id, &imp_uid).await?)
+}
+
+/// Every subscription with its payment history.
+#[tauri::command]
+pub async fn list_subscriptions<R: Runtime>(
+    app: AppHandle<R>,
+) -> CommandResult<Vec<SubscriptionView>> {
+    Ok(subscriptions::list(&app).await?)
+}
+
+/// 해지 예약: cancel at the period end (unpaid ones end now).
+#[tauri::command]
+pub async fn cancel_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::act(&app, &id, Action::Cancel).await?)
+}
+
+/// 재개: undo a cancel at period end.
+#[tauri::command]
+pub async fn resume_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::act(&app, &id, Action::Resume).await?)
+}
+
+/// 지금 다시 시도: charge the open charge now.
+#[tauri::command]
+pub async fn retry_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::act(&app, &id, Action::Retry).await?)
+}
+
+/// 카드 변경, step one: the window that issues the new key.
+#[tauri::command]
+pub async fn card_change_window<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<BillingWindow> {
+    Ok(subscriptions::card_window(&app, &id).await?)
+}
+
+/// 카드 변경, step two: future charges move to the new key.
+#[tauri::command]
+pub async fn change_card<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    customer_uid: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::change_card(&app, &id, &customer_uid).await?)
+}
+
+/// How many subscriptions need the owner, for the status bar.
+#[tauri::command]
+pub async fn subscriptions_needing_attention<R: Runtime>(app: AppHandle<R>) -> CommandResult<i64> {
+    Ok(subscriptions::attention_count(&app).await?)
+}

@@ -1,0 +1,192 @@
+//! The 구독 flows: the billing-key window's parameters, verifying the issued key (which charges
+//! the first period and schedules the next), cancel at period end, resume, retry now and card
+//! change. pos-core's `Subscriptions` decides everything; `now` is the system clock (the
+//! sandbox's clock runs on it too).
+
+use chrono::Utc;
+use pos_core::ids::mint_merchant_uid;
+use pos_core::store::{Subscription, SubscriptionState};
+use pos_core::subscription::{SubscriptionError, Subscriptions};
+use pos_core::OrderKind;
+use tauri::{AppHandle, Runtime};
+
+use super::subscription_models::{BillingWindow, ChargeRow, SubscriptionView};
+use super::{Connection, PaymentsError, PaymentsExt};
+use crate::settings_flow::run_blocking;
+use crate::state::PosStateExt;
+
+async fn connect<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<(Connection, Subscriptions), PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    let subs = Subscriptions::new(c.store.clone(), c.client.clone());
+    Ok((c, subs))
+}
+
+fn billing_pg(c: &Connection) -> Option<String> {
+    c.env
+        .settings
+        .channels
+        .billing
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// A new subscription to `plan_id` (incomplete until its key is verified) and the window that
+/// issues its billing key. Refused when the plan already has a live subscription.
+pub async fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    plan_id: &str,
+) -> Result<BillingWindow, PaymentsError> {
+    let (c, subs) = connect(app).await?;
+    let plan = c.store.plan(plan_id)?;
+    if plan.kind != pos_core::PlanKind::Subscription {
+        return Err(SubscriptionError::NotASubscriptionPlan { plan_id: plan.id }.into());
+    }
+    if let Some(live) = c.store.subscriptions()?.into_iter().find(|s| {
+        s.plan_id == plan.id
+            && !matches!(
+                s.state,
+                SubscriptionState::Cancelled | SubscriptionState::Incomplete
+            )
+    }) {
+        return Err(SubscriptionError::AlreadySubscribed {
+            plan_id: plan.id,
+            existing: live.id,
+        }
+        .into());
+    }
+    let pg = billing_pg(&c);
+    let ticket = subs.start(plan_id, pg.as_deref())?;
+    Ok(BillingWindow {
+        subscription_id: ticket.subscription_id,
+        merchant_uid: ticket.merchant_uid,
+        customer_uid: ticket.customer_uid,
+        amount: ticket.amount,
+        name: ticket.name,
+        pg: ticket.pg,
+        merchant_code: c
+            .env
+            .merchant_code()
+            .map_err(pos_core::checkout::CheckoutError::from)?,
+        sdk_url: c.env.sdk_url(),
+    })
+}
+
+/// Verifies the key the window issued (only `imp_uid` from its callback is used), charges the
+/// first period and schedules the next.
+pub async fn confirm<R: Runtime>(
+    app: &AppHandle<R>,
+    subscription_id: &str,
+    imp_uid: &str,
+) -> Result<Subscription, PaymentsError> {
+    let (c, subs) = connect(app).await?;
+    let pg = billing_pg(&c);
+    Ok(subs
+        .verify_issuance(subscription_id, imp_uid, pg.as_deref(), Utc::now())
+        .await?)
+}
+
+/// What the owner can do to a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// 해지 예약: cancel at the period end.
+    Cancel,
+    /// 재개: undo a cancel at period end.
+    Resume,
+    /// 지금 다시 시도: charge the open charge now.
+    Retry,
+}
+
+/// Runs `action` on subscription `id`.
+pub async fn act<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &str,
+    action: Action,
+) -> Result<Subscription, PaymentsError> {
+    let (_, subs) = connect(app).await?;
+    let now = Utc::now();
+    Ok(match action {
+        Action::Cancel => subs.cancel(id, now).await?,
+        Action::Resume => subs.resume(id, now).await?,
+        Action::Retry => subs.retry_now(id, now).await?,
+    })
+}
+
+/// 카드 변경, step one: a window that issues a new billing key for subscription `id`.
+pub async fn card_window<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &str,
+) -> Result<BillingWindow, PaymentsError> {
+    let (c, _) = connect(app).await?;
+    let sub = c.store.subscription(id)?;
+    if sub.state == SubscriptionState::Cancelled {
+        return Err(SubscriptionError::AlreadyCancelled { id: sub.id }.into());
+    }
+    let plan = c.store.plan(&sub.plan_id)?;
+    Ok(BillingWindow {
+        subscription_id: sub.id,
+        merchant_uid: mint_merchant_uid(OrderKind::Billing),
+        customer_uid: pos_core::ids::mint_customer_uid(),
+        amount: 0,
+        name: format!("{} 카드 변경", plan.name_ko),
+        pg: billing_pg(&c),
+        merchant_code: c
+            .env
+            .merchant_code()
+            .map_err(pos_core::checkout::CheckoutError::from)?,
+        sdk_url: c.env.sdk_url(),
+    })
+}
+
+/// 카드 변경, step two: future charges move to the key `customer_uid` (checked at Iamport).
+pub async fn change_card<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &str,
+    customer_uid: &str,
+) -> Result<Subscription, PaymentsError> {
+    let (_, subs) = connect(app).await?;
+    Ok(subs.change_card(id, customer_uid, Utc::now()).await?)
+}
+
+/// Every subscription with its plan name and payment history, newest first.
+pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SubscriptionView>, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    let views = run_blocking(move || {
+        let plans = store.plans()?;
+        let mut views = Vec::new();
+        for sub in store.subscriptions()? {
+            let plan_name = plans
+                .iter()
+                .find(|p| p.id == sub.plan_id)
+                .map(|p| p.name_ko.clone())
+                .unwrap_or_else(|| sub.plan_id.clone());
+            let mut charges = Vec::new();
+            for charge in store.subscription_charges(&sub.id)? {
+                let order = store.order(&charge.merchant_uid).ok();
+                charges.push(ChargeRow {
+                    state: order.as_ref().map(|o| o.state),
+                    amount: order.as_ref().map_or(sub.amount, |o| o.amount),
+                    paid_at: order.and_then(|o| o.paid_at).map(|t| t.timestamp_millis()),
+                    charge,
+                });
+            }
+            views.push(SubscriptionView {
+                subscription: sub,
+                plan_name,
+                charges,
+            });
+        }
+        Ok(views)
+    })
+    .await?;
+    Ok(views)
+}
+
+/// How many subscriptions need the owner (`past_due`, `unpaid`), for the status bar.
+pub async fn attention_count<R: Runtime>(app: &AppHandle<R>) -> Result<i64, PaymentsError> {
+    let store = app.pos().store()?.clone();
+    Ok(run_blocking(move || Ok(store.subscriptions_needing_attention()?)).await?)
+}

@@ -1,0 +1,104 @@
+import type { SubscriptionState } from "../../bindings/SubscriptionState";
+import type { SubscriptionView } from "../../bindings/SubscriptionView";
+import { formatWon } from "../../format";
+import { formatKstMs, STATE_LABELS } from "../orders/labels";
+
+export const SUBSCRIPTION_STATE_LABELS: Record<SubscriptionState, string> = {
+  incomplete: "카드 등록 중",
+  active: "이용 중",
+  past_due: "결제 재시도 중 (음악은 계속 재생)",
+  unpaid: "미납 (결제 실패)",
+  cancelled: "해지됨",
+};
+
+export type SubscriptionAction = "cancel" | "resume" | "retry" | "change-card";
+
+interface SubscriptionCardProps {
+  view: SubscriptionView;
+  busy: boolean;
+  onAction: (action: SubscriptionAction) => void;
+}
+
+/** One subscription: state, period, next charge, card, history and what the owner can do. */
+export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps) {
+  const sub = view.subscription;
+  const live = sub.state !== "cancelled";
+  const needsPayment = sub.state === "past_due" || sub.state === "unpaid" || sub.state === "incomplete";
+  return (
+    <article className="plan-card subscription" data-testid={`subscription-${sub.id}`}>
+      <h2>
+        {view.planName}{" "}
+        <span className={`badge sub-${sub.state}`}>
+          {SUBSCRIPTION_STATE_LABELS[sub.state]} (<code data-testid="subscription-state">{sub.state}</code>)
+        </span>
+      </h2>
+      <dl className="order-facts">
+        <dt>이용 기간</dt>
+        <dd data-testid="subscription-period">
+          {sub.currentPeriodStart !== null && sub.currentPeriodEnd !== null
+            ? `${formatKstMs(sub.currentPeriodStart)} ~ ${formatKstMs(sub.currentPeriodEnd)}`
+            : "-"}
+        </dd>
+        <dt>다음 결제</dt>
+        <dd data-testid="subscription-next-charge">
+          {sub.cancelAtPeriodEnd
+            ? "없음 (해지 예약)"
+            : sub.nextChargeAt !== null
+              ? `${formatKstMs(sub.nextChargeAt)} · ${formatWon(sub.amount)}`
+              : "-"}
+        </dd>
+        <dt>카드</dt>
+        <dd data-testid="subscription-card">{sub.cardMasked ?? "-"}</dd>
+        {sub.lastFailureReason && (
+          <>
+            <dt>실패 사유</dt>
+            <dd data-testid="subscription-failure">
+              {sub.lastFailureReason}
+              {sub.nextRetryAt !== null && ` · 다음 재시도 ${formatKstMs(sub.nextRetryAt)}`}
+            </dd>
+          </>
+        )}
+      </dl>
+      {sub.cancelAtPeriodEnd && sub.currentPeriodEnd !== null && (
+        <p className="notice warning" data-testid="subscription-cancel-scheduled">
+          해지 예약됨: {formatKstMs(sub.currentPeriodEnd)}까지 이용할 수 있습니다.
+        </p>
+      )}
+      <div className="actions">
+        {live && !sub.cancelAtPeriodEnd && (
+          <button type="button" className="button" data-testid="subscription-cancel" disabled={busy} onClick={() => onAction("cancel")}>
+            해지 예약
+          </button>
+        )}
+        {sub.state === "active" && sub.cancelAtPeriodEnd && (
+          <button type="button" className="button primary" data-testid="subscription-resume" disabled={busy} onClick={() => onAction("resume")}>
+            재개
+          </button>
+        )}
+        {needsPayment && (
+          <button type="button" className="button primary" data-testid="subscription-retry" disabled={busy} onClick={() => onAction("retry")}>
+            지금 다시 시도
+          </button>
+        )}
+        {live && (
+          <button type="button" className="button" data-testid="subscription-change-card" disabled={busy} onClick={() => onAction("change-card")}>
+            카드 변경
+          </button>
+        )}
+      </div>
+      <h3>결제 내역</h3>
+      {view.charges.length === 0 ? (
+        <p className="muted">아직 결제가 없습니다.</p>
+      ) : (
+        <ol className="timeline" data-testid="subscription-history">
+          {view.charges.map((row) => (
+            <li key={row.charge.merchantUid}>
+              {row.charge.periodNo}회차 · {formatKstMs(row.charge.chargeAt)} · {formatWon(row.amount)} ·{" "}
+              {row.state ? STATE_LABELS[row.state] : "예정"}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

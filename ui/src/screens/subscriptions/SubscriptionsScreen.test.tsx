@@ -1,0 +1,126 @@
+import { act, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Subscription } from "../../bindings/Subscription";
+import type { SubscriptionView } from "../../bindings/SubscriptionView";
+import { fakeBackend, invokeMock } from "../../test/fakeBackend";
+import { PLANS } from "../../test/fixtures";
+import { SDK_SCRIPT_ATTR, type ImpResponse } from "../checkout/sdk";
+import { SubscriptionsScreen } from "./SubscriptionsScreen";
+
+const SDK_URL = "http://127.0.0.1:40000/sdk/iamport.js";
+
+function subscription(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: "sub_1",
+    planId: "sub_monthly",
+    customerUid: "cust_1",
+    amount: 9900,
+    state: "active",
+    billingMerchantUid: "billing_1",
+    anchorDay: 27,
+    currentPeriodStart: Date.UTC(2026, 10, 27, 3, 0),
+    currentPeriodEnd: Date.UTC(2026, 11, 27, 3, 0),
+    cancelAtPeriodEnd: false,
+    nextChargeMerchantUid: "renew_2",
+    nextChargeAt: Date.UTC(2026, 11, 27, 3, 0),
+    retryCount: 0,
+    nextRetryAt: null,
+    firstFailedAt: null,
+    lastFailureReason: null,
+    cardMasked: "536181******1234",
+    createdAt: Date.UTC(2026, 10, 27, 3, 0),
+    updatedAt: Date.UTC(2026, 10, 27, 3, 0),
+    cancelledAt: null,
+    ...overrides,
+  };
+}
+
+function view(sub: Subscription): SubscriptionView {
+  return { subscription: sub, planName: "월 정기결제", charges: [] };
+}
+
+async function loadSdk(responses: ImpResponse[]) {
+  const imp = {
+    init: vi.fn(),
+    request_pay: vi.fn((_p: Record<string, unknown>, cb: (rsp: ImpResponse) => void) => {
+      setTimeout(() => cb(responses.shift() ?? { imp_uid: null, error_code: "F1" }), 0);
+    }),
+  };
+  window.IMP = imp;
+  await act(async () => {
+    document.head.querySelector(`script[${SDK_SCRIPT_ATTR}]`)?.dispatchEvent(new Event("load"));
+  });
+  return imp;
+}
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+afterEach(() => {
+  delete window.IMP;
+});
+
+describe("SubscriptionsScreen", () => {
+  it("subscribes: the window issues the key with Rust's customer_uid, Rust verifies it by imp_uid", async () => {
+    let subs: SubscriptionView[] = [];
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => subs,
+      start_subscription: () => ({
+        subscriptionId: "sub_1",
+        merchantUid: "billing_1",
+        customerUid: "cust_1",
+        amount: 0,
+        name: "월 정기결제 카드 등록",
+        pg: null,
+        merchantCode: "imp00000000",
+        sdkUrl: SDK_URL,
+      }),
+      confirm_subscription: () => {
+        subs = [view(subscription())];
+        return subscription();
+      },
+    });
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    const imp = await loadSdk([{ imp_uid: "imp_key" }]);
+    await userEvent.click(await screen.findByTestId("subscribe-sub_monthly"));
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독이 시작");
+    expect(imp.request_pay.mock.calls[0]?.[0]).toMatchObject({
+      customer_uid: "cust_1",
+      merchant_uid: "billing_1",
+      amount: 0,
+    });
+    expect(invokeMock).toHaveBeenCalledWith("confirm_subscription", { subscriptionId: "sub_1", impUid: "imp_key" });
+    expect(await screen.findByTestId("subscription-state")).toHaveTextContent("active");
+    expect(screen.getByTestId("subscription-next-charge")).toHaveTextContent("9,900원");
+    expect(screen.getByTestId("subscription-card")).toHaveTextContent("1234");
+  });
+
+  it("cancels at period end and offers 재개", async () => {
+    let current = subscription();
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(current)],
+      cancel_subscription: () => {
+        current = subscription({ cancelAtPeriodEnd: true, nextChargeAt: null });
+        return current;
+      },
+    });
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    await userEvent.click(await screen.findByTestId("subscription-cancel"));
+    expect(await screen.findByTestId("subscription-cancel-scheduled")).toHaveTextContent("까지 이용");
+    expect(screen.getByTestId("subscription-resume")).toBeInTheDocument();
+    expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1" });
+  });
+
+  it("offers 지금 다시 시도 for a past-due subscription and shows why it failed", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription({ state: "past_due", lastFailureReason: "잔액 부족" }))],
+    });
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("잔액 부족");
+    expect(screen.getByTestId("subscription-retry")).toBeInTheDocument();
+  });
+});
