@@ -33,7 +33,8 @@ use super::planner;
 use super::ports::{JobExecutor, PaymentSink};
 use crate::Store;
 
-/// Longest sleep between lease renewals (well under the 30 s staleness limit).
+/// Longest sleep between lease renewals (well under the 30 s staleness limit); also the
+/// longest gap between two offline probes.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// What the status bar shows.
@@ -203,6 +204,9 @@ async fn run(
 ) {
     let mut online = true;
     let mut probes = 0u32;
+    // Consecutive failed cycles while online: the next attempt waits longer each time, so a
+    // persistent failure (a full disk, a refused key) is retried with backoff, not in a loop.
+    let mut failures = 0u32;
     loop {
         if *stopped.borrow() {
             break;
@@ -237,6 +241,7 @@ async fn run(
         if online {
             match core.run_cycle(false).await {
                 Ok(report) => {
+                    failures = 0;
                     set(&status, |s| {
                         s.online = true;
                         s.last_success_at = Some(Utc::now());
@@ -246,6 +251,7 @@ async fn run(
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "sync cycle failed");
+                    failures = failures.saturating_add(1);
                     if e.is_offline() {
                         online = false;
                         sleep_for = core.probe_delay(1);
@@ -279,9 +285,14 @@ async fn run(
                 // Never spin: at least a short pause between cycles.
                 .max(Duration::from_millis(50));
             sleep_for = sleep_for.min(until);
+            if failures > 0 {
+                sleep_for = sleep_for.max(core.probe_delay(failures));
+            }
         }
+        // The lease is renewed at the top of the loop: never sleep past the heartbeat, or a long
+        // offline backoff would let the lease go stale while we still run.
         tokio::select! {
-            _ = tokio::time::sleep(sleep_for) => {}
+            _ = tokio::time::sleep(sleep_for.min(HEARTBEAT)) => {}
             _ = wake.notified() => {
                 // 지금 동기화: an immediate attempt, even while offline.
                 if !online { probes = 0; }
