@@ -16,3 +16,4 @@ mod csp;
 mod harness;
 mod shell;
 mod subscriptions;
+mod sync;

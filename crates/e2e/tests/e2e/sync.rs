@@ -1,0 +1,69 @@
+//! Issue 6 in the app: the sync engine runs with it (status bar: online, last successful sync,
+//! 지금 동기화), and issue 5's redirect path: a navigation to `m_redirect_url` is caught by
+//! Rust, verified, and the UI shows the result screen.
+
+use crate::harness::{ensure, scenario, App, Result};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_bar_shows_the_engine_online_with_a_last_sync_and_sync_now_works() {
+    scenario("sync_status_bar", async |app: &mut App| -> Result {
+        app.wait_for_text("status-online", "온라인").await?;
+        app.click("sync-now").await?;
+        let last = app.wait_for_text("sync-last", "KST").await?;
+        ensure(
+            last.contains("마지막 동기화"),
+            format!("the last successful sync in KST: {last:?}"),
+        )?;
+        let queue = app.text("sync-queue").await?;
+        ensure(
+            queue.contains("대기 0건"),
+            format!("nothing queued: {queue:?}"),
+        )?;
+        // A restarted app on the same data dir runs its engine again (the lease was released on
+        // exit, or taken over from the dead process).
+        app.restart().await?;
+        app.click("sync-now").await?;
+        app.wait_for_text("sync-last", "KST").await?;
+        ensure(
+            !app.exists("sync-problem").await?,
+            "the restarted app's engine took the lease",
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_redirect_is_verified_in_rust_and_shows_the_result() {
+    scenario("payment_redirect", async |app: &mut App| -> Result {
+        app.click("plan-pass_1m").await?;
+        app.click("pay-method-card").await?;
+        app.wait_for_text("checkout-submit", "결제하기").await?;
+        app.click("checkout-submit").await?;
+        app.click("imp-approve").await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let uid = app.text("result-merchant-uid").await?;
+        app.click("nav-orders").await?;
+        app.wait_for(&format!("order-row-{uid}")).await?;
+        // What the payment window does in a redirect-style flow.
+        app.run_js(
+            "const done = arguments[arguments.length - 1];\
+             window.location.href = 'https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid=' + arguments[0];\
+             done(true);",
+            vec![serde_json::json!(uid)],
+        )
+        .await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let shown = app.text("result-merchant-uid").await?;
+        ensure(
+            shown == uid,
+            format!("the result screen names the order: {shown:?}"),
+        )?;
+        ensure(
+            app.exists("nav-plans").await?,
+            "the app's page stayed (the navigation was cancelled)",
+        )?;
+        Ok(())
+    })
+    .await;
+}
