@@ -67,3 +67,56 @@ async fn a_payment_redirect_is_verified_in_rust_and_shows_the_result() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_virtual_account_deposit_reaches_the_order_through_the_sync_engine() {
+    scenario("vbank_deposit_synced", async |app: &mut App| -> Result {
+        app.click("plan-pass_1m").await?;
+        app.click("pay-method-vbank").await?;
+        app.wait_for_text("checkout-submit", "결제하기").await?;
+        app.click("checkout-submit").await?;
+        app.click("imp-vbank").await?;
+        app.wait_for_text("result-status", "vbank_issued").await?;
+        let uid = app.text("result-merchant-uid").await?;
+        // The buyer deposits: the sandbox's control API, as the bank would tell Iamport.
+        let found = app
+            .run_js(
+                "const [uid, done] = arguments;\
+                 const invoke = window.__TAURI_INTERNALS__.invoke;\
+                 Promise.all([invoke('app_status'), invoke('get_order', { merchantUid: uid })])\
+                   .then(([status, detail]) => done([status.sandbox.baseUrl, detail.order.impUid]),\
+                         (e) => done(String(e)));",
+                vec![serde_json::json!(uid)],
+            )
+            .await?;
+        let (Some(base), Some(imp_uid)) = (found[0].as_str(), found[1].as_str()) else {
+            return Err(format!("no sandbox address or payment id: {found}").into());
+        };
+        let status = post(base, &format!("/__sandbox/payments/{imp_uid}/deposit"))?;
+        ensure(
+            status.contains(" 200 "),
+            format!("the sandbox took the deposit: {status}"),
+        )?;
+        app.click("sync-now").await?;
+        app.click("nav-orders").await?;
+        app.wait_for_text(&format!("order-row-{uid}"), "결제 완료")
+            .await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// A bodiless POST on loopback; returns the status line.
+fn post(base: &str, path: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    Ok(reply.lines().next().unwrap_or_default().to_owned())
+}

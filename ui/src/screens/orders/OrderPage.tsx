@@ -7,6 +7,9 @@ import { useCommand } from "../../useCommand";
 import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 import { RefundForm } from "./RefundForm";
 
+/** How often the screen re-reads the order book (the sync engine changes it in the background). */
+const REFRESH_MS = 5000;
+
 interface OrderPageProps {
   merchantUid: string;
   onBack: () => void;
@@ -22,7 +25,7 @@ function eventText(event: OrderEvent): string {
 /** An order: what was bought, where it stands, its timeline, the receipt and 환불. */
 export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
   const load = useCallback(() => getOrder(merchantUid), [merchantUid]);
-  const [detail, reload] = useCommand(load);
+  const [detail, reload] = useCommand(load, REFRESH_MS);
   const [refundOpen, setRefundOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [receiptError, setReceiptError] = useState<CommandError | null>(null);

@@ -9,6 +9,9 @@ import { listOrders } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 
+/** How often the screen re-reads the order book (the sync engine changes it in the background). */
+const REFRESH_MS = 5000;
+
 /** Orders per page. */
 export const PAGE_SIZE = 50;
 
@@ -32,7 +35,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
     };
     return listOrders(query);
   }, [state, payMethod, search, offset]);
-  const [page, reload] = useCommand(load);
+  const [page, reload] = useCommand(load, REFRESH_MS);
 
   return (
     <section className="screen" aria-labelledby="orders-title">

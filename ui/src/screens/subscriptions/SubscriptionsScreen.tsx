@@ -30,7 +30,8 @@ interface SubscriptionsScreenProps {
 export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
   const sdk = useIamportSdk(sdkUrl);
   const [plans] = useCommand(listPlans);
-  const [subs, reload] = useCommand(useCallback(() => listSubscriptions(), []));
+  // Re-read every 5 s: the sync engine settles charges and renewals in the background.
+  const [subs, reload] = useCommand(useCallback(() => listSubscriptions(), []), 5000);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<string | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
