@@ -25,11 +25,13 @@ fn with_timeout(fake: &Fake, timeout: Duration) -> Client {
 #[tokio::test]
 async fn timeout_after_again_was_sent_is_outcome_unknown() {
     let fake = Fake::start_with(Knobs {
-        again_delay: Duration::from_secs(3),
+        again_delay: Duration::from_secs(30),
         ..Knobs::default()
     })
     .await;
-    let client = with_timeout(&fake, Duration::from_millis(500));
+    // The token request must succeed under the same timeout: generous for a busy CI machine,
+    // and far below the held reply.
+    let client = with_timeout(&fake, Duration::from_secs(3));
     client.check_credentials().await.expect("token first");
     let err = client.again(&again_request()).await.expect_err("times out");
     assert!(
@@ -44,11 +46,13 @@ async fn timeout_after_again_was_sent_is_outcome_unknown() {
 #[tokio::test]
 async fn timeout_on_a_lookup_is_a_retryable_transport_error() {
     let fake = Fake::start_with(Knobs {
-        lookup_delay: Duration::from_secs(3),
+        lookup_delay: Duration::from_secs(30),
         ..Knobs::default()
     })
     .await;
-    let client = with_timeout(&fake, Duration::from_millis(500));
+    // The token request inside `payment` must succeed under the same timeout (generous for a
+    // busy CI machine) so the timeout seen is the lookup's.
+    let client = with_timeout(&fake, Duration::from_secs(3));
     let err = client.payment("imp_1").await.expect_err("times out");
     assert!(matches!(err, Error::Transport { .. }), "got {err:?}");
     assert!(err.is_retryable(), "a lookup can be repeated");
