@@ -63,6 +63,9 @@ pub struct SyncOptions {
     pub job_backoff: Backoff,
     /// Backoff between attempts of one lookup in a cycle, and of the offline probe.
     pub call_backoff: Backoff,
+    /// How often the lease is renewed (well under its 30 s staleness limit); also the longest
+    /// sleep of the loop, so a lost lease or a returning network is noticed within it.
+    pub heartbeat: Duration,
 }
 
 impl Default for SyncOptions {
@@ -78,6 +81,7 @@ impl Default for SyncOptions {
                 base: Duration::from_millis(500),
                 max: Duration::from_secs(60),
             },
+            heartbeat: Duration::from_secs(10),
         }
     }
 }

@@ -4,9 +4,10 @@
 //! jobs a crashed process left running, and spawns one task that owns a [`SyncCore`]:
 //!
 //! ```text
+//! keep-alive task: renew the lease every heartbeat (10 s), whatever the loop is doing
 //! loop {
-//!     renew the lease                      (lost -> stop, status says why)
-//!     online:  run a cycle                 (feed, lookups, last checks, jobs)
+//!     lease lost?                          (taken over -> stop, status says why)
+//!     online:  run a cycle                 (jobs, feed, lookups, last checks, jobs)
 //!              network error -> offline
 //!     offline: probe with backoff + jitter (a cheap lookup); answered -> online, cycle at once
 //!     sleep until the planner's wake time, `sync_now()`, or `stop()`
@@ -32,10 +33,6 @@ use super::lease::Lease;
 use super::planner;
 use super::ports::{JobExecutor, PaymentSink};
 use crate::Store;
-
-/// Longest sleep between lease renewals (well under the 30 s staleness limit); also the
-/// longest gap between two offline probes.
-const HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// What the status bar shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -127,7 +124,9 @@ impl SyncEngine {
         let store = private(store).await?;
         let mut core = SyncCore::new(store, client, executor, sink, options);
         let lease = prepare(&core, role).await?;
+        let keep_alive = lease.keep_alive(core.options.heartbeat);
         let result = core.run_cycle(true).await;
+        drop(keep_alive);
         let released = blocking_release(&lease).await;
         let report = result?;
         released?;
@@ -202,6 +201,8 @@ async fn run(
     wake: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let heartbeat = core.options.heartbeat;
+    let keep_alive = lease.keep_alive(heartbeat);
     let mut online = true;
     let mut probes = 0u32;
     // Consecutive failed cycles while online: the next attempt waits longer each time, so a
@@ -211,22 +212,14 @@ async fn run(
         if *stopped.borrow() {
             break;
         }
-        let renewed = {
-            let lease = lease.clone();
-            tokio::task::spawn_blocking(move || lease.renew())
-                .await
-                .map_err(SyncError::Join)
-                .and_then(|r| r)
-        };
-        if let Err(e) = renewed {
-            tracing::error!(error = %e, "sync engine stops: lease not renewed");
-            let lost = matches!(e, SyncError::LeaseLost { .. });
-            set(&status, |s| s.last_error = Some(e.to_string()));
-            if lost {
+        if let Some(trouble) = keep_alive.trouble() {
+            set(&status, |s| s.last_error = Some(trouble.message.clone()));
+            if trouble.lost {
+                tracing::error!("sync engine stops: the lease was taken over");
                 break;
             }
         }
-        let mut sleep_for = HEARTBEAT;
+        let mut sleep_for = heartbeat;
         if !online {
             probes += 1;
             if core.probe().await {
@@ -289,10 +282,9 @@ async fn run(
                 sleep_for = sleep_for.max(core.probe_delay(failures));
             }
         }
-        // The lease is renewed at the top of the loop: never sleep past the heartbeat, or a long
-        // offline backoff would let the lease go stale while we still run.
+        // Wake at least once per heartbeat to notice a lost lease (and to probe while offline).
         tokio::select! {
-            _ = tokio::time::sleep(sleep_for.min(HEARTBEAT)) => {}
+            _ = tokio::time::sleep(sleep_for.min(heartbeat)) => {}
             _ = wake.notified() => {
                 // 지금 동기화: an immediate attempt, even while offline.
                 if !online { probes = 0; }
@@ -300,6 +292,7 @@ async fn run(
             _ = stopped.wait_for(|s| *s) => {}
         }
     }
+    drop(keep_alive);
     if let Err(e) = blocking_release(&lease).await {
         tracing::error!(error = %e, "the sync lease could not be released");
         set(&status, |s| s.last_error = Some(e.to_string()));

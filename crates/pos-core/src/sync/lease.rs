@@ -94,3 +94,69 @@ impl Lease {
         Ok(())
     }
 }
+
+/// What the keep-alive task last reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseTrouble {
+    /// Another process took the lease over: the engine must stop.
+    pub lost: bool,
+    /// The Korean message, for the status.
+    pub message: String,
+}
+
+/// Renews a lease in the background every `every`, whatever the engine is doing (a long drain
+/// of the queue must not let the heartbeat go stale). Stopped on drop.
+pub struct KeepAlive {
+    task: tokio::task::JoinHandle<()>,
+    trouble: tokio::sync::watch::Receiver<Option<LeaseTrouble>>,
+}
+
+impl Lease {
+    /// Starts renewing this lease every `every` on the current tokio runtime.
+    pub fn keep_alive(&self, every: Duration) -> KeepAlive {
+        let (report, trouble) = tokio::sync::watch::channel(None);
+        let lease = self.clone();
+        let task = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let renewing = lease.clone();
+                let renewed = tokio::task::spawn_blocking(move || renewing.renew())
+                    .await
+                    .map_err(SyncError::Join)
+                    .and_then(|r| r);
+                match renewed {
+                    Ok(()) => {
+                        report.send_replace(None);
+                    }
+                    Err(e) => {
+                        let lost = matches!(e, SyncError::LeaseLost { .. });
+                        tracing::error!(error = %e, lost, "the sync lease could not be renewed");
+                        report.send_replace(Some(LeaseTrouble {
+                            lost,
+                            message: e.to_string(),
+                        }));
+                        if lost {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        KeepAlive { task, trouble }
+    }
+}
+
+impl KeepAlive {
+    /// The last renewal's failure, if the last renewal failed.
+    pub fn trouble(&self) -> Option<LeaseTrouble> {
+        self.trouble.borrow().clone()
+    }
+}
+
+impl Drop for KeepAlive {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -195,16 +195,16 @@ async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
     let mut offline_seen = false;
     for _ in 0..100 {
         let s = engine.status();
-        if !s.online {
+        // Offline, with the refunds waiting in the queue.
+        if !s.online && s.queue_len == 5 {
             offline_seen = true;
-            assert!(s.queue_len >= 1, "the refunds wait in the queue: {s:?}");
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(
         offline_seen,
-        "the engine reports offline: {:?}",
+        "the engine reports offline with the 5 refunds queued: {:?}",
         engine.status()
     );
 
@@ -334,5 +334,49 @@ async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown()
         Some((pos_core::JobState::Pending, true)),
         "queued again, to be looked up before anything is re-sent"
     );
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_whose_lease_is_taken_over_stops_and_says_so() {
+    let sb = sandbox(None, None).await;
+    let store = store();
+    let options = pos_core::sync::SyncOptions {
+        heartbeat: Duration::from_millis(50),
+        ..fast_options()
+    };
+    let work = Arc::new(CheckoutWork);
+    let client = client(&sb.base_url(), Duration::from_secs(5));
+    let engine = SyncEngine::start(store.clone(), client, work.clone(), work, options, "app")
+        .await
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    let taken = store.take_lease_if("intruder-1", 1, chrono::Utc::now(), |_| true);
+    assert!(taken.is_ok(), "another process takes the lease over");
+    let mut status = engine.status();
+    for _ in 0..200 {
+        status = engine.status();
+        if status.stopped {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        status.stopped,
+        "the engine stops instead of running beside the new holder"
+    );
+    assert!(
+        status
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("잠금을 잃었습니다")),
+        "and the status says why: {status:?}"
+    );
+    let holder = store.engine_lease().ok().flatten().map(|l| l.holder);
+    assert_eq!(
+        holder.as_deref(),
+        Some("intruder-1"),
+        "the new holder keeps its lease"
+    );
+    assert!(engine.stop().await.is_ok(), "stop after the loop ended");
     sb.shutdown().await;
 }
