@@ -6,13 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use pos_core::settings::Mode;
 use pos_core::sync::{CheckoutWork, SyncEngine, SyncOptions, SyncStatus};
 use tauri::{AppHandle, Runtime};
 
 use super::models::JobView;
 use super::{lock, PaymentsError, PaymentsExt};
 use crate::settings_flow::run_blocking;
-use crate::state::PosStateExt;
+use crate::state::{PosState, PosStateExt};
 
 /// The lease role of the app's engine (`posctl` uses its own).
 pub const ROLE: &str = "app";
@@ -38,9 +39,11 @@ async fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), PaymentsError> {
     let mut options = SyncOptions::default();
     options.policy.sweep = Duration::from_secs(u64::from(c.env.settings.poll.sweep_secs));
     let work = Arc::new(CheckoutWork);
+    let base = c.env.api_base.clone();
     let handle = SyncEngine::start(c.store, c.client, work.clone(), work, options, ROLE).await?;
     tracing::info!(holder = ?handle.status().lease_holder, "sync engine started");
     *lock(&payments.engine_problem) = None;
+    *lock(&payments.engine_base) = Some(base);
     if let Some(old) = lock(&payments.engine).replace(handle) {
         // A stopped engine's task has ended; dropping its handle only frees it.
         drop(old);
@@ -51,6 +54,7 @@ async fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), PaymentsError> {
 /// Stops the engine (the app is exiting) and releases the lease.
 pub async fn stop<R: Runtime>(app: &AppHandle<R>) {
     let handle = lock(&app.payments().engine).take();
+    *lock(&app.payments().engine_base) = None;
     if let Some(handle) = handle {
         match handle.stop().await {
             Ok(()) => tracing::info!("sync engine stopped"),
@@ -59,8 +63,35 @@ pub async fn stop<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// The Iamport the engine should talk to for the mode in effect (`None`: no sandbox yet).
+fn desired_base(state: &PosState) -> Option<String> {
+    match state.mode() {
+        Mode::Sandbox => state.sandbox.info().map(|info| info.base_url),
+        Mode::Live => Some(state.live_api_base.clone()),
+    }
+}
+
+/// Keeps the engine in step with the settings: starts it when none runs (the sandbox came up,
+/// credentials were saved) and restarts it when the mode changed the Iamport it should use.
+async fn follow_settings<R: Runtime>(app: &AppHandle<R>) {
+    let payments = app.payments();
+    let running = lock(&payments.engine)
+        .as_ref()
+        .is_some_and(|h| !h.status().stopped);
+    let same_base = *lock(&payments.engine_base) == desired_base(app.pos());
+    if running && same_base {
+        return;
+    }
+    if running {
+        tracing::info!("the mode changed: restarting the sync engine");
+        stop(app).await;
+    }
+    ensure_started(app).await;
+}
+
 /// The engine's status; without an engine, the queue from the store and why none runs.
 pub async fn status<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, PaymentsError> {
+    follow_settings(app).await;
     let payments = app.payments();
     if let Some(status) = lock(&payments.engine).as_ref().map(|h| h.status()) {
         return Ok(status);

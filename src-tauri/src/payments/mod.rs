@@ -40,6 +40,8 @@ pub struct Payments {
     engine: Mutex<Option<SyncHandle>>,
     /// Why no engine runs (Korean), when it failed to start.
     engine_problem: Mutex<Option<String>>,
+    /// The Iamport API root the running engine talks to (a mode change restarts it).
+    engine_base: Mutex<Option<String>>,
 }
 
 /// What a payment flow needs: the order book, an Iamport client and the checkout settings.

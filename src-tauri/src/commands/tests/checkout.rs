@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{no_args, TestApp};
+use crate::state::PosStateExt;
 
 fn order_count(app: &TestApp) -> i64 {
     let page: Value = app.ok("list_orders", json!({ "query": null }));
@@ -111,16 +112,32 @@ fn unknown_orders_and_unpaid_refunds_are_refused() {
 }
 
 #[test]
-fn sync_status_without_an_engine_says_why_and_shows_the_queue() {
+fn sync_status_starts_the_engine_once_the_sandbox_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = TestApp::sandboxed(dir.path());
+    let app = TestApp::on(dir.path(), true, "http://127.0.0.1:9");
     let status: Value = app.ok("sync_status", no_args());
     assert_eq!(
         status["stopped"], true,
-        "no engine in this test app: {status}"
+        "no sandbox yet, no engine: {status}"
     );
-    assert_eq!(status["queueLen"], 0, "empty queue: {status}");
-    assert!(status["lastError"].is_string(), "says why: {status}");
+    assert!(
+        status["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("SANDBOX")),
+        "says why: {status}"
+    );
+    assert_eq!(status["queueLen"], 0, "the queue is still shown: {status}");
+
+    tauri::async_runtime::block_on(app.app.pos().sandbox.ensure_started(dir.path()))
+        .expect("sandbox starts");
+    let status: Value = app.ok("sync_status", no_args());
+    assert_eq!(status["stopped"], false, "the engine follows: {status}");
+    assert!(
+        status["leaseHolder"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("app")),
+        "the app holds the lease: {status}"
+    );
     let jobs: Vec<Value> = app.ok("list_jobs", no_args());
     assert!(jobs.is_empty(), "no jobs");
     let (code, _) = app.err("retry_job", json!({ "id": 42 }));
