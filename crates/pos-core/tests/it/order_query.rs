@@ -306,9 +306,11 @@ fn listing_pages_of_100k_orders_is_fast() {
             "list_orders({name}) on 100k orders: total {} in {took:?}",
             page.total
         );
-        // Generous bound for a loaded 2-core debug build; typical figures are printed above.
+        // Index use is what `every_list_query_shape_uses_an_index_on_100k_orders` checks; this
+        // wall-clock bound only catches a pathological regression (a hang, a quadratic scan), so
+        // it is far above what a loaded 2-core debug build needs. Typical figures print above.
         assert!(
-            took < std::time::Duration::from_secs(2),
+            took < std::time::Duration::from_secs(60),
             "the {name} page took {took:?}"
         );
     }
