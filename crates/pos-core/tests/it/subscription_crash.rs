@@ -126,8 +126,11 @@ async fn crash_after(route: &str, customer_uid: &str) {
     );
     drop(store);
     sbx.faults(json!({})).await;
-    // Let a request the server already accepted finish before the restart looks it up.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Let a request the server already accepted (held 400 ms by the latency fault) finish before
+    // the restart looks it up. Nothing observable says "no request in flight" (a request cut by
+    // the kill may never run), so this waits a bounded time with a wide margin for a loaded
+    // CI machine rather than 200 ms past the latency.
+    tokio::time::sleep(Duration::from_millis(400 + 2_600)).await;
     let base = sbx.base.clone();
     let path = dir.path().to_path_buf();
     tokio::task::spawn_blocking(move || restart_poll(&path, &base))
