@@ -28,6 +28,22 @@ fn find_binary(env_var: &str, names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Starts chromedriver on a port that was free a moment ago; returns it and its URL.
+fn spawn_driver(chromedriver: &std::path::Path) -> (Child, String) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("addr").port()
+    };
+    let driver = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    (driver, format!("http://127.0.0.1:{port}"))
+}
+
 /// chromedriver plus a headless Chromium session; stopped by [`Browser::stop`] (or on drop).
 struct Browser {
     driver: Child,
@@ -51,17 +67,6 @@ impl Browser {
             eprintln!("SKIPPED browser tests: {msg}");
             return None;
         };
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-            l.local_addr().expect("addr").port()
-        };
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("profile dir");
         let caps = json!({"goog:chromeOptions": {
             "binary": chromium,
@@ -71,9 +76,19 @@ impl Browser {
                      format!("--user-data-dir={}", profile.path().display())]
         }});
         let caps = caps.as_object().cloned().expect("caps object");
-        let url = format!("http://127.0.0.1:{port}");
+        // The free port is found by binding and closing it, so another process (a parallel test's
+        // server) may take it before chromedriver binds: a chromedriver that exits is started
+        // again on a new port until the deadline.
         let deadline = Instant::now() + Duration::from_secs(60);
+        let (mut driver, mut url) = spawn_driver(&chromedriver);
         let client = loop {
+            if let Ok(Some(status)) = driver.try_wait() {
+                assert!(
+                    Instant::now() < deadline,
+                    "chromedriver keeps exiting ({status})"
+                );
+                (driver, url) = spawn_driver(&chromedriver);
+            }
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&url)
