@@ -275,7 +275,9 @@ fn mismatch(order: &Order, payment: &Payment) -> Transition {
 
 fn money(order: &Order, payment: &Payment) -> Transition {
     let to = money_state(payment);
-    let refunded = payment.cancel_amount.min(order.amount);
+    // Clamped both ways: a negative cancel_amount from the wire must never be stored, or the
+    // refundable balance (amount - refunded) would exceed the order and could overflow.
+    let refunded = payment.cancel_amount.clamp(0, order.amount.max(0));
     if is_money_state(order.state) {
         // Same payment: follow the amounts forward only (a stale read never un-refunds).
         if refunded < order.refunded_amount {

@@ -386,6 +386,22 @@ fn partial_cancel_is_partially_refunded_even_when_status_says_cancelled() {
 }
 
 #[test]
+fn a_negative_cancel_amount_from_the_wire_is_never_recorded_as_refunded() {
+    for cancel_amount in [-1, i64::MIN] {
+        let mut p = payment(Shape::Paid);
+        p.cancel_amount = cancel_amount;
+        let Transition::Move(m) = reconcile(&order(OrderState::AwaitingPayment), &p) else {
+            panic!("a paid payment moves an awaiting order");
+        };
+        assert_eq!(m.to, OrderState::Paid, "nothing was refunded: {m:?}");
+        assert!(
+            m.patch.refunded_amount.is_none_or(|r| r == 0),
+            "cancel_amount {cancel_amount} stays out of the refunded amount: {m:?}"
+        );
+    }
+}
+
+#[test]
 fn second_partial_cancel_updates_the_refunded_amount() {
     let mut p = payment(Shape::CancelledPartial);
     p.cancel_amount = 5000;

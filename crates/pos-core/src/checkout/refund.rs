@@ -137,7 +137,8 @@ pub fn request_refund(
     if reason.is_empty() || reason.chars().count() > REFUND_REASON_MAX_CHARS {
         return Err(CheckoutError::InvalidRefundReason);
     }
-    let balance = order.amount - order.refunded_amount;
+    // Saturating: both come from the database, and a corrupt row must not panic the refund.
+    let balance = order.amount.saturating_sub(order.refunded_amount);
     let amount = request.amount.unwrap_or(balance);
     if amount <= 0 {
         return Err(CheckoutError::InvalidRefundAmount { amount });
