@@ -30,13 +30,13 @@ impl Default for DunningPolicy {
 
 impl DunningPolicy {
     /// A policy from retry days after the first failure (e.g. `[1, 3, 7, 14]`). Days are sorted
-    /// and de-duplicated; negative days are dropped.
+    /// and de-duplicated; negative days and days beyond what a `Duration` holds are dropped.
     pub fn from_days(days: &[i64]) -> DunningPolicy {
         let mut days: Vec<i64> = days.iter().copied().filter(|d| *d >= 0).collect();
         days.sort_unstable();
         days.dedup();
         DunningPolicy {
-            retry_offsets: days.into_iter().map(Duration::days).collect(),
+            retry_offsets: days.into_iter().filter_map(Duration::try_days).collect(),
         }
     }
 
@@ -134,7 +134,12 @@ pub fn next_step(
     }
     let index = usize::try_from(retries_done).unwrap_or(usize::MAX);
     match policy.retry_offsets.get(index) {
-        Some(offset) => DunningStep::RetryAt(first_failed_at + *offset),
+        // `first_failed_at` can come from a wire timestamp: saturate instead of panicking.
+        Some(offset) => DunningStep::RetryAt(
+            first_failed_at
+                .checked_add_signed(*offset)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        ),
         None => DunningStep::GiveUp(GiveUpReason::RetriesExhausted),
     }
 }
@@ -167,6 +172,21 @@ mod tests {
                 DunningStep::GiveUp(GiveUpReason::RetriesExhausted)
             ],
             "four retries from the first failure, then give up"
+        );
+    }
+
+    #[test]
+    fn out_of_range_days_and_instants_never_panic() {
+        let policy = DunningPolicy::from_days(&[i64::MAX, 1]);
+        assert_eq!(
+            policy.max_retries(),
+            1,
+            "a day count no Duration holds is dropped"
+        );
+        assert_eq!(
+            next_step(&policy, DateTime::<Utc>::MAX_UTC, 0, DeclineKind::Soft),
+            DunningStep::RetryAt(DateTime::<Utc>::MAX_UTC),
+            "a first failure at the end of time saturates instead of overflowing"
         );
     }
 
