@@ -42,6 +42,19 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
             format!("the first month is paid: {history:?}"),
         )?;
 
+        // 카드 변경: the window issues a new key; future charges move to it.
+        app.click("subscription-change-card").await?;
+        app.wait_for("imp-window").await?;
+        app.click("imp-approve").await?;
+        app.wait_for_text("subscriptions-notice", "카드를 변경")
+            .await?;
+        app.wait_for_text("subscription-state", "active").await?;
+        let card_after = app.text("subscription-card").await?;
+        ensure(
+            card_after.contains('*'),
+            format!("the new card, masked: {card_after:?}"),
+        )?;
+
         app.click("subscription-cancel").await?;
         app.wait_for_text("subscription-cancel-scheduled", "까지 이용")
             .await?;
