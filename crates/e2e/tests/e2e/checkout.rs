@@ -105,3 +105,31 @@ async fn a_partial_refund_from_the_order_page() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_window_leaves_the_order_open_and_a_phone_payment_pays_it() {
+    scenario(
+        "checkout_closed_then_phone",
+        async |app: &mut App| -> Result {
+            open_window(app, "pass_1m", "phone").await?;
+            app.click("imp-close").await?;
+            let status = app.wait_for("result-status").await?.text().await?;
+            ensure(
+                status == "awaiting_payment" || status == "created",
+                format!("a closed window leaves the order open, not failed: {status:?}"),
+            )?;
+            let first = app.text("result-merchant-uid").await?;
+            app.click("checkout-retry").await?;
+            app.wait_for("imp-window").await?;
+            app.click("imp-approve").await?;
+            app.wait_for_text("result-status", "paid").await?;
+            let second = app.text("result-merchant-uid").await?;
+            ensure(
+                first == second,
+                format!("the same order is paid: {first:?} then {second:?}"),
+            )?;
+            Ok(())
+        },
+    )
+    .await;
+}
