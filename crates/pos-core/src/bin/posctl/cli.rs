@@ -16,8 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags every command takes.
-#[derive(Debug, Args)]
+/// Flags every command takes. `Debug` never shows the REST key or secret.
+#[derive(Args)]
 pub struct Global {
     /// Data folder (default: the app's data folder for kr.panmusic.pos).
     #[arg(long, global = true, value_name = "DIR")]
@@ -48,6 +48,19 @@ pub struct Global {
         requires = "imp_key"
     )]
     pub imp_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Global {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Global")
+            .field("data_dir", &self.data_dir)
+            .field("json", &self.json)
+            .field("api_base", &self.api_base)
+            .field("imp_key", &set(&self.imp_key))
+            .field("imp_secret", &set(&self.imp_secret))
+            .finish()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,4 +223,32 @@ fn state_parser() -> impl TypedValueParser<Value = OrderState> {
 fn pay_method_parser() -> impl TypedValueParser<Value = PayMethod> {
     PossibleValuesParser::new(PayMethod::ALL.iter().map(|m| m.as_str()))
         .try_map(|s| s.parse::<PayMethod>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::Parser;
+
+    #[test]
+    fn debug_of_the_parsed_command_line_never_shows_the_key_or_secret() {
+        let cli = Cli::try_parse_from([
+            "posctl",
+            "--imp-key",
+            "KEY-VALUE-123",
+            "--imp-secret",
+            "SECRET-VALUE-456",
+            "doctor",
+        ])
+        .unwrap_or_else(|e| panic!("parses: {e}"));
+        let shown = format!("{cli:?} {cli:#?}");
+        assert!(
+            !shown.contains("KEY-VALUE-123") && !shown.contains("SECRET-VALUE-456"),
+            "credentials leaked through Debug: {shown}"
+        );
+        assert!(
+            shown.contains("<redacted>"),
+            "says they were given: {shown}"
+        );
+    }
 }
