@@ -47,6 +47,27 @@ pub(crate) fn ms_col_opt(
     .transpose()
 }
 
+/// An event's `detail` as stored: JSON text, or NULL when there is none.
+pub(crate) fn detail_text(
+    detail: Option<&serde_json::Value>,
+    context: &'static str,
+) -> Result<Option<String>, StoreError> {
+    detail
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|source| StoreError::Json { context, source })
+}
+
+/// A stored event `detail` back as JSON; NULL reads as `null`.
+pub(crate) fn detail_value(
+    text: Option<String>,
+    context: &'static str,
+) -> Result<serde_json::Value, StoreError> {
+    text.map_or(Ok(serde_json::Value::Null), |text| {
+        serde_json::from_str(&text).map_err(|source| StoreError::Json { context, source })
+    })
+}
+
 /// Declares a fieldless enum stored as text: `as_str`, `parse` (typed error naming the column),
 /// and `ALL`.
 macro_rules! text_enum {

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::codec::ms_col;
+use super::codec::{detail_text, detail_value, ms_col};
 use super::error::{SqlContext, StoreError};
 use super::orders::OrderState;
 use super::Store;
@@ -46,13 +46,7 @@ pub(crate) fn insert_event(
     cause: &str,
     detail: Option<&serde_json::Value>,
 ) -> Result<(), StoreError> {
-    let detail = detail
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|source| StoreError::Json {
-            context: "encode an event's detail",
-            source,
-        })?;
+    let detail = detail_text(detail, "encode an event's detail")?;
     conn.prepare_cached(
         "INSERT INTO order_events (merchant_uid, at, from_state, to_state, cause, detail) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -104,13 +98,7 @@ impl Store {
             .ctx("read an order's events")?;
         rows.into_iter()
             .map(|(mut event, detail)| {
-                if let Some(text) = detail {
-                    event.detail =
-                        serde_json::from_str(&text).map_err(|source| StoreError::Json {
-                            context: "decode an event's detail",
-                            source,
-                        })?;
-                }
+                event.detail = detail_value(detail, "decode an event's detail")?;
                 Ok(event)
             })
             .collect()

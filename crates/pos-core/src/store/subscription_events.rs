@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::codec::{ms_col, now, to_ms};
+use super::codec::{detail_text, detail_value, ms_col, now, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::subscriptions::{subscription_in, SubscriptionState};
 use super::Store;
@@ -46,13 +46,7 @@ pub(crate) fn insert_subscription_event(
     cause: &str,
     detail: Option<&serde_json::Value>,
 ) -> Result<(), StoreError> {
-    let detail = detail
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|source| StoreError::Json {
-            context: "encode a subscription event",
-            source,
-        })?;
+    let detail = detail_text(detail, "encode a subscription event")?;
     conn.prepare_cached(
         "INSERT INTO subscription_events (subscription_id, at, from_state, to_state, cause, detail) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -97,13 +91,7 @@ impl Store {
             .ctx("read subscription events")?;
         rows.into_iter()
             .map(|(mut event, detail)| {
-                if let Some(text) = detail {
-                    event.detail =
-                        serde_json::from_str(&text).map_err(|source| StoreError::Json {
-                            context: "decode a subscription event",
-                            source,
-                        })?;
-                }
+                event.detail = detail_value(detail, "decode a subscription event")?;
                 Ok(event)
             })
             .collect()
