@@ -6,16 +6,10 @@
 //! day (31 Jan -> 28/29 Feb -> 31 Mar -> 30 Apr -> 31 May). Every boundary is an instant
 //! (`DateTime<Utc>`), so the store and Iamport (`schedule_at`, Unix seconds) agree on it.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
-/// Seconds east of UTC of Korea Standard Time.
-const KST_OFFSET_SECS: i32 = 9 * 3600;
-
-/// Korea Standard Time (UTC+9 all year).
-pub fn kst() -> FixedOffset {
-    // 9 hours is well inside the ±24 h a FixedOffset accepts; UTC is an unreachable fallback.
-    FixedOffset::east_opt(KST_OFFSET_SECS).unwrap_or_else(|| Utc.fix())
-}
+/// Korea Standard Time (UTC+9 all year): the one definition, shared with how times are shown.
+pub use crate::format::kst;
 
 /// The KST day of the month of `at`: the anchor day of a subscription first paid at `at`.
 pub fn anchor_day_of(at: DateTime<Utc>) -> u32 {
