@@ -61,10 +61,13 @@ async fn timeout_on_a_lookup_is_a_retryable_transport_error() {
 
 #[tokio::test]
 async fn refused_connection_is_retryable_even_for_a_charge() {
-    // Bind, note the port, close: nothing listens there any more.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    drop(listener);
+    // A port bound but never listened on: connections are refused, and because it stays
+    // bound for the whole test no parallel test's server can take it over.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("loopback address"))
+        .expect("bind");
+    let addr = socket.local_addr().expect("addr");
     let client = Client::new(Config::new(format!("http://{addr}"), KEY, SECRET)).expect("client");
     let err = client
         .again(&again_request())
