@@ -19,8 +19,9 @@ use tempfile::TempDir;
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
-/// Longest wait for tauri-driver to listen and for a session to open.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait for tauri-driver to listen and for a session to open (generous: a loaded CI
+/// machine starting a debug build of the app).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest wait for one step (find, click, read, a condition to hold).
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest a whole scenario may take.
@@ -406,7 +407,13 @@ impl Driver {
         let binary = tauri_driver_binary()?;
         let port = free_port()?;
         let native_port = free_port()?;
-        let child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        // The app inherits this through WebKitWebDriver: tests never touch the machine's keyring
+        // (and skip its D-Bus probe, slow on a loaded machine).
+        if std::env::var_os("PANMUSIC_SECRETS").is_none() {
+            command.env("PANMUSIC_SECRETS", "file");
+        }
+        let child = command
             .args([
                 "--port",
                 &port.to_string(),
