@@ -32,8 +32,24 @@ impl TryFrom<String> for MerchantCode {
         if ok {
             Ok(MerchantCode(trimmed.to_string()))
         } else {
-            Err(SettingsError::InvalidMerchantCode { value })
+            Err(SettingsError::InvalidMerchantCode {
+                value: shown_refused(value),
+            })
         }
+    }
+}
+
+/// Longest refused value an error echoes: a mistyped code is short, while a REST key (16
+/// digits) or secret pasted into the wrong field is longer and must not reach a message or log.
+const ECHO_MAX_CHARS: usize = 15;
+
+/// What an error may show of a refused merchant code: the value, or only its length.
+fn shown_refused(value: String) -> String {
+    let chars = value.chars().count();
+    if chars > ECHO_MAX_CHARS {
+        format!("<{chars}자, 표시하지 않음>")
+    } else {
+        value
     }
 }
 
@@ -89,6 +105,21 @@ mod tests {
                 "{bad:?} is refused"
             );
         }
+    }
+
+    #[test]
+    fn a_pasted_rest_secret_is_never_echoed_in_the_error() {
+        let secret = "S3cr3tRestApiSecretValue0123456789abcdefghijklmnopqrstuvwxyz";
+        let err = MerchantCode::try_from(secret.to_string())
+            .err()
+            .unwrap_or_else(|| panic!("a secret is not a merchant code"));
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(secret), "secret echoed: {shown}");
+        let short = MerchantCode::try_from("imp1234567".to_string()).err();
+        assert!(
+            short.is_some_and(|e| e.to_string().contains("imp1234567")),
+            "a mistyped code is still shown so it can be corrected"
+        );
     }
 
     #[test]
