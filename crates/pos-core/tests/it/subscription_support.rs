@@ -127,10 +127,11 @@ impl Sbx {
         v["response"]["by_route"][route].as_u64().unwrap_or(0)
     }
 
-    /// An Iamport client of this sandbox.
+    /// An Iamport client of this sandbox, with a 10-second per-request timeout (generous: CI
+    /// machines are busy, and every call here is expected to succeed).
     pub fn client(&self) -> iamport::Client {
         let mut config = iamport::Config::new(&self.base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
-        config.timeout = Duration::from_secs(5);
+        config.timeout = Duration::from_secs(10);
         iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
     }
 
