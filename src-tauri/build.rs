@@ -27,6 +27,7 @@ fn main() {
         "retry_subscription",
         "card_change_window",
         "change_card",
+        "delete_billing_key",
         "subscriptions_needing_attention",
     ]);
     if let Err(error) =

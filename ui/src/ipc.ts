@@ -208,6 +208,11 @@ export function changeCard(id: string, customerUid: string): Promise<Subscriptio
   return call<Subscription>("change_card", { id, customerUid });
 }
 
+/** 카드 삭제: deletes the billing key at Iamport; refused while a subscription or schedule still uses it. */
+export async function deleteBillingKey(customerUid: string): Promise<void> {
+  await call<null>("delete_billing_key", { customerUid });
+}
+
 /** How many subscriptions need the owner (past due, unpaid). */
 export function subscriptionsNeedingAttention(): Promise<number> {
   return call<number>("subscriptions_needing_attention");

@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "retry_subscription",
     "card_change_window",
     "change_card",
+    "delete_billing_key",
     "subscriptions_needing_attention",
 ];
 
@@ -72,6 +73,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::retry_subscription,
         subscriptions::card_change_window,
         subscriptions::change_card,
+        subscriptions::delete_billing_key,
         subscriptions::subscriptions_needing_attention
     ]
 }

@@ -80,6 +80,16 @@ pub async fn change_card<R: Runtime>(
     Ok(subscriptions::change_card(&app, &id, &customer_uid).await?)
 }
 
+/// 카드 삭제: deletes the billing key `customer_uid` at Iamport, refused while a live
+/// subscription or a waiting schedule still uses it.
+#[tauri::command]
+pub async fn delete_billing_key<R: Runtime>(
+    app: AppHandle<R>,
+    customer_uid: String,
+) -> CommandResult<()> {
+    Ok(subscriptions::delete_key(&app, &customer_uid).await?)
+}
+
 /// How many subscriptions need the owner, for the status bar.
 #[tauri::command]
 pub async fn subscriptions_needing_attention<R: Runtime>(app: AppHandle<R>) -> CommandResult<i64> {

@@ -151,6 +151,15 @@ pub async fn change_card<R: Runtime>(
     Ok(subs.change_card(id, customer_uid, Utc::now()).await?)
 }
 
+/// 카드 삭제: deletes the billing key `customer_uid`, refused while anything still uses it.
+pub async fn delete_key<R: Runtime>(
+    app: &AppHandle<R>,
+    customer_uid: &str,
+) -> Result<(), PaymentsError> {
+    let (_, subs) = connect(app).await?;
+    Ok(subs.delete_billing_key(customer_uid, Utc::now()).await?)
+}
+
 /// Every subscription with its plan name and payment history, newest first.
 pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SubscriptionView>, PaymentsError> {
     let store = app.pos().store()?.clone();

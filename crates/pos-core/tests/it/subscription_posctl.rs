@@ -126,3 +126,60 @@ async fn posctl_subscribes_lists_and_cancels_with_clear_errors() {
     .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     sbx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posctl_deletes_a_billing_key_only_once_nothing_uses_it() {
+    let sbx = Sbx::start().await;
+    sbx.customer("cust_cli_del", false).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (d, base) = (dir.path().to_path_buf(), sbx.base.clone());
+    let delete = ["subscriptions", "delete-key", "cust_cli_del", "--json"];
+    let id = tokio::task::spawn_blocking(move || {
+        let create = [
+            "subscriptions",
+            "create",
+            "--plan",
+            "sub_monthly",
+            "--customer-uid",
+            "cust_cli_del",
+            "--json",
+        ];
+        let sub = stdout_json(&run(&d, &base, &create));
+        assert_eq!(sub["state"], "active", "subscribed: {sub}");
+        assert_eq!(
+            error_code(&run(&d, &base, &delete)),
+            "conflict",
+            "an active subscription still uses the key"
+        );
+        let human = run(&d, &base, &["subscriptions", "delete-key", "cust_cli_del"]);
+        assert_eq!(human.status.code(), Some(1), "refused without --json too");
+        assert!(human.stdout.is_empty(), "nothing on stdout when refused");
+        let list = stdout_json(&run(&d, &base, &["subscriptions", "list", "--json"]));
+        assert_eq!(list[0], sub, "nothing changed: {list}");
+        sub["id"].as_str().unwrap_or_default().to_string()
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let client = sbx.client();
+    if let Err(e) = client.billing_key("cust_cli_del").await {
+        panic!("the refused key still exists in the sandbox: {e}");
+    }
+    let (d, base) = (dir.path().to_path_buf(), sbx.base.clone());
+    tokio::task::spawn_blocking(move || {
+        let cancel = ["subscriptions", "cancel", &id, "--now", "--json"];
+        assert_eq!(stdout_json(&run(&d, &base, &cancel))["state"], "cancelled");
+        let deleted = stdout_json(&run(&d, &base, &delete));
+        assert_eq!(
+            deleted["deleted"], true,
+            "deleted once cancelled: {deleted}"
+        );
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let gone = client.billing_key("cust_cli_del").await.err();
+    assert!(
+        gone.as_ref().is_some_and(iamport::Error::is_not_found),
+        "the sandbox no longer knows the key: {gone:?}"
+    );
+    sbx.stop().await;
+}

@@ -11,7 +11,7 @@ export const SUBSCRIPTION_STATE_LABELS: Record<SubscriptionState, string> = {
   cancelled: "해지됨",
 };
 
-export type SubscriptionAction = "cancel" | "resume" | "retry" | "change-card";
+export type SubscriptionAction = "cancel" | "resume" | "retry" | "change-card" | "delete-card";
 
 interface SubscriptionCardProps {
   view: SubscriptionView;
@@ -83,6 +83,11 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         {live && (
           <button type="button" className="button" data-testid="subscription-change-card" disabled={busy} onClick={() => onAction("change-card")}>
             카드 변경
+          </button>
+        )}
+        {sub.state === "cancelled" && (
+          <button type="button" className="button" data-testid="subscription-delete-card" disabled={busy} onClick={() => onAction("delete-card")}>
+            카드 삭제 (Delete card)
           </button>
         )}
       </div>

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Subscription } from "../../bindings/Subscription";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
-import { fakeBackend, invokeMock } from "../../test/fakeBackend";
+import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { PLANS } from "../../test/fixtures";
 import { SDK_SCRIPT_ATTR, type ImpResponse } from "../checkout/sdk";
 import { SubscriptionsScreen } from "./SubscriptionsScreen";
@@ -111,6 +111,7 @@ describe("SubscriptionsScreen", () => {
     await userEvent.click(await screen.findByTestId("subscription-cancel"));
     expect(await screen.findByTestId("subscription-cancel-scheduled")).toHaveTextContent("까지 이용");
     expect(screen.getByTestId("subscription-resume")).toBeInTheDocument();
+    expect(screen.queryByTestId("subscription-delete-card")).not.toBeInTheDocument();
     expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1" });
   });
 
@@ -122,5 +123,27 @@ describe("SubscriptionsScreen", () => {
     render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
     expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("잔액 부족");
     expect(screen.getByTestId("subscription-retry")).toBeInTheDocument();
+  });
+
+  it("offers 카드 삭제 only for a cancelled subscription, asks first, and shows the Korean refusal", async () => {
+    const refusal = "빌링키 cust_1을(를) 아직 사용하는 예약결제나 구독이 있어 삭제할 수 없습니다. (billing key still in use)";
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription({ state: "cancelled", nextChargeAt: null, cancelledAt: Date.UTC(2026, 10, 28) }))],
+      delete_billing_key: () => {
+        throw ipcError("conflict", refusal);
+      },
+    });
+    const confirm = vi.spyOn(window, "confirm").mockReturnValueOnce(false).mockReturnValueOnce(true);
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    const button = await screen.findByTestId("subscription-delete-card");
+    expect(screen.queryByTestId("subscription-cancel")).not.toBeInTheDocument();
+    await userEvent.click(button);
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining("삭제할까요"));
+    expect(invokeMock).not.toHaveBeenCalledWith("delete_billing_key", expect.anything());
+    await userEvent.click(button);
+    expect(await screen.findByTestId("subscriptions-error")).toHaveTextContent("삭제할 수 없습니다");
+    expect(invokeMock).toHaveBeenCalledWith("delete_billing_key", { customerUid: "cust_1" });
+    confirm.mockRestore();
   });
 });

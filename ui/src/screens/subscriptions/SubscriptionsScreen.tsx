@@ -1,6 +1,7 @@
 import "../orders/orders.css";
 import { useCallback, useState } from "react";
 import type { BillingWindow } from "../../bindings/BillingWindow";
+import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatPlanPrice } from "../../format";
 import {
@@ -8,6 +9,7 @@ import {
   cardChangeWindow,
   changeCard,
   confirmSubscription,
+  deleteBillingKey,
   listPlans,
   listSubscriptions,
   resumeSubscription,
@@ -77,8 +79,17 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
       return sub.state === "active" ? "구독이 시작되었습니다." : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
     });
 
-  const act = (id: string, action: SubscriptionAction) =>
-    run(async () => {
+  const act = (view: SubscriptionView, action: SubscriptionAction) => {
+    const id = view.subscription.id;
+    if (
+      action === "delete-card" &&
+      !window.confirm(
+        `${view.planName}에 등록된 카드(${view.subscription.cardMasked ?? view.subscription.customerUid})를 아임포트에서 삭제할까요? 삭제한 카드는 다시 쓸 수 없습니다.`,
+      )
+    ) {
+      return;
+    }
+    void run(async () => {
       switch (action) {
         case "cancel":
           await cancelSubscription(id);
@@ -96,8 +107,12 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
           await changeCard(id, window.customerUid);
           return "카드를 변경했습니다. 다음 결제부터 새 카드로 청구됩니다.";
         }
+        case "delete-card":
+          await deleteBillingKey(view.subscription.customerUid);
+          return "카드를 삭제했습니다.";
       }
     });
+  };
 
   const subscriptionPlans = plans.status === "ok" ? plans.data.filter((p) => p.kind === "subscription") : [];
 
@@ -152,7 +167,7 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
               key={view.subscription.id}
               view={view}
               busy={busy}
-              onAction={(action) => void act(view.subscription.id, action)}
+              onAction={(action) => act(view, action)}
             />
           ))}
     </section>

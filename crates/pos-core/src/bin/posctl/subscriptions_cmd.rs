@@ -1,4 +1,4 @@
-//! `posctl subscriptions create|list|cancel|resume|change-card|retry|poll`: subscriptions (정기결제) from the
+//! `posctl subscriptions create|list|cancel|resume|change-card|retry|delete-key|poll`: subscriptions (정기결제) from the
 //! command line, over the same domain code the app runs. "Now" is the system clock. Commands
 //! that talk to Iamport hold the engine lease, so they never run beside the app's sync engine.
 
@@ -53,6 +53,12 @@ pub enum SubscriptionsCommand {
     Retry {
         /// Subscription id (sub_…).
         id: String,
+    },
+    /// Deletes a billing key at Iamport ("카드 삭제"), refused while a live subscription or a
+    /// waiting schedule still uses it.
+    DeleteKey {
+        /// The billing key's customer_uid.
+        customer_uid: String,
     },
     /// Does what is due once (register schedules, detect executions, retries, period ends).
     Poll,
@@ -174,6 +180,20 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
                 |d, rt| Ok(rt.block_on(d.retry_now(id, Utc::now()))?),
             )?;
             show(global, "다시 시도했습니다.", &sub)
+        }
+        SubscriptionsCommand::DeleteKey { customer_uid } => {
+            with_domain(global, |d, rt| {
+                Ok(rt.block_on(d.delete_billing_key(customer_uid, Utc::now()))?)
+            })?;
+            if global.json {
+                return print_json(&serde_json::json!({
+                    "customerUid": customer_uid,
+                    "deleted": true,
+                }));
+            }
+            let mut out = String::new();
+            say!(out, "카드(빌링키 {customer_uid})를 삭제했습니다.");
+            emit(&out)
         }
         SubscriptionsCommand::Poll => {
             let report = with_domain(global, |d, rt| Ok(rt.block_on(poll_due(d, Utc::now()))?))?;
