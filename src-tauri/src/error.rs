@@ -154,3 +154,18 @@ mod tests {
         );
     }
 }
+
+/// Why the order book could not be opened at start-up. The app still opens and shows this
+/// (in Korean) on its error screen; commands that need the order book answer `StoreUnavailable`.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupProblem {
+    /// The OS gave no data directory and none was passed with `--data-dir`.
+    #[error("이 컴퓨터에서 데이터 폴더 위치를 찾지 못했습니다. --data-dir 옵션으로 폴더를 지정해 주세요.")]
+    NoDataDir,
+    /// The data directory could not be created or written.
+    #[error(transparent)]
+    DataDir(#[from] pos_core::paths::PathError),
+    /// The database refused to open (corrupt, newer schema, unreadable).
+    #[error(transparent)]
+    Store(#[from] pos_core::StoreError),
+}

@@ -11,6 +11,7 @@ use pos_core::Store;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::args::LaunchArgs;
+use crate::error::StartupProblem;
 use crate::settings_file;
 use crate::state::{PosState, PosStateExt};
 
@@ -37,12 +38,10 @@ pub fn build_state(
         None => CredentialStore::new(dir),
     };
     let Some(data_dir) = data_dir else {
-        let problem = "이 컴퓨터에서 데이터 폴더 위치를 찾지 못했습니다. --data-dir 옵션으로 폴더를 지정해 주세요."
-            .to_owned();
         let dir = PathBuf::new();
         return PosState::new(
             dir.clone(),
-            Err(problem),
+            Err(StartupProblem::NoDataDir),
             credentials(&dir),
             settings_file::load(&dir).into(),
             force_sandbox,
@@ -65,14 +64,14 @@ pub fn build_state(
 }
 
 /// Prepares the data dir (created, owner-only) and opens the order book in it.
-fn open_store(data_dir: &Path) -> Result<Store, String> {
+fn open_store(data_dir: &Path) -> Result<Store, StartupProblem> {
     pos_core::paths::prepare_data_dir(data_dir).map_err(|error| {
         tracing::error!(error = ?error, dir = %data_dir.display(), "data dir unusable");
-        error.to_string()
+        StartupProblem::from(error)
     })?;
     Store::open(data_dir).map_err(|error| {
         tracing::error!(error = ?error, dir = %data_dir.display(), "order book did not open");
-        error.to_string()
+        StartupProblem::from(error)
     })
 }
 

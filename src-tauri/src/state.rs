@@ -10,7 +10,7 @@ use pos_core::settings::{Mode, Settings, SettingsLoad};
 use pos_core::Store;
 use tauri::{Manager, Runtime};
 
-use crate::error::ShellError;
+use crate::error::{ShellError, StartupProblem};
 use crate::sandbox::SandboxSlot;
 
 /// The settings in effect and the problem met when loading them.
@@ -36,7 +36,7 @@ pub struct PosState {
     /// The data directory in use.
     pub data_dir: PathBuf,
     /// The order book, or the Korean reason it could not be opened.
-    store: Result<Store, String>,
+    store: Result<Store, StartupProblem>,
     /// The REST key and secret (keyring, or the owner-only file).
     pub credentials: CredentialStore,
     settings: Mutex<CurrentSettings>,
@@ -53,7 +53,7 @@ impl PosState {
     /// Assembles the state; `store` carries the Korean start-up problem when the order book failed.
     pub fn new(
         data_dir: PathBuf,
-        store: Result<Store, String>,
+        store: Result<Store, StartupProblem>,
         credentials: CredentialStore,
         settings: CurrentSettings,
         force_sandbox: bool,
@@ -76,13 +76,13 @@ impl PosState {
         self.store
             .as_ref()
             .map_err(|problem| ShellError::StoreUnavailable {
-                problem: problem.clone(),
+                problem: problem.to_string(),
             })
     }
 
     /// The Korean start-up problem of the order book, if any.
-    pub fn store_problem(&self) -> Option<&str> {
-        self.store.as_ref().err().map(String::as_str)
+    pub fn store_problem(&self) -> Option<&StartupProblem> {
+        self.store.as_ref().err()
     }
 
     /// A copy of the settings in effect.

@@ -32,7 +32,7 @@ pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
         online: state.online(),
         queue,
         settings_problem: state.settings().problem,
-        store_problem: state.store_problem().map(str::to_owned),
+        store_problem: state.store_problem().map(ToString::to_string),
         data_dir: state.data_dir.display().to_string(),
     })
 }
