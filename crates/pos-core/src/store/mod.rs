@@ -19,6 +19,7 @@ mod orders;
 mod plans;
 mod poll;
 mod schema;
+mod subscription_access;
 mod subscription_charges;
 mod subscription_events;
 mod subscriptions;

@@ -1,7 +1,7 @@
 //! The `subscriptions` table and its append-only `subscription_events` trail.
 //!
 //! A subscription row is the state machine of one store's subscription to one plan; every
-//! change goes through [`Store::update_subscription`], which checks the state the caller decided
+//! change goes through `Store::update_subscription` (in `subscription_access.rs`), which checks the state the caller decided
 //! from and appends an event, in one transaction. Its charges live in
 //! `subscription_charges` (see `subscription_charges.rs`). Times of periods and charges are
 //! Iamport-side instants chosen by the caller's clock; `created_at`/`updated_at` are local.
@@ -11,15 +11,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::batch::begin_write;
 use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
 use super::error::{SqlContext, StoreError};
-use super::order_events::insert_event;
-use super::orders::{OrderKind, OrderState, PayMethod};
-use super::plans::{plan_in, PlanKind};
 use super::subscription_events::insert_subscription_event;
-use super::Store;
-use crate::ids::mint_merchant_uid;
 use crate::subscription::error::SubscriptionError;
 
 /// Where a subscription stands.
@@ -191,12 +185,12 @@ pub struct SubscriptionPatch {
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, plan_id, customer_uid, amount, state, billing_merchant_uid, anchor_day, \
+pub(super) const COLUMNS: &str = "id, plan_id, customer_uid, amount, state, billing_merchant_uid, anchor_day, \
      current_period_start, current_period_end, cancel_at_period_end, next_charge_merchant_uid, \
      next_charge_at, retry_count, next_retry_at, first_failed_at, last_failure_reason, card_masked, \
      created_at, updated_at, cancelled_at";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Subscription> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Subscription> {
     Ok(Subscription {
         id: row.get(0)?,
         plan_id: row.get(1)?,
@@ -334,179 +328,4 @@ pub(crate) fn update_in(
     })?;
     insert_subscription_event(conn, id, Some(from), sub.state, cause, Some(&detail))?;
     Ok(sub)
-}
-
-impl Store {
-    /// Creates an `incomplete` subscription to `new.plan_id` at the catalog price with its
-    /// `billing_` order (amount = the issuance amount; `paid` when the key is already verified),
-    /// in one transaction. A plan that is not a subscription, or one this store already
-    /// subscribes to (any state but cancelled), is refused and nothing is written.
-    pub fn create_subscription(
-        &self,
-        new: &NewSubscription,
-    ) -> Result<Subscription, SubscriptionError> {
-        let mut conn = self.lock();
-        let tx = begin_write(&mut conn).ctx("start creating a subscription")?;
-        let plan = plan_in(&tx, &new.plan_id)?;
-        if plan.kind != PlanKind::Subscription {
-            return Err(SubscriptionError::NotASubscriptionPlan { plan_id: plan.id });
-        }
-        let existing: Option<String> = tx
-            .prepare_cached(
-                "SELECT id FROM subscriptions WHERE plan_id = ?1 AND state <> 'cancelled'",
-            )
-            .ctx("check for a live subscription")?
-            .query_row([&plan.id], |row| row.get(0))
-            .optional()
-            .ctx("check for a live subscription")?;
-        if let Some(existing) = existing {
-            return Err(SubscriptionError::AlreadySubscribed {
-                plan_id: plan.id,
-                existing,
-            });
-        }
-        let at = to_ms(now());
-        let billing = mint_merchant_uid(OrderKind::Billing);
-        let billing_state = if new.key_verified {
-            OrderState::Paid
-        } else {
-            OrderState::Created
-        };
-        tx.execute(
-            "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
-             customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
-            params![
-                billing,
-                OrderKind::Billing,
-                plan.id,
-                new.issuance_amount,
-                OrderState::Created,
-                PayMethod::Card,
-                new.customer_uid,
-                at
-            ],
-        )
-        .ctx("create a billing order")?;
-        let detail = serde_json::json!({"planId": plan.id, "amount": new.issuance_amount, "customerUid": new.customer_uid});
-        insert_event(
-            &tx,
-            &billing,
-            at,
-            None,
-            OrderState::Created,
-            "created",
-            Some(&detail),
-        )?;
-        if billing_state == OrderState::Paid {
-            tx.execute(
-                "UPDATE orders SET state = ?2 WHERE merchant_uid = ?1",
-                params![billing, billing_state],
-            )
-            .ctx("mark a billing key verified")?;
-            insert_event(
-                &tx,
-                &billing,
-                at,
-                Some(OrderState::Created),
-                billing_state,
-                "billing_key_verified",
-                None,
-            )?;
-        }
-        let id = format!("sub_{}", ulid::Ulid::generate());
-        tx.execute(
-            "INSERT INTO subscriptions (id, plan_id, customer_uid, amount, state, billing_merchant_uid, \
-             card_masked, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![
-                id,
-                plan.id,
-                new.customer_uid,
-                plan.price,
-                SubscriptionState::Incomplete,
-                billing,
-                new.card_masked,
-                at
-            ],
-        )
-        .ctx("create a subscription")?;
-        let detail = serde_json::json!({"planId": plan.id, "amount": plan.price, "billingMerchantUid": billing});
-        insert_subscription_event(
-            &tx,
-            &id,
-            None,
-            SubscriptionState::Incomplete,
-            "created",
-            Some(&detail),
-        )?;
-        let sub = subscription_in(&tx, &id)?;
-        tx.commit().ctx("commit a new subscription")?;
-        Ok(sub)
-    }
-
-    /// One subscription. Unknown: [`SubscriptionError::NotFound`].
-    pub fn subscription(&self, id: &str) -> Result<Subscription, SubscriptionError> {
-        let conn = self.lock();
-        subscription_in(&conn, id)
-    }
-
-    /// Every subscription, newest first.
-    pub fn subscriptions(&self) -> Result<Vec<Subscription>, StoreError> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM subscriptions ORDER BY created_at DESC, id DESC"
-            ))
-            .ctx("list subscriptions")?;
-        let rows = stmt
-            .query_map([], from_row)
-            .ctx("list subscriptions")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("list subscriptions")?;
-        Ok(rows)
-    }
-
-    /// How many subscriptions need the owner (`past_due` or `unpaid`), for the status bar.
-    pub fn subscriptions_needing_attention(&self) -> Result<i64, StoreError> {
-        let conn = self.lock();
-        let count = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM subscriptions WHERE state IN ('past_due', 'unpaid')",
-            )
-            .ctx("count subscriptions needing attention")?
-            .query_row([], |row| row.get(0))
-            .ctx("count subscriptions needing attention")?;
-        Ok(count)
-    }
-
-    /// The subscription whose key issuance is the `billing_` order `merchant_uid`.
-    pub fn subscription_by_billing_order(
-        &self,
-        merchant_uid: &str,
-    ) -> Result<Option<Subscription>, StoreError> {
-        let conn = self.lock();
-        let sub = conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM subscriptions WHERE billing_merchant_uid = ?1"
-            ))
-            .ctx("find a subscription by its billing order")?
-            .query_row([merchant_uid], from_row)
-            .optional()
-            .ctx("find a subscription by its billing order")?;
-        Ok(sub)
-    }
-
-    /// Applies `patch` if the subscription is still in `from`, appending an event with `cause`.
-    pub fn update_subscription(
-        &self,
-        id: &str,
-        from: SubscriptionState,
-        cause: &str,
-        patch: &SubscriptionPatch,
-    ) -> Result<Subscription, SubscriptionError> {
-        let mut conn = self.lock();
-        let tx = begin_write(&mut conn).ctx("start a subscription change")?;
-        let sub = update_in(&tx, id, from, cause, patch)?;
-        tx.commit().ctx("commit a subscription change")?;
-        Ok(sub)
-    }
 }
