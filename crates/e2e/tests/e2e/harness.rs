@@ -1,12 +1,11 @@
 //! A small driver for the real app: start it, click and read elements by `data-testid`, restart it
-//! on the same data dir. Every WebDriver step has a timeout; tauri-driver is stopped with SIGTERM
-//! (never SIGKILL, which would leave WebKitWebDriver holding its port) even when a test fails.
+//! on the same data dir. Every WebDriver step has a timeout; tauri-driver and WebKitWebDriver
+//! ([`Driver`]) are started ready and stopped even when a test fails.
 
 use std::error::Error;
 use std::future::Future;
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -16,20 +15,20 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tempfile::TempDir;
 
+use crate::driver::{Driver, STOP_TIMEOUT};
+
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
-/// Longest wait for tauri-driver to listen and for a session to open (generous: a loaded CI
-/// machine starting a debug build of the app).
+/// Longest wait for a session to open (generous: a loaded CI machine starting a debug build of the
+/// app).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest wait for one step (find, click, read, a condition to hold).
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest a whole scenario may take.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
-/// How long tauri-driver gets to exit after SIGTERM.
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
-
-fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
+/// A boxed error with `message`.
+pub fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
     message.into().into()
 }
 
@@ -52,6 +51,8 @@ pub struct Start {
     pub prepare: fn(&Path) -> std::io::Result<()>,
     /// The `data-testid` whose appearance means the app is ready.
     pub ready: &'static str,
+    /// Makes WebKitWebDriver start this much later than tauri-driver (a loaded machine, for certain).
+    pub slow_webdriver: Option<Duration>,
 }
 
 impl Default for Start {
@@ -60,6 +61,7 @@ impl Default for Start {
         Start {
             prepare: |_| Ok(()),
             ready: "nav-plans",
+            slow_webdriver: None,
         }
     }
 }
@@ -99,6 +101,7 @@ pub struct App {
     session: Option<Session>,
     data_dir: TempDir,
     ready: &'static str,
+    slow_webdriver: Option<Duration>,
 }
 
 struct Session {
@@ -112,11 +115,12 @@ impl App {
     async fn start(start: Start) -> Result<App> {
         let data_dir = tempfile::Builder::new().prefix("panmusic-e2e-").tempdir()?;
         (start.prepare)(data_dir.path())?;
-        let session = Session::open(data_dir.path()).await?;
+        let session = Session::open(data_dir.path(), start.slow_webdriver).await?;
         let app = App {
             session: Some(session),
             data_dir,
             ready: start.ready,
+            slow_webdriver: start.slow_webdriver,
         };
         app.wait_for(app.ready).await?;
         Ok(app)
@@ -127,7 +131,7 @@ impl App {
         if let Some(session) = self.session.take() {
             session.close().await;
         }
-        self.session = Some(Session::open(self.data_dir.path()).await?);
+        self.session = Some(Session::open(self.data_dir.path(), self.slow_webdriver).await?);
         self.wait_for(self.ready).await?;
         Ok(())
     }
@@ -292,23 +296,10 @@ impl App {
 }
 
 impl Session {
-    /// Opens a session; one retry with a fresh tauri-driver if the first attempt fails fast (an
-    /// app from the previous session may still hold the single-instance name for a moment).
-    async fn open(data_dir: &Path) -> Result<Session> {
-        match Session::open_once(data_dir).await {
-            Ok(session) => Ok(session),
-            Err(first) => {
-                eprintln!("e2e: first session attempt failed ({first}); retrying once");
-                wait_until_app_exited(data_dir);
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                Session::open_once(data_dir).await
-            }
-        }
-    }
-
-    async fn open_once(data_dir: &Path) -> Result<Session> {
+    /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`.
+    async fn open(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
         let app_bin = app_binary()?;
-        let driver = Driver::start()?;
+        let driver = tokio::task::spawn_blocking(move || Driver::start(slow_webdriver)).await??;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert(
@@ -356,27 +347,35 @@ impl Session {
     }
 }
 
-/// Waits (at most [`STOP_TIMEOUT`]) until no process has `data_dir` on its command line: only the
-/// app started by this harness on this fresh temp dir can match.
+/// Waits (at most [`STOP_TIMEOUT`]) until no process has `data_dir` on its command line (only the
+/// app started by this harness on this fresh temp dir can match); an app still running then is
+/// killed, so that it cannot meet the next one through the single-instance plugin.
 fn wait_until_app_exited(data_dir: &Path) {
     let needle = data_dir.as_os_str().as_encoded_bytes();
-    let running = || {
+    let running = || -> Vec<String> {
         std::fs::read_dir("/proc")
             .into_iter()
             .flatten()
             .flatten()
-            .any(|entry| {
+            .filter(|entry| {
                 std::fs::read(entry.path().join("cmdline"))
                     .is_ok_and(|cmdline| cmdline.windows(needle.len()).any(|w| w == needle))
             })
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect()
     };
     let deadline = Instant::now() + STOP_TIMEOUT;
-    while running() {
+    loop {
+        let pids = running();
+        if pids.is_empty() {
+            return;
+        }
         if Instant::now() > deadline {
             eprintln!(
-                "e2e: the app on {} still runs {STOP_TIMEOUT:?} after its session closed",
+                "e2e: the app on {} still runs {STOP_TIMEOUT:?} after its session closed; killing {pids:?}",
                 data_dir.display()
             );
+            let _ = Command::new("kill").arg("-KILL").args(&pids).status();
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -394,82 +393,6 @@ async fn step<T>(what: &str, work: impl Future<Output = Result<T>>) -> Result<T>
 
 fn testid_selector(testid: &str) -> String {
     format!("[data-testid=\"{testid}\"]")
-}
-
-/// A tauri-driver process on free ports; stopped with SIGTERM on drop.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start() -> Result<Driver> {
-        let binary = tauri_driver_binary()?;
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let mut command = Command::new(&binary);
-        // The app inherits this through WebKitWebDriver: tests never touch the machine's keyring
-        // (and skip its D-Bus probe, slow on a loaded machine).
-        if std::env::var_os("PANMUSIC_SECRETS").is_none() {
-            command.env("PANMUSIC_SECRETS", "file");
-        }
-        let child = command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .stdin(Stdio::null())
-            .spawn()
-            .map_err(|error| fail(format!("cannot start {}: {error}", binary.display())))?;
-        let mut driver = Driver { child, port };
-        driver.wait_until_listening()?;
-        Ok(driver)
-    }
-
-    fn wait_until_listening(&mut self) -> Result {
-        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let deadline = Instant::now() + CONNECT_TIMEOUT;
-        while Instant::now() < deadline {
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                return Ok(());
-            }
-            if let Some(status) = self.child.try_wait()? {
-                return Err(fail(format!("tauri-driver exited at once ({status})")));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Err(fail(format!(
-            "tauri-driver did not listen on {address} within {CONNECT_TIMEOUT:?}"
-        )))
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if let Ok(Some(_)) = self.child.try_wait() {
-            return;
-        }
-        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would orphan it on its port.
-        let pid = self.child.id().to_string();
-        match Command::new("kill").args(["-TERM", &pid]).status() {
-            Ok(status) if status.success() => {}
-            other => eprintln!("e2e: could not send SIGTERM to tauri-driver {pid}: {other:?}"),
-        }
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("e2e: tauri-driver {pid} still running {STOP_TIMEOUT:?} after SIGTERM");
-    }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn workspace_root() -> PathBuf {
@@ -500,18 +423,4 @@ fn app_binary() -> Result<PathBuf> {
         )));
     }
     Ok(path)
-}
-
-/// tauri-driver from PATH, else `~/.cargo/bin`.
-fn tauri_driver_binary() -> Result<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("tauri-driver"));
-    let in_cargo_home =
-        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"));
-    on_path
-        .chain(in_cargo_home)
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(|| fail("tauri-driver not found on PATH or in ~/.cargo/bin: cargo install tauri-driver --locked"))
 }

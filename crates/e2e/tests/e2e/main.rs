@@ -13,7 +13,9 @@
 
 mod checkout;
 mod csp;
+mod driver;
 mod harness;
 mod shell;
 mod subscriptions;
 mod sync;
+mod webdriver;

@@ -86,6 +86,7 @@ async fn a_corrupt_database_shows_the_korean_error_screen_instead_of_crashing() 
     let start = Start {
         prepare: corrupt_database,
         ready: "startup-error",
+        ..Start::default()
     };
     scenario_with(
         "corrupt_database_error_screen",

@@ -1,0 +1,371 @@
+//! tauri-driver and the WebKitWebDriver it starts, owned by one test.
+//!
+//! tauri-driver binds its own port at once and starts WebKitWebDriver beside it; until WebKitWebDriver
+//! listens on the native port, every request tauri-driver forwards fails with "Connection refused"
+//! (tens of milliseconds on an idle machine, seconds on a loaded one). So the driver counts as ready
+//! only when this tauri-driver holds a listening socket on its port, ITS WebKitWebDriver holds one on
+//! the native port, and a `GET /status` through tauri-driver answers `ready`. Owning the sockets is
+//! checked in `/proc`, because a port picked free can be taken by another process before it is
+//! bound: then tauri-driver or WebKitWebDriver exits at bind time, and only then are fresh ports
+//! picked (said out loud). WebKitWebDriver is stopped with tauri-driver and checked gone.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::harness::{fail, Result};
+
+/// Longest wait for tauri-driver and WebKitWebDriver to listen and answer (generous: a loaded CI
+/// machine).
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long tauri-driver, WebKitWebDriver or the app gets to exit when stopped.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many times fresh ports are picked when one was taken before it could be bound.
+const PORT_ATTEMPTS: u32 = 5;
+
+/// A tauri-driver process, listening, with its WebKitWebDriver listening and ready; stopped with
+/// SIGTERM on drop (which makes tauri-driver kill WebKitWebDriver), then both are checked gone.
+pub struct Driver {
+    child: Child,
+    /// The port tauri-driver listens on: the WebDriver URL of the test.
+    pub port: u16,
+    native_pid: u32,
+    /// The slow-start wrapper around WebKitWebDriver, when one was asked for.
+    _wrapper: Option<TempDir>,
+}
+
+/// Why one start on a pair of ports did not give a ready driver.
+enum Failed {
+    /// One of the two ports was taken by another process before it could be bound.
+    PortTaken(String),
+    /// Anything else: the test fails with it.
+    Fatal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(error: std::io::Error) -> Self {
+        Failed::Fatal(error.into())
+    }
+}
+
+impl Driver {
+    /// Starts tauri-driver on free ports and waits until WebKitWebDriver answers through it. With
+    /// `native_delay`, WebKitWebDriver starts that much later than tauri-driver (a loaded machine,
+    /// made certain).
+    pub fn start(native_delay: Option<Duration>) -> Result<Driver> {
+        let wrapper = native_delay.map(slow_native_driver).transpose()?;
+        let native = wrapper
+            .as_ref()
+            .map(|dir| dir.path().join("WebKitWebDriver"));
+        let mut wrapper = wrapper;
+        for attempt in 1..=PORT_ATTEMPTS {
+            match Driver::start_once(native.as_deref()) {
+                Ok((child, port, native_pid)) => {
+                    return Ok(Driver {
+                        child,
+                        port,
+                        native_pid,
+                        _wrapper: wrapper.take(),
+                    })
+                }
+                Err(Failed::PortTaken(why)) => {
+                    eprintln!(
+                        "e2e: {why}; picking fresh ports (attempt {attempt} of {PORT_ATTEMPTS})"
+                    )
+                }
+                Err(Failed::Fatal(error)) => return Err(error),
+            }
+        }
+        Err(fail(format!(
+            "tauri-driver lost its port to another process {PORT_ATTEMPTS} times in a row"
+        )))
+    }
+
+    fn start_once(native_driver: Option<&Path>) -> std::result::Result<(Child, u16, u32), Failed> {
+        let binary = tauri_driver_binary().map_err(Failed::Fatal)?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut command = Command::new(&binary);
+        // The app inherits this through WebKitWebDriver: tests never touch the machine's keyring
+        // (and skip its D-Bus probe, slow on a loaded machine).
+        if std::env::var_os("PANMUSIC_SECRETS").is_none() {
+            command.env("PANMUSIC_SECRETS", "file");
+        }
+        command.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ]);
+        if let Some(native) = native_driver {
+            command.arg("--native-driver").arg(native);
+        }
+        let child = command.stdin(Stdio::null()).spawn().map_err(|error| {
+            Failed::Fatal(fail(format!("cannot start {}: {error}", binary.display())))
+        })?;
+        let mut started = StopOnDrop {
+            child: Some(child),
+            native_pid: None,
+        };
+        let child = started.child.as_mut().expect("just set");
+        wait_until_ready(child, &mut started.native_pid, port, native_port)?;
+        let native_pid = started.native_pid.expect("ready means found");
+        let child = started.child.take().expect("just set");
+        Ok((child, port, native_pid))
+    }
+}
+
+/// Stops a half-started tauri-driver and its WebKitWebDriver when the start fails.
+struct StopOnDrop {
+    child: Option<Child>,
+    native_pid: Option<u32>,
+}
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        stop_tauri_driver(&mut child);
+        if let Some(pid) = self.native_pid {
+            // A tauri-driver that could not bind exits without stopping its WebKitWebDriver.
+            if is_running(pid) {
+                signal(pid, "TERM");
+            }
+            make_sure_gone(pid);
+        }
+    }
+}
+
+/// Waits until `child` (tauri-driver) listens on `port`, its WebKitWebDriver (whose pid is put in
+/// `native_pid` once seen) listens on `native_port`, and `/status` through tauri-driver says ready.
+fn wait_until_ready(
+    child: &mut Child,
+    native_pid: &mut Option<u32>,
+    port: u16,
+    native_port: u16,
+) -> std::result::Result<(), Failed> {
+    let deadline = Instant::now() + READY_TIMEOUT;
+    let mut last = String::from("nothing tried yet");
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait()? {
+            // tauri-driver exits with success only when it cannot bind its port.
+            return Err(if status.success() {
+                Failed::PortTaken(format!("tauri-driver could not listen on port {port}"))
+            } else {
+                Failed::Fatal(fail(format!("tauri-driver exited at once ({status})")))
+            });
+        }
+        if native_pid.is_none() {
+            *native_pid = native_child(child.id());
+        }
+        if let Some(pid) = *native_pid {
+            if !is_running(pid) {
+                return Err(Failed::PortTaken(format!(
+                    "WebKitWebDriver {pid} exited at start (port {native_port} taken?)"
+                )));
+            }
+            if listens(child.id(), port) && listens(pid, native_port) {
+                match status_through(port) {
+                    Ok(()) => return Ok(()),
+                    Err(why) => last = why,
+                }
+            } else {
+                last = "not listening yet".into();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(Failed::Fatal(fail(format!(
+        "tauri-driver on {port} / WebKitWebDriver on {native_port} not ready within {READY_TIMEOUT:?} ({last})"
+    ))))
+}
+
+/// `GET /status` through tauri-driver: Ok when WebKitWebDriver answers `"ready":true`.
+fn status_through(port: u16) -> std::result::Result<(), String> {
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
+        .map_err(|error| format!("connect: {error}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|error| error.to_string())?;
+    write!(
+        stream,
+        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|error| format!("send: {error}"))?;
+    let mut answer = String::new();
+    // A refused forward makes tauri-driver drop the connection without an answer.
+    let _ = stream.read_to_string(&mut answer);
+    let compact: String = answer.split_whitespace().collect();
+    if answer.starts_with("HTTP/1.1 200") && compact.contains("\"ready\":true") {
+        Ok(())
+    } else {
+        Err(format!(
+            "/status answered {:?}",
+            answer.lines().next().unwrap_or("nothing")
+        ))
+    }
+}
+
+impl Driver {
+    /// The pid of the WebKitWebDriver this tauri-driver started.
+    pub fn native_pid(&self) -> u32 {
+        self.native_pid
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        stop_tauri_driver(&mut self.child);
+        make_sure_gone(self.native_pid);
+    }
+}
+
+/// SIGTERM (tauri-driver then kills WebKitWebDriver; SIGKILL would orphan it on its port), and wait.
+fn stop_tauri_driver(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let pid = child.id();
+    signal(pid, "TERM");
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("e2e: tauri-driver {pid} still running {STOP_TIMEOUT:?} after SIGTERM; killing it");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Waits until WebKitWebDriver `pid` is gone; kills it if it outlived tauri-driver.
+fn make_sure_gone(pid: u32) {
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    while is_running(pid) {
+        if Instant::now() > deadline {
+            eprintln!("e2e: WebKitWebDriver {pid} outlived tauri-driver; killing it");
+            signal(pid, "KILL");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn signal(pid: u32, name: &str) {
+    match Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        other => eprintln!("e2e: could not send SIG{name} to {pid}: {other:?}"),
+    }
+}
+
+/// A port free right now (it can be taken again before it is bound: see the module note).
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: state, ppid, ...
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    Some(after_name.split_whitespace().map(str::to_owned).collect())
+}
+
+/// Whether `pid` exists and is not a zombie.
+fn is_running(pid: u32) -> bool {
+    stat_fields(pid).is_some_and(|fields| fields.first().is_some_and(|state| state != "Z"))
+}
+
+/// The one child process of `parent` (tauri-driver's WebKitWebDriver), zombie or not.
+fn native_child(parent: u32) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let fields = stat_fields(pid)?;
+            (fields.get(1)? == &parent.to_string()).then_some(pid)
+        })
+}
+
+/// Whether process `pid` holds a socket listening on 127.0.0.1:`port` (from `/proc/net/tcp` and the
+/// process's open files): the port is bound by that process, not by someone else.
+fn listens(pid: u32, port: u16) -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
+        return false;
+    };
+    let local = format!("0100007F:{port:04X}");
+    let inodes: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // fields: sl, local, remote, state (0A = LISTEN), ..., inode at 9
+            (fields.get(1) == Some(&local.as_str()) && fields.get(3) == Some(&"0A"))
+                .then(|| fields.get(9).map(|inode| format!("socket:[{inode}]")))
+                .flatten()
+        })
+        .collect();
+    if inodes.is_empty() {
+        return false;
+    }
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path()).is_ok_and(|target| {
+            inodes
+                .iter()
+                .any(|inode| target.as_os_str() == inode.as_str())
+        })
+    })
+}
+
+/// A WebKitWebDriver that starts `delay` late: a script in a temp dir that sleeps, then execs the
+/// real one (same pid, same arguments).
+fn slow_native_driver(delay: Duration) -> Result<TempDir> {
+    let real = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("WebKitWebDriver"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| fail("WebKitWebDriver not found on PATH"))?;
+    let dir = tempfile::Builder::new()
+        .prefix("panmusic-e2e-driver-")
+        .tempdir()?;
+    let script = dir.path().join("WebKitWebDriver");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nsleep {:.3}\nexec '{}' \"$@\"\n",
+            delay.as_secs_f64(),
+            real.display()
+        ),
+    )?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    Ok(dir)
+}
+
+/// tauri-driver from PATH, else `~/.cargo/bin`.
+fn tauri_driver_binary() -> Result<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("tauri-driver"));
+    let in_cargo_home =
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"));
+    on_path
+        .chain(in_cargo_home)
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| fail("tauri-driver not found on PATH or in ~/.cargo/bin: cargo install tauri-driver --locked"))
+}
