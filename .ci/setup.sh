@@ -10,10 +10,11 @@ want_test=0
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
-# Debian packages Tauri 2 needs (see ../shared/TAURI-NOTES.md), plus what the tests drive the app with.
+# Debian packages Tauri 2 needs (see ../shared/TAURI-NOTES.md), plus what the tests drive the app with,
+# plus PostgreSQL's server binaries (panmusic-relay; its tests start their own server on a temp dir).
 pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev
       librsvg2-dev libsoup-3.0-dev libdbus-1-dev pkg-config xvfb xauth webkit2gtk-driver dbus dbus-x11
-      fonts-nanum)
+      fonts-nanum postgresql)
 if [ "$want_test" = 1 ]; then
   pkgs+=(chromium chromium-driver xdotool x11-utils)
 fi

@@ -1,0 +1,185 @@
+//! Every answer in Iamport's `{code, message, response}` envelope, and the exact answers Iamport
+//! gives for things that do not exist (what a store gets for another store's payments).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+
+/// `{code: 0, message: null, response}` with HTTP 200.
+pub fn ok(response: impl Serialize) -> Response {
+    ok_with(StatusCode::OK, response)
+}
+
+/// A success with another status (207 for partial batch lookups).
+pub fn ok_with(status: StatusCode, response: impl Serialize) -> Response {
+    (
+        status,
+        Json(json!({"code": 0, "message": null, "response": response})),
+    )
+        .into_response()
+}
+
+/// An error envelope.
+pub fn error(status: StatusCode, code: i64, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"code": code, "message": message.into(), "response": null})),
+    )
+        .into_response()
+}
+
+/// Missing, unknown, expired or disabled token; wrong store key or secret.
+pub fn unauthorized(message: &str) -> Response {
+    let mut r = error(StatusCode::UNAUTHORIZED, -1, message);
+    r.headers_mut().insert(
+        "WWW-Authorize",
+        axum::http::HeaderValue::from_static("iamport"),
+    );
+    r
+}
+
+/// Iamport's answer for a payment that does not exist (lookup, find, batch with none found).
+pub fn payment_not_found() -> Response {
+    error(StatusCode::NOT_FOUND, -1, "존재하지 않는 결제정보입니다.")
+}
+
+/// Iamport's answer to a cancel of a payment that does not exist.
+pub fn nothing_to_cancel() -> Response {
+    error(StatusCode::OK, 1, "취소할 결제건이 존재하지 않습니다.")
+}
+
+/// Iamport's answer for a billing key that does not exist.
+pub fn customer_not_found(customer_uid: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        1,
+        format!("요청하신 customer_uid({customer_uid})로 등록된 정보를 찾을 수 없습니다."),
+    )
+}
+
+/// Iamport's answer to `again` with a billing key that does not exist.
+pub fn unknown_buyer() -> Response {
+    error(StatusCode::OK, 1, "등록되지 않은 구매자입니다.")
+}
+
+/// Iamport's answer to `schedule` for a billing key that does not exist.
+pub fn no_customer_info() -> Response {
+    error(StatusCode::OK, 1, "등록된 고객정보가 없습니다.")
+}
+
+/// Iamport's answer to `unschedule` with nothing to revoke.
+pub fn nothing_to_unschedule() -> Response {
+    error(
+        StatusCode::OK,
+        1,
+        "취소할 예약결제 기록이 존재하지 않습니다.",
+    )
+}
+
+/// Iamport's answer for a schedule that does not exist.
+pub fn schedule_not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        1,
+        "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.",
+    )
+}
+
+/// Iamport's answer for a `prepare` registration that does not exist.
+pub fn prepare_not_found() -> Response {
+    error(StatusCode::NOT_FOUND, 1, "사전등록된 결제정보가 없습니다.")
+}
+
+/// A path the relay does not serve.
+pub fn unknown_path() -> Response {
+    error(StatusCode::NOT_FOUND, 1, "요청하신 API를 찾을 수 없습니다.")
+}
+
+/// A V1 operation stores may not use through the relay.
+pub fn not_allowed() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        1,
+        "중계 서버에서는 사용할 수 없는 API입니다. (not available through the relay)",
+    )
+}
+
+/// A write naming a uid without the store's prefix.
+pub fn foreign_uid(uid: &str) -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        1,
+        format!(
+            "이 매장의 주문번호/고객번호가 아닙니다: {uid}. 설정의 매장 접두어를 확인하세요. \
+             (uid lacks the store's prefix)"
+        ),
+    )
+}
+
+/// A malformed or out-of-range parameter.
+pub fn invalid(what: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        1,
+        format!("잘못된 요청 파라미터입니다: {what}"),
+    )
+}
+
+/// The relay's database is unavailable: nothing was forwarded.
+pub fn db_unavailable() -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        -1,
+        "중계 서버의 데이터베이스를 사용할 수 없어 요청을 보내지 않았습니다. 잠시 후 다시 시도하세요. \
+         (relay database unavailable; nothing was sent)",
+    )
+}
+
+/// Too many requests from one store.
+pub fn rate_limited() -> Response {
+    error(
+        StatusCode::TOO_MANY_REQUESTS,
+        -1,
+        "요청이 너무 많습니다. 잠시 후 다시 시도하세요. (rate limit)",
+    )
+}
+
+/// The answer for an upstream failure, in the store's terms.
+pub fn upstream(e: &iamport::Error) -> Response {
+    use iamport::Error as E;
+    match e {
+        E::NotFound { code, message, .. } => {
+            error(StatusCode::NOT_FOUND, code.unwrap_or(1), message.clone())
+        }
+        E::Api {
+            http_status,
+            code,
+            message,
+            ..
+        } => error(
+            StatusCode::from_u16(*http_status).unwrap_or(StatusCode::BAD_REQUEST),
+            *code,
+            message.clone(),
+        ),
+        E::InvalidRequest { reason, .. } => invalid(reason),
+        // Never a 401: the store would think its own token is bad.
+        E::Auth { .. } | E::Config { .. } => error(
+            StatusCode::BAD_GATEWAY,
+            -1,
+            "중계 서버가 Iamport에 인증하지 못했습니다. Panmusic에 문의하세요. (relay upstream credentials refused)",
+        ),
+        E::OutcomeUnknown { .. } => error(
+            StatusCode::GATEWAY_TIMEOUT,
+            -1,
+            "Iamport의 응답을 받지 못해 결과를 알 수 없습니다. 결제를 조회한 뒤 다시 시도하세요. \
+             (outcome unknown: look it up before retrying)",
+        ),
+        E::Transport { .. } | E::Server { .. } | E::Decode { .. } => error(
+            StatusCode::BAD_GATEWAY,
+            -1,
+            "Iamport에 연결할 수 없습니다. 잠시 후 다시 시도하세요. (upstream unavailable)",
+        ),
+    }
+}

@@ -1,0 +1,244 @@
+//! Wires the router, binds, runs the feed reader, and drains on shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::{any, get, post};
+use axum::Router;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::error::{RelayError, Result};
+use crate::limit::Limiter;
+use crate::routes::{auth, cancel, feed, payments, prepare, schedules, subscribe};
+use crate::state::{RelayState, Shared};
+use crate::{db, envelope, feed_reader};
+
+/// How to run one relay instance.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Address to listen on (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// PostgreSQL URL.
+    pub database_url: String,
+    /// Iamport's base URL (or a sandbox's).
+    pub upstream: String,
+    /// The real Iamport REST key.
+    pub imp_key: String,
+    /// The real Iamport REST secret.
+    pub imp_secret: String,
+    /// Upstream request timeout.
+    pub upstream_timeout: Duration,
+    /// How often the change feed is read upstream, across all instances.
+    pub feed_interval: Duration,
+    /// Lookups of payments confirmed this recently are answered from PostgreSQL.
+    pub fresh: Duration,
+    /// Database connections of this instance.
+    pub pool_size: usize,
+}
+
+impl RelayConfig {
+    /// A configuration with the defaults (5 s feed interval, 2 s freshness, 10 s upstream
+    /// timeout, 16 connections).
+    pub fn new(
+        listen: SocketAddr,
+        database_url: impl Into<String>,
+        upstream: impl Into<String>,
+        imp_key: impl Into<String>,
+        imp_secret: impl Into<String>,
+    ) -> Self {
+        RelayConfig {
+            listen,
+            database_url: database_url.into(),
+            upstream: upstream.into(),
+            imp_key: imp_key.into(),
+            imp_secret: imp_secret.into(),
+            upstream_timeout: Duration::from_secs(10),
+            feed_interval: Duration::from_secs(5),
+            fresh: Duration::from_secs(2),
+            pool_size: 16,
+        }
+    }
+}
+
+/// A running relay instance.
+pub struct Relay {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    reader: JoinHandle<()>,
+    state: Shared,
+}
+
+impl Relay {
+    /// Migrates the database, binds, and starts serving and reading the change feed.
+    pub async fn start(config: RelayConfig) -> Result<Relay> {
+        let pool = db::pool(&config.database_url, config.pool_size)?;
+        db::migrate(&pool).await?;
+        let mut upstream =
+            iamport::Config::new(&config.upstream, &config.imp_key, &config.imp_secret);
+        upstream.timeout = config.upstream_timeout;
+        upstream.connect_timeout = config.upstream_timeout.min(Duration::from_secs(5));
+        let upstream = iamport::Client::new(upstream).map_err(RelayError::Upstream)?;
+        let state: Shared = Arc::new(RelayState {
+            db: pool,
+            upstream,
+            limiter: Limiter::default(),
+            fresh_secs: config.fresh.as_secs_f64(),
+            feed_interval: config.feed_interval,
+            clock: crate::clock::IamportClock::default(),
+            clock_source: (
+                reqwest::Client::builder()
+                    .timeout(config.upstream_timeout)
+                    .build()
+                    .unwrap_or_default(),
+                config.upstream.clone(),
+                config.imp_key.clone(),
+                iamport::Secret::new(config.imp_secret.clone()),
+            ),
+        });
+        state.sync_clock().await;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| RelayError::Listen {
+                addr: config.listen.to_string(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| RelayError::Listen {
+            addr: config.listen.to_string(),
+            source,
+        })?;
+        let (stop, stopped) = watch::channel(false);
+        let app = router(state.clone());
+        let mut drain = stopped.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = drain.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        let reader = tokio::spawn(feed_reader::run(state.clone(), stopped));
+        Ok(Relay {
+            addr,
+            stop,
+            server,
+            reader,
+            state,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Re-reads Iamport's clock now (it is also re-read every 30 seconds).
+    pub async fn sync_clock(&self) {
+        self.state.sync_clock().await;
+    }
+
+    /// Shared state (tests read the feed counters through it).
+    pub fn state(&self) -> &Shared {
+        &self.state
+    }
+
+    /// Stops taking connections, lets requests in flight finish, stops the feed reader.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        let served = self.server.await;
+        let _ = self.reader.await;
+        match served {
+            Ok(Err(source)) => Err(RelayError::Listen {
+                addr: self.addr.to_string(),
+                source,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The routes: what the desktop app uses, 403 for V1 operations it does not, 404 otherwise.
+pub fn router(state: Shared) -> Router {
+    let forbidden = any(|| async { envelope::not_allowed() });
+    Router::new()
+        .route("/users/getToken", post(auth::get_token))
+        .route("/payments", get(payments::batch))
+        .route("/payments/{imp_uid}", get(payments::lookup))
+        .route("/payments/find/{merchant_uid}", get(payments::find))
+        .route(
+            "/payments/find/{merchant_uid}/{payment_status}",
+            get(payments::find_with_status),
+        )
+        .route("/payments/status/{payment_status}", get(feed::by_status))
+        .route("/payments/prepare", post(prepare::prepare))
+        .route("/payments/prepare/{merchant_uid}", get(prepare::prepared))
+        .route("/payments/cancel", post(cancel::cancel))
+        .route(
+            "/subscribe/customers/{customer_uid}",
+            get(subscribe::billing_key)
+                .delete(subscribe::delete_billing_key)
+                .post(|| async { envelope::not_allowed() }),
+        )
+        .route("/subscribe/payments/again", post(subscribe::again))
+        .route(
+            "/subscribe/payments/schedule",
+            post(schedules::schedule).get(|| async { envelope::not_allowed() }),
+        )
+        .route(
+            "/subscribe/payments/unschedule",
+            post(schedules::unschedule),
+        )
+        .route(
+            "/subscribe/payments/schedule/{merchant_uid}",
+            get(schedules::by_merchant_uid).put(|| async { envelope::not_allowed() }),
+        )
+        .route(
+            "/subscribe/payments/schedule/{merchant_uid}/retry",
+            post(schedules::retry),
+        )
+        .route(
+            "/subscribe/payments/schedule/{merchant_uid}/reschedule",
+            post(schedules::reschedule),
+        )
+        .route(
+            "/subscribe/payments/schedule/customers/{customer_uid}",
+            get(schedules::by_customer),
+        )
+        // V1 operations the desktop app does not use: refused outright.
+        .route("/payments/findAll/{merchant_uid}", forbidden.clone())
+        .route(
+            "/payments/findAll/{merchant_uid}/{payment_status}",
+            forbidden.clone(),
+        )
+        .route("/payments/{imp_uid}/balance", forbidden.clone())
+        .route("/subscribe/payments/onetime", forbidden.clone())
+        .route("/subscribe/customers", forbidden.clone())
+        .route(
+            "/subscribe/customers/{customer_uid}/payments",
+            forbidden.clone(),
+        )
+        .route(
+            "/subscribe/customers/{customer_uid}/schedules",
+            forbidden.clone(),
+        )
+        .route("/vbanks", forbidden.clone())
+        .route("/vbanks/{imp_uid}", forbidden.clone())
+        .route("/users/pg", forbidden)
+        .fallback(|| async { envelope::unknown_path() })
+        .method_not_allowed_fallback(|| async {
+            envelope::error(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                1,
+                "허용되지 않은 HTTP 메소드입니다.",
+            )
+        })
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .with_state(state)
+}

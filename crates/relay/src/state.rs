@@ -1,0 +1,39 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::Pool;
+
+use crate::clock::IamportClock;
+use crate::limit::Limiter;
+
+/// Shared state of one relay instance. Everything durable is in PostgreSQL, so instances are
+/// interchangeable behind a load balancer.
+pub struct RelayState {
+    /// The database.
+    pub db: Pool,
+    /// The one client holding the real Iamport key.
+    pub upstream: iamport::Client,
+    /// This instance's per-store buckets.
+    pub limiter: Limiter,
+    /// Lookups of payments confirmed with Iamport this recently are answered from the table.
+    pub fresh_secs: f64,
+    /// How often the change feed is read upstream (by whichever instance gets there first).
+    pub feed_interval: Duration,
+    /// Iamport's clock.
+    pub clock: IamportClock,
+    /// Where and how the clock is read: a plain HTTP client, Iamport's base URL, key, secret.
+    pub clock_source: (reqwest::Client, String, String, iamport::Secret),
+}
+
+impl RelayState {
+    /// Re-reads Iamport's clock.
+    pub async fn sync_clock(&self) {
+        let (http, base, key, secret) = &self.clock_source;
+        self.clock.sync(http, base, key, secret.expose()).await;
+    }
+}
+
+/// The handle handlers get.
+pub type Shared = Arc<RelayState>;

@@ -1,0 +1,188 @@
+//! Every forwarded write is audited, and a write whose outcome is unknown is looked up before
+//! it is ever sent again.
+
+use iamport::AgainRequest;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::Env;
+
+fn again(customer_uid: &str, merchant_uid: &str) -> AgainRequest {
+    AgainRequest {
+        customer_uid: customer_uid.into(),
+        merchant_uid: merchant_uid.into(),
+        amount: 9900,
+        name: "정기결제 1개월".into(),
+        ..AgainRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn a_charge_whose_answer_was_lost_is_looked_up_not_charged_again() {
+    let (env, proxy) = Env::start_behind_proxy().await;
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    let merchant_uid = format!("{}renew_01", store.prefix);
+    env.billing_key(&customer).await;
+    let client = env.store_client(&store);
+    // The relay's own Iamport token is fetched before replies start getting lost.
+    let _ = client.find_payment(&merchant_uid, None).await;
+
+    proxy.lose_replies(true);
+    let first = client.again(&again(&customer, &merchant_uid)).await;
+    proxy.lose_replies(false);
+    assert!(
+        first
+            .as_ref()
+            .is_err_and(iamport::Error::is_outcome_unknown),
+        "the store is told the outcome is unknown, not that it failed: {first:?}"
+    );
+    assert_eq!(
+        env.upstream_count("POST /subscribe/payments/again").await,
+        1,
+        "the charge reached Iamport"
+    );
+
+    let second = client
+        .again(&again(&customer, &merchant_uid))
+        .await
+        .expect("the retry succeeds");
+    assert!(
+        second.is_paid(),
+        "the retry answers with the charge that happened: {second:?}"
+    );
+    assert_eq!(
+        env.upstream_count("POST /subscribe/payments/again").await,
+        1,
+        "the retry was answered by a lookup: the card was charged once"
+    );
+    assert!(
+        env.upstream_count("GET /payments/find/{merchant_uid}")
+            .await
+            >= 1,
+        "the relay looked the charge up"
+    );
+    let outcomes: Vec<String> = env
+        .sql(
+            "SELECT o.outcome FROM audit a JOIN audit_outcomes o ON o.audit_id = a.id \
+              WHERE a.operation = 'again' ORDER BY o.id",
+        )
+        .await
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["unknown", "applied"],
+        "the audit tells the story"
+    );
+}
+
+#[tokio::test]
+async fn a_charge_that_never_arrived_is_looked_up_then_sent_once_more() {
+    let env = Env::start().await;
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    let merchant_uid = format!("{}renew_02", store.prefix);
+    env.billing_key(&customer).await;
+    let client = env.store_client(&store);
+    let _ = client.find_payment(&merchant_uid, None).await;
+
+    env.control("/__sandbox/faults", json!({"drop_rate": 1.0}))
+        .await;
+    let first = client.again(&again(&customer, &merchant_uid)).await;
+    env.control("/__sandbox/faults", json!({})).await;
+    assert!(
+        first.is_err_and(|e| e.is_outcome_unknown()),
+        "a dropped reply is an unknown outcome"
+    );
+
+    let finds_before = env
+        .upstream_count("GET /payments/find/{merchant_uid}")
+        .await;
+    let second = client
+        .again(&again(&customer, &merchant_uid))
+        .await
+        .expect("the retry charges");
+    assert!(second.is_paid(), "charged on the retry");
+    assert_eq!(
+        env.upstream_count("GET /payments/find/{merchant_uid}")
+            .await,
+        finds_before + 1,
+        "looked up before sending again"
+    );
+    let token = env.sandbox_token().await;
+    let (_, all) = env
+        .iamport(
+            &token,
+            Method::GET,
+            &format!("/payments/findAll/{merchant_uid}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        all["response"]["list"].as_array().map(Vec::len),
+        Some(1),
+        "exactly one charge exists: {all}"
+    );
+}
+
+#[tokio::test]
+async fn every_forwarded_write_is_in_the_audit_and_the_audit_cannot_be_rewritten() {
+    let env = Env::start().await;
+    let store = env.add_store("A").await;
+    let imp_uid = env.paid(&format!("{}order_1", store.prefix), 9900).await;
+    let token = env.token(&store).await;
+    let (status, body) = env
+        .relay(&token, Method::POST, "/payments/cancel", Some(json!({"imp_uid": imp_uid, "amount": 1000, "checksum": 9900, "reason": "고객 요청"})))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (200, Some(0)),
+        "partial refund: {body}"
+    );
+    let rows = env
+        .sql(
+            "SELECT a.operation, a.target, a.request::text, o.outcome, o.reply::text \
+              FROM audit a JOIN audit_outcomes o ON o.audit_id = a.id",
+        )
+        .await;
+    assert_eq!(rows.len(), 1, "one write, one audit row with its outcome");
+    let (op, target, request, outcome, reply): (String, String, String, String, String) = (
+        rows[0].get(0),
+        rows[0].get(1),
+        rows[0].get(2),
+        rows[0].get(3),
+        rows[0].get(4),
+    );
+    assert_eq!(op, "cancel", "the operation");
+    assert!(
+        target.starts_with(&imp_uid),
+        "the target is the payment: {target}"
+    );
+    assert!(
+        request.contains("\"checksum\": 9900"),
+        "the request as forwarded, checksum included: {request}"
+    );
+    assert_eq!(outcome, "answered", "Iamport answered");
+    assert!(
+        reply.contains("\"cancel_amount\": 1000"),
+        "Iamport's answer is kept: {reply}"
+    );
+
+    for statement in [
+        "UPDATE audit SET target = 'x'",
+        "DELETE FROM audit_outcomes",
+        "DELETE FROM audit",
+    ] {
+        let (client, conn) = tokio_postgres::connect(&env.db_url, tokio_postgres::NoTls)
+            .await
+            .expect("db");
+        tokio::spawn(conn);
+        let refused = client.execute(statement, &[]).await;
+        assert!(
+            refused.is_err(),
+            "{statement} is refused: the audit is append-only"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! Faults for real: Iamport failing under the relay (the sandbox's fault controls) and
+//! PostgreSQL restarting mid-run. No write may be lost or sent twice.
+
+use std::time::Duration;
+
+use iamport::AgainRequest;
+use iamport_sandbox::{Sandbox, SandboxConfig};
+use panmusic_relay::Relay;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::pg::Pg;
+use crate::support::{config, Env};
+
+/// Charges `merchant_uid` the way the desktop app's queue does: on any failure, wait and try
+/// again with the same merchant_uid, until Iamport gives an answer.
+async fn charge_until_answered(
+    client: &iamport::Client,
+    customer: &str,
+    merchant_uid: &str,
+) -> iamport::Payment {
+    let req = AgainRequest {
+        customer_uid: customer.into(),
+        merchant_uid: merchant_uid.into(),
+        amount: 9900,
+        name: "정기결제 1개월".into(),
+        ..AgainRequest::default()
+    };
+    for _ in 0..200 {
+        match client.again(&req).await {
+            Ok(p) => return p,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("{merchant_uid}: no answer after 200 tries");
+}
+
+/// How many payments Iamport holds for `merchant_uid`.
+async fn charges_of(
+    env_http: &reqwest::Client,
+    sandbox: &Sandbox,
+    token: &str,
+    merchant_uid: &str,
+) -> usize {
+    let (_, all) = crate::support::send(
+        env_http,
+        Method::GET,
+        &format!("{}/payments/findAll/{merchant_uid}", sandbox.base_url()),
+        Some(token),
+        None,
+    )
+    .await;
+    all["response"]["list"].as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn iamport_faults_under_the_relay_lose_no_charge_and_double_none() {
+    let env = Env::start().await;
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    env.billing_key(&customer).await;
+    let client = env.store_client(&store);
+    let _ = client
+        .find_payment(&format!("{}warmup", store.prefix), None)
+        .await;
+    env.control(
+        "/__sandbox/faults",
+        json!({"error_rate": 0.25, "drop_rate": 0.25, "seed": 15}),
+    )
+    .await;
+    let uids: Vec<String> = (0..12)
+        .map(|i| format!("{}renew_{i:02}", store.prefix))
+        .collect();
+    for m in &uids {
+        let p = charge_until_answered(&client, &customer, m).await;
+        assert!(p.is_paid(), "{m} ends paid");
+    }
+    env.control("/__sandbox/faults", json!({})).await;
+    let token = env.sandbox_token().await;
+    for m in &uids {
+        assert_eq!(
+            charges_of(&env.http, &env.sandbox, &token, m).await,
+            1,
+            "{m}: charged exactly once"
+        );
+    }
+    let sent = env.upstream_count("POST /subscribe/payments/again").await;
+    println!("again requests that reached the sandbox for 12 charges under faults: {sent}");
+    assert!(sent >= 12, "faults struck and were retried: {sent}");
+}
+
+#[tokio::test]
+async fn a_postgresql_restart_mid_run_loses_no_charge_and_doubles_none() {
+    let pg = std::sync::Arc::new(tokio::task::spawn_blocking(Pg::start).await.expect("pg"));
+    let db_url = pg.fresh_db().await;
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    let relay = Relay::start(config(&db_url, &sandbox.base_url()))
+        .await
+        .expect("relay");
+    let (db, conn) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+        .await
+        .expect("db");
+    tokio::spawn(conn);
+    let store = panmusic_relay::db::stores::add(&db, "A")
+        .await
+        .expect("store");
+    drop(db);
+    let http = reqwest::Client::new();
+    let customer = format!("{}cust_1", store.prefix);
+    let (status, _) = crate::support::send(
+        &http,
+        Method::POST,
+        &format!("{}/__sandbox/customers/{customer}", sandbox.base_url()),
+        None,
+        Some(json!({"decline": false})),
+    )
+    .await;
+    assert_eq!(status, 200, "billing key");
+    let client = iamport::Client::new(iamport::Config::new(
+        relay.base_url(),
+        &store.key,
+        &store.secret,
+    ))
+    .expect("client");
+
+    let uids: Vec<String> = (0..16)
+        .map(|i| format!("{}renew_{i:02}", store.prefix))
+        .collect();
+    let restarter = {
+        let pg = pg.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            tokio::task::spawn_blocking(move || {
+                pg.stop();
+                std::thread::sleep(Duration::from_millis(1500));
+                pg.start_server();
+            })
+            .await
+            .expect("restart");
+        })
+    };
+    for m in &uids {
+        let p = charge_until_answered(&client, &customer, m).await;
+        assert!(p.is_paid(), "{m} ends paid");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    restarter.await.expect("restarted");
+
+    let stats: serde_json::Value = http
+        .get(format!("{}/__sandbox/stats", sandbox.base_url()))
+        .send()
+        .await
+        .expect("stats")
+        .json()
+        .await
+        .expect("json");
+    let sent = stats["response"]["by_route"]["POST /subscribe/payments/again"]
+        .as_u64()
+        .unwrap_or(0);
+    assert_eq!(
+        sent, 16,
+        "every charge reached Iamport exactly once, across the restart"
+    );
+    let (_, token_reply) = crate::support::send(
+        &http,
+        Method::POST,
+        &format!("{}/users/getToken", sandbox.base_url()),
+        None,
+        Some(json!({"imp_key": iamport_sandbox::DEFAULT_IMP_KEY, "imp_secret": iamport_sandbox::DEFAULT_IMP_SECRET})),
+    )
+    .await;
+    let token = token_reply["response"]["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for m in &uids {
+        assert_eq!(
+            charges_of(&http, &sandbox, &token, m).await,
+            1,
+            "{m}: charged exactly once"
+        );
+    }
+    let log = std::fs::read_to_string(pg.dir().join("server.log")).unwrap_or_default();
+    assert!(
+        log.contains("shutting down") || log.contains("shut down"),
+        "PostgreSQL really went down mid-run"
+    );
+    relay.shutdown().await.expect("relay stops");
+}

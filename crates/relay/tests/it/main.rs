@@ -1,0 +1,13 @@
+//! Integration tests of panmusic-relay: a real PostgreSQL, the sandbox as Iamport, the relay on
+//! loopback.
+
+mod audit;
+mod auth;
+mod cli;
+mod faults;
+mod feed;
+mod isolation;
+mod pg;
+mod policy;
+mod proxy;
+mod support;
