@@ -60,6 +60,7 @@ impl Store {
             Some(path) => Ok(Store {
                 conn: std::sync::Arc::new(std::sync::Mutex::new(open_file(path)?)),
                 path: Some(path.clone()),
+                mode: self.mode,
             }),
             None => Ok(self.clone()),
         }

@@ -116,6 +116,33 @@ pub enum StoreError {
     /// Only a parked (needs-attention) job can be retried by hand.
     #[error("작업 {id}번은 '확인 필요' 상태가 아니어서 다시 시도할 수 없습니다 (현재: {state}). (job is not parked)")]
     JobNotParked { id: i64, state: &'static str },
+    /// A mode's book folder could not be created.
+    #[error("주문 장부 폴더를 만들 수 없습니다 ({path}). 데이터 폴더의 권한과 디스크 공간을 확인하세요. (cannot create the order book folder)")]
+    BookDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The old single order book could not be moved into its mode's book. It is still in place.
+    #[error("이전 주문 장부({path})를 새 위치로 옮기지 못했습니다. 파일은 그대로 있습니다. 데이터 폴더 권한을 확인한 뒤 앱을 다시 시작하세요. (cannot move the old order book)")]
+    LegacyMove {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The old single order book is open in another program (an older build still running).
+    #[error("이전 주문 장부를 다른 프로그램(이전 버전의 앱 또는 posctl)이 사용 중이라 옮기지 못했습니다. 그 프로그램을 끄고 다시 시작하세요. (the old order book is in use)")]
+    LegacyBusy,
+    /// An old single order book and a new book of the same mode both exist; neither is touched.
+    #[error("이전 주문 장부({legacy})와 새 주문 장부({target})가 함께 있어 어느 것도 건드리지 않았습니다. 지원팀에 문의하세요. (an old and a new order book both exist)")]
+    LegacyConflict { legacy: PathBuf, target: PathBuf },
+    /// A file of the sandbox book could not be deleted.
+    #[error("테스트 데이터({path})를 지우지 못했습니다. 실제 결제 데이터는 건드리지 않았습니다. 앱을 다시 시작한 뒤 다시 시도하세요. (cannot delete the sandbox data)")]
+    ClearSandbox {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl StoreError {
@@ -142,7 +169,12 @@ impl StoreError {
             | StoreError::Permissions { .. }
             | StoreError::Sqlite { .. }
             | StoreError::UnknownValue { .. }
-            | StoreError::Json { .. } => ErrorCode::Internal,
+            | StoreError::Json { .. }
+            | StoreError::BookDir { .. }
+            | StoreError::LegacyMove { .. }
+            | StoreError::LegacyConflict { .. }
+            | StoreError::ClearSandbox { .. } => ErrorCode::Internal,
+            StoreError::LegacyBusy => ErrorCode::Conflict,
         }
     }
 }

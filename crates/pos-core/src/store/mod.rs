@@ -6,12 +6,14 @@
 //! refuses a database from a newer build, then runs the append-only migrations.
 
 mod batch;
+mod book;
 mod codec;
 mod error;
 mod job_queue;
 mod job_rows;
 mod jobs;
 mod lease;
+mod legacy;
 mod open;
 mod order_events;
 mod order_query;
@@ -31,6 +33,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::Connection;
 
+pub use book::{
+    book_dir, book_path, clear_sandbox_book, live_book_exists, sandbox_state_path,
+    SANDBOX_STATE_FILE,
+};
 pub use error::StoreError;
 pub use job_queue::JobFilter;
 pub use jobs::{Job, JobState, NewJob, QueueSummary};
@@ -55,16 +61,21 @@ pub const DB_FILE: &str = "pos.sqlite3";
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
+    mode: Option<crate::settings::Mode>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("mode", &self.mode)
+            .finish()
     }
 }
 
 impl Store {
     /// Opens (creating if needed) `pos.sqlite3` in `data_dir`, mode 0600 on unix, and migrates it.
+    /// The app and `posctl` open a mode's book with [`Store::open_book`]; this opens a folder as is.
     ///
     /// A file that is not a database, or one written by a newer build, is refused with a clear
     /// error and left exactly as it was.
@@ -74,6 +85,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: Some(path),
+            mode: None,
         })
     }
 
@@ -83,6 +95,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: None,
+            mode: None,
         })
     }
 

@@ -33,6 +33,13 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// `path` with `suffix` appended to its file name (SQLite's `-wal` and `-shm` files).
+pub(crate) fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    name.into()
+}
+
 /// A migrated in-memory database.
 pub(crate) fn open_memory() -> Result<Connection, StoreError> {
     let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {

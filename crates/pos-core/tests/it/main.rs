@@ -1,5 +1,7 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
+mod books;
+mod books_attack;
 mod checkout_start;
 mod checkout_support;
 mod checkout_verify;
@@ -32,6 +34,16 @@ mod sync_support;
 mod transitions;
 
 use pos_core::{NewOrder, Order, PayMethod, Store};
+
+/// The sandbox order book of the data dir `dir` (where `posctl` works by default).
+pub fn sandbox_book(dir: &std::path::Path) -> Result<Store, pos_core::StoreError> {
+    Store::open_book(dir, pos_core::settings::Mode::Sandbox)
+}
+
+/// The sandbox order book's database file in the data dir `dir`.
+pub fn sandbox_db(dir: &std::path::Path) -> std::path::PathBuf {
+    pos_core::store::book_path(dir, pos_core::settings::Mode::Sandbox)
+}
 
 /// A fresh in-memory store.
 pub fn store() -> Store {
