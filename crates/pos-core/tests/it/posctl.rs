@@ -468,8 +468,8 @@ fn a_key_without_a_secret_is_a_usage_error() {
 #[test]
 fn doctor_names_the_engine_lease_holder() {
     let dir = tempdir();
-    drop(pos_core::Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
-    let conn = rusqlite::Connection::open(dir.path().join(pos_core::store::DB_FILE))
+    drop(crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
+    let conn = rusqlite::Connection::open(crate::sandbox_db(dir.path()))
         .unwrap_or_else(|e| panic!("raw open: {e}"));
     conn.execute(
         "INSERT INTO engine_lease (id, holder, pid, heartbeat_at) VALUES (1, 'app-test', 4242, 1800000000000)",

@@ -227,7 +227,7 @@ fn a_fresh_database_passes_the_integrity_check() {
 #[test]
 fn a_writer_killed_mid_work_leaves_only_whole_orders() {
     let dir = tempdir();
-    drop(Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
+    drop(crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}")));
     // posctl writes its 1000 orders in well under a second; a watcher starved on a loaded
     // machine can miss that window, so a run that finished before the kill is repeated.
     let total = |store: &Store| {
@@ -236,7 +236,7 @@ fn a_writer_killed_mid_work_leaves_only_whole_orders() {
             .map_or(0, |p| p.total)
     };
     let mut killed_mid_run = false;
-    let mut store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let mut store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
     for _attempt in 0..10 {
         let before = total(&store);
         drop(store);
@@ -256,7 +256,8 @@ fn a_writer_killed_mid_work_leaves_only_whole_orders() {
             .spawn()
             .unwrap_or_else(|e| panic!("posctl starts: {e}"));
         // Kill as soon as the child has committed a few orders (a loaded machine starts slowly).
-        let watcher = Store::open(dir.path()).unwrap_or_else(|e| panic!("open watcher: {e}"));
+        let watcher =
+            crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open watcher: {e}"));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while total(&watcher) < before + 5 && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(5));
@@ -265,7 +266,8 @@ fn a_writer_killed_mid_work_leaves_only_whole_orders() {
         // Child::kill is SIGKILL on unix: no chance to finish a transaction.
         child.kill().unwrap_or_else(|e| panic!("kill: {e}"));
         let _status = child.wait();
-        store = Store::open(dir.path()).unwrap_or_else(|e| panic!("reopen after SIGKILL: {e}"));
+        store =
+            crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("reopen after SIGKILL: {e}"));
         let written = total(&store) - before;
         assert!(written > 0, "some orders were committed before the kill");
         if written < 1000 {

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use iamport::{ScheduleQuery, ScheduleStatus};
 use pos_core::store::{ChargeRequest, SubscriptionState};
-use pos_core::Store;
 use serde_json::json;
 
 use super::subscription_support::{posctl, Sbx};
@@ -42,7 +41,7 @@ fn restart_poll(dir: &Path, base: &str) -> Output {
 
 /// The one subscription in `dir`, its paid first period and its scheduled renewals at Iamport.
 async fn check_once(sbx: &Sbx, dir: &Path, customer_uid: &str) {
-    let store = Store::open(dir).unwrap_or_else(|e| panic!("open: {e}"));
+    let store = crate::sandbox_book(dir).unwrap_or_else(|e| panic!("open: {e}"));
     let subs = store
         .subscriptions()
         .unwrap_or_else(|e| panic!("list: {e}"));
@@ -111,7 +110,7 @@ async fn crash_after(route: &str, customer_uid: &str) {
     .spawn()
     .unwrap_or_else(|e| panic!("posctl starts: {e}"));
     kill_after(&sbx, &mut child, route).await;
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
     let in_flight: Vec<_> = store
         .subscriptions()
         .unwrap_or_default()

@@ -8,7 +8,7 @@ use std::time::Duration;
 use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use pos_core::checkout::{request_refund, RefundRequest};
 use pos_core::store::JobFilter;
-use pos_core::{JobState, PayMethod, Store};
+use pos_core::{JobState, PayMethod};
 use rand::{Rng, SeedableRng};
 
 use super::sync_support::{client, new_order, run_once, sandbox, scaled, Control};
@@ -41,7 +41,7 @@ async fn sigkill_at_twenty_random_moments_loses_no_refund_and_doubles_none() {
     let base = sb.base_url();
     let ctl = Control::new(&base);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
     let mut book = Vec::new();
     for _ in 0..n {
         let o = new_order(&store, PayMethod::Card);
@@ -126,7 +126,7 @@ async fn sigkill_at_twenty_random_moments_loses_no_refund_and_doubles_none() {
             "{merchant_uid} refunded exactly once"
         );
     }
-    let conn = rusqlite::Connection::open(dir.path().join(pos_core::store::DB_FILE))
+    let conn = rusqlite::Connection::open(crate::sandbox_db(dir.path()))
         .unwrap_or_else(|e| panic!("open db: {e}"));
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use pos_core::sync::{CheckoutWork, SyncEngine};
-use pos_core::{JobState, NewJob, OrderState, PayMethod, Store};
+use pos_core::{JobState, NewJob, OrderState, PayMethod};
 
 use super::sync_support::{
     client, fast_options, new_order, run_once, run_once_with, sandbox, Control,
@@ -41,7 +41,7 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth() {
     let sb = sandbox(None, None).await;
     let ctl = Control::new(&sb.base_url());
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
     let orders: Vec<_> = (0..3).map(|_| new_order(&store, PayMethod::Card)).collect();
     for o in &orders {
         ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await;
@@ -79,7 +79,7 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth() {
 async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {
     let sb = sandbox(None, None).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
     let work = Arc::new(CheckoutWork);
     let c = client(&sb.base_url(), Duration::from_secs(5));
     let app = SyncEngine::start(store, c, work.clone(), work, fast_options(), "app")
@@ -107,7 +107,7 @@ async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {
 async fn a_parked_job_is_listed_and_can_be_retried_once() {
     let sb = sandbox(None, None).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
     let id = store
         .enqueue_job(&NewJob {
             kind: "frobnicate".into(),
@@ -203,7 +203,7 @@ async fn an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_
 async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
     let sb = sandbox(None, None).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
     let child = Command::new(env!("CARGO_BIN_EXE_posctl"))
         .arg("--data-dir")
         .arg(dir.path())

@@ -24,7 +24,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 fn open(global: &Global) -> Result<(Store, iamport::Client), CliError> {
     let dir = prepare_data_dir(&context::data_dir(global)?)?;
     let client = iamport_client(global, &dir, None)?;
-    Ok((Store::open(&dir)?, client))
+    Ok((context::open_book(global, &dir)?, client))
 }
 
 /// `posctl payment complete MERCHANT_UID IMP_UID`.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use pos_core::settings::Mode;
 use pos_core::{OrderState, PayMethod};
 
 /// 판뮤직 POS 운영 도구 (Panmusic POS ops CLI).
@@ -22,6 +23,11 @@ pub struct Global {
     /// Data folder (default: the app's data folder for kr.panmusic.pos).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Which order book: live (real payments) or sandbox (test). Each has its own orders, jobs
+    /// and subscriptions. Default: the mode saved in the app's settings (sandbox when there are
+    /// none); required when the settings file cannot be read.
+    #[arg(long, global = true, value_name = "MODE", value_parser = mode_parser())]
+    pub mode: Option<Mode>,
     /// Machine-readable JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -55,6 +61,7 @@ impl std::fmt::Debug for Global {
         let set = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
         f.debug_struct("Global")
             .field("data_dir", &self.data_dir)
+            .field("mode", &self.mode)
             .field("json", &self.json)
             .field("api_base", &self.api_base)
             .field("imp_key", &set(&self.imp_key))
@@ -213,6 +220,13 @@ pub enum OrdersCommand {
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         count: u32,
     },
+}
+
+fn mode_parser() -> impl TypedValueParser<Value = Mode> {
+    PossibleValuesParser::new(["live", "sandbox"]).map(|s| match s.as_str() {
+        "live" => Mode::Live,
+        _ => Mode::Sandbox,
+    })
 }
 
 fn state_parser() -> impl TypedValueParser<Value = OrderState> {

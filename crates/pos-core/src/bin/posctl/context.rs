@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use pos_core::paths::{default_data_dir, prepare_data_dir};
 use pos_core::secrets::{CredentialStore, Credentials};
-use pos_core::settings::{load_store_file, SettingsLoad, STORE_FILE};
+use pos_core::settings::{load_store_file, Mode, SettingsLoad, STORE_FILE};
 use pos_core::Store;
 
 use crate::cli::Global;
@@ -18,10 +18,28 @@ pub fn data_dir(global: &Global) -> Result<PathBuf, CliError> {
     }
 }
 
-/// Prepares the data folder and opens the store in it.
+/// Prepares the data folder and opens the order book of the mode chosen ([`mode`]).
 pub fn open_store(global: &Global) -> Result<Store, CliError> {
     let dir = prepare_data_dir(&data_dir(global)?)?;
-    Ok(Store::open(&dir)?)
+    open_book(global, &dir)
+}
+
+/// Opens the order book of the mode chosen in the prepared data folder `dir`.
+pub fn open_book(global: &Global, dir: &std::path::Path) -> Result<Store, CliError> {
+    Ok(Store::open_book(dir, mode(global, dir)?)?)
+}
+
+/// The mode whose book and Iamport a command uses: `--mode`, else the app's saved mode (sandbox
+/// on a fresh install). A broken settings file decides nothing: `--mode` is then required.
+pub fn mode(global: &Global, dir: &std::path::Path) -> Result<Mode, CliError> {
+    if let Some(mode) = global.mode {
+        return Ok(mode);
+    }
+    let load = settings(dir);
+    if load.problem.is_some() {
+        return Err(CliError::ModeUnknown);
+    }
+    Ok(load.settings.mode)
 }
 
 /// The app's settings, as the app would load them.

@@ -63,10 +63,15 @@ struct Report {
 pub fn run(global: &Global) -> Result<ExitCode, CliError> {
     let dir = context::data_dir(global)?;
     let data_dir_error = prepare_data_dir(&dir).err().map(|e| e.to_string());
+    let chosen = context::mode(global, &dir);
     let (store, database_error) = if data_dir_error.is_none() {
-        match Store::open(&dir) {
+        match chosen
+            .as_ref()
+            .map_err(ToString::to_string)
+            .and_then(|mode| Store::open_book(&dir, *mode).map_err(|e| e.to_string()))
+        {
             Ok(store) => (Some(store), None),
-            Err(e) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(e)),
         }
     } else {
         (None, None)
@@ -83,7 +88,7 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
         Ok(found) => (found, None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let mode = settings.settings.mode;
+    let mode = chosen.unwrap_or(settings.settings.mode);
     let iamport = check_iamport(global, mode, credentials.as_ref().map(|(c, _)| c))?;
     let iamport_failed = matches!(
         iamport.status,

@@ -31,6 +31,9 @@ pub enum CliError {
     /// Sandbox mode runs its sandbox inside the app only: posctl needs `--api-base`.
     #[error("샌드박스 모드에서는 --api-base 로 아임포트(샌드박스) 주소를 지정해야 합니다. (no API base in sandbox mode)")]
     NoApiBase,
+    /// The settings file is broken, so it cannot say which order book to use.
+    #[error("설정 파일을 읽을 수 없어 어느 주문 장부(실제/테스트)를 쓸지 알 수 없습니다. --mode live 또는 --mode sandbox 로 지정하세요. (the settings file is unreadable: pass --mode)")]
+    ModeUnknown,
     /// No REST key/secret in the flags or the app's credential store.
     #[error("아임포트 REST API 키/시크릿이 없습니다. --imp-key/--imp-secret 을 주거나 앱 설정에서 저장하세요. (no credentials)")]
     NoCredentials,
@@ -56,9 +59,10 @@ impl CliError {
             CliError::Sync { source } => source.code(),
             CliError::Subscription(e) => e.code(),
             CliError::Checkout(e) => e.code(),
-            CliError::NoApiBase | CliError::NoCredentials | CliError::Client { .. } => {
-                ErrorCode::Validation
-            }
+            CliError::NoApiBase
+            | CliError::NoCredentials
+            | CliError::ModeUnknown
+            | CliError::Client { .. } => ErrorCode::Validation,
         }
     }
 }

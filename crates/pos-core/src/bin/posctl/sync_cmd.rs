@@ -21,8 +21,7 @@ pub fn iamport_client(
     dir: &std::path::Path,
     timeout: Option<Duration>,
 ) -> Result<iamport::Client, CliError> {
-    let settings = context::settings(dir);
-    let base = match (&global.api_base, settings.settings.mode) {
+    let base = match (&global.api_base, context::mode(global, dir)?) {
         (Some(base), _) => base.clone(),
         (None, Mode::Live) => iamport::LIVE_BASE_URL.to_string(),
         (None, Mode::Sandbox) => return Err(CliError::NoApiBase),
@@ -85,7 +84,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 /// `posctl sync`.
 pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
     let dir = prepare_data_dir(&context::data_dir(global)?)?;
-    let store = Store::open(&dir)?;
+    let store = context::open_book(global, &dir)?;
     let timeout = args.http_timeout_ms.map(Duration::from_millis);
     let client = iamport_client(global, &dir, timeout)?;
     let options = options(&dir);
