@@ -29,6 +29,7 @@ fn main() {
         "change_card",
         "delete_billing_key",
         "subscriptions_needing_attention",
+        "clear_sandbox_data",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

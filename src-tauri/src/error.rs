@@ -27,6 +27,10 @@ pub enum ShellError {
         problem: String,
     },
 
+    /// The settings file is broken in a store with live data: no mode runs until the owner saves.
+    #[error("설정 파일이 손상되어 어느 모드로 결제할지 정할 수 없습니다. 이 매장에는 실제 결제 기록이 있어 테스트 모드로 바꾸지 않았습니다. 설정 화면에서 모드를 확인하고 저장해 주세요.")]
+    ModeHeld,
+
     /// A failure of the order book.
     #[error(transparent)]
     Store(#[from] pos_core::StoreError),
@@ -87,6 +91,7 @@ impl ShellError {
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,
             ShellError::IamportUnreachable => ErrorCode::Offline,
+            ShellError::ModeHeld => ErrorCode::Conflict,
             ShellError::StoreUnavailable { .. }
             | ShellError::SettingsWrite(_)
             | ShellError::SettingsBackup(_)

@@ -2,6 +2,7 @@
 //! navigation hook, and the in-process sandbox.
 
 pub mod args;
+pub mod books;
 pub mod commands;
 pub mod error;
 pub mod models;

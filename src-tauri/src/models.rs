@@ -22,8 +22,11 @@ pub struct SandboxInfo {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AppStatus {
-    /// The mode in effect (`--sandbox` forces sandbox whatever is saved).
+    /// The mode in effect (`--sandbox` forces sandbox whatever is saved): the open book's.
     pub mode: Mode,
+    /// True while a broken settings file keeps every mode off in a store with live data
+    /// (neither live payments nor a silent switch to sandbox) until the owner saves settings.
+    pub mode_held: bool,
     /// Set in sandbox mode once the sandbox is up.
     pub sandbox: Option<SandboxInfo>,
     /// The SDK script the checkout screen loads: the sandbox's or Iamport's CDN.

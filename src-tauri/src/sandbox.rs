@@ -1,6 +1,7 @@
-//! The in-process Iamport sandbox: started on `127.0.0.1:<random port>` in sandbox mode and kept
-//! for the app's life (its server tasks run on Tauri's async runtime). Its payments persist in
-//! [`STATE_FILE`] in the data dir, so test orders can still be verified after a restart.
+//! The in-process Iamport sandbox: started on `127.0.0.1:<random port>` in sandbox mode and
+//! stopped when the app leaves sandbox mode (its server tasks run on Tauri's async runtime). Its
+//! payments persist in the sandbox book's folder (`sandbox/sandbox-state.json` in the data dir),
+//! so test orders can still be verified after a restart.
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -10,10 +11,7 @@ use iamport_sandbox::{Sandbox, SandboxConfig};
 use crate::error::ShellError;
 use crate::models::SandboxInfo;
 
-/// The sandbox's state file, relative to the data dir.
-pub const STATE_FILE: &str = "sandbox-state.json";
-
-/// Holds the running sandbox, if any. Started at most once.
+/// Holds the running sandbox, if any.
 #[derive(Default)]
 pub struct SandboxSlot {
     running: tokio::sync::Mutex<Option<Sandbox>>,
@@ -22,14 +20,26 @@ pub struct SandboxSlot {
 
 impl SandboxSlot {
     /// Starts the sandbox unless it runs already; returns where it listens. Its state is kept in
-    /// `data_dir`; if that file cannot be used, the sandbox starts empty, in memory only.
+    /// the sandbox book's folder of `data_dir`; if that file cannot be used, the sandbox starts
+    /// empty, in memory only.
     pub async fn ensure_started(&self, data_dir: &Path) -> Result<SandboxInfo, ShellError> {
         let mut running = self.running.lock().await;
         if let Some(sandbox) = running.as_ref() {
             return Ok(info_of(sandbox));
         }
+        let state_file = pos_core::store::sandbox_state_path(data_dir);
+        if let Some(dir) = state_file.parent() {
+            // Best effort: without the folder the sandbox starts in memory (below).
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            if let Err(error) = builder.create(dir) {
+                tracing::warn!(error = ?error, "sandbox book folder unusable");
+            }
+        }
         let persistent = SandboxConfig {
-            state_file: Some(data_dir.join(STATE_FILE)),
+            state_file: Some(state_file),
             ..SandboxConfig::default()
         };
         let sandbox = match Sandbox::start(persistent).await {
@@ -51,7 +61,17 @@ impl SandboxSlot {
         Ok(info)
     }
 
-    /// Where the sandbox listens, if it was started.
+    /// Stops the sandbox (it saves its state first); nothing listens on its port afterwards.
+    pub async fn stop(&self) {
+        let mut running = self.running.lock().await;
+        *self.info.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        if let Some(sandbox) = running.take() {
+            sandbox.shutdown().await;
+            tracing::info!("sandbox stopped");
+        }
+    }
+
+    /// Where the sandbox listens, if it runs.
     pub fn info(&self) -> Option<SandboxInfo> {
         self.info
             .lock()

@@ -1,5 +1,6 @@
 //! Saving settings and credentials: validation, the live-mode gate (a merchant code and REST
-//! credentials that Iamport accepts), the write, and the sandbox when sandbox mode is chosen.
+//! credentials that Iamport accepts), the write, then the book, sandbox and engine of the mode
+//! saved ([`crate::books::follow_mode`]).
 
 use pos_core::secrets::Credentials;
 use pos_core::settings::{Mode, Settings};
@@ -29,7 +30,8 @@ pub async fn save<R: Runtime>(
 ) -> Result<SettingsView, ShellError> {
     let state = app.pos();
     // Without a usable data dir there is nowhere safe to write (the UI shows the start-up error).
-    state.store()?;
+    // A held mode is fine: saving is how the owner decides.
+    state.usable_data_dir()?;
     let settings: Settings = serde_json::from_value(input).map_err(ShellError::SettingsInput)?;
     settings.validate()?;
     if settings.mode == Mode::Live {
@@ -41,9 +43,7 @@ pub async fn save<R: Runtime>(
     let to_write = settings.clone();
     run_blocking(move || settings_file::save(&handle, &data_dir, &to_write, was_broken)).await?;
     state.replace_settings(settings);
-    if state.mode() == Mode::Sandbox {
-        state.sandbox.ensure_started(&state.data_dir).await?;
-    }
+    crate::books::follow_mode(app).await?;
     let state_app = app.clone();
     run_blocking(move || view(state_app.pos())).await
 }
@@ -54,7 +54,7 @@ pub fn set_credentials(
     state: &PosState,
     credentials: Credentials,
 ) -> Result<CredentialsStatus, ShellError> {
-    state.store()?;
+    state.usable_data_dir()?;
     state.credentials.set(&credentials)?;
     Ok(CredentialsStatus {
         set: state.credentials.is_set(),

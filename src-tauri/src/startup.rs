@@ -1,4 +1,5 @@
-//! Start-up: find the data dir, open the order book, load the settings, start the sandbox.
+//! Start-up: find the data dir, load the settings, open the order book of the mode they name,
+//! start the sandbox in sandbox mode.
 //!
 //! Nothing here may stop the window from opening: every failure becomes a Korean problem that
 //! `app_status` reports and the UI shows (the start-up error screen, or a settings warning).
@@ -13,7 +14,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::args::LaunchArgs;
 use crate::error::StartupProblem;
 use crate::settings_file;
-use crate::state::{PosState, PosStateExt};
+use crate::state::{Book, BookStart, CurrentSettings, PosState, PosStateExt};
 
 /// Iamport's live REST API root.
 pub const LIVE_API_BASE: &str = iamport::LIVE_BASE_URL;
@@ -41,38 +42,79 @@ pub fn build_state(
         let dir = PathBuf::new();
         return PosState::new(
             dir.clone(),
-            Err(StartupProblem::NoDataDir),
+            BookStart::Failed(StartupProblem::NoDataDir),
             credentials(&dir),
             settings_file::load(&dir).into(),
             force_sandbox,
             live_api_base.to_owned(),
         );
     };
-    let store = open_store(&data_dir);
-    let settings = settings_file::load(&data_dir);
+    let mut settings: CurrentSettings = settings_file::load(&data_dir).into();
     if let Some(problem) = &settings.problem {
         tracing::warn!(%problem, "settings file unusable, defaults in use");
     }
+    let wanted = if force_sandbox {
+        Mode::Sandbox
+    } else {
+        settings.settings.mode
+    };
+    let book = match open_book(&data_dir, wanted, &settings, force_sandbox) {
+        Ok(Some(book)) => BookStart::Open(book),
+        Ok(None) => {
+            tracing::warn!(
+                "broken settings in a store with a live book: no mode until the owner saves"
+            );
+            settings.problem = settings.problem.map(|p| format!("{p} {HELD_NOTICE}"));
+            BookStart::Held
+        }
+        Err(problem) => BookStart::Failed(problem),
+    };
     PosState::new(
         data_dir.clone(),
-        store,
+        book,
         credentials(&data_dir),
-        settings.into(),
+        settings,
         force_sandbox,
         live_api_base.to_owned(),
     )
 }
 
-/// Prepares the data dir (created, owner-only) and opens the order book in it.
-fn open_store(data_dir: &Path) -> Result<Store, StartupProblem> {
+/// Added to the settings problem while every mode is kept off.
+pub const HELD_NOTICE: &str = "이 매장에는 실제 결제 기록이 있어 테스트 모드로 바꾸지 않았고, 실제 결제도 멈췄습니다. 설정 화면에서 모드를 확인하고 저장하면 다시 시작합니다. (live data exists: no mode runs until the settings are saved)";
+
+/// Prepares the data dir (created, owner-only) and opens the book of `mode` in it (moving an old
+/// single book into place first). `Ok(None)`: the settings file is broken (its mode fell back to
+/// sandbox) and the store has a live book, so no book is opened until the owner decides.
+fn open_book(
+    data_dir: &Path,
+    mode: Mode,
+    settings: &CurrentSettings,
+    force_sandbox: bool,
+) -> Result<Option<Book>, StartupProblem> {
     pos_core::paths::prepare_data_dir(data_dir).map_err(|error| {
         tracing::error!(error = ?error, dir = %data_dir.display(), "data dir unusable");
         StartupProblem::from(error)
     })?;
-    Store::open(data_dir).map_err(|error| {
+    let log = |error: pos_core::StoreError| {
         tracing::error!(error = ?error, dir = %data_dir.display(), "order book did not open");
         StartupProblem::from(error)
-    })
+    };
+    let fell_back = settings.problem.is_some() && mode == Mode::Sandbox && !force_sandbox;
+    if fell_back && pos_core::store::live_book_exists(data_dir).map_err(log)? {
+        return Ok(None);
+    }
+    let store = Store::open_book(data_dir, mode).map_err(log)?;
+    Ok(Some(Book { mode, store }))
+}
+
+/// Opens the book of `mode` (blocking), for a mode switch or after a sandbox reset.
+pub fn reopen_book(data_dir: &Path, mode: Mode) -> Result<Book, StartupProblem> {
+    Store::open_book(data_dir, mode)
+        .map(|store| Book { mode, store })
+        .map_err(|error| {
+            tracing::error!(error = ?error, mode = mode.as_str(), "order book did not open");
+            StartupProblem::from(error)
+        })
 }
 
 /// Runs once, before the window opens: manages the state and, in sandbox mode, starts the sandbox.
@@ -81,7 +123,7 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) {
     app.manage(build_state(data_dir, args.sandbox, LIVE_API_BASE, None));
     let state = app.pos();
     tracing::info!(dir = %state.data_dir.display(), mode = ?state.mode(), "starting");
-    if state.mode() == Mode::Sandbox {
+    if state.book_mode() == Some(Mode::Sandbox) {
         // The window opens either way; the status then shows sandbox mode without a sandbox URL.
         let started = tauri::async_runtime::block_on(state.sandbox.ensure_started(&state.data_dir));
         if let Err(error) = started {

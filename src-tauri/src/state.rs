@@ -31,58 +31,143 @@ impl From<SettingsLoad> for CurrentSettings {
     }
 }
 
+/// The order book of the mode in effect: its mode and a handle on it.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// Which book this is; the Iamport client and engine of a flow follow it, never the settings.
+    pub mode: Mode,
+    /// The book's database.
+    pub store: Store,
+}
+
+/// What the app holds instead of a book while none can be used.
+enum BookSlot {
+    /// The book of the mode in effect.
+    Open(Book),
+    /// The book (or the data dir) did not open; the Korean reason.
+    Failed(String),
+    /// The settings file is broken in a store with a live book: no mode is in effect (neither
+    /// live nor a silent switch to sandbox) until the owner saves the settings.
+    Held,
+}
+
 /// Everything the commands work on. Built once at start-up by [`crate::startup`].
 pub struct PosState {
     /// The data directory in use.
     pub data_dir: PathBuf,
-    /// The order book, or the Korean reason it could not be opened.
-    store: Result<Store, StartupProblem>,
+    /// The book in effect (swapped when the mode changes).
+    book: Mutex<BookSlot>,
     /// The REST key and secret (keyring, or the owner-only file).
     pub credentials: CredentialStore,
     settings: Mutex<CurrentSettings>,
     /// `--sandbox` was given: sandbox mode whatever the settings say.
     pub force_sandbox: bool,
-    /// The in-process Iamport sandbox (started in sandbox mode).
+    /// The in-process Iamport sandbox (runs in sandbox mode only).
     pub sandbox: SandboxSlot,
     /// Iamport's API root for live mode (`https://api.iamport.kr`; a sandbox in tests).
     pub live_api_base: String,
     online: AtomicBool,
+    /// Held while the book, the sandbox or the engine is being started, stopped or swapped, so a
+    /// status poll never starts an engine on a book that is being replaced.
+    pub switching: tokio::sync::Mutex<()>,
+}
+
+/// What start-up found for the book.
+pub enum BookStart {
+    /// The book of the mode wanted is open.
+    Open(Book),
+    /// No book could be opened.
+    Failed(StartupProblem),
+    /// Every mode is kept off (see [`PosState::held`]).
+    Held,
 }
 
 impl PosState {
-    /// Assembles the state; `store` carries the Korean start-up problem when the order book failed.
+    /// Assembles the state around what start-up found for the book.
     pub fn new(
         data_dir: PathBuf,
-        store: Result<Store, StartupProblem>,
+        book: BookStart,
         credentials: CredentialStore,
         settings: CurrentSettings,
         force_sandbox: bool,
         live_api_base: String,
     ) -> Self {
+        let slot = match book {
+            BookStart::Open(book) => BookSlot::Open(book),
+            BookStart::Failed(problem) => BookSlot::Failed(problem.to_string()),
+            BookStart::Held => BookSlot::Held,
+        };
         Self {
             data_dir,
-            store,
+            book: Mutex::new(slot),
             credentials,
             settings: Mutex::new(settings),
             force_sandbox,
             sandbox: SandboxSlot::default(),
             live_api_base,
             online: AtomicBool::new(true),
+            switching: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// The order book, or [`ShellError::StoreUnavailable`].
-    pub fn store(&self) -> Result<&Store, ShellError> {
-        self.store
-            .as_ref()
-            .map_err(|problem| ShellError::StoreUnavailable {
-                problem: problem.to_string(),
-            })
+    /// The book of the mode in effect, or why there is none.
+    pub fn book(&self) -> Result<Book, ShellError> {
+        match &*lock(&self.book) {
+            BookSlot::Open(book) => Ok(book.clone()),
+            BookSlot::Failed(problem) => Err(ShellError::StoreUnavailable {
+                problem: problem.clone(),
+            }),
+            BookSlot::Held => Err(ShellError::ModeHeld),
+        }
     }
 
-    /// The Korean start-up problem of the order book, if any.
-    pub fn store_problem(&self) -> Option<&StartupProblem> {
-        self.store.as_ref().err()
+    /// The order book of the mode in effect, or [`ShellError::StoreUnavailable`] /
+    /// [`ShellError::ModeHeld`].
+    pub fn store(&self) -> Result<Store, ShellError> {
+        self.book().map(|book| book.store)
+    }
+
+    /// `Ok` unless start-up found no usable data dir or book ([`ShellError::StoreUnavailable`]);
+    /// a held mode is usable (the owner saves settings to decide).
+    pub fn usable_data_dir(&self) -> Result<(), ShellError> {
+        match self.store_problem() {
+            Some(problem) => Err(ShellError::StoreUnavailable { problem }),
+            None => Ok(()),
+        }
+    }
+
+    /// The mode of the open book (`None`: no book is open).
+    pub fn book_mode(&self) -> Option<Mode> {
+        match &*lock(&self.book) {
+            BookSlot::Open(book) => Some(book.mode),
+            BookSlot::Failed(_) | BookSlot::Held => None,
+        }
+    }
+
+    /// The Korean problem of the order book, if it failed to open.
+    pub fn store_problem(&self) -> Option<String> {
+        match &*lock(&self.book) {
+            BookSlot::Failed(problem) => Some(problem.clone()),
+            BookSlot::Open(_) | BookSlot::Held => None,
+        }
+    }
+
+    /// True while a broken settings file keeps every mode off in a store with live data.
+    pub fn held(&self) -> bool {
+        matches!(&*lock(&self.book), BookSlot::Held)
+    }
+
+    /// Puts `book` (or its problem) in effect.
+    pub fn set_book(&self, book: Result<Book, StartupProblem>) {
+        *lock(&self.book) = match book {
+            Ok(book) => BookSlot::Open(book),
+            Err(problem) => BookSlot::Failed(problem.to_string()),
+        };
+    }
+
+    /// Closes the book in effect (for a moment, while it is replaced): commands meanwhile say why.
+    pub fn close_book(&self, why: &str) {
+        *lock(&self.book) = BookSlot::Failed(why.to_owned());
     }
 
     /// A copy of the settings in effect.
@@ -98,7 +183,8 @@ impl PosState {
         };
     }
 
-    /// The mode in effect: `--sandbox` wins over the saved mode.
+    /// The mode wanted: `--sandbox` wins over the saved mode. The book in effect follows it
+    /// ([`crate::books::follow_mode`]); flows use [`PosState::book`]'s mode, never this.
     pub fn mode(&self) -> Mode {
         if self.force_sandbox {
             Mode::Sandbox
@@ -118,9 +204,13 @@ impl PosState {
     }
 
     fn lock_settings(&self) -> MutexGuard<'_, CurrentSettings> {
-        // A panic while holding this lock cannot leave the settings half-written (plain assignment).
-        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.settings)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is a plain assignment or clone: a panic cannot leave it torn.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `app.pos()` on anything that can reach the managed state (App, AppHandle, windows).

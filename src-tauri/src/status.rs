@@ -11,7 +11,7 @@ pub use pos_core::checkout::LIVE_SDK_URL;
 
 /// The status as of now. Blocking (reads the queue from SQLite).
 pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
-    let mode = state.mode();
+    let mode = state.book_mode().unwrap_or_else(|| state.mode());
     let sandbox = match mode {
         Mode::Sandbox => state.sandbox.info(),
         Mode::Live => None,
@@ -32,7 +32,8 @@ pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
         online: state.online(),
         queue,
         settings_problem: state.settings().problem,
-        store_problem: state.store_problem().map(ToString::to_string),
+        store_problem: state.store_problem(),
+        mode_held: state.held(),
         data_dir: state.data_dir.display().to_string(),
     })
 }

@@ -66,6 +66,24 @@ describe("App shell", () => {
     expect(await screen.findByTestId("settings-problem-banner")).toHaveTextContent("설정 파일");
   });
 
+  it("shows no SANDBOX banner while a broken settings file keeps every mode off", async () => {
+    fakeBackend({
+      app_status: () =>
+        sandboxStatus({
+          modeHeld: true,
+          sandbox: null,
+          sdkUrl: "",
+          settingsProblem: "설정 파일이 손상되었습니다. 이 매장에는 실제 결제 기록이 있어 테스트 모드로 바꾸지 않았고",
+        }),
+      list_plans: () => PLANS,
+    });
+    render(<App />);
+    expect(await screen.findByTestId("settings-problem-banner")).toHaveTextContent("실제 결제 기록");
+    expect(screen.queryByTestId("sandbox-banner")).not.toBeInTheDocument();
+    expect(screen.getByTestId("status-mode")).toHaveTextContent("설정 확인 필요");
+    expect(screen.queryByTestId("status-sandbox-down")).not.toBeInTheDocument();
+  });
+
   it("navigates between 요금제, 주문 내역 and 설정", async () => {
     fakeBackend({ app_status: () => sandboxStatus(), list_plans: () => PLANS });
     render(<App />);

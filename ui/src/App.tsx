@@ -72,7 +72,7 @@ export function App() {
 
   return (
     <div className="shell">
-      {current?.mode === "sandbox" && <SandboxBanner />}
+      {current?.mode === "sandbox" && !current.modeHeld && <SandboxBanner />}
       <header className="top">
         <span className="brand">판뮤직 POS</span>
         <Nav current={navOf(route)} onNavigate={(name) => setRoute({ name })} />

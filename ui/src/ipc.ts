@@ -217,3 +217,8 @@ export async function deleteBillingKey(customerUid: string): Promise<void> {
 export function subscriptionsNeedingAttention(): Promise<number> {
   return call<number>("subscriptions_needing_attention");
 }
+
+/** 테스트 데이터 지우기: empties the sandbox order book and the sandbox's saved payments; live data is never touched. */
+export async function clearSandboxData(): Promise<void> {
+  await call<null>("clear_sandbox_data");
+}

@@ -43,6 +43,7 @@ pub const COMMANDS: &[&str] = &[
     "change_card",
     "delete_billing_key",
     "subscriptions_needing_attention",
+    "clear_sandbox_data",
 ];
 
 /// The invoke handler with every command.
@@ -74,6 +75,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::card_change_window,
         subscriptions::change_card,
         subscriptions::delete_billing_key,
-        subscriptions::subscriptions_needing_attention
+        subscriptions::subscriptions_needing_attention,
+        settings::clear_sandbox_data
     ]
 }

@@ -30,3 +30,10 @@ pub fn set_credentials<R: Runtime>(
 ) -> CommandResult<CredentialsStatus> {
     Ok(settings_flow::set_credentials(app.pos(), credentials)?)
 }
+
+/// 테스트 데이터 지우기: deletes the sandbox order book and the sandbox's saved state (an empty
+/// sandbox book takes its place in sandbox mode). Live data is never touched.
+#[tauri::command]
+pub async fn clear_sandbox_data<R: Runtime>(app: AppHandle<R>) -> CommandResult<()> {
+    Ok(crate::books::clear_sandbox_data(&app).await?)
+}

@@ -100,7 +100,7 @@ pub async fn order_detail<R: Runtime>(
     app: &AppHandle<R>,
     merchant_uid: String,
 ) -> Result<OrderDetail, PaymentsError> {
-    let store = app.pos().store()?.clone();
+    let store = app.pos().store()?;
     run_blocking(move || {
         Ok((
             store.order(&merchant_uid)?,
@@ -118,7 +118,7 @@ pub async fn list_orders<R: Runtime>(
     app: &AppHandle<R>,
     query: OrderQuery,
 ) -> Result<OrderPage, PaymentsError> {
-    let store = app.pos().store()?.clone();
+    let store = app.pos().store()?;
     Ok(run_blocking(move || Ok(store.list_orders(&query)?)).await?)
 }
 
@@ -136,7 +136,7 @@ pub async fn open_receipt<R: Runtime>(
 
 /// Jobs still open (pending, running, parked), oldest first.
 pub async fn open_jobs<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<JobView>, PaymentsError> {
-    let store = app.pos().store()?.clone();
+    let store = app.pos().store()?;
     let jobs = run_blocking(move || Ok(store.list_jobs(JobFilter::Open, JOB_LIST_LIMIT)?)).await?;
     Ok(jobs.iter().map(JobView::from).collect())
 }

@@ -22,7 +22,7 @@ use tauri::{Manager, Runtime};
 pub use error::PaymentsError;
 
 use crate::settings_flow::run_blocking;
-use crate::state::PosState;
+use crate::state::{Book, PosState};
 
 /// The client last built, with what it was built for (rebuilt when the mode or key changes).
 struct CachedClient {
@@ -40,14 +40,17 @@ pub struct Payments {
     engine: Mutex<Option<SyncHandle>>,
     /// Why no engine runs (Korean), when it failed to start.
     engine_problem: Mutex<Option<String>>,
-    /// The Iamport API root the running engine talks to (a mode change restarts it).
-    engine_base: Mutex<Option<String>>,
+    /// The book (mode) and Iamport API root the running engine works on (a change restarts it).
+    engine_book: Mutex<Option<(Mode, String)>>,
 }
 
-/// What a payment flow needs: the order book, an Iamport client and the checkout settings.
+/// What a payment flow needs: the order book, an Iamport client and the checkout settings, all
+/// of one mode (taken together from the book in effect, so a mode switch midway cannot mix them).
 #[derive(Clone)]
 pub struct Connection {
-    /// The order book.
+    /// Whose book and client these are.
+    pub mode: Mode,
+    /// The order book of `mode`.
     pub store: Store,
     /// Iamport (the sandbox in sandbox mode).
     pub client: iamport::Client,
@@ -77,12 +80,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Payments {
-    /// The store, a client and the checkout settings for the mode in effect. Reads the
+    /// The book in effect, a client of that book's mode and the checkout settings. Reads the
     /// credentials (keyring) off the async workers in live mode.
     pub async fn connect(&self, state: &PosState) -> Result<Connection, PaymentsError> {
-        let store = state.store()?.clone();
+        let Book { mode, store } = state.book()?;
         let settings = state.settings().settings;
-        let mode = state.mode();
         let (base_url, imp_key, imp_secret) = match mode {
             Mode::Sandbox => {
                 let info = state.sandbox.info().ok_or(PaymentsError::NoSandbox)?;
@@ -103,6 +105,7 @@ impl Payments {
         let mut env_settings = settings;
         env_settings.mode = mode;
         Ok(Connection {
+            mode,
             store,
             client,
             env: CheckoutEnv {
@@ -110,6 +113,11 @@ impl Payments {
                 api_base: base_url,
             },
         })
+    }
+
+    /// Forgets the cached client (the mode changed: the next flow builds one for the new book).
+    pub fn forget_client(&self) {
+        *lock(&self.client) = None;
     }
 
     fn client_for(

@@ -162,7 +162,7 @@ pub async fn delete_key<R: Runtime>(
 
 /// Every subscription with its plan name and payment history, newest first.
 pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SubscriptionView>, PaymentsError> {
-    let store = app.pos().store()?.clone();
+    let store = app.pos().store()?;
     let views = run_blocking(move || {
         let plans = store.plans()?;
         let mut views = Vec::new();
@@ -196,6 +196,6 @@ pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SubscriptionView
 
 /// How many subscriptions need the owner (`past_due`, `unpaid`), for the status bar.
 pub async fn attention_count<R: Runtime>(app: &AppHandle<R>) -> Result<i64, PaymentsError> {
-    let store = app.pos().store()?.clone();
+    let store = app.pos().store()?;
     Ok(run_blocking(move || Ok(store.subscriptions_needing_attention()?)).await?)
 }

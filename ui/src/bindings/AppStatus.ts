@@ -8,9 +8,14 @@ import type { SandboxInfo } from "./SandboxInfo";
  */
 export type AppStatus = { 
 /**
- * The mode in effect (`--sandbox` forces sandbox whatever is saved).
+ * The mode in effect (`--sandbox` forces sandbox whatever is saved): the open book's.
  */
 mode: Mode, 
+/**
+ * True while a broken settings file keeps every mode off in a store with live data
+ * (neither live payments nor a silent switch to sandbox) until the owner saves settings.
+ */
+modeHeld: boolean, 
 /**
  * Set in sandbox mode once the sandbox is up.
  */

@@ -31,7 +31,11 @@ export function StatusBar({
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-mode">
-        {status.mode === "sandbox" ? "테스트 모드 (Sandbox)" : "실제 결제 (Live)"}
+        {status.modeHeld
+          ? "결제 멈춤: 설정 확인 필요 (No mode)"
+          : status.mode === "sandbox"
+            ? "테스트 모드 (Sandbox)"
+            : "실제 결제 (Live)"}
       </span>
       <span
         data-testid="status-online"
@@ -40,7 +44,7 @@ export function StatusBar({
         {online ? "온라인 (Online)" : "오프라인 (Offline)"}
       </span>
       <span data-testid="status-queue">대기 작업 {pending}건</span>
-      {status.mode === "sandbox" && !status.sandbox && (
+      {status.mode === "sandbox" && !status.modeHeld && !status.sandbox && (
         <span data-testid="status-sandbox-down" className="attention">
           테스트 결제 서버가 실행되지 않았습니다. 앱을 다시 시작해 주세요.
         </span>

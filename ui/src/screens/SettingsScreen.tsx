@@ -6,6 +6,7 @@ import { Field } from "../components/Field";
 import { CommandError, getSettings, saveSettings, toCommandError } from "../ipc";
 import { useCommand } from "../useCommand";
 import { CredentialsSection } from "./CredentialsSection";
+import { SandboxDataSection } from "./SandboxDataSection";
 import { fromForm, toForm, type SettingsForm } from "./settingsForm";
 
 interface SettingsScreenProps {
@@ -207,6 +208,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
         </div>
       </form>
       <CredentialsSection isSet={credentialsSet} onSaved={setCredentialsSet} />
+      <SandboxDataSection />
     </>
   );
 }

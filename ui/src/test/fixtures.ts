@@ -23,6 +23,7 @@ export function sandboxStatus(overrides: Partial<AppStatus> = {}): AppStatus {
     queue: { pending: 0, oldestDueAt: null, needsAttention: 0 },
     settingsProblem: null,
     storeProblem: null,
+    modeHeld: false,
     dataDir: "/home/owner/.local/share/kr.panmusic.pos",
     ...overrides,
   };

@@ -73,10 +73,11 @@ async fn a_saved_store_name_survives_a_restart() {
     .await;
 }
 
-/// A database file that is not SQLite (pos.sqlite3 is pos-core's file name).
+/// A sandbox order book (the book a fresh install opens) that is not SQLite.
 fn corrupt_database(data_dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(data_dir.join("sandbox"))?;
     std::fs::write(
-        data_dir.join("pos.sqlite3"),
+        data_dir.join("sandbox").join("pos.sqlite3"),
         b"not a database at all ".repeat(200),
     )
 }

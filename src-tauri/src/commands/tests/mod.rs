@@ -1,6 +1,7 @@
 //! The commands through Tauri's mock runtime: real IPC requests (with the real capability file),
 //! real pos-core store on a temp dir, the real sandbox on loopback. No display needed.
 
+mod books;
 mod checkout;
 mod settings;
 mod status;
