@@ -155,6 +155,52 @@ pub async fn fresh(
     Ok(row.map(|r| (r.get(0), r.get(1))))
 }
 
+/// Answers a batch lookup from rows confirmed within `fresh_secs`, if every identifier has
+/// one: each imp_uid's row (whatever its store), and each merchant_uid's newest (by
+/// `started_at`) row of `store_id`. `None` when any is missing, so Iamport is asked instead.
+pub async fn fresh_batch(
+    db: &impl GenericClient,
+    store_id: i64,
+    imp_uids: &[String],
+    merchant_uids: &[String],
+    fresh_secs: f64,
+) -> Result<Option<Vec<(i64, Value)>>> {
+    let mut found = Vec::with_capacity(imp_uids.len() + merchant_uids.len());
+    if !imp_uids.is_empty() {
+        let rows = db
+            .query(
+                "SELECT imp_uid, store_id, body FROM payments WHERE imp_uid = ANY($1) \
+                 AND confirmed_at > now() - make_interval(secs => $2)",
+                &[&imp_uids, &fresh_secs],
+            )
+            .await?;
+        for imp_uid in imp_uids {
+            match rows.iter().find(|r| r.get::<_, &str>(0) == imp_uid) {
+                Some(r) => found.push((r.get(1), r.get(2))),
+                None => return Ok(None),
+            }
+        }
+    }
+    if !merchant_uids.is_empty() {
+        let rows = db
+            .query(
+                "SELECT DISTINCT ON (merchant_uid) merchant_uid, store_id, body, \
+                        confirmed_at > now() - make_interval(secs => $3) \
+                 FROM payments WHERE store_id = $1 AND merchant_uid = ANY($2) \
+                 ORDER BY merchant_uid, started_at DESC, change_seq DESC",
+                &[&store_id, &merchant_uids, &fresh_secs],
+            )
+            .await?;
+        for m in merchant_uids {
+            match rows.iter().find(|r| r.get::<_, &str>(0) == m) {
+                Some(r) if r.get::<_, bool>(3) => found.push((r.get(1), r.get(2))),
+                _ => return Ok(None),
+            }
+        }
+    }
+    Ok(Some(found))
+}
+
 /// One page of a store's feed and the number of matches over all pages.
 pub async fn feed(
     db: &impl GenericClient,

@@ -144,6 +144,26 @@ pub async fn batch(
     if imp_uids.is_empty() && own_merchant_uids.is_empty() {
         return envelope::payment_not_found();
     }
+    if state.fresh_secs > 0.0 {
+        if let Ok(db) = state.db.get().await {
+            if let Ok(Some(rows)) = payments::fresh_batch(
+                &**db,
+                store.id,
+                &imp_uids,
+                &own_merchant_uids,
+                state.fresh_secs,
+            )
+            .await
+            {
+                let own: Vec<Value> = rows
+                    .into_iter()
+                    .filter(|(owner, _)| *owner == store.id)
+                    .map(|(_, body)| body)
+                    .collect();
+                return batch_reply(own, asked);
+            }
+        }
+    }
     let found = match state
         .upstream
         .payments_by_ids(&imp_uids, &own_merchant_uids)
@@ -158,6 +178,11 @@ pub async fn batch(
         .filter(|p| owns(&store.prefix, &p.merchant_uid))
         .map(wire::payment)
         .collect();
+    batch_reply(own, asked)
+}
+
+/// 404 when none of the asked payments is the store's, 207 when some are missing, else 200.
+fn batch_reply(own: Vec<Value>, asked: usize) -> Response {
     if own.is_empty() {
         return envelope::payment_not_found();
     }

@@ -145,4 +145,41 @@ async fn lookups_of_recently_seen_payments_are_answered_without_asking_iamport()
         before,
         "fresh lookups cost Iamport nothing"
     );
+    let batches = env.upstream_count("GET /payments").await;
+    let (status, body) = env
+        .relay(
+            &token,
+            Method::GET,
+            &format!(
+                "/payments?imp_uid[]={imp_uid}&merchant_uid[]={}order_1",
+                s.prefix
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "batch served: {body}");
+    assert_eq!(
+        body["response"].as_array().map(Vec::len),
+        Some(2),
+        "both ids answered: {body}"
+    );
+    assert_eq!(
+        env.upstream_count("GET /payments").await,
+        batches,
+        "a fresh batch costs Iamport nothing"
+    );
+    let (status, _) = env
+        .relay(
+            &token,
+            Method::GET,
+            &format!("/payments?merchant_uid[]={}order_unseen", s.prefix),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "an id the table lacks is asked of Iamport");
+    assert_eq!(
+        env.upstream_count("GET /payments").await,
+        batches + 1,
+        "and Iamport was asked"
+    );
 }

@@ -3,6 +3,8 @@
 //! checks that the relay answers exactly what Iamport answers for an object that does not
 //! exist, that nothing changed at Iamport, and (the control) that B itself can do it.
 
+use std::time::Duration;
+
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -19,7 +21,16 @@ struct Case {
 
 #[tokio::test]
 async fn no_path_reaches_another_stores_payments_or_billing_keys() {
-    let env = Env::start().await;
+    attack_every_path(Duration::ZERO).await;
+}
+
+#[tokio::test]
+async fn no_path_reaches_another_stores_payments_when_lookups_come_from_the_table() {
+    attack_every_path(Duration::from_secs(60)).await;
+}
+
+async fn attack_every_path(fresh: Duration) {
+    let env = Env::start_with(|c| c.fresh = fresh).await;
     let a = env.add_store("A").await;
     let b = env.add_store("B").await;
     let (pa, pb) = (&a.prefix, &b.prefix);
@@ -42,6 +53,14 @@ async fn no_path_reaches_another_stores_payments_or_billing_keys() {
         (200, Some(0)),
         "B schedules on its own key: {body}"
     );
+    // B's own reads put its payment in the relay's table (fresh for a minute in one variant).
+    for path in [
+        format!("/payments/{b_imp}"),
+        format!("/payments?merchant_uid[]={b_order}"),
+    ] {
+        let (status, _) = env.relay(&b_token, Method::GET, &path, None).await;
+        assert_eq!(status, 200, "B reads {path}");
+    }
     let a_token = env.token(&a).await;
     let iamport_token = env.sandbox_token().await;
     let ghost_imp = "imp_000000000001".to_owned();
