@@ -77,10 +77,24 @@ impl Store {
 
 /// Deletes the sandbox order book and the sandbox's saved state ("테스트 데이터 지우기").
 /// Touches nothing outside `<data_dir>/sandbox/`; the live book is never opened or named.
-/// The caller closes every handle on the sandbox book (stops its engine) first.
+/// The caller closes every handle on the sandbox book (stops its engine) first; while another
+/// program's engine holds the sandbox book's lease (`posctl --mode sandbox sync --watch`),
+/// nothing is deleted and [`StoreError::SandboxBookInUse`] names it.
 pub fn clear_sandbox_book(data_dir: &Path) -> Result<(), StoreError> {
     let dir = book_dir(data_dir, Mode::Sandbox);
     let db = dir.join(DB_FILE);
+    if std::fs::symlink_metadata(&db).is_ok() {
+        let lease = Store::open(&dir)?.engine_lease()?;
+        if let Some(lease) = lease {
+            let now = chrono::Utc::now();
+            if !crate::sync::lease::is_abandoned(&lease, now, crate::sync::lease::STALE_AFTER) {
+                return Err(StoreError::SandboxBookInUse {
+                    holder: lease.holder,
+                    pid: lease.pid,
+                });
+            }
+        }
+    }
     let names = [
         db.clone(),
         open::sidecar(&db, "-wal"),

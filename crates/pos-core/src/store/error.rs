@@ -136,6 +136,9 @@ pub enum StoreError {
     /// An old single order book and a new book of the same mode both exist; neither is touched.
     #[error("이전 주문 장부({legacy})와 새 주문 장부({target})가 함께 있어 어느 것도 건드리지 않았습니다. 지원팀에 문의하세요. (an old and a new order book both exist)")]
     LegacyConflict { legacy: PathBuf, target: PathBuf },
+    /// Another program's sync engine works on the sandbox book; nothing was deleted.
+    #[error("다른 프로그램({holder}, pid {pid})이 테스트 장부로 동기화 중이라 테스트 데이터를 지우지 않았습니다. 그 프로그램을 끈 뒤 다시 시도하세요. (the sandbox book is in use)")]
+    SandboxBookInUse { holder: String, pid: i64 },
     /// A file of the sandbox book could not be deleted.
     #[error("테스트 데이터({path})를 지우지 못했습니다. 실제 결제 데이터는 건드리지 않았습니다. 앱을 다시 시작한 뒤 다시 시도하세요. (cannot delete the sandbox data)")]
     ClearSandbox {
@@ -174,7 +177,7 @@ impl StoreError {
             | StoreError::LegacyMove { .. }
             | StoreError::LegacyConflict { .. }
             | StoreError::ClearSandbox { .. } => ErrorCode::Internal,
-            StoreError::LegacyBusy => ErrorCode::Conflict,
+            StoreError::LegacyBusy | StoreError::SandboxBookInUse { .. } => ErrorCode::Conflict,
         }
     }
 }

@@ -308,3 +308,29 @@ fn clearing_the_sandbox_book_leaves_the_live_book_byte_for_byte() {
         "the live order is still there"
     );
 }
+
+#[test]
+fn the_sandbox_book_is_not_cleared_while_another_engine_holds_its_lease() {
+    let dir = tempdir();
+    let sandbox = open_book(dir.path(), Mode::Sandbox);
+    let order = super::card_order(&sandbox, "pass_1m");
+    let lease = pos_core::sync::lease::Lease::acquire(&sandbox, "posctl")
+        .unwrap_or_else(|e| panic!("lease: {e}"));
+    let refused = clear_sandbox_book(dir.path()).err();
+    assert!(
+        matches!(refused, Some(StoreError::SandboxBookInUse { .. })),
+        "refused while held: {refused:?}"
+    );
+    assert!(
+        sandbox.order(&order.merchant_uid).is_ok(),
+        "nothing was deleted"
+    );
+    lease.release().unwrap_or_else(|e| panic!("release: {e}"));
+    drop(sandbox);
+    clear_sandbox_book(dir.path()).unwrap_or_else(|e| panic!("clear once released: {e}"));
+    assert_eq!(
+        order_count(&open_book(dir.path(), Mode::Sandbox)),
+        0,
+        "cleared once the lease is released"
+    );
+}
