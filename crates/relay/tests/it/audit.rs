@@ -186,3 +186,103 @@ async fn every_forwarded_write_is_in_the_audit_and_the_audit_cannot_be_rewritten
         );
     }
 }
+
+#[tokio::test]
+async fn a_refund_whose_answer_was_lost_is_looked_up_not_refunded_again() {
+    let (env, proxy) = Env::start_behind_proxy().await;
+    let store = env.add_store("A").await;
+    let imp_uid = env.paid(&format!("{}order_1", store.prefix), 9900).await;
+    let client = env.store_client(&store);
+    let _ = client
+        .payment(&imp_uid)
+        .await
+        .expect("the relay and its Iamport token are warm");
+    let refund = iamport::CancelRequest {
+        imp_uid: Some(imp_uid.clone()),
+        amount: Some(3000),
+        checksum: Some(9900),
+        reason: Some("고객 요청".into()),
+        ..iamport::CancelRequest::default()
+    };
+
+    proxy.lose_replies(true);
+    let first = client.cancel(&refund).await;
+    proxy.lose_replies(false);
+    assert!(
+        first.is_err_and(|e| e.is_outcome_unknown()),
+        "the store is told the outcome is unknown"
+    );
+    assert_eq!(
+        env.upstream_payment(&imp_uid).await["cancel_amount"],
+        3000,
+        "the refund happened at Iamport"
+    );
+
+    let second = client.cancel(&refund).await.expect("the retry answers");
+    assert_eq!(
+        second.cancel_amount, 3000,
+        "the retry answers with the refund that happened"
+    );
+    assert_eq!(
+        env.upstream_count("POST /payments/cancel").await,
+        1,
+        "refunded once, not twice"
+    );
+    assert_eq!(
+        env.upstream_payment(&imp_uid).await["cancel_amount"],
+        3000,
+        "3,000원 refunded in all"
+    );
+
+    let again = iamport::CancelRequest {
+        checksum: Some(6900),
+        ..refund
+    };
+    let third = client
+        .cancel(&again)
+        .await
+        .expect("a second, deliberate partial refund");
+    assert_eq!(
+        third.cancel_amount, 6000,
+        "a new refund (new checksum) is a new write and is sent"
+    );
+}
+
+#[tokio::test]
+async fn a_schedule_whose_answer_was_lost_is_looked_up_not_registered_again() {
+    let (env, proxy) = Env::start_behind_proxy().await;
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    env.billing_key(&customer).await;
+    let client = env.store_client(&store);
+    let _ = client.billing_key(&customer).await.expect("warm");
+    let req = iamport::ScheduleRequest {
+        customer_uid: customer.clone(),
+        schedules: vec![iamport::ScheduleItem {
+            merchant_uid: format!("{}renew_02", store.prefix),
+            schedule_at: crate::support::in_a_month(),
+            amount: 9900,
+            name: "정기결제 2개월째".into(),
+            ..iamport::ScheduleItem::default()
+        }],
+    };
+    proxy.lose_replies(true);
+    let first = client.schedule(&req).await;
+    proxy.lose_replies(false);
+    assert!(
+        first.is_err_and(|e| e.is_outcome_unknown()),
+        "unknown outcome"
+    );
+    let second = client.schedule(&req).await.expect("the retry answers");
+    assert_eq!(
+        second.len(),
+        1,
+        "the schedule that was registered: {second:?}"
+    );
+    assert_eq!(
+        env.upstream_count("POST /subscribe/payments/schedule")
+            .await,
+        1,
+        "registered once; the retry was a lookup"
+    );
+}

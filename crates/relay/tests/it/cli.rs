@@ -160,3 +160,48 @@ fn serve_refuses_to_start_without_the_key_in_the_environment() {
         "it names the missing variable"
     );
 }
+
+#[tokio::test]
+async fn stores_policy_sets_the_rate_and_refund_rules() {
+    let url = pg::shared().fresh_db().await;
+    let (ok, _, err) = run(&["stores", "add", "A", "--database-url", &url]);
+    assert!(ok, "add: {err}");
+    let (ok, _, err) = run(&[
+        "stores",
+        "policy",
+        "A",
+        "--database-url",
+        &url,
+        "--requests-per-second",
+        "7",
+        "--refund-window-days",
+        "30",
+        "--refunds-per-day",
+        "3",
+    ]);
+    assert!(ok, "policy: {err}");
+    let (_, out, _) = run(&["stores", "list", "--database-url", &url, "--json"]);
+    let list: Value = serde_json::from_str(out.trim()).expect("JSON list");
+    assert_eq!(list[0]["requests_per_second"], 7, "rate set: {list}");
+    assert_eq!(list[0]["policy"]["window_days"], 30, "window set: {list}");
+    assert_eq!(list[0]["policy"]["per_day"], 3, "daily limit set: {list}");
+    assert!(list[0].get("secret").is_none(), "no secret in the listing");
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_a_newer_relay_is_refused() {
+    let url = pg::shared().fresh_db().await;
+    let (ok, _, err) = run(&["migrate", "--database-url", &url]);
+    assert!(ok, "migrate: {err}");
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("db");
+    tokio::spawn(conn);
+    client
+        .execute("INSERT INTO relay_migrations (version) VALUES (999)", &[])
+        .await
+        .expect("a future version");
+    let (ok, _, err) = run(&["migrate", "--database-url", &url]);
+    assert!(!ok, "an older relay does not touch a newer schema");
+    assert!(err.contains("999"), "it names the version: {err}");
+}

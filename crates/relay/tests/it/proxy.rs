@@ -1,5 +1,6 @@
-//! A TCP proxy between the relay and the sandbox that can lose Iamport's replies: requests
-//! still arrive and take effect, the answers never come back. This is the "charge sent,
+//! A TCP proxy between the relay and the sandbox that can lose Iamport's replies to writes
+//! (POST requests): the writes still arrive and take effect, the answers never come back;
+//! lookups pass. This is the "charge sent,
 //! answer lost" failure that no fault control of the sandbox itself can produce (its faults
 //! all strike before the request is handled).
 
@@ -41,7 +42,7 @@ impl CutProxy {
         format!("http://{}", self.addr)
     }
 
-    /// From now on, replies are dropped (and their connections closed) instead of delivered.
+    /// From now on, replies to POST requests are dropped (and their connections closed).
     pub fn lose_replies(&self, on: bool) {
         self.cut.store(on, Ordering::SeqCst);
     }
@@ -50,15 +51,31 @@ impl CutProxy {
 async fn pipe(client: TcpStream, server: TcpStream, cut: Arc<AtomicBool>) {
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
+    // Set when a POST went up while cutting: its reply must not come back.
+    let doomed = Arc::new(AtomicBool::new(false));
+    let doomed_up = doomed.clone();
     let up = tokio::spawn(async move {
-        let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match client_read.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if cut.load(Ordering::SeqCst) && buf[..n].starts_with(b"POST ") {
+                        doomed_up.store(true, Ordering::SeqCst);
+                    }
+                    if server_write.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
     });
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         match server_read.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if cut.load(Ordering::SeqCst) {
+                if doomed.load(Ordering::SeqCst) {
                     break;
                 }
                 if client_write.write_all(&buf[..n]).await.is_err() {
