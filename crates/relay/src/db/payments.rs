@@ -201,25 +201,20 @@ pub async fn fresh_batch(
     Ok(Some(found))
 }
 
-/// One page of a store's feed and the number of matches over all pages.
+/// One page of a store's feed and the number of matches over all pages, in one query. An empty
+/// page reports 0: exact on page 1, and "past the end" after it.
 pub async fn feed(
     db: &impl GenericClient,
     store_id: i64,
     q: &FeedQuery,
 ) -> Result<(i64, Vec<Value>)> {
-    let filter = "store_id = $1 AND ($2::text IS NULL OR status = $2) \
-                  AND status_at BETWEEN $3 AND $4 AND (NOT sandbox OR $5)";
-    let total: i64 = db
-        .query_one(
-            &format!("SELECT count(*) FROM payments WHERE {filter}"),
-            &[&store_id, &q.status, &q.from, &q.to, &q.include_sandbox],
-        )
-        .await?
-        .get(0);
     let rows = db
         .query(
             &format!(
-                "SELECT body FROM payments WHERE {filter} ORDER BY {} LIMIT $6 OFFSET $7",
+                "SELECT body, count(*) OVER () FROM payments \
+                 WHERE store_id = $1 AND ($2::text IS NULL OR status = $2) \
+                   AND status_at BETWEEN $3 AND $4 AND (NOT sandbox OR $5) \
+                 ORDER BY {} LIMIT $6 OFFSET $7",
                 q.order.sql()
             ),
             &[
@@ -233,5 +228,6 @@ pub async fn feed(
             ],
         )
         .await?;
+    let total = rows.first().map_or(0, |r| r.get(1));
     Ok((total, rows.iter().map(|r| r.get(0)).collect()))
 }

@@ -98,7 +98,7 @@ pub async fn by_status(
         return envelope::db_unavailable();
     };
     match payments::feed(&**db, store.id, &q).await {
-        Ok((total, _)) if page > 1 && q.offset >= total => envelope::error(
+        Ok((_, list)) if page > 1 && list.is_empty() => envelope::error(
             axum::http::StatusCode::BAD_REQUEST,
             1,
             "요청하신 페이지가 범위를 벗어났습니다.",

@@ -1,5 +1,5 @@
-//! Faults for real: Iamport failing under the relay (the sandbox's fault controls) and
-//! PostgreSQL restarting mid-run. No write may be lost or sent twice.
+//! Faults for real: Iamport failing under the relay (the sandbox's errors, held replies and
+//! dropped connections) and PostgreSQL restarting mid-run. No write may be lost or sent twice.
 
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ async fn charges_of(
 
 #[tokio::test]
 async fn iamport_faults_under_the_relay_lose_no_charge_and_double_none() {
-    let env = Env::start().await;
+    let env = Env::start_with(|c| c.upstream_timeout = Duration::from_millis(800)).await;
     let store = env.add_store("A").await;
     let customer = format!("{}cust_1", store.prefix);
     env.billing_key(&customer).await;
@@ -65,7 +65,7 @@ async fn iamport_faults_under_the_relay_lose_no_charge_and_double_none() {
         .await;
     env.control(
         "/__sandbox/faults",
-        json!({"error_rate": 0.25, "drop_rate": 0.25, "seed": 15}),
+        json!({"error_rate": 0.2, "timeout_rate": 0.1, "drop_rate": 0.2, "seed": 15}),
     )
     .await;
     let uids: Vec<String> = (0..12)
