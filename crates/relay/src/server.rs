@@ -15,8 +15,8 @@ use crate::routes::{auth, cancel, feed, payments, prepare, schedules, subscribe}
 use crate::state::{RelayState, Shared};
 use crate::{db, envelope, feed_reader};
 
-/// How to run one relay instance.
-#[derive(Debug, Clone)]
+/// How to run one relay instance. `Debug` hides the key and the secret.
+#[derive(Clone)]
 pub struct RelayConfig {
     /// Address to listen on (port 0 picks a free port).
     pub listen: SocketAddr,
@@ -36,6 +36,19 @@ pub struct RelayConfig {
     pub fresh: Duration,
     /// Database connections of this instance.
     pub pool_size: usize,
+}
+
+impl std::fmt::Debug for RelayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayConfig")
+            .field("listen", &self.listen)
+            .field("upstream", &self.upstream)
+            .field("imp_key", &"[redacted]")
+            .field("imp_secret", &"[redacted]")
+            .field("feed_interval", &self.feed_interval)
+            .field("fresh", &self.fresh)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RelayConfig {
@@ -241,4 +254,30 @@ pub fn router(state: Shared) -> Router {
         })
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_real_key_and_secret() {
+        let c = RelayConfig::new(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            "postgres://relay@db/relay",
+            "https://api.iamport.kr",
+            "real-rest-key",
+            "real-rest-secret",
+        );
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("real-rest-key"), "key leaked: {shown}");
+        assert!(
+            !shown.contains("real-rest-secret"),
+            "secret leaked: {shown}"
+        );
+        assert!(
+            !shown.contains("postgres://"),
+            "the database URL may hold a password: {shown}"
+        );
+    }
 }
