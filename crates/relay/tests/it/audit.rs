@@ -286,3 +286,47 @@ async fn a_schedule_whose_answer_was_lost_is_looked_up_not_registered_again() {
         "registered once; the retry was a lookup"
     );
 }
+
+#[tokio::test]
+async fn a_retry_at_another_instance_is_looked_up_too() {
+    let (env, proxy) = Env::start_behind_proxy().await;
+    let second =
+        panmusic_relay::Relay::start(crate::support::config(&env.db_url, &proxy.base_url()))
+            .await
+            .expect("a second instance on the same database");
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    let merchant_uid = format!("{}renew_03", store.prefix);
+    env.billing_key(&customer).await;
+    let via_first = env.store_client(&store);
+    let via_second = iamport::Client::new(iamport::Config::new(
+        second.base_url(),
+        &store.key,
+        &store.secret,
+    ))
+    .expect("client");
+    let _ = via_first.find_payment(&merchant_uid, None).await;
+
+    proxy.lose_replies(true);
+    let first = via_first.again(&again(&customer, &merchant_uid)).await;
+    proxy.lose_replies(false);
+    assert!(
+        first.is_err_and(|e| e.is_outcome_unknown()),
+        "unknown at the first instance"
+    );
+
+    let retry = via_second
+        .again(&again(&customer, &merchant_uid))
+        .await
+        .expect("the retry answers");
+    assert!(
+        retry.is_paid(),
+        "the second instance answers with the charge that happened"
+    );
+    assert_eq!(
+        env.upstream_count("POST /subscribe/payments/again").await,
+        1,
+        "the second instance knew from PostgreSQL to look it up: charged once"
+    );
+    second.shutdown().await.expect("stops");
+}
