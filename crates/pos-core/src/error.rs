@@ -23,6 +23,9 @@ pub enum ErrorCode {
     Declined,
     /// A request was sent but its outcome is not known yet; it will be checked, never re-sent blindly.
     OutcomeUnknown,
+    /// The owner's PIN (관리자 PIN) is needed, was wrong, or is locked: the PIN dialog shows the
+    /// message (tries left, or until when it is locked) and asks again.
+    Pin,
     /// Anything else: a bug, a broken disk, a corrupt file.
     Internal,
 }
@@ -37,6 +40,7 @@ impl ErrorCode {
             ErrorCode::Offline => "offline",
             ErrorCode::Declined => "declined",
             ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::Pin => "pin",
             ErrorCode::Internal => "internal",
         }
     }

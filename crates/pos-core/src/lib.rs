@@ -8,6 +8,7 @@ pub mod contact;
 pub mod error;
 pub mod format;
 pub mod ids;
+pub mod owner_pin;
 pub mod paths;
 pub mod secrets;
 pub mod settings;

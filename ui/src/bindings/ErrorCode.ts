@@ -3,4 +3,4 @@
 /**
  * What kind of failure happened, for the UI to branch on.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "offline" | "declined" | "outcome_unknown" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "offline" | "declined" | "outcome_unknown" | "pin" | "internal";

@@ -8,6 +8,8 @@ mod checkout_verify;
 mod jobs;
 mod order_query;
 mod orders;
+mod owner_pin;
+mod owner_pin_posctl;
 mod plans;
 mod posctl;
 mod posctl_checkout;

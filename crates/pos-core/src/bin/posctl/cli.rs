@@ -103,6 +103,19 @@ pub enum Command {
     },
     /// Refunds a paid order in full or in part (queued when Iamport is unreachable).
     Refund(RefundArgs),
+    /// The owner's PIN (관리자 PIN) that guards settings, refunds and card changes in the app.
+    Pin {
+        #[command(subcommand)]
+        command: PinCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PinCommand {
+    /// Whether a PIN is set, tries left, and until when it is locked.
+    Status,
+    /// Removes the PIN and any lock (a forgotten PIN); the app then offers to set a new one.
+    Reset,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,6 +43,9 @@ pub enum CliError {
     /// A subscription action.
     #[error(transparent)]
     Subscription(#[from] pos_core::subscription::SubscriptionError),
+    /// The owner's PIN file.
+    #[error(transparent)]
+    Pin(#[from] pos_core::owner_pin::PinError),
     /// The Iamport client could not be built (bad --api-base).
     #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요. (cannot build the Iamport client)")]
     Client { source: iamport::Error },
@@ -59,6 +62,7 @@ impl CliError {
             CliError::Sync { source } => source.code(),
             CliError::Subscription(e) => e.code(),
             CliError::Checkout(e) => e.code(),
+            CliError::Pin(e) => e.code(),
             CliError::NoApiBase
             | CliError::NoCredentials
             | CliError::ModeUnknown

@@ -10,6 +10,7 @@ mod doctor;
 mod error;
 mod jobs_cmd;
 mod orders;
+mod pin_cmd;
 mod plans;
 mod subscriptions_cmd;
 mod sync_cmd;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Doctor => doctor::run(&cli.global),
+        Command::Pin { command } => pin_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS),
         Command::Subscriptions { command } => {
             subscriptions_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
         }
