@@ -30,6 +30,8 @@ fn main() {
         "delete_billing_key",
         "subscriptions_needing_attention",
         "clear_sandbox_data",
+        "pin_status",
+        "set_owner_pin",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

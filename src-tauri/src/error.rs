@@ -39,6 +39,10 @@ pub enum ShellError {
     #[error(transparent)]
     Settings(#[from] pos_core::settings::SettingsError),
 
+    /// The owner's PIN refused the command (missing, wrong, locked) or its file failed.
+    #[error(transparent)]
+    Pin(#[from] pos_core::owner_pin::PinError),
+
     /// The keyring or the secrets file failed.
     #[error(transparent)]
     Secrets(#[from] pos_core::secrets::SecretError),
@@ -87,6 +91,7 @@ impl ShellError {
             ShellError::Store(e) => e.code(),
             ShellError::Settings(e) => e.code(),
             ShellError::Secrets(e) => e.code(),
+            ShellError::Pin(e) => e.code(),
             ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,

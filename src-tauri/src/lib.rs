@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod models;
 pub mod navigation;
+pub mod owner;
 pub mod payments;
 pub mod sandbox;
 pub mod settings_file;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use pos_core::owner_pin::OwnerPin;
 use pos_core::secrets::CredentialStore;
 use pos_core::settings::{Mode, Settings, SettingsLoad};
 use pos_core::Store;
@@ -59,6 +60,8 @@ pub struct PosState {
     book: Mutex<BookSlot>,
     /// The REST key and secret (keyring, or the owner-only file).
     pub credentials: CredentialStore,
+    /// The owner's PIN (`owner-pin.json` in the data dir root, shared by both modes).
+    pub owner_pin: OwnerPin,
     settings: Mutex<CurrentSettings>,
     /// `--sandbox` was given: sandbox mode whatever the settings say.
     pub force_sandbox: bool,
@@ -98,6 +101,7 @@ impl PosState {
             BookStart::Held => BookSlot::Held,
         };
         Self {
+            owner_pin: OwnerPin::new(&data_dir),
             data_dir,
             book: Mutex::new(slot),
             credentials,

@@ -2,6 +2,7 @@
 
 mod checkout;
 mod orders;
+mod owner;
 mod plans;
 mod settings;
 mod status;
@@ -44,6 +45,21 @@ pub const COMMANDS: &[&str] = &[
     "delete_billing_key",
     "subscriptions_needing_attention",
     "clear_sandbox_data",
+    "pin_status",
+    "set_owner_pin",
+];
+
+/// The commands that need the owner's PIN once one is set (each takes a `pin` argument and
+/// checks it before anything else, through [`crate::owner::require_owner`]).
+pub const GUARDED_COMMANDS: &[&str] = &[
+    "save_settings",
+    "set_credentials",
+    "refund_order",
+    "cancel_subscription",
+    "card_change_window",
+    "change_card",
+    "delete_billing_key",
+    "clear_sandbox_data",
 ];
 
 /// The invoke handler with every command.
@@ -76,6 +92,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::change_card,
         subscriptions::delete_billing_key,
         subscriptions::subscriptions_needing_attention,
-        settings::clear_sandbox_data
+        settings::clear_sandbox_data,
+        owner::pin_status,
+        owner::set_owner_pin
     ]
 }

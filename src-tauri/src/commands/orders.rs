@@ -1,10 +1,12 @@
 //! 주문 내역 (issue 5): the history, an order's page, refunds and the receipt.
 
 use pos_core::checkout::{RefundAccount, RefundOutcome, RefundRequest};
+use pos_core::owner_pin::Pin;
 use pos_core::{OrderEvent, OrderPage, OrderQuery};
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
+use crate::owner::require_owner;
 use crate::payments::flows;
 use crate::payments::models::OrderDetail;
 
@@ -36,14 +38,17 @@ pub async fn order_events<R: Runtime>(
 }
 
 /// Refunds all (`amount` absent) or part of a paid order; offline it waits in the queue.
+/// Needs the owner's PIN.
 #[tauri::command]
 pub async fn refund_order<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     merchant_uid: String,
     amount: Option<serde_json::Value>,
     reason: String,
     refund_account: Option<RefundAccount>,
 ) -> CommandResult<RefundOutcome> {
+    require_owner(&app, pin).await?;
     let amount = flows::parse_amount(amount.as_ref())?;
     let request = RefundRequest {
         amount,

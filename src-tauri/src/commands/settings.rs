@@ -1,9 +1,11 @@
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
+use pos_core::owner_pin::Pin;
 use pos_core::secrets::Credentials;
 
 use crate::models::{CredentialsStatus, SettingsView};
+use crate::owner::{require_owner, require_owner_blocking};
 use crate::settings_flow;
 use crate::state::PosStateExt;
 
@@ -14,26 +16,35 @@ pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> CommandResult<SettingsView
 }
 
 /// Validates and saves; live mode is refused without a merchant code and accepted credentials.
+/// Needs the owner's PIN (this is also how the mode is switched).
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     settings: serde_json::Value,
 ) -> CommandResult<SettingsView> {
+    require_owner(&app, pin).await?;
     Ok(settings_flow::save(&app, settings).await?)
 }
 
-/// Stores the REST key and secret; replies only whether they are set.
+/// Stores the REST key and secret; replies only whether they are set. Needs the owner's PIN.
 #[tauri::command(async)]
 pub fn set_credentials<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     credentials: Credentials,
 ) -> CommandResult<CredentialsStatus> {
+    require_owner_blocking(app.pos(), pin.as_ref())?;
     Ok(settings_flow::set_credentials(app.pos(), credentials)?)
 }
 
 /// 테스트 데이터 지우기: deletes the sandbox order book and the sandbox's saved state (an empty
-/// sandbox book takes its place in sandbox mode). Live data is never touched.
+/// sandbox book takes its place in sandbox mode). Live data is never touched. Needs the owner's PIN.
 #[tauri::command]
-pub async fn clear_sandbox_data<R: Runtime>(app: AppHandle<R>) -> CommandResult<()> {
+pub async fn clear_sandbox_data<R: Runtime>(
+    app: AppHandle<R>,
+    pin: Option<Pin>,
+) -> CommandResult<()> {
+    require_owner(&app, pin).await?;
     Ok(crate::books::clear_sandbox_data(&app).await?)
 }

@@ -1,9 +1,11 @@
 //! 구독 (issue 7): billing key through the SDK window, then Rust charges and schedules.
 
+use pos_core::owner_pin::Pin;
 use pos_core::store::Subscription;
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
+use crate::owner::require_owner;
 use crate::payments::subscription_models::{BillingWindow, SubscriptionView};
 use crate::payments::subscriptions::{self, Action};
 
@@ -34,12 +36,14 @@ pub async fn list_subscriptions<R: Runtime>(
     Ok(subscriptions::list(&app).await?)
 }
 
-/// 해지 예약: cancel at the period end (unpaid ones end now).
+/// 해지 예약: cancel at the period end (unpaid ones end now). Needs the owner's PIN.
 #[tauri::command]
 pub async fn cancel_subscription<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     id: String,
 ) -> CommandResult<Subscription> {
+    require_owner(&app, pin).await?;
     Ok(subscriptions::act(&app, &id, Action::Cancel).await?)
 }
 
@@ -61,32 +65,38 @@ pub async fn retry_subscription<R: Runtime>(
     Ok(subscriptions::act(&app, &id, Action::Retry).await?)
 }
 
-/// 카드 변경, step one: the window that issues the new key.
+/// 카드 변경, step one: the window that issues the new key. Needs the owner's PIN.
 #[tauri::command]
 pub async fn card_change_window<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     id: String,
 ) -> CommandResult<BillingWindow> {
+    require_owner(&app, pin).await?;
     Ok(subscriptions::card_window(&app, &id).await?)
 }
 
-/// 카드 변경, step two: future charges move to the new key.
+/// 카드 변경, step two: future charges move to the new key. Needs the owner's PIN.
 #[tauri::command]
 pub async fn change_card<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     id: String,
     customer_uid: String,
 ) -> CommandResult<Subscription> {
+    require_owner(&app, pin).await?;
     Ok(subscriptions::change_card(&app, &id, &customer_uid).await?)
 }
 
 /// 카드 삭제: deletes the billing key `customer_uid` at Iamport, refused while a live
-/// subscription or a waiting schedule still uses it.
+/// subscription or a waiting schedule still uses it. Needs the owner's PIN.
 #[tauri::command]
 pub async fn delete_billing_key<R: Runtime>(
     app: AppHandle<R>,
+    pin: Option<Pin>,
     customer_uid: String,
 ) -> CommandResult<()> {
+    require_owner(&app, pin).await?;
     Ok(subscriptions::delete_key(&app, &customer_uid).await?)
 }
 

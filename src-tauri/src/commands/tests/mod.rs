@@ -3,6 +3,8 @@
 
 mod books;
 mod checkout;
+mod owner_pin;
+mod owner_pin_money;
 mod settings;
 mod status;
 
