@@ -12,6 +12,7 @@ import { OrderPage } from "./screens/orders/OrderPage";
 import { OrdersScreen } from "./screens/orders/OrdersScreen";
 import { PlansScreen } from "./screens/PlansScreen";
 import { SubscriptionsScreen } from "./screens/subscriptions/SubscriptionsScreen";
+import { PinSetupOffer } from "./screens/pin/PinSetupOffer";
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { useCommand } from "./useCommand";
 
@@ -90,6 +91,7 @@ export function App() {
           </button>
         </div>
       )}
+      <PinSetupOffer />
       <main className="content">
         {renderScreen(route, setRoute, current?.sdkUrl ?? "", reloadStatus)}
       </main>

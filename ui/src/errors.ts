@@ -34,6 +34,10 @@ const ADVICE: Record<ErrorCode, ErrorAdvice> = {
     title: "결과를 아직 확인하지 못했습니다",
     action: "같은 작업을 다시 하지 마세요. 앱이 결과를 자동으로 확인합니다.",
   },
+  pin: {
+    title: "관리자 PIN이 필요합니다",
+    action: "관리자가 PIN을 입력해야 할 수 있는 작업입니다. PIN을 잊었다면 이 컴퓨터에서 posctl pin reset으로 초기화해 주세요.",
+  },
   internal: {
     title: "예상하지 못한 오류가 발생했습니다",
     action: "앱을 다시 시작해 보세요. 계속되면 판뮤직 고객센터에 문의해 주세요.",

@@ -22,10 +22,10 @@ describe("ipc wrapper", () => {
       save_settings: (args) => ({ settings: args?.settings, credentialsSet: true, problem: null }),
     });
     await setCredentials({ impKey: "k", impSecret: "s" });
-    expect(invokeMock).toHaveBeenCalledWith("set_credentials", { credentials: { impKey: "k", impSecret: "s" } });
+    expect(invokeMock).toHaveBeenCalledWith("set_credentials", { credentials: { impKey: "k", impSecret: "s" }, pin: null });
     const settings = { storeName: "카페" } as never;
     await saveSettings(settings);
-    expect(invokeMock).toHaveBeenCalledWith("save_settings", { settings });
+    expect(invokeMock).toHaveBeenCalledWith("save_settings", { settings, pin: null });
   });
 
   it("turns a {code, message} rejection into a CommandError", async () => {

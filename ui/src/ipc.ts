@@ -20,6 +20,7 @@ import type { Verified } from "./bindings/Verified";
 import type { Credentials } from "./bindings/Credentials";
 import type { CredentialsStatus } from "./bindings/CredentialsStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { PinStatus } from "./bindings/PinStatus";
 import type { Plan } from "./bindings/Plan";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -31,6 +32,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "offline",
   "declined",
   "outcome_unknown",
+  "pin",
   "internal",
 ];
 
@@ -83,14 +85,30 @@ export function getSettings(): Promise<SettingsView> {
   return call<SettingsView>("get_settings");
 }
 
-/** Validates and saves the settings; switching to live mode checks the credentials with Iamport first. */
-export function saveSettings(settings: Settings): Promise<SettingsView> {
-  return call<SettingsView>("save_settings", { settings });
+/**
+ * The owner's PIN (관리자 PIN) for a guarded command: `null` when none was asked for. Rust checks
+ * it before anything else and refuses with code `pin` (missing, wrong, locked); see usePinGuard.
+ */
+export type OwnerPin = string | null;
+
+/** Validates and saves the settings (guarded); switching to live mode checks the credentials with Iamport first. */
+export function saveSettings(settings: Settings, pin: OwnerPin = null): Promise<SettingsView> {
+  return call<SettingsView>("save_settings", { settings, pin });
 }
 
-/** Stores the REST key and secret (write-only: the reply says only whether they are set). */
-export function setCredentials(credentials: Credentials): Promise<CredentialsStatus> {
-  return call<CredentialsStatus>("set_credentials", { credentials });
+/** Stores the REST key and secret (guarded; write-only: the reply says only whether they are set). */
+export function setCredentials(credentials: Credentials, pin: OwnerPin = null): Promise<CredentialsStatus> {
+  return call<CredentialsStatus>("set_credentials", { credentials, pin });
+}
+
+/** Whether an owner PIN is set, tries left and until when it is locked (never the PIN or its hash). */
+export function pinStatus(): Promise<PinStatus> {
+  return call<PinStatus>("pin_status");
+}
+
+/** Sets the owner PIN (4–8 digits); changing it needs the current one in `pin`. */
+export function setOwnerPin(newPin: string, pin: OwnerPin = null): Promise<PinStatus> {
+  return call<PinStatus>("set_owner_pin", { newPin, pin });
 }
 
 /** Mode, connectivity, queue and any start-up problem, for the status bar and the error screen. */
@@ -137,10 +155,10 @@ export interface RefundInput {
   refundAccount: RefundAccount | null;
 }
 
-/** Refunds all or part of a paid order; offline, the refund waits in the queue. */
-export function refundOrder(input: RefundInput): Promise<RefundOutcome> {
+/** Refunds all or part of a paid order (guarded); offline, the refund waits in the queue. */
+export function refundOrder(input: RefundInput, pin: OwnerPin = null): Promise<RefundOutcome> {
   const amount = input.amount.trim() === "" ? null : input.amount.trim();
-  return call<RefundOutcome>("refund_order", { ...input, amount });
+  return call<RefundOutcome>("refund_order", { ...input, amount, pin });
 }
 
 /** Opens the order's receipt in the system browser. */
@@ -183,9 +201,9 @@ export function listSubscriptions(): Promise<SubscriptionView[]> {
   return call<SubscriptionView[]>("list_subscriptions");
 }
 
-/** 해지 예약: cancel at the period end. */
-export function cancelSubscription(id: string): Promise<Subscription> {
-  return call<Subscription>("cancel_subscription", { id });
+/** 해지 예약: cancel at the period end (guarded). */
+export function cancelSubscription(id: string, pin: OwnerPin = null): Promise<Subscription> {
+  return call<Subscription>("cancel_subscription", { id, pin });
 }
 
 /** 재개: undo a cancel at period end. */
@@ -198,19 +216,19 @@ export function retrySubscription(id: string): Promise<Subscription> {
   return call<Subscription>("retry_subscription", { id });
 }
 
-/** 카드 변경, step one: the window that issues the new billing key. */
-export function cardChangeWindow(id: string): Promise<BillingWindow> {
-  return call<BillingWindow>("card_change_window", { id });
+/** 카드 변경, step one (guarded): the window that issues the new billing key. */
+export function cardChangeWindow(id: string, pin: OwnerPin = null): Promise<BillingWindow> {
+  return call<BillingWindow>("card_change_window", { id, pin });
 }
 
-/** 카드 변경, step two: future charges move to the new key. */
-export function changeCard(id: string, customerUid: string): Promise<Subscription> {
-  return call<Subscription>("change_card", { id, customerUid });
+/** 카드 변경, step two (guarded): future charges move to the new key. */
+export function changeCard(id: string, customerUid: string, pin: OwnerPin = null): Promise<Subscription> {
+  return call<Subscription>("change_card", { id, customerUid, pin });
 }
 
-/** 카드 삭제: deletes the billing key at Iamport; refused while a subscription or schedule still uses it. */
-export async function deleteBillingKey(customerUid: string): Promise<void> {
-  await call<null>("delete_billing_key", { customerUid });
+/** 카드 삭제 (guarded): deletes the billing key at Iamport; refused while a subscription or schedule still uses it. */
+export async function deleteBillingKey(customerUid: string, pin: OwnerPin = null): Promise<void> {
+  await call<null>("delete_billing_key", { customerUid, pin });
 }
 
 /** How many subscriptions need the owner (past due, unpaid). */
@@ -219,6 +237,6 @@ export function subscriptionsNeedingAttention(): Promise<number> {
 }
 
 /** 테스트 데이터 지우기: empties the sandbox order book and the sandbox's saved payments; live data is never touched. */
-export async function clearSandboxData(): Promise<void> {
-  await call<null>("clear_sandbox_data");
+export async function clearSandboxData(pin: OwnerPin = null): Promise<void> {
+  await call<null>("clear_sandbox_data", { pin });
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { CommandError, setCredentials, toCommandError } from "../ipc";
+import { usePinGuard } from "../usePinGuard";
 
 interface CredentialsSectionProps {
   /** Whether a key and secret are stored (the only thing the app ever shows about them). */
@@ -19,6 +20,7 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState(false);
+  const { guard, dialog } = usePinGuard();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -26,7 +28,9 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
     setError(null);
     setSaved(false);
     try {
-      const status = await setCredentials({ impKey: key, impSecret: secret });
+      const done = await guard("API 키 변경", (pin) => setCredentials({ impKey: key, impSecret: secret }, pin));
+      if (!done) return;
+      const status = done.value;
       setKey("");
       setSecret("");
       setSaved(true);
@@ -87,6 +91,7 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
           </button>
         </div>
       </fieldset>
+      {dialog}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { clearSandboxData, CommandError, toCommandError } from "../ipc";
+import { usePinGuard } from "../usePinGuard";
 
 /**
  * 테스트 데이터 지우기: empties the sandbox order book (test orders, jobs, subscriptions) and the
@@ -11,12 +12,13 @@ export function SandboxDataSection() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [done, setDone] = useState(false);
+  const { guard, dialog } = usePinGuard();
 
   async function clear() {
     setBusy(true);
     setError(null);
     try {
-      await clearSandboxData();
+      if (!(await guard("테스트 데이터 지우기", (pin) => clearSandboxData(pin)))) return;
       setDone(true);
       setAsking(false);
     } catch (reason) {
@@ -76,6 +78,7 @@ export function SandboxDataSection() {
           </div>
         )}
       </fieldset>
+      {dialog}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Settings } from "../bindings/Settings";
 import { fakeBackend, invokeMock, ipcError } from "../test/fakeBackend";
 import { defaultSettings, settingsView } from "../test/fixtures-settings";
+import { fakeOwnerPin, OWNER_PIN } from "../test/fakePin";
 import { SettingsScreen } from "./SettingsScreen";
 
 beforeEach(() => {
@@ -79,6 +80,26 @@ describe("SettingsScreen", () => {
     expect(screen.queryByTestId("settings-problem")).not.toBeInTheDocument();
   });
 
+  it("saving asks for the owner's PIN once one is set, and a wrong PIN saves nothing", async () => {
+    const pin = fakeOwnerPin();
+    const save = vi.fn((args: Record<string, unknown> | undefined) =>
+      settingsView({ settings: (args as { settings: Settings }).settings }),
+    );
+    fakeBackend({ get_settings: () => settingsView(), pin_status: pin.status, save_settings: pin.guarded(save) });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByTestId("settings-store-name"), "행복한 카페");
+    await user.click(screen.getByTestId("settings-save"));
+    await user.type(await screen.findByTestId("pin-input"), "0000");
+    await user.click(screen.getByTestId("pin-submit"));
+    expect(await screen.findByTestId("pin-error")).toHaveTextContent("맞지 않습니다");
+    expect(save).not.toHaveBeenCalled();
+    await user.type(screen.getByTestId("pin-input"), OWNER_PIN);
+    await user.click(screen.getByTestId("pin-submit"));
+    expect(await screen.findByTestId("settings-saved")).toHaveTextContent("저장했습니다");
+    expect(save).toHaveBeenCalledTimes(1);
+  });
+
   it("treats the REST key and secret as write-only: only 설정됨/미설정 is shown", async () => {
     fakeBackend({
       get_settings: () => settingsView({ credentialsSet: false }),
@@ -99,6 +120,7 @@ describe("SettingsScreen", () => {
     expect(screen.getByTestId("settings-imp-secret")).toHaveValue("");
     expect(invokeMock).toHaveBeenCalledWith("set_credentials", {
       credentials: { impKey: "rest-key", impSecret: "rest-secret" },
+      pin: null,
     });
   });
 });

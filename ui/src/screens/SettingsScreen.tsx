@@ -5,8 +5,10 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { CommandError, getSettings, saveSettings, toCommandError } from "../ipc";
 import { useCommand } from "../useCommand";
+import { usePinGuard } from "../usePinGuard";
 import { CredentialsSection } from "./CredentialsSection";
 import { SandboxDataSection } from "./SandboxDataSection";
+import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fromForm, toForm, type SettingsForm } from "./settingsForm";
 
 interface SettingsScreenProps {
@@ -45,6 +47,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [justSaved, setJustSaved] = useState(false);
+  const { guard, dialog } = usePinGuard();
 
   const update = (patch: Partial<SettingsForm>) => {
     setJustSaved(false);
@@ -56,7 +59,9 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
     setBusy(true);
     setError(null);
     try {
-      const next = await saveSettings(fromForm(form, saved));
+      const done = await guard("설정 변경", (pin) => saveSettings(fromForm(form, saved), pin));
+      if (!done) return;
+      const next = done.value;
       setSaved(next.settings);
       setForm(toForm(next.settings));
       setProblem(next.problem);
@@ -209,6 +214,8 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
       </form>
       <CredentialsSection isSet={credentialsSet} onSaved={setCredentialsSet} />
       <SandboxDataSection />
+      <OwnerPinSection />
+      {dialog}
     </>
   );
 }

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { detail, order } from "../../test/fixtures-orders";
+import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { OrderPage } from "./OrderPage";
 import { OrdersScreen } from "./OrdersScreen";
 
@@ -46,7 +47,31 @@ describe("OrderPage", () => {
       amount: "3000",
       reason: "고객 요청",
       refundAccount: null,
+      pin: null,
     });
+  });
+
+  it("a refund asks for the owner's PIN once one is set and sends it to Rust", async () => {
+    const pin = fakeOwnerPin();
+    const states = [
+      detail(order({ state: "paid", impUid: "imp_1" })),
+      detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 })),
+    ];
+    fakeBackend({
+      get_order: () => states.shift(),
+      pin_status: pin.status,
+      refund_order: pin.guarded(() => ({ status: "done", order: order({ state: "refunded", refundedAmount: 9900 }) })),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("refund-open"));
+    await userEvent.type(screen.getByTestId("refund-reason"), "고객 요청");
+    await userEvent.click(screen.getByTestId("refund-submit"));
+    expect(await screen.findByTestId("pin-dialog")).toHaveTextContent("관리자 PIN을 입력하세요");
+    expect(screen.queryByTestId("refund-notice"), "nothing refunded yet").toBeNull();
+    await userEvent.type(screen.getByTestId("pin-input"), OWNER_PIN);
+    await userEvent.click(screen.getByTestId("pin-submit"));
+    expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불이 완료");
+    expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({ pin: OWNER_PIN }));
   });
 
   it("asks for the refund account of a virtual-account order and shows Rust's refusal", async () => {

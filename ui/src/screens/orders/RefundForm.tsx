@@ -4,6 +4,7 @@ import type { RefundOutcome } from "../../bindings/RefundOutcome";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatWon } from "../../format";
 import { refundOrder, toCommandError, type CommandError } from "../../ipc";
+import { usePinGuard } from "../../usePinGuard";
 
 interface RefundFormProps {
   order: Order;
@@ -24,18 +25,20 @@ export function RefundForm({ order, onDone }: RefundFormProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const vbank = order.payMethod === "vbank";
+  const { guard, dialog } = usePinGuard();
 
   async function submit() {
     setBusy(true);
     setError(null);
     try {
-      const outcome = await refundOrder({
+      const input = {
         merchantUid: order.merchantUid,
         amount,
         reason,
         refundAccount: vbank ? { bank, number, holder } : null,
-      });
-      onDone(outcome);
+      };
+      const done = await guard("환불", (pin) => refundOrder(input, pin));
+      if (done) onDone(done.value);
     } catch (reason) {
       setError(toCommandError(reason));
     } finally {
@@ -112,6 +115,7 @@ export function RefundForm({ order, onDone }: RefundFormProps) {
           </button>
         </div>
       </fieldset>
+      {dialog}
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { Subscription } from "../../bindings/Subscription";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { PLANS } from "../../test/fixtures";
+import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { SDK_SCRIPT_ATTR, type ImpResponse } from "../checkout/sdk";
 import { SubscriptionsScreen } from "./SubscriptionsScreen";
 
@@ -112,7 +113,54 @@ describe("SubscriptionsScreen", () => {
     expect(await screen.findByTestId("subscription-cancel-scheduled")).toHaveTextContent("까지 이용");
     expect(screen.getByTestId("subscription-resume")).toBeInTheDocument();
     expect(screen.queryByTestId("subscription-delete-card")).not.toBeInTheDocument();
-    expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1" });
+    expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1", pin: null });
+  });
+
+  it("asks the owner's PIN once for a card change and sends it with both steps", async () => {
+    const pin = fakeOwnerPin();
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription())],
+      pin_status: pin.status,
+      card_change_window: pin.guarded(() => ({
+        subscriptionId: "sub_1",
+        merchantUid: "billing_2",
+        customerUid: "cust_2",
+        amount: 0,
+        name: "월 정기결제 카드 변경",
+        pg: null,
+        merchantCode: "imp00000000",
+        sdkUrl: SDK_URL,
+      })),
+      change_card: pin.guarded(() => subscription({ customerUid: "cust_2" })),
+    });
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    const imp = await loadSdk([{ imp_uid: "imp_new_key" }]);
+    await userEvent.click(await screen.findByTestId("subscription-change-card"));
+    expect(await screen.findByTestId("pin-dialog")).toHaveTextContent("카드 변경");
+    expect(imp.request_pay, "no window before the PIN").not.toHaveBeenCalled();
+    await userEvent.type(screen.getByTestId("pin-input"), OWNER_PIN);
+    await userEvent.click(screen.getByTestId("pin-submit"));
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("카드를 변경했습니다");
+    expect(imp.request_pay.mock.calls[0]?.[0]).toMatchObject({ customer_uid: "cust_2" });
+    expect(invokeMock).toHaveBeenCalledWith("change_card", { id: "sub_1", customerUid: "cust_2", pin: OWNER_PIN });
+    expect(screen.queryByTestId("pin-dialog")).toBeNull();
+  });
+
+  it("cancelling the PIN dialog cancels nothing", async () => {
+    const pin = fakeOwnerPin();
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription())],
+      pin_status: pin.status,
+      cancel_subscription: pin.guarded(() => subscription({ cancelAtPeriodEnd: true })),
+    });
+    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    await userEvent.click(await screen.findByTestId("subscription-cancel"));
+    await userEvent.click(await screen.findByTestId("pin-cancel"));
+    expect(screen.queryByTestId("subscriptions-notice")).toBeNull();
+    expect(screen.queryByTestId("subscriptions-error")).toBeNull();
+    expect(screen.getByTestId("subscription-cancel")).toBeEnabled();
   });
 
   it("offers 지금 다시 시도 for a past-due subscription and shows why it failed", async () => {
@@ -143,7 +191,7 @@ describe("SubscriptionsScreen", () => {
     expect(invokeMock).not.toHaveBeenCalledWith("delete_billing_key", expect.anything());
     await userEvent.click(button);
     expect(await screen.findByTestId("subscriptions-error")).toHaveTextContent("삭제할 수 없습니다");
-    expect(invokeMock).toHaveBeenCalledWith("delete_billing_key", { customerUid: "cust_1" });
+    expect(invokeMock).toHaveBeenCalledWith("delete_billing_key", { customerUid: "cust_1", pin: null });
     confirm.mockRestore();
   });
 });

@@ -19,6 +19,7 @@ import {
   type CommandError,
 } from "../../ipc";
 import { useCommand } from "../../useCommand";
+import { usePinGuard } from "../../usePinGuard";
 import { useIamportSdk } from "../checkout/useIamportSdk";
 import { billingParams } from "./billing";
 import { SubscriptionCard, type SubscriptionAction } from "./SubscriptionCard";
@@ -38,6 +39,7 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
   const [progress, setProgress] = useState<string | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const { guard, dialog } = usePinGuard();
 
   async function run(work: () => Promise<string | null>) {
     setBusy(true);
@@ -92,7 +94,7 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
     void run(async () => {
       switch (action) {
         case "cancel":
-          await cancelSubscription(id);
+          if (!(await guard("구독 해지", (pin) => cancelSubscription(id, pin)))) return null;
           return "해지를 예약했습니다. 이번 이용 기간이 끝날 때까지 음악을 이용할 수 있습니다.";
         case "resume":
           await resumeSubscription(id);
@@ -101,14 +103,16 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
           await retrySubscription(id);
           return "결제를 다시 시도했습니다.";
         case "change-card": {
-          const window = await cardChangeWindow(id);
-          const impUid = await issueKey(window);
+          // One PIN for both steps: asked before the window opens, sent again to switch the key.
+          const opened = await guard("카드 변경", (pin) => cardChangeWindow(id, pin));
+          if (!opened) return null;
+          const impUid = await issueKey(opened.value);
           if (!impUid) return "카드 변경이 취소되었습니다.";
-          await changeCard(id, window.customerUid);
+          await changeCard(id, opened.value.customerUid, opened.pin);
           return "카드를 변경했습니다. 다음 결제부터 새 카드로 청구됩니다.";
         }
         case "delete-card":
-          await deleteBillingKey(view.subscription.customerUid);
+          if (!(await guard("카드 삭제", (pin) => deleteBillingKey(view.subscription.customerUid, pin)))) return null;
           return "카드를 삭제했습니다.";
       }
     });
@@ -151,6 +155,7 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
         </div>
       )}
       {error && <ErrorNotice error={error} testId="subscriptions-error" />}
+      {dialog}
       {subs.status === "error" && <ErrorNotice error={subs.error} />}
       {subs.status === "ok" && subs.data.length === 0 && (
         <p className="muted" data-testid="subscriptions-empty">
