@@ -55,6 +55,15 @@ enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
     },
+    /// The feed reader's last read and error, and writes of unknown outcome.
+    Status {
+        /// PostgreSQL URL.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage stores.
     Stores {
         #[command(subcommand)]
@@ -181,6 +190,26 @@ async fn run(cli: Cli) -> Result<()> {
             let pool = db::pool(&database_url, 1)?;
             let version = db::migrate(&pool).await?;
             out(&format!("database at version {version}"))
+        }
+        Command::Status { database_url, json } => {
+            let pool = migrated(&database_url).await?;
+            let s = db::status::read(&**pool.get().await?).await?;
+            if json {
+                return out(&serde_json::to_string(&s).unwrap_or_default());
+            }
+            out(&format!(
+                "stores: {} ({} enabled)\nfeed: read {} ago, {} upstream requests in all{}\npayments held: {}\nwrites of unknown outcome: {}",
+                s.stores,
+                s.enabled_stores,
+                s.feed_read_seconds_ago
+                    .map_or_else(|| "never".to_owned(), |t| format!("{t} s")),
+                s.feed_upstream_requests,
+                s.feed_last_error
+                    .as_deref()
+                    .map_or_else(String::new, |e| format!(", last error: {e}")),
+                s.payments,
+                s.writes_of_unknown_outcome,
+            ))
         }
         Command::Stores { command } => stores_command(command).await,
     }

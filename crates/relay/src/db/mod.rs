@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod feed_state;
 pub mod payments;
+pub mod status;
 pub mod stores;
 pub mod tokens;
 

@@ -330,3 +330,37 @@ async fn a_retry_at_another_instance_is_looked_up_too() {
     );
     second.shutdown().await.expect("stops");
 }
+
+#[tokio::test]
+async fn status_counts_writes_whose_outcome_is_still_unknown() {
+    let (env, proxy) = Env::start_behind_proxy().await;
+    let store = env.add_store("A").await;
+    let customer = format!("{}cust_1", store.prefix);
+    env.billing_key(&customer).await;
+    let client = env.store_client(&store);
+    let _ = client.billing_key(&customer).await;
+    let status = || async {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_panmusic-relay"))
+            .args(["status", "--json", "--database-url", &env.db_url])
+            .output()
+            .expect("status runs");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("status JSON")
+    };
+    assert_eq!(
+        status().await["writes_of_unknown_outcome"],
+        0,
+        "none before"
+    );
+    proxy.lose_replies(true);
+    let lost = client
+        .again(&again(&customer, &format!("{}renew_04", store.prefix)))
+        .await;
+    proxy.lose_replies(false);
+    assert!(lost.is_err(), "the answer was lost");
+    let now = status().await;
+    assert_eq!(
+        now["writes_of_unknown_outcome"], 1,
+        "the operator sees it: {now}"
+    );
+    assert_eq!(now["stores"], 1, "one store: {now}");
+}
