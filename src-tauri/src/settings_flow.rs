@@ -12,8 +12,13 @@ use crate::settings_file;
 use crate::state::{PosState, PosStateExt};
 
 /// The settings screen's data.
+/// While every mode is held (a broken file in a store with live data), the form offers live mode:
+/// saving it as it stands asks for the merchant code again instead of quietly choosing sandbox.
 pub fn view(state: &PosState) -> Result<SettingsView, ShellError> {
-    let current = state.settings();
+    let mut current = state.settings();
+    if state.held() {
+        current.settings.mode = Mode::Live;
+    }
     Ok(SettingsView {
         settings: current.settings,
         credentials_set: state.credentials.is_set(),

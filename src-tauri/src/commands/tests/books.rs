@@ -228,6 +228,24 @@ fn a_broken_settings_file_never_moves_a_store_with_live_data_into_sandbox_mode()
         );
     }
 
+    let view: Value = app.ok("get_settings", no_args());
+    assert_eq!(
+        view["settings"]["mode"], "live",
+        "the form offers live mode, not a quiet sandbox: {view}"
+    );
+    let mut careless = view["settings"].clone();
+    careless["merchantCode"] = Value::Null;
+    let (code, _) = app.err("save_settings", json!({ "settings": careless }));
+    assert_eq!(
+        code, "validation",
+        "saving as shown asks for the merchant code"
+    );
+    assert_eq!(
+        app.ok::<Value>("app_status", no_args())["modeHeld"],
+        true,
+        "still held"
+    );
+
     switch(&app, "sandbox");
     let page: Value = app.ok("list_orders", json!({ "query": null }));
     assert_eq!(page["total"], 0, "the owner chose the sandbox book: {page}");
