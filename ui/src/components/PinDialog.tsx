@@ -70,7 +70,7 @@ export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel
         <h2 id={titleId}>
           관리자 PIN을 입력하세요 <span className="en">Owner PIN</span>
         </h2>
-        <p className="muted">{action}은(는) 관리자만 할 수 있습니다.</p>
+        <p className="muted">{action}: 관리자만 할 수 있는 작업입니다.</p>
         {lockedUntil !== null && (
           <p className="notice error" role="alert" data-testid="pin-locked">
             PIN을 5번 잘못 입력해 잠겼습니다. {formatKstSeconds(lockedUntil)}까지 기다린 뒤 다시 시도해 주세요.

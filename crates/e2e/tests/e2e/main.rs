@@ -15,6 +15,7 @@ mod checkout;
 mod csp;
 mod driver;
 mod harness;
+mod owner_pin;
 mod shell;
 mod subscriptions;
 mod sync;
