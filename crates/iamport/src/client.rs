@@ -49,6 +49,16 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Whether `url` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Whether repeating a request can change anything at Iamport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Effect {
@@ -69,7 +79,9 @@ pub(crate) struct Call {
 
 impl Client {
     /// Builds a client: one `reqwest` client (rustls, connection reuse) with the configured
-    /// timeouts. Fails on a base URL that cannot carry paths.
+    /// timeouts. Fails on a base URL that cannot carry paths, and on a plain `http://` URL
+    /// whose host is not a loopback address ([`Error::InsecureBaseUrl`]): every path to
+    /// Iamport goes through here, so none can send the secret unencrypted over a network.
     pub fn new(config: Config) -> Result<Client> {
         let base =
             Url::parse(config.base_url.trim_end_matches('/')).map_err(|e| Error::Config {
@@ -83,6 +95,11 @@ impl Client {
                     config.base_url
                 ),
                 source: None,
+            });
+        }
+        if base.scheme() == "http" && !is_loopback(&base) {
+            return Err(Error::InsecureBaseUrl {
+                url: config.base_url.clone(),
             });
         }
         let http = reqwest::Client::builder()

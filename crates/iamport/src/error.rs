@@ -28,6 +28,14 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
 
+    /// The base URL is plain `http://` to a host that is not this machine: the REST secret and
+    /// every token would cross the network unencrypted. Refused before anything is sent.
+    #[error("Iamport 주소는 https:// 여야 합니다 ({url}). http:// 는 이 PC(루프백 주소)에서만 쓸 수 있습니다. (the Iamport address must use https unless it is a loopback address)")]
+    InsecureBaseUrl {
+        /// The refused address.
+        url: String,
+    },
+
     /// The request was refused by the client before sending (e.g. a cancel with no target, a
     /// zero amount). Nothing was sent.
     #[error("invalid {operation} request: {reason}")]
@@ -141,6 +149,7 @@ impl Error {
             Error::Transport { .. } | Error::Server { .. } => true,
             Error::Api { http_status, .. } => *http_status == 429,
             Error::Config { .. }
+            | Error::InsecureBaseUrl { .. }
             | Error::InvalidRequest { .. }
             | Error::OutcomeUnknown { .. }
             | Error::Auth { .. }
@@ -168,6 +177,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Config { .. } => "config",
+            Error::InsecureBaseUrl { .. } => "insecure_base_url",
             Error::InvalidRequest { .. } => "invalid_request",
             Error::Transport { .. } => "transport",
             Error::OutcomeUnknown { .. } => "outcome_unknown",

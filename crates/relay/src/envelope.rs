@@ -165,7 +165,7 @@ pub fn upstream(e: &iamport::Error) -> Response {
         ),
         E::InvalidRequest { reason, .. } => invalid(reason),
         // Never a 401: the store would think its own token is bad.
-        E::Auth { .. } | E::Config { .. } => error(
+        E::Auth { .. } | E::Config { .. } | E::InsecureBaseUrl { .. } => error(
             StatusCode::BAD_GATEWAY,
             -1,
             "중계 서버가 Iamport에 인증하지 못했습니다. Panmusic에 문의하세요. (relay upstream credentials refused)",

@@ -125,7 +125,8 @@ where
                 iamport::Error::InvalidRequest { .. }
                 | iamport::Error::Transport { .. }
                 | iamport::Error::Auth { .. }
-                | iamport::Error::Config { .. } => (Outcome::NotApplied, None),
+                | iamport::Error::Config { .. }
+                | iamport::Error::InsecureBaseUrl { .. } => (Outcome::NotApplied, None),
                 iamport::Error::NotFound { code, message, .. } => {
                     (Outcome::Answered, envelope_of(code.unwrap_or(1), message))
                 }

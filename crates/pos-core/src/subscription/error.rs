@@ -112,6 +112,7 @@ pub fn iamport_code(e: &iamport::Error) -> ErrorCode {
         iamport::Error::NotFound { .. } => ErrorCode::NotFound,
         iamport::Error::Api { .. } => ErrorCode::Declined,
         iamport::Error::InvalidRequest { .. } => ErrorCode::Validation,
+        iamport::Error::InsecureBaseUrl { .. } => ErrorCode::Validation,
         iamport::Error::Config { .. }
         | iamport::Error::Auth { .. }
         | iamport::Error::Decode { .. } => ErrorCode::Internal,
