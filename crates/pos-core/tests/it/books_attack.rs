@@ -20,16 +20,11 @@ fn posctl(dir: &std::path::Path, mode: &str, base: &str, args: &[&str]) -> Outpu
         .arg("--data-dir")
         .arg(dir)
         .args(["--mode", mode, "--api-base", base])
-        .args([
-            "--imp-key",
-            DEFAULT_IMP_KEY,
-            "--imp-secret",
-            DEFAULT_IMP_SECRET,
-        ])
+        .args(["--imp-key", DEFAULT_IMP_KEY])
         .args(args)
         .env("PANMUSIC_SECRETS", "file")
         .env_remove("IAMPORT_KEY")
-        .env_remove("IAMPORT_SECRET")
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
         .env_remove("IAMPORT_API_BASE")
         .stdin(Stdio::null())
         .output()

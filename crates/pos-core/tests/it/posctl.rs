@@ -379,17 +379,10 @@ fn doctor_gets_a_token_from_iamport_with_good_credentials() {
 fn doctor_fails_clearly_when_iamport_refuses_the_credentials() {
     with_sandbox(|base| {
         let dir = tempdir();
-        let out = posctl(
+        let out = posctl_env(
             dir.path(),
-            &[
-                "doctor",
-                "--api-base",
-                &base,
-                "--imp-key",
-                "wrong-key",
-                "--imp-secret",
-                "wrong-secret-XYZ",
-            ],
+            &["doctor", "--api-base", &base, "--imp-key", "wrong-key"],
+            &[("IAMPORT_SECRET", "wrong-secret-XYZ")],
         );
         assert!(!out.status.success(), "doctor fails");
         let text = stdout(&out);
@@ -408,7 +401,7 @@ fn doctor_fails_clearly_when_iamport_refuses_the_credentials() {
 fn doctor_reports_an_unreachable_iamport() {
     let dir = tempdir();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    let out = posctl(
+    let out = posctl_env(
         dir.path(),
         &[
             "doctor",
@@ -417,9 +410,8 @@ fn doctor_reports_an_unreachable_iamport() {
             "http://127.0.0.1:9",
             "--imp-key",
             "k",
-            "--imp-secret",
-            "s",
         ],
+        &[("IAMPORT_SECRET", "s")],
     );
     assert!(!out.status.success(), "doctor fails");
     assert_eq!(
@@ -457,11 +449,126 @@ fn an_unusable_data_dir_is_a_clear_error() {
 fn a_key_without_a_secret_is_a_usage_error() {
     let dir = tempdir();
     let out = posctl(dir.path(), &["doctor", "--imp-key", "only-the-key"]);
-    assert_eq!(out.status.code(), Some(2), "clap reports a usage error");
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(
-        stderr(&out).contains("--imp-secret"),
-        "stderr names the missing flag: {}",
+        stderr(&out).contains("IAMPORT_SECRET") && stderr(&out).contains("--imp-secret-file"),
+        "stderr names where the secret goes: {}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn a_secret_on_the_command_line_is_refused_and_never_used() {
+    with_sandbox(|base| {
+        let dir = tempdir();
+        let out = posctl(
+            dir.path(),
+            &[
+                "doctor",
+                "--json",
+                "--api-base",
+                &base,
+                "--imp-key",
+                iamport_sandbox::DEFAULT_IMP_KEY,
+                "--imp-secret",
+                iamport_sandbox::DEFAULT_IMP_SECRET,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "refused as a usage error");
+        let err = stderr(&out);
+        assert!(
+            err.contains("--imp-secret") && err.contains("ps") && err.contains("IAMPORT_SECRET"),
+            "stderr says why and what to use instead: {err}"
+        );
+        assert!(
+            !stdout(&out).contains("token") && !stdout(&out).contains("\"ok\""),
+            "nothing was checked with the argv secret: {}",
+            stdout(&out)
+        );
+        assert!(
+            !err.contains(iamport_sandbox::DEFAULT_IMP_SECRET),
+            "the secret is not echoed: {err}"
+        );
+    });
+}
+
+#[test]
+fn the_secret_is_read_from_a_file_or_stdin() {
+    with_sandbox(|base| {
+        let dir = tempdir();
+        let secret_file = dir.path().join("imp-secret");
+        std::fs::write(
+            &secret_file,
+            format!("{}\n", iamport_sandbox::DEFAULT_IMP_SECRET),
+        )
+        .unwrap_or_else(|e| panic!("write the secret file: {e}"));
+        let path = secret_file.to_string_lossy().into_owned();
+        let args = [
+            "doctor",
+            "--json",
+            "--api-base",
+            &base,
+            "--imp-key",
+            iamport_sandbox::DEFAULT_IMP_KEY,
+            "--imp-secret-file",
+        ];
+        let mut from_file = args.to_vec();
+        from_file.push(&path);
+        let v = json(&posctl(dir.path(), &from_file));
+        assert_eq!(v["iamport"]["status"], "ok", "the file's secret works: {v}");
+
+        let mut from_stdin = args.to_vec();
+        from_stdin.push("-");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_posctl"))
+            .args(&from_stdin)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("PANMUSIC_SECRETS", "file")
+            .env_remove("IAMPORT_API_BASE")
+            .env_remove("IAMPORT_KEY")
+            .env_remove("IAMPORT_SECRET")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("posctl starts: {e}"));
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(iamport_sandbox::DEFAULT_IMP_SECRET.as_bytes())
+                .unwrap_or_else(|e| panic!("write stdin: {e}"));
+        }
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("posctl ends: {e}"));
+        let v = json(&out);
+        assert_eq!(v["iamport"]["status"], "ok", "stdin's secret works: {v}");
+    });
+}
+
+#[test]
+fn a_plain_http_api_base_off_this_machine_is_refused_naming_https() {
+    let dir = tempdir();
+    let out = posctl_env(
+        dir.path(),
+        &[
+            "doctor",
+            "--json",
+            "--api-base",
+            "http://api.iamport.kr",
+            "--imp-key",
+            "k",
+        ],
+        &[("IAMPORT_SECRET", "s")],
+    );
+    assert!(!out.status.success(), "doctor fails");
+    let v = json(&out);
+    assert_eq!(v["iamport"]["status"], "error", "not sent anywhere: {v}");
+    assert!(
+        v["iamport"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("https://")),
+        "the message names https: {v}"
     );
 }
 

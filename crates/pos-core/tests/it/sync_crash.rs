@@ -17,17 +17,10 @@ fn posctl(dir: &std::path::Path, base: &str, mode: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_posctl"));
     cmd.arg("--data-dir")
         .arg(dir)
-        .args([
-            "--api-base",
-            base,
-            "--imp-key",
-            DEFAULT_IMP_KEY,
-            "--imp-secret",
-            DEFAULT_IMP_SECRET,
-        ])
+        .args(["--api-base", base, "--imp-key", DEFAULT_IMP_KEY])
         .args(["sync", mode, "--http-timeout-ms", "2000"])
         .env_remove("IAMPORT_KEY")
-        .env_remove("IAMPORT_SECRET")
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());

@@ -16,17 +16,10 @@ fn posctl(dir: &std::path::Path, base: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_posctl"))
         .arg("--data-dir")
         .arg(dir)
-        .args([
-            "--api-base",
-            base,
-            "--imp-key",
-            DEFAULT_IMP_KEY,
-            "--imp-secret",
-            DEFAULT_IMP_SECRET,
-        ])
+        .args(["--api-base", base, "--imp-key", DEFAULT_IMP_KEY])
         .args(args)
         .env_remove("IAMPORT_KEY")
-        .env_remove("IAMPORT_SECRET")
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
@@ -207,15 +200,10 @@ async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
     let child = Command::new(env!("CARGO_BIN_EXE_posctl"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args([
-            "--api-base",
-            &sb.base_url(),
-            "--imp-key",
-            DEFAULT_IMP_KEY,
-            "--imp-secret",
-            DEFAULT_IMP_SECRET,
-        ])
+        .args(["--api-base", &sb.base_url(), "--imp-key", DEFAULT_IMP_KEY])
         .args(["sync", "--watch"])
+        .env_remove("IAMPORT_KEY")
+        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

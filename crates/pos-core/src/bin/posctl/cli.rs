@@ -31,28 +31,26 @@ pub struct Global {
     /// Machine-readable JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Iamport API root (default: the live API in live mode; none in sandbox mode).
+    /// Iamport API root (default: the live API in live mode; none in sandbox mode). Must be
+    /// https:// unless it is a loopback address.
     #[arg(long, global = true, env = "IAMPORT_API_BASE", value_name = "URL")]
     pub api_base: Option<String>,
-    /// Iamport REST API key (default: the app's credential store); needs --imp-secret.
+    /// Iamport REST API key (default: the app's credential store). Its secret comes from
+    /// IAMPORT_SECRET or --imp-secret-file, never from the command line.
     #[arg(
         long,
         global = true,
         env = "IAMPORT_KEY",
         hide_env_values = true,
-        value_name = "K",
-        requires = "imp_secret"
+        value_name = "K"
     )]
     pub imp_key: Option<String>,
-    /// Iamport REST API secret (default: the app's credential store); needs --imp-key.
-    #[arg(
-        long,
-        global = true,
-        env = "IAMPORT_SECRET",
-        hide_env_values = true,
-        value_name = "S",
-        requires = "imp_key"
-    )]
+    /// A file holding the REST API secret (`-`: read it from stdin); with --imp-key. The
+    /// environment variable IAMPORT_SECRET works too.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub imp_secret_file: Option<PathBuf>,
+    /// Refused: a secret on the command line is visible to every user through `ps`.
+    #[arg(long, global = true, hide = true, value_name = "S")]
     pub imp_secret: Option<String>,
 }
 
@@ -65,6 +63,7 @@ impl std::fmt::Debug for Global {
             .field("json", &self.json)
             .field("api_base", &self.api_base)
             .field("imp_key", &set(&self.imp_key))
+            .field("imp_secret_file", &self.imp_secret_file)
             .field("imp_secret", &set(&self.imp_secret))
             .finish()
     }

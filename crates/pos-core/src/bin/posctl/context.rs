@@ -50,24 +50,69 @@ pub fn settings(dir: &std::path::Path) -> SettingsLoad {
 /// Where the credentials come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialSource {
-    /// `--imp-key`/`--imp-secret` or `IAMPORT_KEY`/`IAMPORT_SECRET`.
+    /// `--imp-key`/`IAMPORT_KEY` with `IAMPORT_SECRET` or `--imp-secret-file`.
     Flags,
     /// The app's credential store (keyring or file).
     Store(pos_core::secrets::SecretBackend),
 }
 
-/// Credentials from the flags (both needed) or else the app's credential store.
+/// The environment variable that may carry the REST secret (never a command-line flag).
+pub const SECRET_ENV: &str = "IAMPORT_SECRET";
+
+/// Checks the credential flags before any command runs: a secret given on the command line
+/// (`--imp-secret`) is refused (every user of the PC can read argv with `ps` while posctl runs,
+/// and it stays in the shell history); a key needs a secret source and a secret needs a key.
+pub fn check_credential_flags(global: &Global) -> Result<(), CliError> {
+    if global.imp_secret.is_some() {
+        return Err(CliError::SecretInArgv);
+    }
+    let secret_given = global.imp_secret_file.is_some()
+        || std::env::var_os(SECRET_ENV).is_some_and(|s| !s.is_empty());
+    match (global.imp_key.is_some(), secret_given) {
+        (true, false) => Err(CliError::KeyWithoutSecret),
+        (false, true) => Err(CliError::SecretWithoutKey),
+        _ => Ok(()),
+    }
+}
+
+/// The secret from `--imp-secret-file` (`-` is stdin) or else `IAMPORT_SECRET`; trailing
+/// line breaks and spaces are dropped.
+fn given_secret(global: &Global) -> Result<Option<String>, CliError> {
+    if let Some(path) = &global.imp_secret_file {
+        let read = if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+        } else {
+            std::fs::read_to_string(path)
+        };
+        let text = read.map_err(|source| CliError::SecretFile {
+            path: path.clone(),
+            source,
+        })?;
+        return Ok(Some(text.trim_end().to_string()));
+    }
+    Ok(std::env::var(SECRET_ENV).ok().filter(|s| !s.is_empty()))
+}
+
+/// Credentials from `--imp-key` with a secret from the environment or a file (both needed), or
+/// else the app's credential store. A secret in argv is refused.
 pub fn credentials(
     global: &Global,
     dir: &std::path::Path,
 ) -> Result<Option<(Credentials, CredentialSource)>, CliError> {
-    if let (Some(key), Some(secret)) = (&global.imp_key, &global.imp_secret) {
-        let creds = Credentials {
-            imp_key: key.clone(),
-            imp_secret: secret.clone(),
+    check_credential_flags(global)?;
+    match (&global.imp_key, given_secret(global)?) {
+        (Some(key), Some(secret)) => {
+            let creds = Credentials {
+                imp_key: key.clone(),
+                imp_secret: secret,
+            }
+            .normalized()?;
+            return Ok(Some((creds, CredentialSource::Flags)));
         }
-        .normalized()?;
-        return Ok(Some((creds, CredentialSource::Flags)));
+        (Some(_), None) => return Err(CliError::KeyWithoutSecret),
+        (None, Some(_)) => return Err(CliError::SecretWithoutKey),
+        (None, None) => {}
     }
     let store = CredentialStore::new(dir);
     let backend = store.backend();

@@ -35,8 +35,24 @@ pub enum CliError {
     #[error("설정 파일을 읽을 수 없어 어느 주문 장부(실제/테스트)를 쓸지 알 수 없습니다. --mode live 또는 --mode sandbox 로 지정하세요. (the settings file is unreadable: pass --mode)")]
     ModeUnknown,
     /// No REST key/secret in the flags or the app's credential store.
-    #[error("아임포트 REST API 키/시크릿이 없습니다. --imp-key/--imp-secret 을 주거나 앱 설정에서 저장하세요. (no credentials)")]
+    #[error("아임포트 REST API 키/시크릿이 없습니다. --imp-key 와 IAMPORT_SECRET(또는 --imp-secret-file)을 주거나 앱 설정에서 저장하세요. (no credentials)")]
     NoCredentials,
+    /// `--imp-secret` on the command line.
+    #[error("--imp-secret 는 받지 않습니다: 명령줄에 쓴 시크릿은 ps 로 이 PC의 모든 사용자에게 보입니다. 환경 변수 IAMPORT_SECRET, --imp-secret-file 파일(- 이면 표준 입력), 또는 앱에 저장된 인증 정보를 쓰세요. (--imp-secret is refused: argv is visible in ps; use IAMPORT_SECRET, --imp-secret-file or the stored credentials)")]
+    SecretInArgv,
+    /// `--imp-key` without a secret.
+    #[error("--imp-key 에는 시크릿이 함께 있어야 합니다: 환경 변수 IAMPORT_SECRET 또는 --imp-secret-file 로 주세요. (--imp-key needs IAMPORT_SECRET or --imp-secret-file)")]
+    KeyWithoutSecret,
+    /// A secret without `--imp-key`.
+    #[error("시크릿(IAMPORT_SECRET 또는 --imp-secret-file)에는 --imp-key(또는 IAMPORT_KEY)가 함께 있어야 합니다. (a secret needs --imp-key)")]
+    SecretWithoutKey,
+    /// `--imp-secret-file` could not be read.
+    #[error("시크릿 파일을 읽을 수 없습니다 ({path}). 경로와 권한을 확인하세요. (cannot read the secret file)")]
+    SecretFile {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// Checkout, verification or refund.
     #[error(transparent)]
     Checkout(#[from] pos_core::checkout::CheckoutError),
@@ -47,11 +63,19 @@ pub enum CliError {
     #[error(transparent)]
     Pin(#[from] pos_core::owner_pin::PinError),
     /// The Iamport client could not be built (bad --api-base).
-    #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요. (cannot build the Iamport client)")]
+    #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요: {source}")]
     Client { source: iamport::Error },
 }
 
 impl CliError {
+    /// Whether the command line itself was wrong (exit code 2, like clap's usage errors).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            CliError::SecretInArgv | CliError::KeyWithoutSecret | CliError::SecretWithoutKey
+        )
+    }
+
     /// The code of the underlying error.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -66,6 +90,10 @@ impl CliError {
             CliError::NoApiBase
             | CliError::NoCredentials
             | CliError::ModeUnknown
+            | CliError::SecretInArgv
+            | CliError::KeyWithoutSecret
+            | CliError::SecretWithoutKey
+            | CliError::SecretFile { .. }
             | CliError::Client { .. } => ErrorCode::Validation,
         }
     }

@@ -31,7 +31,8 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match run(&cli) {
+    let outcome = context::check_credential_flags(&cli.global).and_then(|()| run(&cli));
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             if cli.global.json {
@@ -41,7 +42,11 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("오류: {e}");
             }
-            ExitCode::FAILURE
+            if e.is_usage() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

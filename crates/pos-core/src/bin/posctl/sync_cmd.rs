@@ -14,7 +14,7 @@ use crate::cli::{Global, SyncArgs};
 use crate::context;
 use crate::error::{emit, print_json, say, CliError};
 
-/// An Iamport client from `--api-base`/`--imp-key`/`--imp-secret`, or the app's settings and
+/// An Iamport client from `--api-base`/`--imp-key` (secret from the environment or a file), or the app's settings and
 /// credential store.
 pub fn iamport_client(
     global: &Global,
