@@ -59,8 +59,9 @@ pub fn default_data_dir() -> Result<PathBuf, PathError> {
         .ok_or(PathError::NoDataDir)
 }
 
-/// Creates `dir` (mode 0700 on unix) if missing and proves it is writable with a probe file.
-/// Returns the folder as given. An existing folder's permissions are left as they are.
+/// Creates `dir` (mode 0700 on unix) if missing, tightens an existing one to 0700 (it holds
+/// orders, settings and possibly the credentials file), and proves it is writable with a probe
+/// file. Returns the folder as given.
 pub fn prepare_data_dir(dir: &Path) -> Result<PathBuf, PathError> {
     if dir.exists() && !dir.is_dir() {
         return Err(PathError::NotADirectory {
@@ -78,7 +79,21 @@ pub fn prepare_data_dir(dir: &Path) -> Result<PathBuf, PathError> {
         path: dir.to_path_buf(),
         source,
     })?;
+    // Proven writable first: a folder we cannot write to (a system folder) is never chmod-ed.
     probe_writable(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o777);
+        if mode.is_ok_and(|mode| mode != 0o700) {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(
+                |source| PathError::NotWritable {
+                    path: dir.to_path_buf(),
+                    source,
+                },
+            )?;
+        }
+    }
     Ok(dir.to_path_buf())
 }
 
@@ -88,7 +103,16 @@ fn probe_writable(dir: &Path) -> Result<(), PathError> {
         path: dir.to_path_buf(),
         source,
     };
-    let mut file = std::fs::File::create(&probe).map_err(not_writable)?;
+    // A leftover probe (or a symlink planted in its place) is removed, not followed; the probe
+    // is then created with O_EXCL, which refuses to go through a symlink.
+    if std::fs::symlink_metadata(&probe).is_ok() {
+        std::fs::remove_file(&probe).map_err(not_writable)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(not_writable)?;
     file.write_all(b"ok")
         .and_then(|()| file.sync_all())
         .map_err(not_writable)?;
@@ -127,6 +151,44 @@ mod tests {
             assert_eq!(mode, 0o700, "the data dir is owner-only");
         }
         assert!(!dir.join(PROBE_FILE).exists(), "the probe file is removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_open_dir_is_tightened_to_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let base = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let dir = base.path().join("kr.panmusic.pos");
+        std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("chmod: {e}"));
+        assert!(prepare_data_dir(&dir).is_ok(), "the existing dir is used");
+        let mode = std::fs::metadata(&dir)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_default();
+        assert_eq!(mode, 0o700, "other users can no longer list or read it");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_planted_at_the_probe_path_is_not_followed() {
+        let base = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let dir = base.path().join("data");
+        std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        let victim = base.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap_or_else(|e| panic!("write: {e}"));
+        std::os::unix::fs::symlink(&victim, dir.join(PROBE_FILE))
+            .unwrap_or_else(|e| panic!("symlink: {e}"));
+        assert!(prepare_data_dir(&dir).is_ok(), "the dir is still usable");
+        assert_eq!(
+            std::fs::read(&victim).unwrap_or_default(),
+            b"precious",
+            "the probe wrote nothing through the symlink"
+        );
+        assert!(
+            std::fs::symlink_metadata(dir.join(PROBE_FILE)).is_err(),
+            "nothing is left at the probe path"
+        );
     }
 
     #[test]
