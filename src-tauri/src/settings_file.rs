@@ -38,11 +38,18 @@ pub fn save<R: Runtime>(
 ) -> Result<(), ShellError> {
     let file = path(data_dir);
     if file_was_broken && file.exists() {
-        std::fs::copy(&file, broken_copy_path(data_dir)).map_err(|error| {
-            tracing::error!(error = ?error, "could not keep a copy of the broken settings file");
-            ShellError::SettingsBackup(error)
-        })?;
+        let copy = broken_copy_path(data_dir);
+        std::fs::copy(&file, &copy)
+            .and_then(|_| owner_only(&copy))
+            .map_err(|error| {
+                tracing::error!(error = ?error, "could not keep a copy of the broken settings file");
+                ShellError::SettingsBackup(error)
+            })?;
     }
+    // The plugin writes with `fs::write`, which keeps an existing file's mode: the file exists
+    // and is owner-only before the first byte is written, so it is never world-readable.
+    create_owner_only(&file)
+        .map_err(|error| ShellError::SettingsWrite(tauri_plugin_store::Error::Io(error)))?;
     let value = serde_json::to_value(settings)
         .map_err(|error| ShellError::SettingsWrite(tauri_plugin_store::Error::Json(error)))?;
     let store = StoreBuilder::new(app, file)
@@ -51,4 +58,32 @@ pub fn save<R: Runtime>(
         .map_err(ShellError::SettingsWrite)?;
     store.set(STORE_KEY, value);
     store.save().map_err(ShellError::SettingsWrite)
+}
+
+/// Creates `file` empty with mode 0600 if it is missing, else makes it 0600.
+fn create_owner_only(file: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => owner_only(file),
+        Err(e) => Err(e),
+    }
+}
+
+/// Mode 0600 on unix (elsewhere the per-user data folder's ACL already applies).
+fn owner_only(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }

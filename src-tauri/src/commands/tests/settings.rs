@@ -55,6 +55,32 @@ fn saved_settings_land_in_the_store_file_and_load_again() {
     assert_eq!(again.problem, None, "the written file is clean");
 }
 
+#[cfg(unix)]
+#[test]
+fn the_settings_file_is_owner_only_from_its_first_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::sandboxed(dir.path());
+    let file = settings_file::path(dir.path());
+    assert!(!file.exists(), "no settings file before the first save");
+    let mut settings = fresh_settings(&app);
+    settings["storeName"] = json!("행복한 카페");
+    let _: Value = app.ok("save_settings", json!({ "settings": settings }));
+    let mode = std::fs::metadata(&file)
+        .map(|m| m.permissions().mode() & 0o777)
+        .expect("settings.json written");
+    assert_eq!(mode, 0o600, "only the owner can read the settings file");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let _: Value = app.ok("save_settings", json!({ "settings": settings }));
+    let mode = std::fs::metadata(&file)
+        .map(|m| m.permissions().mode() & 0o777)
+        .expect("settings.json written");
+    assert_eq!(
+        mode, 0o600,
+        "a file left readable by others is tightened on save"
+    );
+}
+
 #[test]
 fn a_merchant_code_of_the_wrong_shape_is_a_korean_validation_error() {
     let dir = tempfile::tempdir().expect("temp dir");
