@@ -122,13 +122,17 @@ pub async fn list_orders<R: Runtime>(
     Ok(run_blocking(move || Ok(store.list_orders(&query)?)).await?)
 }
 
-/// Opens the order's receipt in the system browser.
+/// Opens the order's receipt (an `https://` page, never another scheme) in the system browser.
 pub async fn open_receipt<R: Runtime>(
     app: &AppHandle<R>,
     merchant_uid: String,
 ) -> Result<(), PaymentsError> {
     let detail = order_detail(app, merchant_uid).await?;
-    let url = detail.receipt_url.ok_or(PaymentsError::NoReceipt)?;
+    // Only an https:// page is handed to the system browser, whatever Iamport replied.
+    let url = detail
+        .receipt_url
+        .filter(|url| pos_core::checkout::is_https_url(url))
+        .ok_or(PaymentsError::NoReceipt)?;
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(PaymentsError::Opener)

@@ -120,16 +120,15 @@ pub async fn card_window<R: Runtime>(
     app: &AppHandle<R>,
     id: &str,
 ) -> Result<BillingWindow, PaymentsError> {
-    let (c, _) = connect(app).await?;
+    let (c, subs) = connect(app).await?;
     let sub = c.store.subscription(id)?;
-    if sub.state == SubscriptionState::Cancelled {
-        return Err(SubscriptionError::AlreadyCancelled { id: sub.id }.into());
-    }
     let plan = c.store.plan(&sub.plan_id)?;
+    // Recorded as this window's key: `change_card` accepts no other.
+    let customer_uid = subs.open_card_change(&sub.id)?;
     Ok(BillingWindow {
         subscription_id: sub.id,
         merchant_uid: mint_merchant_uid(OrderKind::Billing),
-        customer_uid: pos_core::ids::mint_customer_uid(),
+        customer_uid,
         amount: 0,
         name: format!("{} 카드 변경", plan.name_ko),
         pg: billing_pg(&c),
@@ -141,7 +140,8 @@ pub async fn card_window<R: Runtime>(
     })
 }
 
-/// 카드 변경, step two: future charges move to the key `customer_uid` (checked at Iamport).
+/// 카드 변경, step two: future charges move to the key `customer_uid`, which must be the one
+/// minted for this subscription's card-change window (and exist at Iamport).
 pub async fn change_card<R: Runtime>(
     app: &AppHandle<R>,
     id: &str,

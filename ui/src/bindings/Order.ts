@@ -94,4 +94,9 @@ paidAt: number | null,
 /**
  * When the sync engine should next ask Iamport about this order.
  */
-nextCheckAt: number | null, };
+nextCheckAt: number | null, 
+/**
+ * Row version: one more on every change. A change names the version it was decided from
+ * and is refused if the row moved on since (see `Store::apply_transition`).
+ */
+version: number, };

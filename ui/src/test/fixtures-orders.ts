@@ -26,6 +26,7 @@ export function order(overrides: Partial<Order> = {}): Order {
     updatedAt: Date.UTC(2026, 10, 27, 3, 0),
     paidAt: null,
     nextCheckAt: null,
+    version: 1,
     ...overrides,
   };
 }

@@ -160,7 +160,12 @@ fn write(
             run_at: None,
         });
     }
-    let updated = store.apply_transition(&order.merchant_uid, from, to, cause, &patch)?;
+    // `from` is `order.state`: reconcile decided from this very row (state and version).
+    debug_assert_eq!(
+        from, order.state,
+        "reconcile decides from the order it was given"
+    );
+    let updated = store.apply_transition(order, to, cause, &patch)?;
     let cancel_job_id = match open_cancel {
         Some(job) => Some(job.id),
         None if needs_cancel => store

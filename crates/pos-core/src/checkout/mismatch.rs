@@ -57,8 +57,7 @@ pub async fn resume_mismatch_cancel(
         ..OrderPatch::default()
     };
     store.apply_transition(
-        merchant_uid,
-        OrderState::AmountMismatch,
+        &order,
         OrderState::AmountMismatch,
         "refund_account_given",
         &patch,

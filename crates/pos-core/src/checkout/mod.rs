@@ -22,7 +22,7 @@ pub use apply::{
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;
 pub use reconcile::{
-    pay_method_of, receipt_url, reconcile, Move, Refusal, Transition, RECEIPT_URL_KEY,
+    is_https_url, pay_method_of, receipt_url, reconcile, Move, Refusal, Transition, RECEIPT_URL_KEY,
 };
 pub use redirect::{is_payment_redirect, parse_redirect, RedirectParams};
 pub use refund::{

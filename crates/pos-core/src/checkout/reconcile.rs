@@ -139,8 +139,9 @@ fn receipt_detail(payment: &Payment) -> Option<serde_json::Value> {
 /// Key of the receipt URL in an event's `detail` (see [`receipt_url`]).
 pub const RECEIPT_URL_KEY: &str = "receiptUrl";
 
-/// The newest receipt URL recorded in an order's timeline (`Store::order_events`), to open in
-/// the system browser.
+/// The newest `https://` receipt URL recorded in an order's timeline (`Store::order_events`),
+/// to open in the system browser. The address comes from Iamport's reply: anything else
+/// (`file:`, `javascript:`, a custom scheme, plain `http:`) is never offered for opening.
 pub fn receipt_url(events: &[crate::store::OrderEvent]) -> Option<String> {
     // `apply_transition` records the patch, whose own `detail` holds the receipt.
     events.iter().rev().find_map(|e| {
@@ -148,8 +149,16 @@ pub fn receipt_url(events: &[crate::store::OrderEvent]) -> Option<String> {
             .get("detail")
             .and_then(|d| d.get(RECEIPT_URL_KEY))
             .and_then(serde_json::Value::as_str)
+            .filter(|url| is_https_url(url))
             .map(str::to_string)
     })
+}
+
+/// Whether `url` is an absolute `https://` address with a host (what the system browser may be
+/// asked to open).
+pub fn is_https_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()))
 }
 
 fn has_vbank(payment: &Payment) -> bool {

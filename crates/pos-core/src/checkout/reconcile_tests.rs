@@ -44,6 +44,7 @@ fn order(state: OrderState) -> Order {
         updated_at: at,
         paid_at: None,
         next_check_at: None,
+        version: 0,
     }
 }
 

@@ -189,13 +189,7 @@ pub fn request_refund(
     {
         store.retire_parked_job(parked.id, "새 환불 요청으로 대체됨", chrono::Utc::now())?;
     }
-    let updated = match store.apply_transition(
-        merchant_uid,
-        order.state,
-        order.state,
-        "refund_requested",
-        &patch,
-    ) {
+    let updated = match store.apply_transition(&order, order.state, "refund_requested", &patch) {
         Ok(order) => order,
         Err(StoreError::DuplicateJob { .. }) => {
             return Err(CheckoutError::RefundPending {

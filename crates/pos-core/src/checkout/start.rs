@@ -265,8 +265,7 @@ pub fn window_opened(store: &Store, merchant_uid: &str) -> Result<Order, Checkou
                 ..OrderPatch::default()
             };
             Ok(store.apply_transition(
-                merchant_uid,
-                order.state,
+                &order,
                 OrderState::AwaitingPayment,
                 "window_opened",
                 &patch,

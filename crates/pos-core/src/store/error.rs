@@ -89,12 +89,19 @@ pub enum StoreError {
         plan_id: String,
         pay_method: &'static str,
     },
-    /// A transition was refused because the order is no longer in the expected state.
-    #[error("주문 '{merchant_uid}'의 상태가 바뀌었습니다 (예상: {expected}, 현재: {actual}). 새로고침 후 다시 시도하세요. (order state moved)")]
+    /// A transition was refused because the order changed since the caller read it (another
+    /// state, or the same state at a newer version).
+    #[error("주문 '{merchant_uid}'이(가) 그 사이에 바뀌었습니다 (읽은 상태: {expected}, 현재: {actual}). 새로고침 후 다시 시도하세요. (order changed)")]
     StateMoved {
         merchant_uid: String,
         expected: &'static str,
         actual: &'static str,
+    },
+    /// The Iamport payment already belongs to another order: one payment is never counted twice.
+    #[error("결제 '{imp_uid}'은(는) 이미 다른 주문에 연결되어 있어 주문 '{merchant_uid}'에 쓸 수 없습니다. 같은 결제를 두 번 매출로 셀 수 없습니다. (payment belongs to another order)")]
+    PaymentOfAnotherOrder {
+        merchant_uid: String,
+        imp_uid: String,
     },
     /// A patch would put the order in an impossible shape (e.g. refunding more than was paid).
     #[error("주문 '{merchant_uid}'에 적용할 수 없는 변경입니다: {reason}. (invalid order change)")]
@@ -161,6 +168,7 @@ impl StoreError {
             | StoreError::PayMethodNotAllowed { .. }
             | StoreError::InvalidPatch { .. } => ErrorCode::Validation,
             StoreError::StateMoved { .. }
+            | StoreError::PaymentOfAnotherOrder { .. }
             | StoreError::DuplicateJob { .. }
             | StoreError::JobNotRunning { .. }
             | StoreError::JobNotParked { .. } => ErrorCode::Conflict,

@@ -2,40 +2,14 @@
 //! list jobs for `posctl jobs list` and the needs-attention screen, and retry a parked job.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 
-use super::codec::{from_ms, ms_col, to_ms};
+use super::codec::{from_ms, to_ms};
 use super::error::{SqlContext, StoreError};
-use super::jobs::{Job, JobState};
+use super::jobs::{
+    decode_payload as decode, job_from_row as row_to_job, Job, JobState, JOB_COLUMNS as COLUMNS,
+};
 use super::Store;
-
-const COLUMNS: &str =
-    "id, kind, merchant_uid, payload, state, attempts, next_run_at, last_error, outcome_unknown";
-
-fn row_to_job(row: &Row<'_>) -> rusqlite::Result<(Job, String)> {
-    Ok((
-        Job {
-            id: row.get(0)?,
-            kind: row.get(1)?,
-            merchant_uid: row.get(2)?,
-            payload: serde_json::Value::Null,
-            state: row.get(4)?,
-            attempts: row.get(5)?,
-            next_run_at: ms_col(row, 6)?,
-            last_error: row.get(7)?,
-            outcome_unknown: row.get(8)?,
-        },
-        row.get(3)?,
-    ))
-}
-
-fn decode((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
-    job.payload = serde_json::from_str(&payload).map_err(|source| StoreError::Json {
-        context: "decode a job's payload",
-        source,
-    })?;
-    Ok(job)
-}
 
 /// Which jobs [`Store::list_jobs`] returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,19 +24,50 @@ pub enum JobFilter {
 }
 
 impl Store {
-    /// Jobs a process left `running` when it died: back to `pending`, due at `at`, and flagged
-    /// outcome unknown, because the crash may have come after the request reached Iamport (the
-    /// executor then looks the order up before sending anything). Returns how many.
-    pub fn reclaim_interrupted_jobs(&self, at: DateTime<Utc>) -> Result<usize, StoreError> {
-        let conn = self.lock();
-        let changed = conn
-            .prepare_cached(
-                "UPDATE jobs SET state = 'pending', outcome_unknown = 1, \
-                 next_run_at = MIN(next_run_at, ?1), updated_at = ?1 WHERE state = 'running'",
-            )
-            .ctx("reclaim interrupted jobs")?
-            .execute([to_ms(at)])
+    /// Jobs left `running` by an executor that is gone (its process died, or its engine in
+    /// this process ended): back to `pending`, due at `at`, and flagged outcome unknown, because
+    /// the executor may have stopped after its request reached Iamport (the next executor looks
+    /// the order up before sending anything). `owner_gone(claimed_by, claimed_pid)` decides;
+    /// a claim whose executor is alive is left alone, so no job has two executors. Returns how
+    /// many were re-queued.
+    pub fn reclaim_interrupted_jobs(
+        &self,
+        at: DateTime<Utc>,
+        owner_gone: impl Fn(Option<&str>, Option<i64>) -> bool,
+    ) -> Result<usize, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .ctx("reclaim interrupted jobs")?;
+        let running = tx
+            .prepare_cached("SELECT id, claimed_by, claimed_pid FROM jobs WHERE state = 'running'")
+            .ctx("reclaim interrupted jobs")?
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
+            })
+            .ctx("reclaim interrupted jobs")?
+            .collect::<Result<Vec<_>, _>>()
+            .ctx("reclaim interrupted jobs")?;
+        let mut changed = 0;
+        for (id, claimed_by, claimed_pid) in running {
+            if !owner_gone(claimed_by.as_deref(), claimed_pid) {
+                continue;
+            }
+            changed += tx
+                .prepare_cached(
+                    "UPDATE jobs SET state = 'pending', outcome_unknown = 1, \
+                     next_run_at = MIN(next_run_at, ?2), updated_at = ?2 \
+                     WHERE id = ?1 AND state = 'running' AND claimed_by IS ?3",
+                )
+                .ctx("reclaim interrupted jobs")?
+                .execute(params![id, to_ms(at), claimed_by])
+                .ctx("reclaim interrupted jobs")?;
+        }
+        tx.commit().ctx("reclaim interrupted jobs")?;
         Ok(changed)
     }
 

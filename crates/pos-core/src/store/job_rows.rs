@@ -4,53 +4,39 @@
 //! `complete_job` / `retry_job` / `park_job`.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 
-use super::codec::{ms_col, to_ms};
+use super::codec::to_ms;
 use super::error::{SqlContext, StoreError};
 use super::jobs::Job;
 use super::Store;
 
-const COLUMNS: &str =
-    "id, kind, merchant_uid, payload, state, attempts, next_run_at, last_error, outcome_unknown";
-
-fn row_to_job(row: &Row<'_>) -> rusqlite::Result<(Job, String)> {
-    Ok((
-        Job {
-            id: row.get(0)?,
-            kind: row.get(1)?,
-            merchant_uid: row.get(2)?,
-            payload: serde_json::Value::Null,
-            state: row.get(4)?,
-            attempts: row.get(5)?,
-            next_run_at: ms_col(row, 6)?,
-            last_error: row.get(7)?,
-            outcome_unknown: row.get(8)?,
-        },
-        row.get(3)?,
-    ))
-}
-
-fn decode((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
-    job.payload = serde_json::from_str(&payload).map_err(|source| StoreError::Json {
-        context: "decode a job's payload",
-        source,
-    })?;
-    Ok(job)
-}
+use super::jobs::{
+    decode_payload as decode, job_from_row as row_to_job, ClaimOwner, JOB_COLUMNS as COLUMNS,
+};
 
 impl Store {
-    /// Claims job `id` if it is `pending` (due or not): it becomes `running` with one more
-    /// attempt. `None` when it is not pending (already claimed by a worker, done or parked).
-    pub fn claim_job(&self, id: i64, now: DateTime<Utc>) -> Result<Option<Job>, StoreError> {
+    /// Claims job `id` for `owner` if it is `pending` (due or not): it becomes `running` with
+    /// one more attempt and the owner recorded. `None` when it is not pending (already claimed
+    /// by a worker, done or parked).
+    pub fn claim_job(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        owner: &ClaimOwner,
+    ) -> Result<Option<Job>, StoreError> {
         let conn = self.lock();
         let row = conn
             .prepare_cached(&format!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?2 \
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?2, \
+                 claimed_by = ?3, claimed_pid = ?4 \
                  WHERE id = ?1 AND state = 'pending' RETURNING {COLUMNS}"
             ))
             .ctx("claim a job")?
-            .query_row(params![id, to_ms(now)], row_to_job)
+            .query_row(
+                params![id, to_ms(now), owner.executor, owner.pid],
+                row_to_job,
+            )
             .optional()
             .ctx("claim a job")?;
         row.map(decode).transpose()

@@ -158,12 +158,37 @@ pub struct Job {
     pub last_error: Option<String>,
     /// A request was sent and no answer came: look the order up before re-sending.
     pub outcome_unknown: bool,
+    /// The executor of the current or last claim (one engine run or one inline attempt).
+    pub claimed_by: Option<String>,
+    /// That executor's process id.
+    pub claimed_pid: Option<i64>,
 }
 
-const JOB_COLUMNS: &str =
-    "id, kind, merchant_uid, payload, state, attempts, next_run_at, last_error, outcome_unknown";
+/// Who claims a job: an executor name unique to one engine run or one inline attempt, and the
+/// process it runs in. Recorded with the claim, so a starting engine re-queues only the claims
+/// whose executor is gone, and only the claiming executor can record the outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimOwner {
+    /// The executor's unique name, e.g. `engine-01J…` or `inline-01J…`.
+    pub executor: String,
+    /// Its process id.
+    pub pid: i64,
+}
 
-fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
+impl ClaimOwner {
+    /// An executor named `executor` in this process.
+    pub fn in_this_process(executor: impl Into<String>) -> ClaimOwner {
+        ClaimOwner {
+            executor: executor.into(),
+            pid: i64::from(std::process::id()),
+        }
+    }
+}
+
+pub(crate) const JOB_COLUMNS: &str = "id, kind, merchant_uid, payload, state, attempts, \
+     next_run_at, last_error, outcome_unknown, claimed_by, claimed_pid";
+
+pub(crate) fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
     Ok((
         Job {
             id: row.get(0)?,
@@ -175,12 +200,14 @@ fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
             next_run_at: super::codec::ms_col(row, 6)?,
             last_error: row.get(7)?,
             outcome_unknown: row.get(8)?,
+            claimed_by: row.get(9)?,
+            claimed_pid: row.get(10)?,
         },
         row.get(3)?,
     ))
 }
 
-fn decode_payload((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
+pub(crate) fn decode_payload((mut job, payload): (Job, String)) -> Result<Job, StoreError> {
     job.payload = serde_json::from_str(&payload).map_err(|source| StoreError::Json {
         context: "decode a job's payload",
         source,
@@ -189,22 +216,32 @@ fn decode_payload((mut job, payload): (Job, String)) -> Result<Job, StoreError> 
 }
 
 impl Store {
-    /// Claims up to `limit` pending jobs due at `now` (earliest first): each becomes `running`
-    /// with one more attempt. A worker must then complete, retry or park each one.
-    pub fn claim_due_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError> {
+    /// Claims up to `limit` pending jobs due at `now` (earliest first) for `owner`: each becomes
+    /// `running` with one more attempt and the owner recorded. The owner must then complete,
+    /// retry or park each one.
+    pub fn claim_due_jobs(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        owner: &ClaimOwner,
+    ) -> Result<Vec<Job>, StoreError> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .ctx("claim jobs")?;
         let claimed = tx
             .prepare_cached(&format!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?1 \
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?1, \
+                 claimed_by = ?3, claimed_pid = ?4 \
                  WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND next_run_at <= ?1 \
                               ORDER BY next_run_at, id LIMIT ?2) \
                  RETURNING {JOB_COLUMNS}"
             ))
             .ctx("claim jobs")?
-            .query_map(params![to_ms(now), limit], job_from_row)
+            .query_map(
+                params![to_ms(now), limit, owner.executor, owner.pid],
+                job_from_row,
+            )
             .ctx("claim jobs")?
             .collect::<Result<Vec<_>, _>>()
             .ctx("claim jobs")?;
@@ -217,23 +254,25 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Marks a running job done (its `outcome_unknown` flag is kept for the record).
-    pub fn complete_job(&self, id: i64) -> Result<(), StoreError> {
-        self.finish_job(id, "done", None, None, None)
+    /// Marks a running job done (its `outcome_unknown` flag is kept for the record). Only the
+    /// executor that claimed it (`job.claimed_by`) can: a job re-queued and claimed by another
+    /// executor since is [`StoreError::JobNotRunning`] for the old one.
+    pub fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
+        self.finish_job(job, "done", None, None, None)
     }
 
     /// Puts a running job back in the queue for `next_run_at` with the error that stopped it.
     /// `outcome_unknown` replaces the flag: keep it true until a lookup has settled what an
-    /// earlier send did.
+    /// earlier send did. Only the claiming executor can (see [`Store::complete_job`]).
     pub fn retry_job(
         &self,
-        id: i64,
+        job: &Job,
         next_run_at: DateTime<Utc>,
         error: &str,
         outcome_unknown: bool,
     ) -> Result<(), StoreError> {
         self.finish_job(
-            id,
+            job,
             "pending",
             Some(next_run_at),
             Some(error),
@@ -243,13 +282,14 @@ impl Store {
 
     /// Parks a running job for a person, with a message they can act on. Its
     /// `outcome_unknown` flag is kept: the person must know a request may have gone through.
-    pub fn park_job(&self, id: i64, error: &str) -> Result<(), StoreError> {
-        self.finish_job(id, "needs_attention", None, Some(error), None)
+    /// Only the claiming executor can (see [`Store::complete_job`]).
+    pub fn park_job(&self, job: &Job, error: &str) -> Result<(), StoreError> {
+        self.finish_job(job, "needs_attention", None, Some(error), None)
     }
 
     fn finish_job(
         &self,
-        id: i64,
+        job: &Job,
         state: &'static str,
         next_run_at: Option<DateTime<Utc>>,
         error: Option<&str>,
@@ -261,20 +301,21 @@ impl Store {
                 "UPDATE jobs SET state = ?2, next_run_at = COALESCE(?3, next_run_at), \
                  last_error = COALESCE(?4, last_error), \
                  outcome_unknown = COALESCE(?5, outcome_unknown), updated_at = ?6 \
-                 WHERE id = ?1 AND state = 'running'",
+                 WHERE id = ?1 AND state = 'running' AND claimed_by IS ?7",
             )
             .ctx("finish a job")?
             .execute(params![
-                id,
+                job.id,
                 state,
                 next_run_at.map(to_ms),
                 error,
                 outcome_unknown,
-                to_ms(now())
+                to_ms(now()),
+                job.claimed_by,
             ])
             .ctx("finish a job")?;
         if changed == 0 {
-            return Err(StoreError::JobNotRunning { id });
+            return Err(StoreError::JobNotRunning { id: job.id });
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ mod job_rows;
 mod jobs;
 mod lease;
 mod legacy;
+mod minted_keys;
 mod open;
 mod order_events;
 mod order_query;
@@ -39,8 +40,9 @@ pub use book::{
 };
 pub use error::StoreError;
 pub use job_queue::JobFilter;
-pub use jobs::{Job, JobState, NewJob, QueueSummary};
+pub use jobs::{ClaimOwner, Job, JobState, NewJob, QueueSummary};
 pub use lease::{EngineLease, LeaseTake};
+pub use minted_keys::{KeyPurpose, MintedKey};
 pub use order_events::OrderEvent;
 pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
 pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};

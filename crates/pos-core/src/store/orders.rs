@@ -203,6 +203,10 @@ pub struct Order {
     #[serde(with = "chrono::serde::ts_milliseconds_option")]
     #[ts(type = "number | null")]
     pub next_check_at: Option<DateTime<Utc>>,
+    /// Row version: one more on every change. A change names the version it was decided from
+    /// and is refused if the row moved on since (see `Store::apply_transition`).
+    #[ts(type = "number")]
+    pub version: i64,
 }
 
 /// What the UI sends to create an order: a plan and a pay method, never an amount.
@@ -227,7 +231,7 @@ pub struct NewOrder {
 
 pub(crate) const ORDER_COLUMNS: &str = "merchant_uid, kind, plan_id, amount, currency, buyer_name, \
      buyer_tel, buyer_email, state, imp_uid, pay_method, vbank_bank, vbank_num, vbank_holder, vbank_due, \
-     fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at";
+     fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at, version";
 
 pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -253,6 +257,7 @@ pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         updated_at: ms_col(row, 19)?,
         paid_at: ms_col_opt(row, 20)?,
         next_check_at: ms_col_opt(row, 21)?,
+        version: row.get(22)?,
     })
 }
 

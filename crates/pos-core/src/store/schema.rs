@@ -12,6 +12,7 @@ const MIGRATION_STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0004_orders_state_method_index.sql"
     )),
+    M::up(include_str!("../../migrations/0005_integrity.sql")),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

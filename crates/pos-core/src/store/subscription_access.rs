@@ -81,7 +81,7 @@ impl Store {
         )?;
         if billing_state == OrderState::Paid {
             tx.execute(
-                "UPDATE orders SET state = ?2 WHERE merchant_uid = ?1",
+                "UPDATE orders SET state = ?2, version = version + 1 WHERE merchant_uid = ?1",
                 params![billing, billing_state],
             )
             .ctx("mark a billing key verified")?;

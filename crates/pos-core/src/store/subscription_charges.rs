@@ -155,39 +155,37 @@ impl Store {
         id: &str,
         new: &NewCharge,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
+        self.insert_charge(id, new, false)
+    }
+
+    /// The first period's charge row on the subscription's own `billing_` order, for a PG
+    /// whose billing window charged the first period: that one payment is then one order and
+    /// one period, never a second order counting the same money again.
+    pub fn add_first_charge_on_billing_order(
+        &self,
+        id: &str,
+        new: &NewCharge,
+    ) -> Result<SubscriptionCharge, SubscriptionError> {
+        self.insert_charge(id, new, true)
+    }
+
+    fn insert_charge(
+        &self,
+        id: &str,
+        new: &NewCharge,
+        on_billing_order: bool,
+    ) -> Result<SubscriptionCharge, SubscriptionError> {
         let mut conn = self.lock();
         let tx = begin_write(&mut conn).ctx("start minting a charge")?;
         let sub = subscription_in(&tx, id)?;
-        let merchant_uid = mint_merchant_uid(OrderKind::Renewal);
         let at = to_ms(now());
-        tx.execute(
-            "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
-             customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
-            params![
-                merchant_uid,
-                OrderKind::Renewal,
-                sub.plan_id,
-                sub.amount,
-                OrderState::Created,
-                PayMethod::Card,
-                sub.customer_uid,
-                at
-            ],
-        )
-        .ctx("create a renewal order")?;
-        let detail = serde_json::json!({
-            "subscriptionId": sub.id, "periodNo": new.period_no, "amount": sub.amount,
-            "chargeAt": new.charge_at.timestamp_millis(),
-        });
-        insert_event(
-            &tx,
-            &merchant_uid,
-            at,
-            None,
-            OrderState::Created,
-            "created",
-            Some(&detail),
-        )?;
+        let merchant_uid = if on_billing_order {
+            sub.billing_merchant_uid.clone()
+        } else {
+            let merchant_uid = mint_merchant_uid(OrderKind::Renewal);
+            insert_renewal_order(&tx, &sub, &merchant_uid, new, at)?;
+            merchant_uid
+        };
         let inserted = tx.execute(
             "INSERT INTO subscription_charges (merchant_uid, subscription_id, period_no, period_start, \
              period_end, via, charge_at, customer_uid, request, created_at, updated_at) \
@@ -313,4 +311,43 @@ impl Store {
         tx.commit().ctx("commit a charge change")?;
         Ok(charge)
     }
+}
+
+/// Inserts the `renew_` order of a new charge and its `created` event.
+fn insert_renewal_order(
+    tx: &rusqlite::Connection,
+    sub: &crate::store::Subscription,
+    merchant_uid: &str,
+    new: &NewCharge,
+    at: i64,
+) -> Result<(), SubscriptionError> {
+    tx.execute(
+        "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
+         customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
+        params![
+            merchant_uid,
+            OrderKind::Renewal,
+            sub.plan_id,
+            sub.amount,
+            OrderState::Created,
+            PayMethod::Card,
+            sub.customer_uid,
+            at
+        ],
+    )
+    .ctx("create a renewal order")?;
+    let detail = serde_json::json!({
+        "subscriptionId": sub.id, "periodNo": new.period_no, "amount": sub.amount,
+        "chargeAt": new.charge_at.timestamp_millis(),
+    });
+    insert_event(
+        tx,
+        merchant_uid,
+        at,
+        None,
+        OrderState::Created,
+        "created",
+        Some(&detail),
+    )?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! `apply_transition`: the one primitive every order state change goes through.
 //!
-//! In one transaction it checks the order is still in the state the caller decided from, applies
+//! In one transaction it checks the order is still the row the caller decided from (its state
+//! and its version, so a stale same-state write cannot undo a newer one), applies
 //! the patch, appends the audit event and enqueues the jobs the change owes Iamport. If the state
 //! moved underneath (another worker, the change feed), nothing is written and the caller re-reads.
 
@@ -98,22 +99,26 @@ fn apply_patch(order: &mut Order, patch: &OrderPatch) -> Result<(), StoreError> 
 }
 
 impl Store {
-    /// Moves `merchant_uid` from `from` to `to` (they may be equal, for a refresh), applying
+    /// Moves the order `seen` to `to` (which may equal its state, for a refresh), applying
     /// `patch`, appending an event with `cause`, and enqueuing `patch.jobs`, all in one
-    /// transaction. Refuses with [`StoreError::StateMoved`] if the order is no longer in `from`.
+    /// transaction. `seen` is the order as the caller read it when deciding: if the row has
+    /// changed since (another state, or the same state at a newer version, such as a refund
+    /// total written by another path), nothing is written and [`StoreError::StateMoved`] asks
+    /// the caller to re-read. Returns the order as written (its version one higher).
     pub fn apply_transition(
         &self,
-        merchant_uid: &str,
-        from: OrderState,
+        seen: &Order,
         to: OrderState,
         cause: &str,
         patch: &OrderPatch,
     ) -> Result<Order, StoreError> {
+        let merchant_uid = seen.merchant_uid.as_str();
+        let from = seen.state;
         let mut conn = self.lock();
         // A savepoint inside a sync batch (see `batch.rs`), else an immediate transaction.
         let tx = begin_write(&mut conn).ctx("start an order transition")?;
         let mut order = order_in(&tx, merchant_uid)?;
-        if order.state != from {
+        if order.state != from || order.version != seen.version {
             return Err(StoreError::StateMoved {
                 merchant_uid: merchant_uid.to_string(),
                 expected: from.as_str(),
@@ -124,10 +129,12 @@ impl Store {
         let at = now();
         order.state = to;
         order.updated_at = at;
-        tx.execute(
+        order.version += 1;
+        let written = tx.execute(
             "UPDATE orders SET state = ?2, imp_uid = ?3, pay_method = ?4, vbank_bank = ?5, vbank_num = ?6, \
              vbank_holder = ?7, vbank_due = ?8, fail_reason = ?9, refunded_amount = ?10, customer_uid = ?11, \
-             updated_at = ?12, paid_at = ?13, next_check_at = ?14 WHERE merchant_uid = ?1 AND state = ?15",
+             updated_at = ?12, paid_at = ?13, next_check_at = ?14, version = version + 1 \
+             WHERE merchant_uid = ?1 AND state = ?15 AND version = ?16",
             params![
                 order.merchant_uid,
                 order.state,
@@ -144,9 +151,24 @@ impl Store {
                 order.paid_at.map(to_ms),
                 order.next_check_at.map(to_ms),
                 from,
+                seen.version,
             ],
-        )
-        .ctx("update an order")?;
+        );
+        match written {
+            Ok(_) => {}
+            Err(e) if is_imp_uid_taken(&e) => {
+                return Err(StoreError::PaymentOfAnotherOrder {
+                    merchant_uid: merchant_uid.to_string(),
+                    imp_uid: order.imp_uid.clone().unwrap_or_default(),
+                })
+            }
+            Err(source) => {
+                return Err(StoreError::Sqlite {
+                    context: "update an order",
+                    source,
+                })
+            }
+        }
         let detail = serde_json::to_value(patch).map_err(|source| StoreError::Json {
             context: "encode a transition",
             source,
@@ -162,4 +184,9 @@ impl Store {
         tx.commit().ctx("commit an order transition")?;
         Ok(order)
     }
+}
+
+/// Whether `e` is the trigger that keeps one Iamport payment on one order.
+fn is_imp_uid_taken(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(_, Some(message)) if message.contains("imp_uid belongs to another order"))
 }

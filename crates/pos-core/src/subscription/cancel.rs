@@ -113,8 +113,7 @@ impl Subscriptions {
             let order = self.store.order(&charge.merchant_uid)?;
             if order.state.is_open() || order.state == OrderState::Failed {
                 self.store.apply_transition(
-                    &order.merchant_uid,
-                    order.state,
+                    &order,
                     OrderState::Abandoned,
                     "subscription_cancelled",
                     &OrderPatch::default(),

@@ -5,18 +5,65 @@ use chrono::{DateTime, Utc};
 
 use super::error::SubscriptionError;
 use super::Subscriptions;
+use crate::ids::mint_customer_uid;
 use crate::store::{
-    ChargePatch, ChargeRequest, ChargeVia, OrderState, Subscription, SubscriptionPatch,
+    ChargePatch, ChargeRequest, ChargeVia, KeyPurpose, OrderState, Subscription, SubscriptionPatch,
     SubscriptionState,
 };
 use chrono::Duration;
 use iamport::{ScheduleQuery, ScheduleStatus};
 
 impl Subscriptions {
-    /// "카드 변경": future charges move to the billing key `customer_uid` (which must exist at
-    /// Iamport). A registered schedule is revoked on the old key and registered on the new one
-    /// under the same merchant_uid; a failed renewal is retried on the new key with `again`.
+    /// "카드 변경", step one: mints the `customer_uid` the card-change window of subscription
+    /// `id` will issue, and records it as that window's key (the only key [`Self::change_card`]
+    /// will accept for `id`). Nothing is sent.
+    pub fn open_card_change(&self, id: &str) -> Result<String, SubscriptionError> {
+        let sub = self.store.subscription(id)?;
+        if sub.state == SubscriptionState::Cancelled {
+            return Err(SubscriptionError::AlreadyCancelled { id: sub.id });
+        }
+        let customer_uid = mint_customer_uid();
+        self.store
+            .record_minted_key(&customer_uid, &sub.id, KeyPurpose::CardChange)?;
+        Ok(customer_uid)
+    }
+
+    /// "카드 변경", step two: future charges move to the billing key `customer_uid`, which must
+    /// be the key [`Self::open_card_change`] minted for this subscription (and must exist at
+    /// Iamport). Any other key, even one that exists at Iamport, is refused with
+    /// [`SubscriptionError::KeyNotMinted`] before anything is sent.
     pub async fn change_card(
+        &self,
+        id: &str,
+        customer_uid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription, SubscriptionError> {
+        let minted = self.store.minted_key(customer_uid)?;
+        let for_this_window =
+            minted.is_some_and(|k| k.subscription_id == id && k.purpose == KeyPurpose::CardChange);
+        if !for_this_window {
+            return Err(SubscriptionError::KeyNotMinted {
+                customer_uid: customer_uid.to_string(),
+            });
+        }
+        self.move_to_key(id, customer_uid, now).await
+    }
+
+    /// The owner at the terminal (`posctl subscriptions change-card`) moves subscription `id`
+    /// to a billing key that already exists at Iamport (support work). Not reachable from the
+    /// webview, which can only use [`Self::change_card`].
+    pub async fn change_card_to_existing_key(
+        &self,
+        id: &str,
+        customer_uid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Subscription, SubscriptionError> {
+        self.move_to_key(id, customer_uid, now).await
+    }
+
+    /// A registered schedule is revoked on the old key and registered on the new one under the
+    /// same merchant_uid; a failed renewal is retried on the new key with `again`.
+    async fn move_to_key(
         &self,
         id: &str,
         customer_uid: &str,
@@ -76,13 +123,20 @@ impl Subscriptions {
         self.store.subscription(id)
     }
 
-    /// Deletes a billing key at Iamport, only after checking that no live subscription and no
-    /// waiting schedule (ours or any at Iamport in the next three months) still uses it.
+    /// Deletes a billing key at Iamport, only if it is one of ours (minted by the app or held
+    /// by one of its subscriptions: [`SubscriptionError::KeyNotOurs`] otherwise) and after
+    /// checking that no live subscription and no waiting schedule (ours or any at Iamport in
+    /// the next three months) still uses it.
     pub async fn delete_billing_key(
         &self,
         customer_uid: &str,
         now: DateTime<Utc>,
     ) -> Result<(), SubscriptionError> {
+        if !self.store.is_our_billing_key(customer_uid)? {
+            return Err(SubscriptionError::KeyNotOurs {
+                customer_uid: customer_uid.to_string(),
+            });
+        }
         let in_use = SubscriptionError::KeyInUse {
             customer_uid: customer_uid.to_string(),
         };

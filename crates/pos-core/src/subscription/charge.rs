@@ -69,8 +69,7 @@ impl Subscriptions {
         )?;
         if order.state != OrderState::AwaitingPayment {
             self.store.apply_transition(
-                &order.merchant_uid,
-                order.state,
+                &order,
                 OrderState::AwaitingPayment,
                 "again_sent",
                 &OrderPatch::default(),
@@ -192,8 +191,7 @@ impl Subscriptions {
         let order = self.store.order(&charge.merchant_uid)?;
         if order.state == OrderState::Created {
             self.store.apply_transition(
-                &order.merchant_uid,
-                OrderState::Created,
+                &order,
                 OrderState::AwaitingPayment,
                 "scheduled",
                 &OrderPatch {

@@ -28,6 +28,14 @@ pub enum SubscriptionError {
     /// Iamport does not know this billing key.
     #[error("아임포트에 등록되지 않은 빌링키입니다 (customer_uid {customer_uid}). 카드를 다시 등록하세요. (unknown billing key)")]
     UnknownBillingKey { customer_uid: String },
+    /// A card change named a billing key the app did not mint for this subscription's
+    /// card-change window (one typed in, another subscription's, or any key that merely exists
+    /// at Iamport). Nothing is sent or changed.
+    #[error("이 구독의 카드 변경 창에서 발급한 빌링키가 아닙니다 (customer_uid {customer_uid}). 카드 변경을 처음부터 다시 해 주세요. (not a key minted for this card change)")]
+    KeyNotMinted { customer_uid: String },
+    /// A key deletion named a billing key that is not one of ours.
+    #[error("이 POS가 만든 빌링키가 아니어서 삭제하지 않았습니다 (customer_uid {customer_uid}). (not one of our billing keys)")]
+    KeyNotOurs { customer_uid: String },
     /// The subscription is already cancelled.
     #[error("구독 '{id}'은(는) 이미 해지되었습니다. (already cancelled)")]
     AlreadyCancelled { id: String },
@@ -86,7 +94,9 @@ impl SubscriptionError {
             | SubscriptionError::UnknownBillingKey { .. } => ErrorCode::NotFound,
             SubscriptionError::NotASubscriptionPlan { .. }
             | SubscriptionError::ScheduleInPast { .. }
-            | SubscriptionError::IssuanceNotVerified { .. } => ErrorCode::Validation,
+            | SubscriptionError::IssuanceNotVerified { .. }
+            | SubscriptionError::KeyNotMinted { .. }
+            | SubscriptionError::KeyNotOurs { .. } => ErrorCode::Validation,
             SubscriptionError::AlreadySubscribed { .. }
             | SubscriptionError::AlreadyCancelled { .. }
             | SubscriptionError::NotAllowed { .. }

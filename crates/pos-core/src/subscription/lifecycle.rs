@@ -15,8 +15,8 @@ use super::Subscriptions;
 use crate::checkout::{request_refund, RefundRequest};
 use crate::ids::mint_customer_uid;
 use crate::store::{
-    ChargeRequest, ChargeVia, NewCharge, NewJob, NewSubscription, OrderPatch, OrderState,
-    StoreError, Subscription, SubscriptionCharge, SubscriptionPatch, SubscriptionState,
+    ChargeRequest, ChargeVia, KeyPurpose, NewCharge, NewJob, NewSubscription, OrderPatch,
+    OrderState, StoreError, Subscription, SubscriptionCharge, SubscriptionPatch, SubscriptionState,
 };
 use crate::work::{run_job_now, WorkContext};
 
@@ -38,6 +38,8 @@ impl Subscriptions {
             card_masked: None,
             key_verified: false,
         })?;
+        self.store
+            .record_minted_key(&customer_uid, &sub.id, KeyPurpose::Issuance)?;
         Ok(IssuanceTicket {
             subscription_id: sub.id,
             merchant_uid: sub.billing_merchant_uid,
@@ -80,16 +82,15 @@ impl Subscriptions {
         if payment.customer_uid_usage != Some(CustomerUidUsage::Issue) {
             return Err(refuse("빌링키 발급 결제가 아닙니다"));
         }
-        let key = self.known_key(&sub.customer_uid).await?;
         let order = self.store.order(&sub.billing_merchant_uid)?;
         let rule = issuance_rule(billing_pg);
-        let pays_first = rule.pays_first_period()
-            && payment.status == PaymentStatus::Paid
-            && payment.amount == sub.amount;
+        issuance_checks_out(rule, order.amount, &payment).map_err(refuse)?;
+        let key = self.known_key(&sub.customer_uid).await?;
+        // Checked above: with this rule the window's payment is the first period, paid in full.
+        let pays_first = rule.pays_first_period();
         if order.state != OrderState::Paid {
             self.store.apply_transition(
-                &order.merchant_uid,
-                order.state,
+                &order,
                 OrderState::Paid,
                 "billing_key_verified",
                 &OrderPatch {
@@ -121,13 +122,13 @@ impl Subscriptions {
             )
             .map_err(|source| SubscriptionError::IssuanceRefund { source })?;
         }
-        let charge = self.first_charge(id, now)?;
         if pays_first {
-            // The window charged the first period under the billing_ order: apply it as paid.
-            let mut as_charge = payment.clone();
-            as_charge.merchant_uid = charge.merchant_uid.clone();
-            self.ledger().settle(&as_charge, now)?;
+            // The window charged the first period under the billing_ order: that order is the
+            // first period (one payment, one order), settled with the payment as it is.
+            self.first_charge(id, now, true)?;
+            self.ledger().settle(&payment, now)?;
         } else {
+            let charge = self.first_charge(id, now, false)?;
             self.charge_first_period(&charge).await?;
         }
         self.register_next(id, now).await?;
@@ -166,7 +167,7 @@ impl Subscriptions {
             card_masked: key.card_number,
             key_verified: true,
         })?;
-        let charge = self.first_charge(&sub.id, now)?;
+        let charge = self.first_charge(&sub.id, now, false)?;
         self.charge_first_period(&charge).await?;
         self.register_next(&sub.id, now).await?;
         self.store.subscription(&sub.id)
@@ -205,6 +206,7 @@ impl Subscriptions {
         &self,
         id: &str,
         now: DateTime<Utc>,
+        on_billing_order: bool,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
         if let Some(first) = self
             .store
@@ -214,15 +216,17 @@ impl Subscriptions {
         {
             return Ok(first);
         }
-        self.store.add_subscription_charge(
-            id,
-            &NewCharge {
-                period_no: 0,
-                period: None,
-                via: ChargeVia::Again,
-                charge_at: now,
-            },
-        )
+        let first = NewCharge {
+            period_no: 0,
+            period: None,
+            via: ChargeVia::Again,
+            charge_at: now,
+        };
+        if on_billing_order {
+            self.store.add_first_charge_on_billing_order(id, &first)
+        } else {
+            self.store.add_subscription_charge(id, &first)
+        }
     }
 
     /// Registers the subscription's next charge at Iamport if it is not registered yet.
@@ -275,4 +279,39 @@ pub(crate) fn not_allowed(sub: &Subscription, action: &'static str) -> Subscript
         state: sub.state.as_str(),
         action,
     }
+}
+
+/// Whether the issuance payment is what the billing PG's rule says the window makes, checked
+/// like any payment: its status, and its amount against the `billing_` order's (the window's
+/// amount, fixed when the window was opened). `Err` says why not, in Korean.
+///
+/// - `amount: 0` windows (most PGs): a paid issuance of 0원. A declined or abandoned window
+///   (`failed`, `ready`) issues nothing, whatever key happens to exist already.
+/// - Danal (`FreeWithTestCharge`): 0원, or its test charge, paid or already auto-cancelled.
+/// - A PG that charges the first period, or a minimum: paid, exactly the window's amount.
+pub(crate) fn issuance_checks_out(
+    rule: IssuanceRule,
+    window_amount: i64,
+    payment: &iamport::Payment,
+) -> Result<(), &'static str> {
+    let amount_ok = match rule {
+        IssuanceRule::FreeWithTestCharge { test_amount } => {
+            payment.amount == window_amount || payment.amount == test_amount
+        }
+        _ => payment.amount == window_amount,
+    };
+    let status_ok = match rule {
+        IssuanceRule::FreeWithTestCharge { .. } => matches!(
+            payment.status,
+            PaymentStatus::Paid | PaymentStatus::Cancelled
+        ),
+        _ => payment.status == PaymentStatus::Paid,
+    };
+    if !status_ok {
+        return Err("카드 등록 결제가 완료되지 않았습니다 (실패했거나 중단된 결제)");
+    }
+    if !amount_ok {
+        return Err("카드 등록 결제의 금액이 이 PG의 카드 등록 금액과 다릅니다");
+    }
+    Ok(())
 }

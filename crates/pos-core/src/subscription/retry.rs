@@ -9,7 +9,7 @@ use super::lifecycle::not_allowed;
 use super::settle::Settled;
 use super::Subscriptions;
 use crate::store::{
-    ChargeRequest, ChargeVia, OrderPatch, OrderState, Subscription, SubscriptionCharge,
+    ChargeRequest, ChargeVia, OrderPatch, OrderState, StoreError, Subscription, SubscriptionCharge,
     SubscriptionState,
 };
 
@@ -43,7 +43,7 @@ impl Subscriptions {
         charge: &SubscriptionCharge,
         now: DateTime<Utc>,
     ) -> Result<Settled, SubscriptionError> {
-        let order = self.store.order(&charge.merchant_uid)?;
+        let mut order = self.store.order(&charge.merchant_uid)?;
         if order.state == OrderState::Paid {
             return Ok(Settled::Unchanged);
         }
@@ -77,17 +77,23 @@ impl Subscriptions {
                 }
             }
             // The lost retry never ran: back to failed, then send it.
-            self.store.apply_transition(
-                &order.merchant_uid,
-                OrderState::AwaitingPayment,
+            order = self.store.apply_transition(
+                &order,
                 OrderState::Failed,
                 "retry_not_sent",
                 &OrderPatch::default(),
             )?;
         }
+        if order.state != OrderState::Failed {
+            return Err(StoreError::StateMoved {
+                merchant_uid: order.merchant_uid,
+                expected: OrderState::Failed.as_str(),
+                actual: order.state.as_str(),
+            }
+            .into());
+        }
         self.store.apply_transition(
-            &order.merchant_uid,
-            OrderState::Failed,
+            &order,
             OrderState::AwaitingPayment,
             "retry_sent",
             &OrderPatch::default(),

@@ -75,8 +75,7 @@ impl Ledger<'_> {
                 // Never extend on a payment for another amount; a person must look.
                 if order.state != OrderState::AmountMismatch {
                     self.store.apply_transition(
-                        &order.merchant_uid,
-                        order.state,
+                        &order,
                         OrderState::AmountMismatch,
                         "subscription_charge",
                         &OrderPatch {
@@ -118,8 +117,7 @@ impl Ledger<'_> {
         let paid_at = secs(payment.paid_at).unwrap_or(now);
         if order.state != OrderState::Paid {
             self.store.apply_transition(
-                &order.merchant_uid,
-                order.state,
+                &order,
                 OrderState::Paid,
                 "subscription_charge",
                 &OrderPatch {
@@ -215,8 +213,7 @@ impl Ledger<'_> {
         let order = self.store.order(merchant_uid)?;
         if order.state != OrderState::Failed || imp_uid.is_some() {
             self.store.apply_transition(
-                merchant_uid,
-                order.state,
+                &order,
                 OrderState::Failed,
                 "subscription_charge",
                 &OrderPatch {

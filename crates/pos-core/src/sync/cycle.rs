@@ -19,6 +19,7 @@ use super::planner::{self, OpenOrder, PlanInput, PollPolicy};
 use super::ports::{Applied, JobExecutor, PaymentSink};
 use super::worker::{self, JobTally};
 use crate::store::LAST_SYNC_AT;
+use crate::work::executor::Executor;
 use crate::Store;
 
 /// Attempts of one lookup or feed call before the cycle gives up on it.
@@ -97,6 +98,9 @@ pub struct SyncCore {
     last_feed_at: Option<DateTime<Utc>>,
     rng: StdRng,
     calls: u32,
+    /// This engine's executor, registered while the core lives: its job claims are never
+    /// re-queued by another engine while it runs.
+    claims: Executor,
 }
 
 pub(super) async fn blocking<T: Send + 'static>(
@@ -126,6 +130,7 @@ impl SyncCore {
             last_feed_at: None,
             rng: StdRng::from_os_rng(),
             calls: 0,
+            claims: Executor::register("engine"),
         }
     }
 
@@ -250,6 +255,7 @@ impl SyncCore {
     pub async fn drain_jobs(&mut self, report: &mut CycleReport) -> Result<JobTally, SyncError> {
         let tally = worker::drain_due(
             &self.store,
+            self.claims.owner(),
             &self.client,
             &self.executor,
             self.options.concurrency,

@@ -147,11 +147,12 @@ async fn prepare(core: &SyncCore, role: &str) -> Result<Lease, SyncError> {
     let role = role.to_owned();
     tokio::task::spawn_blocking(move || {
         let lease = Lease::acquire(&store, &role)?;
-        let reclaimed = store.reclaim_interrupted_jobs(Utc::now())?;
+        let reclaimed =
+            store.reclaim_interrupted_jobs(Utc::now(), super::lease::claim_owner_gone)?;
         if reclaimed > 0 {
             tracing::warn!(
                 reclaimed,
-                "jobs interrupted by a crash are queued again (looked up first)"
+                "jobs whose executor is gone are queued again (looked up first)"
             );
         }
         Ok(lease)

@@ -19,20 +19,42 @@ pub const STALE_AFTER: Duration = Duration::from_secs(30);
 /// Whether process `pid` is alive. Linux: `/proc/<pid>` exists and is not a zombie. Elsewhere
 /// we cannot tell without unsafe code, so we say alive and rely on the heartbeat.
 pub fn pid_alive(pid: i64) -> bool {
+    if !cfg!(target_os = "linux") {
+        return pid > 0;
+    }
+    pid_alive_in(std::path::Path::new("/proc"), pid)
+}
+
+/// [`pid_alive`] over a procfs mounted at `proc_root`. Only a missing entry or a zombie counts
+/// as gone: an entry that exists but cannot be read (permissions, a hardened procfs, an I/O
+/// error) says nothing about the process, so it counts as alive; the heartbeat decides then.
+pub fn pid_alive_in(proc_root: &std::path::Path, pid: i64) -> bool {
     if pid <= 0 {
         return false;
     }
-    if !cfg!(target_os = "linux") {
-        return true;
-    }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    match std::fs::read_to_string(proc_root.join(pid.to_string()).join("stat")) {
         // The state is the first field after the parenthesised command name.
         Ok(stat) => !stat
             .rsplit_once(')')
             .map(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']))
             .unwrap_or(false),
-        Err(_) => false,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(_) => true,
     }
+}
+
+/// Whether the executor of a job claim is gone, so the claim may be re-queued: a claim from
+/// before owners were recorded (no pid); one from this process whose executor is no longer
+/// registered here (its engine ended or its inline attempt returned); one from another process
+/// that is gone ([`pid_alive`]). A live executor keeps its claim: a job has one executor.
+pub fn claim_owner_gone(executor: Option<&str>, pid: Option<i64>) -> bool {
+    let Some(pid) = pid else {
+        return true;
+    };
+    if pid == i64::from(std::process::id()) {
+        return !executor.is_some_and(crate::work::executor::is_live_here);
+    }
+    !pid_alive(pid)
 }
 
 /// Whether `lease` may be taken over at `now`.
@@ -158,5 +180,60 @@ impl KeepAlive {
 impl Drop for KeepAlive {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proc_root() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+    }
+
+    #[test]
+    fn a_missing_proc_entry_is_gone() {
+        let root = proc_root();
+        assert!(!pid_alive_in(root.path(), 4242), "no /proc/4242: gone");
+    }
+
+    #[test]
+    fn an_unreadable_proc_entry_is_not_gone() {
+        let root = proc_root();
+        // `/proc/4242/stat` exists but reading it fails (here: it is a folder, EISDIR), the way
+        // a hardened or half-torn-down procfs can fail: nothing is known, so it is not gone.
+        std::fs::create_dir_all(root.path().join("4242/stat"))
+            .unwrap_or_else(|e| panic!("mkdir: {e}"));
+        assert!(
+            pid_alive_in(root.path(), 4242),
+            "an unreadable entry counts as alive"
+        );
+    }
+
+    #[test]
+    fn a_zombie_is_gone_and_a_sleeping_process_is_alive() {
+        let root = proc_root();
+        for (pid, stat, alive) in [
+            (10, "10 (posctl) S 1 10 10 0", true),
+            (11, "11 (pos ctl) Z 1 11 11 0", false),
+            (12, "12 (a) b) R 1 12 12 0", true),
+        ] {
+            let dir = root.path().join(pid.to_string());
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+            std::fs::write(dir.join("stat"), stat).unwrap_or_else(|e| panic!("write: {e}"));
+            assert_eq!(pid_alive_in(root.path(), pid), alive, "{stat}");
+        }
+    }
+
+    #[test]
+    fn a_claim_without_an_owner_predates_owners_and_is_gone() {
+        assert!(
+            claim_owner_gone(None, None),
+            "old claims are re-queued as before"
+        );
+        assert!(
+            claim_owner_gone(Some("engine-unknown"), Some(i64::from(std::process::id()))),
+            "an executor of this process that is not registered is gone"
+        );
     }
 }

@@ -58,13 +58,8 @@ impl SyncCore {
                     next_check_at: Some(None),
                     ..OrderPatch::default()
                 };
-                match store.apply_transition(
-                    merchant_uid,
-                    order.state,
-                    OrderState::Abandoned,
-                    "poll_gave_up",
-                    &patch,
-                ) {
+                match store.apply_transition(&order, OrderState::Abandoned, "poll_gave_up", &patch)
+                {
                     Ok(_) => abandoned += 1,
                     Err(StoreError::StateMoved { .. }) => {}
                     Err(e) => return Err(e.into()),

@@ -1,8 +1,9 @@
 //! The job worker: claims due jobs one by one as slots free up (at most `concurrency` at
 //! once), runs each through the [`JobExecutor`], and records the outcome: done, rescheduled with
 //! backoff and jitter (retryable; "outcome unknown" keeps the look-up-first flag), or parked for
-//! a person (permanent). A claim is one SQLite transaction, so a job runs once per claim even
-//! with two processes (the lease normally prevents that anyway).
+//! a person (permanent). A claim is one SQLite transaction that records its executor, so a job
+//! runs once per claim even with two processes (the lease normally prevents that anyway), and
+//! only that executor records the outcome.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use tokio::task::JoinSet;
 use super::backoff::Backoff;
 use super::error::SyncError;
 use super::ports::JobExecutor;
-use crate::store::Job;
+use crate::store::{ClaimOwner, Job};
 use crate::work::{JobDone, JobFailure, WorkContext};
 use crate::Store;
 
@@ -37,9 +38,10 @@ enum Outcome {
     Parked,
 }
 
-async fn claim_one(store: &Store) -> Result<Option<Job>, SyncError> {
+async fn claim_one(store: &Store, owner: &ClaimOwner) -> Result<Option<Job>, SyncError> {
     let store = store.clone();
-    tokio::task::spawn_blocking(move || store.claim_due_jobs(Utc::now(), 1))
+    let owner = owner.clone();
+    tokio::task::spawn_blocking(move || store.claim_due_jobs(Utc::now(), 1, &owner))
         .await
         .map_err(SyncError::Join)?
         .map(|mut jobs| jobs.pop())
@@ -57,12 +59,12 @@ fn record(
     match result {
         Ok(done) => {
             tracing::info!(job = job.id, kind = %job.kind, merchant_uid = %job.merchant_uid, note = %done.note, "job done");
-            store.complete_job(job.id)?;
+            store.complete_job(job)?;
             Ok(Outcome::Done)
         }
         Err(JobFailure::Permanent { message }) => {
             tracing::warn!(job = job.id, kind = %job.kind, merchant_uid = %job.merchant_uid, %message, "job parked");
-            store.park_job(job.id, &message)?;
+            store.park_job(job, &message)?;
             Ok(Outcome::Parked)
         }
         Err(failure) => {
@@ -71,7 +73,7 @@ fn record(
             let delay = backoff.delay(job.attempts, rng);
             let at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
             tracing::info!(job = job.id, kind = %job.kind, attempts = job.attempts, outcome_unknown = unknown, message = failure.message(), "job rescheduled");
-            store.retry_job(job.id, at, failure.message(), unknown)?;
+            store.retry_job(job, at, failure.message(), unknown)?;
             Ok(Outcome::Retried)
         }
     }
@@ -89,7 +91,7 @@ async fn requeue_after_panic(store: &Store, job: Option<Job>, backoff: Backoff) 
         let delay = backoff.delay(job.attempts, &mut rng);
         let at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         store.retry_job(
-            job.id,
+            &job,
             at,
             "작업 실행 중 내부 오류가 발생했습니다. 결과를 먼저 확인한 뒤 다시 시도합니다. (executor panicked)",
             true,
@@ -103,10 +105,11 @@ async fn requeue_after_panic(store: &Store, job: Option<Job>, backoff: Backoff) 
     }
 }
 
-/// Runs every job due now, `concurrency` at a time, until none is due. Jobs rescheduled into
-/// the future are left for a later drain.
+/// Runs every job due now, `concurrency` at a time, until none is due, each claimed for
+/// `owner`. Jobs rescheduled into the future are left for a later drain.
 pub async fn drain_due(
     store: &Store,
+    owner: &ClaimOwner,
     client: &iamport::Client,
     executor: &Arc<dyn JobExecutor>,
     concurrency: usize,
@@ -120,7 +123,7 @@ pub async fn drain_due(
     let mut first_error = None;
     loop {
         while !exhausted && first_error.is_none() && running.len() < concurrency.max(1) {
-            match claim_one(store).await {
+            match claim_one(store, owner).await {
                 Ok(Some(job)) => {
                     let ctx = WorkContext {
                         store: store.clone(),

@@ -9,6 +9,7 @@
 //! Store calls here are short SQLite transactions made directly from async code.
 
 mod cancel;
+pub mod executor;
 mod verify;
 
 use chrono::{Duration, Utc};
@@ -169,12 +170,14 @@ const INLINE_RETRY_AFTER: Duration = Duration::zero();
 /// Claims job `job_id`, runs one attempt and records the result (done, back to pending, or
 /// parked), like one turn of the worker loop for one job.
 pub async fn run_job_now(ctx: &WorkContext, job_id: i64) -> Result<JobRun, StoreError> {
-    let Some(job) = ctx.store.claim_job(job_id, Utc::now())? else {
+    // Registered while this attempt runs: an engine starting meanwhile leaves the claim alone.
+    let executor = executor::Executor::register("inline");
+    let Some(job) = ctx.store.claim_job(job_id, Utc::now(), executor.owner())? else {
         return Ok(JobRun::NotPending { job_id });
     };
     match execute_job(ctx, &job).await {
         Ok(done) => {
-            ctx.store.complete_job(job.id)?;
+            ctx.store.complete_job(&job)?;
             Ok(JobRun::Done(done))
         }
         Err(failure @ (JobFailure::Retryable { .. } | JobFailure::OutcomeUnknown { .. })) => {
@@ -183,11 +186,11 @@ pub async fn run_job_now(ctx: &WorkContext, job_id: i64) -> Result<JobRun, Store
                 job.outcome_unknown || matches!(failure, JobFailure::OutcomeUnknown { .. });
             let message = failure.message().to_string();
             ctx.store
-                .retry_job(job.id, Utc::now() + INLINE_RETRY_AFTER, &message, unknown)?;
+                .retry_job(&job, Utc::now() + INLINE_RETRY_AFTER, &message, unknown)?;
             Ok(JobRun::Queued { job_id, message })
         }
         Err(JobFailure::Permanent { message }) => {
-            ctx.store.park_job(job.id, &message)?;
+            ctx.store.park_job(&job, &message)?;
             Ok(JobRun::Parked { job_id, message })
         }
     }

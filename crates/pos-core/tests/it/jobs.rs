@@ -1,4 +1,30 @@
+use pos_core::store::{ClaimOwner, Job};
 use pos_core::{NewJob, StoreError};
+
+/// The executor these tests claim as.
+fn owner() -> ClaimOwner {
+    ClaimOwner::in_this_process("test-executor")
+}
+
+/// Claims the one due job, which must exist.
+fn claim_one(store: &pos_core::Store) -> Job {
+    store
+        .claim_due_jobs(now(), 1, &owner())
+        .ok()
+        .and_then(|mut j| j.pop())
+        .unwrap_or_else(|| panic!("a due job to claim"))
+}
+
+/// A job value for a row that does not exist.
+fn claim_one_of_none(store: &pos_core::Store) -> Job {
+    assert!(
+        store.enqueue_job(&job("verify", "order_ghost")).is_ok(),
+        "enqueue"
+    );
+    let mut j = claim_one(store);
+    j.id = -1;
+    j
+}
 
 fn job(kind: &str, merchant_uid: &str) -> NewJob {
     NewJob {
@@ -77,7 +103,7 @@ fn claiming_takes_only_due_pending_jobs_earliest_first_and_counts_an_attempt() {
         assert!(store.enqueue_job(j).is_ok(), "enqueue {}", j.merchant_uid);
     }
     let claimed = store
-        .claim_due_jobs(now(), 10)
+        .claim_due_jobs(now(), 10, &owner())
         .unwrap_or_else(|e| panic!("claim: {e}"));
     let uids: Vec<&str> = claimed.iter().map(|j| j.merchant_uid.as_str()).collect();
     assert_eq!(
@@ -96,7 +122,9 @@ fn claiming_takes_only_due_pending_jobs_earliest_first_and_counts_an_attempt() {
         serde_json::json!({"n": 1}),
         "the payload comes back"
     );
-    let again = store.claim_due_jobs(now(), 10).unwrap_or_default();
+    let again = store
+        .claim_due_jobs(now(), 10, &owner())
+        .unwrap_or_default();
     assert!(again.is_empty(), "a running job is not claimed twice");
 }
 
@@ -112,7 +140,10 @@ fn a_claim_respects_its_limit() {
         );
     }
     assert_eq!(
-        store.claim_due_jobs(now(), 2).map(|j| j.len()).ok(),
+        store
+            .claim_due_jobs(now(), 2, &owner())
+            .map(|j| j.len())
+            .ok(),
         Some(2),
         "at most the limit"
     );
@@ -125,26 +156,22 @@ fn a_retried_job_waits_for_its_next_run_and_keeps_the_error() {
         store.enqueue_job(&job("cancel", "order_a")).is_ok(),
         "enqueue"
     );
-    let id = store
-        .claim_due_jobs(now(), 1)
-        .ok()
-        .and_then(|j| j.first().map(|j| j.id))
-        .unwrap_or(-1);
+    let claimed = claim_one(&store);
     let next = now() + chrono::Duration::seconds(30);
     assert!(
         store
-            .retry_job(id, next, "timeout after send", true)
+            .retry_job(&claimed, next, "timeout after send", true)
             .is_ok(),
         "retry"
     );
     assert!(
         store
-            .claim_due_jobs(now(), 10)
+            .claim_due_jobs(now(), 10, &owner())
             .unwrap_or_default()
             .is_empty(),
         "not due yet"
     );
-    let later = store.claim_due_jobs(next, 10).unwrap_or_default();
+    let later = store.claim_due_jobs(next, 10, &owner()).unwrap_or_default();
     let j = later.first();
     assert_eq!(
         j.map(|j| (j.attempts, j.outcome_unknown, j.last_error.clone())),
@@ -160,12 +187,8 @@ fn a_completed_job_frees_its_idempotency_key() {
         store.enqueue_job(&job("verify", "order_a")).is_ok(),
         "enqueue"
     );
-    let id = store
-        .claim_due_jobs(now(), 1)
-        .ok()
-        .and_then(|j| j.first().map(|j| j.id))
-        .unwrap_or(-1);
-    assert!(store.complete_job(id).is_ok(), "complete");
+    let claimed = claim_one(&store);
+    assert!(store.complete_job(&claimed).is_ok(), "complete");
     assert_eq!(
         store.queue_summary().map(|q| q.pending).ok(),
         Some(0),
@@ -184,12 +207,8 @@ fn a_parked_job_needs_attention_and_is_counted() {
         store.enqueue_job(&job("charge", "renew_a")).is_ok(),
         "enqueue"
     );
-    let id = store
-        .claim_due_jobs(now(), 1)
-        .ok()
-        .and_then(|j| j.first().map(|j| j.id))
-        .unwrap_or(-1);
-    assert!(store.park_job(id, "카드 한도 초과").is_ok(), "park");
+    let claimed = claim_one(&store);
+    assert!(store.park_job(&claimed, "카드 한도 초과").is_ok(), "park");
     assert_eq!(
         store
             .queue_summary()
@@ -203,7 +222,9 @@ fn a_parked_job_needs_attention_and_is_counted() {
 #[test]
 fn finishing_a_job_that_is_not_running_is_a_conflict() {
     let store = super::store();
-    let err = store.complete_job(12345).err();
+    let mut ghost = claim_one_of_none(&store);
+    ghost.id = 12345;
+    let err = store.complete_job(&ghost).err();
     assert!(
         matches!(err, Some(StoreError::JobNotRunning { .. })),
         "got {err:?}"
@@ -217,23 +238,15 @@ fn parking_a_job_keeps_its_outcome_unknown_flag() {
         store.enqueue_job(&job("charge", "renew_b")).is_ok(),
         "enqueue"
     );
-    let id = store
-        .claim_due_jobs(now(), 1)
-        .ok()
-        .and_then(|j| j.first().map(|j| j.id))
-        .unwrap_or(-1);
+    let claimed = claim_one(&store);
     assert!(
         store
-            .retry_job(id, now(), "timeout after send", true)
+            .retry_job(&claimed, now(), "timeout after send", true)
             .is_ok(),
         "retry with outcome unknown"
     );
-    let id = store
-        .claim_due_jobs(now(), 1)
-        .ok()
-        .and_then(|j| j.first().map(|j| j.id))
-        .unwrap_or(-1);
-    assert!(store.park_job(id, "확인 필요").is_ok(), "park");
+    let claimed = claim_one(&store);
+    assert!(store.park_job(&claimed, "확인 필요").is_ok(), "park");
     let parked = store
         .list_jobs(
             pos_core::store::JobFilter::State(pos_core::JobState::NeedsAttention),

@@ -5,6 +5,7 @@ mod books_attack;
 mod checkout_start;
 mod checkout_support;
 mod checkout_verify;
+mod job_claims;
 mod jobs;
 mod order_query;
 mod orders;

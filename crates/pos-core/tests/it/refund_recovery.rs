@@ -158,11 +158,16 @@ async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resendin
         })
         .await;
     assert!(landed.is_ok(), "the cancel lands at Iamport");
-    let claimed = shop.store.claim_job(job_id, chrono::Utc::now());
-    assert!(claimed.is_ok_and(|j| j.is_some()), "claimed");
+    let executor = pos_core::work::executor::Executor::register("test");
+    let claimed = shop
+        .store
+        .claim_job(job_id, chrono::Utc::now(), executor.owner())
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("claimed"));
     let recorded = shop
         .store
-        .retry_job(job_id, chrono::Utc::now(), "응답 없음", true);
+        .retry_job(&claimed, chrono::Utc::now(), "응답 없음", true);
     assert!(recorded.is_ok(), "recorded as outcome unknown");
     let sent_before = shop.calls(CANCELS).await;
     let run = run_job_now(&ctx(&shop), job_id).await;

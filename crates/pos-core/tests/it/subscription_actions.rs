@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use iamport::ScheduleStatus;
-use pos_core::store::{ChargeRequest, ChargeVia, NewCharge, SubscriptionState};
+use pos_core::store::{ChargeRequest, ChargeVia, KeyPurpose, NewCharge, SubscriptionState};
 use pos_core::subscription::{poll_due, SubscriptionError};
 use pos_core::ErrorCode;
 
@@ -146,14 +146,18 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
     let sbx = Sbx::start().await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_old_card").await;
-    sbx.customer("cust_new_card", false).await;
+    let new_card = subs
+        .open_card_change(&sub.id)
+        .unwrap_or_else(|e| panic!("card-change window: {e}"));
+    // The buyer finishes the card-change window: Iamport now has the minted key.
+    sbx.customer(&new_card, false).await;
     let now = sbx.now().await;
     let changed = subs
-        .change_card(&sub.id, "cust_new_card", now)
+        .change_card(&sub.id, &new_card, now)
         .await
         .unwrap_or_else(|e| panic!("change card: {e}"));
     assert_eq!(
-        changed.customer_uid, "cust_new_card",
+        changed.customer_uid, new_card,
         "the subscription uses the new key"
     );
     let next = changed.next_charge_merchant_uid.clone().unwrap_or_default();
@@ -163,7 +167,7 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
         .await
         .unwrap_or_else(|e| panic!("schedule: {e}"));
     assert_eq!(
-        schedule.customer_uid, "cust_new_card",
+        schedule.customer_uid, new_card,
         "the renewal is on the new key"
     );
     assert_eq!(
@@ -171,7 +175,7 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
         ScheduleStatus::Scheduled,
         "and waiting"
     );
-    let refused = subs.delete_billing_key("cust_new_card", now).await.err();
+    let refused = subs.delete_billing_key(&new_card, now).await.err();
     assert!(
         matches!(refused, Some(SubscriptionError::KeyInUse { .. })),
         "a key in use is not deleted: {refused:?}"
@@ -187,7 +191,7 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
         .unwrap_or_else(|e| panic!("renewal ran: {e}"));
     assert_eq!(
         payment.customer_uid.as_deref(),
-        Some("cust_new_card"),
+        Some(new_card.as_str()),
         "charged on the new card"
     );
     assert!(payment.is_paid(), "and paid");
@@ -325,4 +329,61 @@ fn a_period_is_charged_at_most_once() {
         Some(1),
         "only one charge (and one renew_ order) exists"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_change_to_a_key_the_app_did_not_mint_is_refused_before_any_request() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_victim_card").await;
+    // A key that exists at Iamport (another system's customer on the same merchant account),
+    // and one the app minted for a subscription's first window rather than its card change.
+    sbx.customer("cust_attacker_card", false).await;
+    sbx.customer("cust_issuance_only", false).await;
+    subs.store
+        .record_minted_key("cust_issuance_only", &sub.id, KeyPurpose::Issuance)
+        .unwrap_or_else(|e| panic!("record: {e}"));
+    let before = reread(&subs.store, &sub.id);
+    let calls_before = sbx.calls("POST /subscribe/payments/unschedule").await
+        + sbx.calls("POST /subscribe/payments/schedule").await;
+    for key in ["cust_attacker_card", "cust_issuance_only"] {
+        let err = subs.change_card(&sub.id, key, sbx.now().await).await.err();
+        assert!(
+            matches!(err, Some(SubscriptionError::KeyNotMinted { .. })),
+            "{key} is refused: {err:?}"
+        );
+    }
+    assert_eq!(
+        reread(&subs.store, &sub.id),
+        before,
+        "the subscription still charges its own card"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/unschedule").await
+            + sbx.calls("POST /subscribe/payments/schedule").await,
+        calls_before,
+        "no schedule was moved at Iamport"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_key_that_is_not_ours_is_refused_and_the_key_survives() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    // Another system's customer on the same merchant account.
+    sbx.customer("cust_someone_elses", false).await;
+    let err = subs
+        .delete_billing_key("cust_someone_elses", sbx.now().await)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::KeyNotOurs { .. })),
+        "a key the app never minted is not deleted: {err:?}"
+    );
+    assert!(
+        sbx.client().billing_key("cust_someone_elses").await.is_ok(),
+        "the key still exists at Iamport"
+    );
+    sbx.stop().await;
 }

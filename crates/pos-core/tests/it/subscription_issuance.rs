@@ -182,3 +182,132 @@ async fn a_declined_first_month_stays_incomplete_until_retried() {
     );
     sbx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_issuance_window_does_not_verify_even_when_the_key_exists() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", Some("naverpay"))
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    // The card was declined in the window, yet a key under this customer_uid exists at
+    // Iamport (an earlier registration, say): the declined payment must not count.
+    let imp_uid = sbx
+        .declined_window(&ticket.merchant_uid, ticket.amount, &ticket.customer_uid)
+        .await;
+    sbx.customer(&ticket.customer_uid, false).await;
+    let before = reread(&subs.store, &ticket.subscription_id);
+    let err = subs
+        .verify_issuance(
+            &ticket.subscription_id,
+            &imp_uid,
+            Some("naverpay"),
+            sbx.now().await,
+        )
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
+        "a failed issuance payment is refused: {err:?}"
+    );
+    assert_eq!(
+        subs.store.order(&ticket.merchant_uid).map(|o| o.state).ok(),
+        Some(OrderState::Created),
+        "the billing order is not marked paid"
+    );
+    assert_eq!(
+        reread(&subs.store, &ticket.subscription_id),
+        before,
+        "the subscription is unchanged"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "nothing charged"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuance_window_that_charged_another_amount_does_not_verify() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let pg = Some("kakaopay.TCSUBSCRIP");
+    let ticket = subs
+        .start("sub_monthly", pg)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    assert_eq!(ticket.amount, 9900, "the window charges the first month");
+    // The window was tampered with: 100원 was charged instead of the first month's 9,900원.
+    let imp_uid = sbx
+        .issue_by_window(&ticket.merchant_uid, 100, &ticket.customer_uid)
+        .await;
+    let before = reread(&subs.store, &ticket.subscription_id);
+    let err = subs
+        .verify_issuance(&ticket.subscription_id, &imp_uid, pg, sbx.now().await)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
+        "an issuance of the wrong amount is refused: {err:?}"
+    );
+    assert_eq!(
+        reread(&subs.store, &ticket.subscription_id),
+        before,
+        "the subscription is unchanged"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "the first month is not charged on top"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_payment_that_pays_the_first_period_is_counted_once() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let pg = Some("kakaopay.TCSUBSCRIP");
+    let ticket = subs
+        .start("sub_monthly", pg)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let imp_uid = sbx
+        .issue_by_window(&ticket.merchant_uid, ticket.amount, &ticket.customer_uid)
+        .await;
+    let sub = subs
+        .verify_issuance(&ticket.subscription_id, &imp_uid, pg, sbx.now().await)
+        .await
+        .unwrap_or_else(|e| panic!("verify: {e}"));
+    assert_eq!(
+        sub.state,
+        SubscriptionState::Active,
+        "the first month is paid"
+    );
+    let page = subs
+        .store
+        .list_orders(&pos_core::OrderQuery {
+            limit: 100,
+            ..pos_core::OrderQuery::default()
+        })
+        .unwrap_or_else(|e| panic!("orders: {e}"));
+    let carrying: Vec<_> = page
+        .items
+        .iter()
+        .filter(|o| o.imp_uid.as_deref() == Some(imp_uid.as_str()))
+        .map(|o| (o.merchant_uid.clone(), o.state, o.amount))
+        .collect();
+    assert_eq!(
+        carrying,
+        vec![(ticket.merchant_uid.clone(), OrderState::Paid, 9900)],
+        "one payment, one paid order of 9,900원"
+    );
+    let charges = subs.store.subscription_charges(&sub.id).unwrap_or_default();
+    assert_eq!(
+        charges
+            .first()
+            .map(|c| (c.period_no, c.merchant_uid.clone())),
+        Some((0, ticket.merchant_uid.clone())),
+        "the first period is the window's own order"
+    );
+    sbx.stop().await;
+}

@@ -82,6 +82,29 @@ impl Sbx {
             .to_string()
     }
 
+    /// The buyer's billing-key window is declined: a failed issuance payment of `amount` for
+    /// `merchant_uid` naming `customer_uid` (no key is issued by it). Returns its imp_uid.
+    pub async fn declined_window(
+        &self,
+        merchant_uid: &str,
+        amount: i64,
+        customer_uid: &str,
+    ) -> String {
+        let v = self
+            .post(
+                "/__sandbox/payments",
+                json!({
+                    "merchant_uid": merchant_uid, "amount": amount,
+                    "customer_uid": customer_uid, "outcome": "failed",
+                }),
+            )
+            .await;
+        v["imp_uid"]
+            .as_str()
+            .unwrap_or_else(|| panic!("payment has an imp_uid: {v}"))
+            .to_string()
+    }
+
     /// Moves the sandbox clock forward (running due schedules) and returns its new now.
     pub async fn advance(&self, seconds: i64) -> DateTime<Utc> {
         let v = self

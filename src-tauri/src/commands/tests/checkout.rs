@@ -143,3 +143,43 @@ fn sync_status_starts_the_engine_once_the_sandbox_runs() {
     let (code, _) = app.err("retry_job", json!({ "id": 42 }));
     assert_eq!(code, "not_found", "an unknown job");
 }
+
+#[test]
+fn open_receipt_refuses_an_address_that_is_not_https() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::sandboxed(dir.path());
+    let ticket: Value = app.ok(
+        "start_checkout",
+        json!({ "planId": "pass_1m", "payMethod": "card" }),
+    );
+    let uid = ticket["merchantUid"].as_str().unwrap_or_default();
+    let store = app.app.pos().store().expect("store").clone();
+    // What a hostile or broken Iamport reply would leave in the timeline.
+    for hostile in [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://receipts.example.com/r/1",
+        "panmusic://settings",
+    ] {
+        let order = store.order(uid).expect("order");
+        store
+            .apply_transition(
+                &order,
+                order.state,
+                "payment_refreshed",
+                &pos_core::store::OrderPatch {
+                    detail: Some(json!({ pos_core::checkout::RECEIPT_URL_KEY: hostile })),
+                    ..pos_core::store::OrderPatch::default()
+                },
+            )
+            .expect("recorded");
+        let (code, message) = app.err("open_receipt", json!({ "merchantUid": uid }));
+        assert_eq!(code, "not_found", "{hostile} is not opened: {message}");
+        let detail: Value = app.ok("get_order", json!({ "merchantUid": uid }));
+        assert_eq!(
+            detail["receiptUrl"],
+            Value::Null,
+            "{hostile} is not offered as a receipt link"
+        );
+    }
+}

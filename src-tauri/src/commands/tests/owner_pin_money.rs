@@ -45,13 +45,7 @@ fn live_shop_with_a_paid_order(dir: &std::path::Path) -> (TestApp, String) {
         ..OrderPatch::default()
     };
     store
-        .apply_transition(
-            &order.merchant_uid,
-            order.state,
-            OrderState::Paid,
-            "test_paid",
-            &patch,
-        )
+        .apply_transition(&order, OrderState::Paid, "test_paid", &patch)
         .expect("order paid");
     (app, order.merchant_uid)
 }

@@ -170,7 +170,7 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
         }
         SubscriptionsCommand::ChangeCard { id, customer_uid } => {
             let sub = with_domain(global, |d, rt| {
-                Ok(rt.block_on(d.change_card(id, customer_uid, Utc::now()))?)
+                Ok(rt.block_on(d.change_card_to_existing_key(id, customer_uid, Utc::now()))?)
             })?;
             show(global, "카드를 변경했습니다.", &sub)
         }
