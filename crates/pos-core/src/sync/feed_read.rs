@@ -40,11 +40,17 @@ impl SyncCore {
             let list = got.list;
             let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
             report.payments_seen = report.payments_seen.saturating_add(count);
-            cursor = list.iter().map(status_time).fold(cursor, i64::max);
+            // Whatever times the reply carries, the cursor never passes our now plus the skew.
+            let ceiling = planner::cursor_ceiling(chrono::Utc::now());
+            cursor = list
+                .iter()
+                .map(status_time)
+                .fold(cursor, i64::max)
+                .min(ceiling);
             let (next_from, next_page_no) = next_page(from, page, &list);
             report.transitions += self.apply(list, "change_feed", true).await?;
             // With a cut window (older than 90 days) the cursor moves at least to its end.
-            let saved = plan.to.map_or(cursor, |to| cursor.max(to));
+            let saved = plan.to.map_or(cursor, |to| cursor.max(to)).min(ceiling);
             let store = self.store.clone();
             blocking(move || Ok(store.set_sync_value(CHANGE_FEED_CURSOR, &saved.to_string())?))
                 .await?;

@@ -22,6 +22,12 @@
 //! same-second writes and replicas, and the engine drops the repeats by (imp_uid, status,
 //! cancel_amount). The window is at most 90 days: a cursor older than that is walked forward
 //! one 90-day window per cycle.
+//!
+//! Times from Iamport are data, not trusted: no arithmetic on them may panic (every sum
+//! saturates at chrono's limits), and the cursor never moves past our now plus
+//! [`CURSOR_SKEW_SECS`], whatever time a reply carries. A cursor in the future would start every
+//! later window after the payments that matter; capping it only widens the window (repeats
+//! are dropped), so a PC clock slightly behind Iamport's loses nothing.
 
 use std::time::Duration;
 
@@ -33,6 +39,13 @@ use crate::{Order, OrderState};
 pub const LOOKUP_BATCH: usize = 100;
 /// The widest `from`/`to` window of `/payments/status/*`, in seconds.
 pub const FEED_WINDOW_SECS: i64 = 90 * 24 * 3600;
+/// How far past our now the change-feed cursor may be (Iamport's clock may run a little ahead).
+pub const CURSOR_SKEW_SECS: i64 = 60;
+
+/// The latest cursor accepted at `now`: now plus [`CURSOR_SKEW_SECS`].
+pub fn cursor_ceiling(now: DateTime<Utc>) -> i64 {
+    now.timestamp().saturating_add(CURSOR_SKEW_SECS)
+}
 
 /// The cadence rules. `Default` is the production policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +178,13 @@ fn secs(d: Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
+/// `t + d`, saturating at the end of chrono's time instead of panicking (`t` may come from a
+/// reply: a `vbank_date` in the year 262,000 is data, not a reason to stop).
+fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(secs(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// When an order should be looked up next after a check at `now`, and whether `now` is past
 /// its give-up point (this check is its last).
 pub fn next_check(order: &OpenOrder, now: DateTime<Utc>, p: &PollPolicy) -> (DateTime<Utc>, bool) {
@@ -173,12 +193,12 @@ pub fn next_check(order: &OpenOrder, now: DateTime<Utc>, p: &PollPolicy) -> (Dat
         OrderState::VbankIssued => {
             let due = order
                 .vbank_due
-                .unwrap_or_else(|| order.since + secs(p.vbank_default_life));
-            let give_up = due + secs(p.vbank_grace);
+                .unwrap_or_else(|| later(order.since, p.vbank_default_life));
+            let give_up = later(due, p.vbank_grace);
             if now >= give_up {
                 (now, true)
             } else {
-                ((now + secs(p.vbank_every)).min(give_up), false)
+                (later(now, p.vbank_every).min(give_up), false)
             }
         }
         _ => {
@@ -192,8 +212,8 @@ pub fn next_check(order: &OpenOrder, now: DateTime<Utc>, p: &PollPolicy) -> (Dat
             } else {
                 p.cold_every
             };
-            let give_up = order.since + secs(p.give_up_after);
-            ((now + secs(every)).min(give_up), false)
+            let give_up = later(order.since, p.give_up_after);
+            (later(now, every).min(give_up).max(now), false)
         }
     }
 }
@@ -210,17 +230,18 @@ fn feed_due(input: &PlanInput<'_>) -> bool {
     };
     match input.last_feed_at {
         None => true,
-        Some(last) => input.now >= last + secs(every),
+        Some(last) => input.now >= later(last, every),
     }
 }
 
-/// Where the feed starts: the cursor minus the overlap; without a cursor, the oldest open
-/// order (minus the overlap) or now. A window wider than 90 days is cut to its first 90 days.
+/// Where the feed starts: the cursor (at most [`cursor_ceiling`]) minus the overlap; without
+/// a cursor, the oldest open order (minus the overlap) or now. A window wider than 90 days is
+/// cut to its first 90 days.
 pub fn feed_window(input: &PlanInput<'_>) -> FeedPlan {
     let overlap = i64::try_from(input.policy.overlap.as_secs()).unwrap_or(i64::MAX);
     let now = input.now.timestamp();
     let start = match input.cursor {
-        Some(c) => c,
+        Some(c) => c.min(cursor_ceiling(input.now)),
         None => input
             .orders
             .iter()
@@ -273,12 +294,12 @@ pub fn wake_at(
     } else {
         p.feed_when_open
     };
-    let feed_at = last_feed_at.map_or(now, |t| t + secs(feed_every));
+    let feed_at = last_feed_at.map_or(now, |t| later(t, feed_every));
     let check_at = orders.iter().map(|o| o.next_check_at.unwrap_or(now)).min();
     [Some(feed_at), check_at, next_job_at]
         .into_iter()
         .flatten()
         .min()
         .unwrap_or(now)
-        .clamp(now, now + secs(p.sweep))
+        .clamp(now, later(now, p.sweep))
 }
