@@ -34,9 +34,18 @@ lastError: string | null,
  */
 leaseHolder: string | null, 
 /**
- * The engine's loop has ended (stopped, or lost its lease).
+ * The engine's loop has ended for good (stopped, or lost its lease); never false for an
+ * engine whose task is gone.
  */
 stopped: boolean, 
+/**
+ * The loop crashed and waits to be started again (`last_error` says why).
+ */
+restarting: boolean, 
+/**
+ * How many times the loop was started again after a crash.
+ */
+restarts: number, 
 /**
  * What the last cycle did.
  */

@@ -56,7 +56,7 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
       <span data-testid="sync-last">
         마지막 동기화 {sync.lastSuccessAt !== null ? formatKstMs(sync.lastSuccessAt) : "없음"}
       </span>
-      {sync.stopped && sync.lastError && (
+      {(sync.stopped || sync.restarting) && sync.lastError && (
         <span className="attention" data-testid="sync-problem">
           {sync.lastError}
         </span>

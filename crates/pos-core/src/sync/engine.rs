@@ -14,10 +14,15 @@
 //! }
 //! ```
 //!
+//! The loop runs under a supervisor (`supervisor.rs`): a loop that panics is reported in the
+//! status and started again with backoff, and a handle whose task is gone always reports
+//! `stopped`, so nobody believes a dead engine is running.
+//!
 //! The wake time is computed from "now" each time, so missed ticks are skipped, never queued.
 //! Every failure is logged and put in the status (`last_error`); nothing is dropped. The status
 //! lives behind a std mutex that is never held across an `.await`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -32,7 +37,11 @@ use super::error::SyncError;
 use super::lease::Lease;
 use super::planner;
 use super::ports::{JobExecutor, PaymentSink};
+use super::supervisor::{supervise, Parts, Shared};
 use crate::Store;
+
+/// Shown when the engine's task is gone without saying why.
+const ENDED: &str = "동기화 엔진이 멈췄습니다. 앱을 다시 시작하세요. (the sync engine has ended)";
 
 /// What the status bar shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -58,8 +67,13 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// The lease holder name of this engine.
     pub lease_holder: Option<String>,
-    /// The engine's loop has ended (stopped, or lost its lease).
+    /// The engine's loop has ended for good (stopped, or lost its lease); never false for an
+    /// engine whose task is gone.
     pub stopped: bool,
+    /// The loop crashed and waits to be started again (`last_error` says why).
+    pub restarting: bool,
+    /// How many times the loop was started again after a crash.
+    pub restarts: u32,
     /// What the last cycle did.
     pub last_cycle: Option<CycleReport>,
 }
@@ -73,10 +87,11 @@ pub struct SyncHandle {
     status: Arc<Mutex<SyncStatus>>,
     wake: Arc<Notify>,
     stop: watch::Sender<bool>,
+    crash: Arc<AtomicBool>,
     task: Option<JoinHandle<()>>,
 }
 
-fn set(status: &Mutex<SyncStatus>, f: impl FnOnce(&mut SyncStatus)) {
+pub(super) fn set(status: &Mutex<SyncStatus>, f: impl FnOnce(&mut SyncStatus)) {
     let mut guard = status.lock().unwrap_or_else(PoisonError::into_inner);
     f(&mut guard);
 }
@@ -93,8 +108,14 @@ impl SyncEngine {
         role: &str,
     ) -> Result<SyncHandle, SyncError> {
         let store = private(store).await?;
-        let core = SyncCore::new(store, client, executor, sink, options);
-        let lease = prepare(&core, role).await?;
+        let parts = Parts {
+            store,
+            client,
+            executor,
+            sink,
+            options,
+        };
+        let lease = prepare(&parts.core(), role).await?;
         let status = Arc::new(Mutex::new(SyncStatus {
             online: true,
             lease_holder: Some(lease.holder().to_owned()),
@@ -102,11 +123,22 @@ impl SyncEngine {
         }));
         let wake = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(run(core, lease, status.clone(), wake.clone(), stopped));
+        let crash = Arc::new(AtomicBool::new(false));
+        let task = tokio::spawn(supervise(
+            parts,
+            lease,
+            Shared {
+                status: status.clone(),
+                wake: wake.clone(),
+                stopped,
+                crash: crash.clone(),
+            },
+        ));
         Ok(SyncHandle {
             status,
             wake,
             stop,
+            crash,
             task: Some(task),
         })
     }
@@ -161,7 +193,7 @@ async fn prepare(core: &SyncCore, role: &str) -> Result<Lease, SyncError> {
     .map_err(SyncError::Join)?
 }
 
-async fn blocking_release(lease: &Lease) -> Result<(), SyncError> {
+pub(super) async fn blocking_release(lease: &Lease) -> Result<(), SyncError> {
     let lease = lease.clone();
     tokio::task::spawn_blocking(move || lease.release())
         .await
@@ -195,13 +227,15 @@ async fn refresh_queue(core: &SyncCore, status: &Mutex<SyncStatus>) -> Option<Da
     }
 }
 
-async fn run(
-    mut core: SyncCore,
-    lease: Lease,
-    status: Arc<Mutex<SyncStatus>>,
-    wake: Arc<Notify>,
-    mut stopped: watch::Receiver<bool>,
-) {
+/// The loop. Returns when asked to stop or when the lease is lost (releasing it and marking
+/// the status stopped); a panic anywhere in it ends the task, and [`supervise`] notices.
+pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
+    let Shared {
+        status,
+        wake,
+        mut stopped,
+        crash,
+    } = shared;
     let heartbeat = core.options.heartbeat;
     let keep_alive = lease.keep_alive(heartbeat);
     let mut online = true;
@@ -212,6 +246,9 @@ async fn run(
     loop {
         if *stopped.borrow() {
             break;
+        }
+        if crash.swap(false, Ordering::SeqCst) {
+            panic!("the sync loop was made to crash (test hook)");
         }
         if let Some(trouble) = keep_alive.trouble() {
             set(&status, |s| s.last_error = Some(trouble.message.clone()));
@@ -307,12 +344,30 @@ impl SyncHandle {
         self.wake.notify_one();
     }
 
-    /// A snapshot of the status.
+    /// A snapshot of the status. An engine whose task has ended is reported stopped, whatever
+    /// the task last wrote.
     pub fn status(&self) -> SyncStatus {
-        self.status
+        let mut status = self
+            .status
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .clone();
+        if self.task.as_ref().is_none_or(JoinHandle::is_finished) {
+            if !status.stopped && status.last_error.is_none() {
+                status.last_error = Some(ENDED.to_owned());
+            }
+            status.stopped = true;
+            status.restarting = false;
+        }
+        status
+    }
+
+    /// Test hook: the loop panics at its next step, as a bug would, so a test can see the
+    /// crash noticed, reported and the loop started again. Never called by the app.
+    #[doc(hidden)]
+    pub fn crash_for_test(&self) {
+        self.crash.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
     }
 
     /// Stops the loop after the current step and releases the lease.

@@ -23,6 +23,7 @@ pub mod lease;
 mod lookups;
 pub mod planner;
 pub mod ports;
+mod supervisor;
 pub mod worker;
 
 pub use backoff::Backoff;

@@ -145,6 +145,12 @@ impl Control {
             .await;
     }
 
+    /// Moves the sandbox's clock forward by `seconds`.
+    pub async fn advance_clock(&self, seconds: i64) {
+        self.post("/__sandbox/clock", json!({ "advance": seconds }))
+            .await;
+    }
+
     /// Replaces the fault plan (`{}` turns faults off).
     pub async fn faults(&self, spec: Value) {
         self.post("/__sandbox/faults", spec).await;
