@@ -132,6 +132,20 @@ pub enum ApiError {
     /// The SDK endpoints: an attempt that does not exist or was already answered.
     #[error("결제창 세션이 유효하지 않습니다.")]
     SdkSessionInvalid,
+    /// The sandbox's guard refused the request (see `guard.rs`).
+    #[error("{}", refused_message(.0))]
+    Refused(crate::guard::Refused),
+}
+
+/// The Korean (then English) reason of a guard refusal.
+fn refused_message(refused: &crate::guard::Refused) -> &'static str {
+    use crate::guard::Refused;
+    match refused {
+        Refused::Host => "이 샌드박스는 자신의 루프백 주소로 온 요청만 받습니다. (Host is not the sandbox's loopback address)",
+        Refused::Origin => "허용되지 않은 웹 페이지에서 온 요청입니다. (origin not allowed)",
+        Refused::NotJson => "상태를 바꾸는 요청은 application/json 이어야 합니다. (state-changing requests must be application/json)",
+        Refused::ControlToken => "샌드박스 제어 API에는 앱의 제어 토큰이 필요합니다. (control token missing or wrong)",
+    }
 }
 
 impl ApiError {
@@ -155,6 +169,8 @@ impl ApiError {
             | SdkSessionInvalid
             | VbankExpired => StatusCode::BAD_REQUEST,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
+            Refused(crate::guard::Refused::NotJson) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Refused(_) => StatusCode::FORBIDDEN,
             NothingToCancel
             | AlreadyCancelled
             | ChecksumMismatch { .. }

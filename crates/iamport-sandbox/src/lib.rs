@@ -14,6 +14,7 @@ mod create;
 mod envelope;
 mod faults;
 mod form;
+mod guard;
 mod model;
 mod onetime;
 mod payments;
@@ -27,6 +28,7 @@ mod state;
 mod subscribe;
 mod token;
 
+pub use guard::{random_token, Guard, Refused, CONTROL_TOKEN_HEADER};
 pub use server::{Sandbox, SandboxError};
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -57,6 +59,9 @@ pub struct SandboxConfig {
     /// the Swagger file says 404, an official client's test expects 200 (REFERENCE §1.3,
     /// UNCONFIRMED). Default 404; the body is the code-1 envelope either way.
     pub unknown_customer_status: http::StatusCode,
+    /// Who may talk to the sandbox. Default: open (a test tool that never faces a network);
+    /// an app running it on a shop's PC turns it on with [`Guard::strict`].
+    pub guard: Guard,
 }
 
 impl Default for SandboxConfig {
@@ -68,6 +73,7 @@ impl Default for SandboxConfig {
             merchant_code: DEFAULT_MERCHANT_CODE.to_owned(),
             state_file: None,
             unknown_customer_status: http::StatusCode::NOT_FOUND,
+            guard: Guard::default(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use clap::builder::TypedValueParser;
 use clap::Parser;
 use iamport_sandbox::{
-    Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET, DEFAULT_MERCHANT_CODE,
+    Guard, Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET, DEFAULT_MERCHANT_CODE,
 };
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// A faithful local Iamport (PortOne V1): REST API, browser SDK and control API.
+///
+/// A test tool: its control API is open (anyone who reaches it can create paid payments or wipe
+/// the state). Never let it face a network.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
@@ -100,6 +103,12 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "iamport-sandbox: warning: listening on {} outside loopback; the control API is open to anyone who reaches it (a test tool must never face a network)",
+            args.listen
+        );
+    }
     let stop = StopSignals::register();
     let config = SandboxConfig {
         listen: args.listen,
@@ -109,6 +118,8 @@ async fn main() -> ExitCode {
         state_file: args.state,
         unknown_customer_status: http::StatusCode::from_u16(args.unknown_customer_status)
             .unwrap_or(http::StatusCode::NOT_FOUND),
+        // The test tool keeps its open control API: it must never face a network.
+        guard: Guard::default(),
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,

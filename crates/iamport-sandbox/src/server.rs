@@ -14,15 +14,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::envelope::ApiError;
 use crate::faults::{self, FaultPlan, Stats};
 use crate::form::BODY_LIMIT;
 use crate::state::{Shared, Store};
 use crate::{
-    cancel, control, onetime, payments, persist, prepare, schedule, schedule_list, sdk, subscribe,
-    token, SandboxConfig,
+    cancel, control, guard, onetime, payments, persist, prepare, schedule, schedule_list, sdk,
+    subscribe, token, SandboxConfig,
 };
 
 /// Why a sandbox could not start or save its state.
@@ -92,6 +92,7 @@ impl Sandbox {
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
             config,
+            bound: addr,
             store: Mutex::new(store),
             stats: Mutex::new(Stats::default()),
             faults: Mutex::new(FaultPlan::default()),
@@ -283,8 +284,10 @@ fn router(shared: Arc<Shared>) -> Router {
             get(schedule_list::list_by_customer),
         )
         .route_layer(from_fn_with_state(shared.clone(), token::require_token));
-    let rest = Router::new()
+    let get_token = Router::new()
         .route("/users/getToken", post(token::get_token))
+        .route_layer(from_fn_with_state(shared.clone(), guard::require_json));
+    let rest = get_token
         .merge(authed)
         .route_layer(from_fn_with_state(shared.clone(), faults::count_and_fault));
     let control = Router::new()
@@ -304,17 +307,38 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/__sandbox/clock", post(control::clock))
         .route("/__sandbox/faults", post(control::faults))
         .route("/__sandbox/stats", get(control::stats))
-        .route("/__sandbox/reset", post(control::reset));
+        .route("/__sandbox/reset", post(control::reset))
+        .route_layer(from_fn_with_state(
+            shared.clone(),
+            guard::require_control_token,
+        ))
+        .route_layer(from_fn_with_state(shared.clone(), guard::require_json));
     let sdk = Router::new()
         .route("/sdk/iamport.js", get(sdk::script))
         .route("/__sdk/open", post(sdk::open))
         .route("/__sdk/complete", post(sdk::complete))
-        .layer(CorsLayer::permissive());
+        .route_layer(from_fn_with_state(shared.clone(), guard::require_json))
+        .layer(cors(&shared));
     // The 405 envelope is set before the SDK routes join, so their CORS preflights still work.
     rest.merge(control)
         .method_not_allowed_fallback(method_not_allowed)
         .merge(sdk)
         .fallback(unknown_path)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(shared.clone(), guard::enforce))
         .with_state(shared)
+}
+
+/// CORS of the SDK routes: any origin when the guard allows any, else the sandbox's own and the
+/// allowed ones (the guard refuses the rest before CORS is asked).
+fn cors(shared: &Arc<Shared>) -> CorsLayer {
+    if shared.config.guard.allowed_origins.is_none() {
+        return CorsLayer::permissive();
+    }
+    let judge = shared.clone();
+    CorsLayer::permissive().allow_origin(AllowOrigin::predicate(move |origin, _| {
+        origin
+            .to_str()
+            .is_ok_and(|origin| judge.origin_allowed(origin))
+    }))
 }

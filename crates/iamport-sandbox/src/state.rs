@@ -163,6 +163,8 @@ impl Store {
 pub struct Shared {
     /// The configuration the sandbox was started with.
     pub config: SandboxConfig,
+    /// The address the server is bound to (the only `Host` a guarded sandbox answers).
+    pub bound: std::net::SocketAddr,
     /// The state.
     pub store: Mutex<Store>,
     /// Request counters (`/__sandbox/stats`).

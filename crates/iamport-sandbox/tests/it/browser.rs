@@ -45,14 +45,16 @@ fn spawn_driver(chromedriver: &std::path::Path) -> (Child, String) {
 }
 
 /// chromedriver plus a headless Chromium session; stopped by [`Browser::stop`] (or on drop).
-struct Browser {
+pub struct Browser {
     driver: Child,
-    client: Client,
+    /// The WebDriver session.
+    pub client: Client,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    async fn start() -> Option<Browser> {
+    /// Starts chromedriver and a session; `None` (test skipped) without Chromium outside CI.
+    pub async fn start() -> Option<Browser> {
         let chromium = find_binary(
             "CHROMIUM",
             &["chromium", "chromium-browser", "google-chrome"],
@@ -109,7 +111,8 @@ impl Browser {
         })
     }
 
-    async fn stop(mut self) {
+    /// Closes the session and stops chromedriver.
+    pub async fn stop(mut self) {
         if let Err(e) = self.client.close().await {
             eprintln!("closing the browser session: {e}");
         }

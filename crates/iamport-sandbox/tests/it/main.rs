@@ -3,8 +3,10 @@
 
 mod binary;
 mod browser;
+mod browser_guard;
 mod cancel;
 mod control;
+mod guard;
 mod lifecycle;
 mod openapi;
 mod payments;
