@@ -136,6 +136,11 @@ impl App {
         Ok(())
     }
 
+    /// The app's data dir.
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
     fn client(&self) -> Result<&Client> {
         self.session
             .as_ref()

@@ -92,7 +92,12 @@ async fn a_virtual_account_deposit_reaches_the_order_through_the_sync_engine() {
         let (Some(base), Some(imp_uid)) = (found[0].as_str(), found[1].as_str()) else {
             return Err(format!("no sandbox address or payment id: {found}").into());
         };
-        let status = post(base, &format!("/__sandbox/payments/{imp_uid}/deposit"))?;
+        let token = control_token(app.data_dir())?;
+        let status = post(
+            base,
+            &format!("/__sandbox/payments/{imp_uid}/deposit"),
+            &token,
+        )?;
         ensure(
             status.contains(" 200 "),
             format!("the sandbox took the deposit: {status}"),
@@ -106,15 +111,28 @@ async fn a_virtual_account_deposit_reaches_the_order_through_the_sync_engine() {
     .await;
 }
 
-/// A bodiless POST on loopback; returns the status line.
-fn post(base: &str, path: &str) -> Result<String> {
+/// The in-app sandbox's control token, which the app writes (owner-only) into its data dir, or
+/// into the sandbox's own folder inside it.
+fn control_token(data_dir: &std::path::Path) -> Result<String> {
+    const FILE: &str = "sandbox-control-token";
+    let candidates = [data_dir.join(FILE), data_dir.join("sandbox").join(FILE)];
+    for path in &candidates {
+        if let Ok(token) = std::fs::read_to_string(path) {
+            return Ok(token.trim().to_owned());
+        }
+    }
+    Err(format!("no sandbox control token in {}", data_dir.display()).into())
+}
+
+/// A JSON POST of `{}` to the sandbox's control API on loopback; returns the status line.
+fn post(base: &str, path: &str, token: &str) -> Result<String> {
     use std::io::{Read, Write};
     let host = base.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(host)?;
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
     write!(
         stream,
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nX-Sandbox-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
     )?;
     let mut reply = String::new();
     stream.read_to_string(&mut reply)?;
