@@ -40,6 +40,7 @@ pub fn guard() -> Guard {
 pub struct SandboxSlot {
     running: tokio::sync::Mutex<Option<Sandbox>>,
     info: Mutex<Option<SandboxInfo>>,
+    control_token: Mutex<Option<String>>,
 }
 
 impl SandboxSlot {
@@ -90,6 +91,10 @@ impl SandboxSlot {
         let info = info_of(&sandbox);
         tracing::info!(base_url = %info.base_url, "sandbox started");
         *self.info.lock().unwrap_or_else(PoisonError::into_inner) = Some(info.clone());
+        *self
+            .control_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = guard.control_token;
         *running = Some(sandbox);
         Ok(info)
     }
@@ -98,10 +103,23 @@ impl SandboxSlot {
     pub async fn stop(&self) {
         let mut running = self.running.lock().await;
         *self.info.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .control_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         if let Some(sandbox) = running.take() {
             sandbox.shutdown().await;
             tracing::info!("sandbox stopped");
         }
+    }
+
+    /// The running sandbox's control token, for Rust code of the app and its tests; never sent
+    /// to the webview.
+    pub fn control_token(&self) -> Option<String> {
+        self.control_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Where the sandbox listens, if it runs.

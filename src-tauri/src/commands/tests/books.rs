@@ -56,11 +56,14 @@ fn live_order(app: &TestApp) -> (String, i64) {
     )
 }
 
-/// A paid payment for `merchant_uid` and `amount` at the Iamport at `base`; its imp_uid.
-fn paid_at(base: &str, merchant_uid: &str, amount: i64) -> String {
+/// A paid payment for `merchant_uid` and `amount` at the app's sandbox at `base` (through its
+/// control API, with the app's control token); its imp_uid.
+fn paid_at(app: &TestApp, base: &str, merchant_uid: &str, amount: i64) -> String {
+    let token = app.app.pos().sandbox.control_token().unwrap_or_default();
     tauri::async_runtime::block_on(async {
         let reply: Value = reqwest::Client::new()
             .post(format!("{base}/__sandbox/payments"))
+            .header(iamport_sandbox::CONTROL_TOKEN_HEADER, token)
             .json(&json!({"merchant_uid": merchant_uid, "amount": amount, "pay_method": "card", "outcome": "paid"}))
             .send()
             .await
@@ -114,7 +117,7 @@ fn a_sandbox_payment_never_settles_a_live_order_through_any_command() {
     switch(&app, "sandbox");
     let sandbox = sandbox_base(&app);
     assert_ne!(sandbox, live.base_url(), "two different Iamports");
-    let fake_imp = paid_at(&sandbox, &uid, amount);
+    let fake_imp = paid_at(&app, &sandbox, &uid, amount);
 
     let (code, _) = app.err(
         "complete_payment",
@@ -179,7 +182,7 @@ fn the_sandbox_flag_opens_the_sandbox_book_and_never_the_live_orders() {
     let app = TestApp::on(dir.path(), true, &live.base_url());
     tauri::async_runtime::block_on(app.app.pos().sandbox.ensure_started(dir.path()))
         .expect("sandbox starts");
-    let fake_imp = paid_at(&sandbox_base(&app), &uid, amount);
+    let fake_imp = paid_at(&app, &sandbox_base(&app), &uid, amount);
     let (code, _) = app.err(
         "complete_payment",
         json!({ "merchantUid": uid, "impUid": fake_imp }),
@@ -266,7 +269,7 @@ fn clearing_sandbox_data_empties_the_sandbox_book_and_keeps_the_live_one() {
 
     switch(&app, "sandbox");
     let (test_uid, amount) = live_order(&app);
-    let imp = paid_at(&sandbox_base(&app), &test_uid, amount);
+    let imp = paid_at(&app, &sandbox_base(&app), &test_uid, amount);
     let verified: Value = app.ok(
         "complete_payment",
         json!({ "merchantUid": test_uid, "impUid": imp }),
