@@ -169,3 +169,13 @@ pub async fn retry_job<R: Runtime>(app: &AppHandle<R>, id: i64) -> Result<JobVie
     }
     Ok(JobView::from(&job))
 }
+
+/// Test hook: the running engine's loop panics at its next step, as a bug would. False when no
+/// engine runs.
+#[cfg(test)]
+pub(crate) fn crash_for_test<R: Runtime>(app: &AppHandle<R>) -> bool {
+    lock(&app.payments().engine)
+        .as_ref()
+        .map(pos_core::sync::SyncHandle::crash_for_test)
+        .is_some()
+}

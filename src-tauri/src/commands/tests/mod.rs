@@ -3,6 +3,7 @@
 
 mod books;
 mod checkout;
+mod engine;
 mod owner_pin;
 mod owner_pin_money;
 mod settings;
