@@ -7,7 +7,8 @@ use rusqlite::{params, OptionalExtension};
 use super::codec::{from_ms, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::jobs::{
-    decode_payload as decode, job_from_row as row_to_job, Job, JobState, JOB_COLUMNS as COLUMNS,
+    decode_payload as decode, job_from_row as row_to_job, ClaimOwner, Job, JobState,
+    JOB_COLUMNS as COLUMNS,
 };
 use super::Store;
 
@@ -27,34 +28,41 @@ impl Store {
     /// Jobs left `running` by an executor that is gone (its process died, or its engine in
     /// this process ended): back to `pending`, due at `at`, and flagged outcome unknown, because
     /// the executor may have stopped after its request reached Iamport (the next executor looks
-    /// the order up before sending anything). `owner_gone(claimed_by, claimed_pid)` decides;
-    /// a claim whose executor is alive is left alone, so no job has two executors. Returns how
-    /// many were re-queued.
+    /// the order up before sending anything). `owner_gone` decides from the claim's owner
+    /// (`None` for a claim made before owners were recorded); a claim whose executor is alive
+    /// is left alone, so no job has two executors. Returns how many were re-queued.
     pub fn reclaim_interrupted_jobs(
         &self,
         at: DateTime<Utc>,
-        owner_gone: impl Fn(Option<&str>, Option<i64>) -> bool,
+        owner_gone: impl Fn(Option<&ClaimOwner>) -> bool,
     ) -> Result<usize, StoreError> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .ctx("reclaim interrupted jobs")?;
         let running = tx
-            .prepare_cached("SELECT id, claimed_by, claimed_pid FROM jobs WHERE state = 'running'")
+            .prepare_cached(
+                "SELECT id, claimed_by, claimed_pid, claimed_pid_started FROM jobs \
+                 WHERE state = 'running'",
+            )
             .ctx("reclaim interrupted jobs")?
             .query_map([], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, Option<String>>(1)?,
-                    row.get::<_, Option<i64>>(2)?,
-                ))
+                let owner = match (row.get::<_, Option<String>>(1)?, row.get(2)?) {
+                    (Some(executor), Some(pid)) => Some(ClaimOwner {
+                        executor,
+                        pid,
+                        started: row.get(3)?,
+                    }),
+                    _ => None,
+                };
+                Ok((row.get::<_, i64>(0)?, owner))
             })
             .ctx("reclaim interrupted jobs")?
             .collect::<Result<Vec<_>, _>>()
             .ctx("reclaim interrupted jobs")?;
         let mut changed = 0;
-        for (id, claimed_by, claimed_pid) in running {
-            if !owner_gone(claimed_by.as_deref(), claimed_pid) {
+        for (id, owner) in running {
+            if !owner_gone(owner.as_ref()) {
                 continue;
             }
             changed += tx
@@ -64,7 +72,7 @@ impl Store {
                      WHERE id = ?1 AND state = 'running' AND claimed_by IS ?3",
                 )
                 .ctx("reclaim interrupted jobs")?
-                .execute(params![id, to_ms(at), claimed_by])
+                .execute(params![id, to_ms(at), owner.map(|o| o.executor)])
                 .ctx("reclaim interrupted jobs")?;
         }
         tx.commit().ctx("reclaim interrupted jobs")?;

@@ -29,12 +29,12 @@ impl Store {
         let row = conn
             .prepare_cached(&format!(
                 "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?2, \
-                 claimed_by = ?3, claimed_pid = ?4 \
+                 claimed_by = ?3, claimed_pid = ?4, claimed_pid_started = ?5 \
                  WHERE id = ?1 AND state = 'pending' RETURNING {COLUMNS}"
             ))
             .ctx("claim a job")?
             .query_row(
-                params![id, to_ms(now), owner.executor, owner.pid],
+                params![id, to_ms(now), owner.executor, owner.pid, owner.started],
                 row_to_job,
             )
             .optional()

@@ -162,6 +162,8 @@ pub struct Job {
     pub claimed_by: Option<String>,
     /// That executor's process id.
     pub claimed_pid: Option<i64>,
+    /// When that process started (clock ticks since boot, Linux), if known.
+    pub claimed_pid_started: Option<i64>,
 }
 
 /// Who claims a job: an executor name unique to one engine run or one inline attempt, and the
@@ -173,20 +175,37 @@ pub struct ClaimOwner {
     pub executor: String,
     /// Its process id.
     pub pid: i64,
+    /// When that process started (clock ticks since boot on Linux; `None` elsewhere): a pid
+    /// alive with another start time belongs to another program now.
+    pub started: Option<i64>,
 }
 
 impl ClaimOwner {
     /// An executor named `executor` in this process.
     pub fn in_this_process(executor: impl Into<String>) -> ClaimOwner {
+        let pid = i64::from(std::process::id());
         ClaimOwner {
             executor: executor.into(),
-            pid: i64::from(std::process::id()),
+            pid,
+            started: process_started(pid),
         }
     }
 }
 
+/// When process `pid` started, in clock ticks since boot (field 22 of `/proc/<pid>/stat`);
+/// `None` when it cannot be read or off Linux.
+pub fn process_started(pid: i64) -> Option<i64> {
+    if !cfg!(target_os = "linux") || pid <= 0 {
+        return None;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name start at field 3 (the state).
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(22 - 3)?.parse().ok()
+}
+
 pub(crate) const JOB_COLUMNS: &str = "id, kind, merchant_uid, payload, state, attempts, \
-     next_run_at, last_error, outcome_unknown, claimed_by, claimed_pid";
+     next_run_at, last_error, outcome_unknown, claimed_by, claimed_pid, claimed_pid_started";
 
 pub(crate) fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, String)> {
     Ok((
@@ -202,6 +221,7 @@ pub(crate) fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Job, St
             outcome_unknown: row.get(8)?,
             claimed_by: row.get(9)?,
             claimed_pid: row.get(10)?,
+            claimed_pid_started: row.get(11)?,
         },
         row.get(3)?,
     ))
@@ -232,14 +252,14 @@ impl Store {
         let claimed = tx
             .prepare_cached(&format!(
                 "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?1, \
-                 claimed_by = ?3, claimed_pid = ?4 \
+                 claimed_by = ?3, claimed_pid = ?4, claimed_pid_started = ?5 \
                  WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND next_run_at <= ?1 \
                               ORDER BY next_run_at, id LIMIT ?2) \
                  RETURNING {JOB_COLUMNS}"
             ))
             .ctx("claim jobs")?
             .query_map(
-                params![to_ms(now), limit, owner.executor, owner.pid],
+                params![to_ms(now), limit, owner.executor, owner.pid, owner.started],
                 job_from_row,
             )
             .ctx("claim jobs")?

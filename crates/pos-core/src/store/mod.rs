@@ -40,7 +40,7 @@ pub use book::{
 };
 pub use error::StoreError;
 pub use job_queue::JobFilter;
-pub use jobs::{ClaimOwner, Job, JobState, NewJob, QueueSummary};
+pub use jobs::{process_started, ClaimOwner, Job, JobState, NewJob, QueueSummary};
 pub use lease::{EngineLease, LeaseTake};
 pub use minted_keys::{KeyPurpose, MintedKey};
 pub use order_events::OrderEvent;

@@ -13,6 +13,7 @@ const MIGRATION_STEPS: &[M<'static>] = &[
         "../../migrations/0004_orders_state_method_index.sql"
     )),
     M::up(include_str!("../../migrations/0005_integrity.sql")),
+    M::up(include_str!("../../migrations/0006_job_claim_started.sql")),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::error::SyncError;
-use crate::store::{EngineLease, LeaseTake};
+use crate::store::{process_started, ClaimOwner, EngineLease, LeaseTake};
 use crate::Store;
 
 /// A heartbeat older than this means the holder is gone.
@@ -44,17 +44,24 @@ pub fn pid_alive_in(proc_root: &std::path::Path, pid: i64) -> bool {
 }
 
 /// Whether the executor of a job claim is gone, so the claim may be re-queued: a claim from
-/// before owners were recorded (no pid); one from this process whose executor is no longer
+/// before owners were recorded (`None`); one from this process whose executor is no longer
 /// registered here (its engine ended or its inline attempt returned); one from another process
-/// that is gone ([`pid_alive`]). A live executor keeps its claim: a job has one executor.
-pub fn claim_owner_gone(executor: Option<&str>, pid: Option<i64>) -> bool {
-    let Some(pid) = pid else {
+/// that is gone ([`pid_alive`]) or whose pid now belongs to a process started at another time.
+/// A live executor keeps its claim: a job has one executor.
+pub fn claim_owner_gone(owner: Option<&ClaimOwner>) -> bool {
+    let Some(owner) = owner else {
         return true;
     };
-    if pid == i64::from(std::process::id()) {
-        return !executor.is_some_and(crate::work::executor::is_live_here);
+    if owner.pid == i64::from(std::process::id()) {
+        return !crate::work::executor::is_live_here(&owner.executor);
     }
-    !pid_alive(pid)
+    if !pid_alive(owner.pid) {
+        return true;
+    }
+    match (owner.started, process_started(owner.pid)) {
+        (Some(recorded), Some(now)) => recorded != now,
+        _ => false,
+    }
 }
 
 /// Whether `lease` may be taken over at `now`.
@@ -227,12 +234,9 @@ mod tests {
 
     #[test]
     fn a_claim_without_an_owner_predates_owners_and_is_gone() {
+        assert!(claim_owner_gone(None), "old claims are re-queued as before");
         assert!(
-            claim_owner_gone(None, None),
-            "old claims are re-queued as before"
-        );
-        assert!(
-            claim_owner_gone(Some("engine-unknown"), Some(i64::from(std::process::id()))),
+            claim_owner_gone(Some(&ClaimOwner::in_this_process("engine-unknown"))),
             "an executor of this process that is not registered is gone"
         );
     }

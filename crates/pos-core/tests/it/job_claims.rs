@@ -1,7 +1,7 @@
 //! One executor per job: a claim records its executor, an engine starting up re-queues only
 //! claims whose executor is gone, and only the claiming executor records the outcome.
 
-use pos_core::store::{ClaimOwner, Job, JobFilter, JobState};
+use pos_core::store::{process_started, ClaimOwner, Job, JobFilter, JobState};
 use pos_core::sync::lease::claim_owner_gone;
 use pos_core::work::executor::Executor;
 use pos_core::{NewJob, Store, StoreError};
@@ -48,9 +48,11 @@ fn a_claim_held_by_a_live_process_is_not_requeued_until_that_process_is_gone() {
         .arg("30")
         .spawn()
         .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let pid = i64::from(other.id());
     let owner = ClaimOwner {
         executor: "posctl-01TESTEXECUTOR".into(),
-        pid: i64::from(other.id()),
+        pid,
+        started: process_started(pid),
     };
     let job = claim(&store, &owner);
     assert_eq!(
@@ -125,4 +127,30 @@ fn only_the_claiming_executor_records_the_outcome() {
         "its own executor finishes it"
     );
     assert_eq!(states(&store), vec![JobState::Done], "done once");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pid_now_held_by_another_program_does_not_keep_a_dead_claim() {
+    let store = super::store();
+    queued(&store, "order_pid_reused");
+    let mut stranger = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let pid = i64::from(stranger.id());
+    let started = process_started(pid).unwrap_or_else(|| panic!("start time of {pid}"));
+    // The claim was made by an executor whose process had this pid but started earlier; the
+    // OS has since given the pid to an unrelated program.
+    claim(
+        &store,
+        &ClaimOwner {
+            executor: "app-01DEADEXECUTOR".into(),
+            pid,
+            started: Some(started - 1),
+        },
+    );
+    assert_eq!(reclaim(&store), 1, "the dead executor's claim is re-queued");
+    let _ = stranger.kill();
+    let _ = stranger.wait();
 }
