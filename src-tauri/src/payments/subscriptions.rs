@@ -4,7 +4,6 @@
 //! sandbox's clock runs on it too).
 
 use chrono::Utc;
-use pos_core::ids::mint_merchant_uid;
 use pos_core::store::{Subscription, SubscriptionState};
 use pos_core::subscription::{SubscriptionError, Subscriptions};
 use pos_core::OrderKind;
@@ -127,7 +126,7 @@ pub async fn card_window<R: Runtime>(
     let customer_uid = subs.open_card_change(&sub.id)?;
     Ok(BillingWindow {
         subscription_id: sub.id,
-        merchant_uid: mint_merchant_uid(OrderKind::Billing),
+        merchant_uid: c.store.mint_merchant_uid(OrderKind::Billing),
         customer_uid,
         amount: 0,
         name: format!("{} 카드 변경", plan.name_ko),

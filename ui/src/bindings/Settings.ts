@@ -4,6 +4,7 @@ import type { MerchantCode } from "./MerchantCode";
 import type { Mode } from "./Mode";
 import type { PayMethodChannels } from "./PayMethodChannels";
 import type { PollSettings } from "./PollSettings";
+import type { RelaySettings } from "./RelaySettings";
 
 /**
  * All settings. `Settings::default()` is a fresh install: sandbox mode, nothing configured.
@@ -36,4 +37,9 @@ buyer: BuyerDefaults,
 /**
  * Sync engine cadence.
  */
-poll: PollSettings, };
+poll: PollSettings, 
+/**
+ * In live mode: `Some` goes through this relay (중계 서버), `None` straight to Iamport
+ * (직접 연결). Ignored in sandbox mode. Both use the live order book.
+ */
+relay?: RelaySettings, };

@@ -22,6 +22,10 @@ pub const KEYRING_SERVICE: &str = "kr.panmusic.pos";
 pub const KEYRING_USER: &str = "iamport-rest";
 /// The fallback file in the data dir.
 pub const CREDENTIALS_FILE: &str = "credentials.json";
+/// Keyring user name of the relay store key and secret (중계 서버).
+pub const RELAY_KEYRING_USER: &str = "relay-store";
+/// The fallback file of the relay store key and secret.
+pub const RELAY_CREDENTIALS_FILE: &str = "relay-credentials.json";
 /// Environment variable that picks the backend (`file` forces the file).
 pub const BACKEND_ENV: &str = "PANMUSIC_SECRETS";
 
@@ -180,6 +184,22 @@ impl CredentialStore {
             backend,
             user: user.to_string(),
             fell_back: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The store of the relay's per-store key and secret (중계 서버), kept like the REST key:
+    /// keyring user [`RELAY_KEYRING_USER`], else `relay-credentials.json`, owner-only.
+    pub fn relay(data_dir: &Path) -> Self {
+        let forced = backend_from_env(std::env::var(BACKEND_ENV).ok().as_deref());
+        let backend = forced.unwrap_or_else(|| probe_keyring(RELAY_KEYRING_USER));
+        Self::relay_with_backend(data_dir, backend, RELAY_KEYRING_USER)
+    }
+
+    /// [`CredentialStore::relay`] with a chosen backend and keyring user (tests).
+    pub fn relay_with_backend(data_dir: &Path, backend: SecretBackend, user: &str) -> Self {
+        CredentialStore {
+            file: data_dir.join(RELAY_CREDENTIALS_FILE),
+            ..Self::with_backend(data_dir, backend, user)
         }
     }
 

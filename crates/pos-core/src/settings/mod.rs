@@ -8,15 +8,18 @@
 
 mod load;
 mod merchant_code;
+mod relay;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::contact::{is_valid_email, is_valid_tel};
 use crate::error::ErrorCode;
+use crate::ids::UidPrefix;
 
 pub use load::{load_store_file, parse_store_value, SettingsLoad};
 pub use merchant_code::MerchantCode;
+pub use relay::{Connection, RelaySettings};
 
 /// File name of the tauri-plugin-store file, relative to the data dir.
 pub const STORE_FILE: &str = "settings.json";
@@ -112,6 +115,10 @@ pub struct Settings {
     pub buyer: BuyerDefaults,
     /// Sync engine cadence.
     pub poll: PollSettings,
+    /// In live mode: `Some` goes through this relay (중계 서버), `None` straight to Iamport
+    /// (직접 연결). Ignored in sandbox mode. Both use the live order book.
+    #[ts(optional)]
+    pub relay: Option<RelaySettings>,
 }
 
 /// Settings that do not hold together.
@@ -135,6 +142,12 @@ pub enum SettingsError {
     /// The sweep interval is out of range.
     #[error("동기화 주기는 {min}초에서 {max}초 사이여야 합니다 (받은 값: {value}). (sweep interval out of range)")]
     SweepOutOfRange { value: u32, min: u32, max: u32 },
+    /// The relay URL is not an https URL (http only to this PC).
+    #[error("중계 서버 주소가 올바르지 않습니다 (https://로 시작하는 주소, 예: https://relay.panmusic.kr). (invalid relay URL)")]
+    InvalidRelayUrl,
+    /// The relay uid prefix is not of the shape the relay issues.
+    #[error("매장 구분 접두어는 영문 소문자나 숫자 1~5자 뒤에 '_'입니다 (예: ab12_). 받은 값: {value:?}. 중계 서버에서 받은 값을 그대로 입력하세요. (invalid uid prefix)")]
+    InvalidUidPrefix { value: String },
     /// A default buyer field is malformed.
     #[error("기본 구매자 {field}이(가) 올바르지 않습니다. (invalid default buyer {field})")]
     InvalidBuyer { field: &'static str },
@@ -158,6 +171,10 @@ impl Settings {
     pub fn validate(&self) -> Result<(), SettingsError> {
         if self.mode == Mode::Live && self.merchant_code.is_none() {
             return Err(SettingsError::LiveNeedsMerchantCode);
+        }
+        if let Some(relay) = &self.relay {
+            relay.base_url()?;
+            relay.prefix()?;
         }
         if self.store_name.chars().count() > STORE_NAME_MAX_CHARS {
             return Err(SettingsError::StoreNameTooLong {
@@ -226,6 +243,29 @@ impl Settings {
             SettingsError::InvalidChannel { .. } => self.channels = defaults.channels,
             SettingsError::SweepOutOfRange { .. } => self.poll = defaults.poll,
             SettingsError::InvalidBuyer { .. } => self.buyer = defaults.buyer,
+            // A broken relay must not fall back to a direct live connection unasked.
+            SettingsError::InvalidRelayUrl | SettingsError::InvalidUidPrefix { .. } => {
+                self.relay = None;
+                self.mode = Mode::Sandbox;
+            }
+        }
+    }
+
+    /// The connection in effect: sandbox mode is 테스트; live mode is 중계 서버 when a relay is
+    /// set, 직접 연결 otherwise.
+    pub fn connection(&self) -> Connection {
+        match (self.mode, &self.relay) {
+            (Mode::Sandbox, _) => Connection::Sandbox,
+            (Mode::Live, Some(_)) => Connection::Relay,
+            (Mode::Live, None) => Connection::Direct,
+        }
+    }
+
+    /// The uid prefix new ids get: the relay's in relay mode, none otherwise.
+    pub fn uid_prefix(&self) -> Option<UidPrefix> {
+        match self.connection() {
+            Connection::Relay => self.relay.as_ref().and_then(|r| r.prefix().ok()),
+            Connection::Direct | Connection::Sandbox => None,
         }
     }
 

@@ -61,6 +61,7 @@ impl Store {
                 conn: std::sync::Arc::new(std::sync::Mutex::new(open_file(path)?)),
                 path: Some(path.clone()),
                 mode: self.mode,
+                uid_prefix: self.uid_prefix.clone(),
             }),
             None => Ok(self.clone()),
         }

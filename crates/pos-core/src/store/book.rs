@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use super::error::StoreError;
+use super::OrderKind;
 use super::{legacy, open, Store, DB_FILE};
+use crate::ids::{self, UidPrefix};
 use crate::settings::Mode;
 
 /// The in-process sandbox's saved state, inside the sandbox book's folder.
@@ -67,6 +69,29 @@ impl Store {
     /// The mode whose book this is (`None`: opened by path or in memory).
     pub fn mode(&self) -> Option<Mode> {
         self.mode
+    }
+
+    /// This handle minting every new `merchant_uid` and `customer_uid` behind `prefix` (relay
+    /// mode: the relay only lets a store name uids that carry its prefix). Ids already in the
+    /// book keep the form they were minted with; a retry reuses its id as before.
+    pub fn with_uid_prefix(mut self, prefix: Option<UidPrefix>) -> Store {
+        self.uid_prefix = prefix;
+        self
+    }
+
+    /// The prefix new ids get (`None`: direct or sandbox connection).
+    pub fn uid_prefix(&self) -> Option<&UidPrefix> {
+        self.uid_prefix.as_ref()
+    }
+
+    /// A fresh `merchant_uid` of `kind` for this handle (behind its prefix, if any).
+    pub fn mint_merchant_uid(&self, kind: OrderKind) -> String {
+        ids::mint_merchant_uid_for(self.uid_prefix.as_ref(), kind)
+    }
+
+    /// A fresh `customer_uid` for this handle (behind its prefix, if any).
+    pub fn mint_customer_uid(&self) -> String {
+        ids::mint_customer_uid_for(self.uid_prefix.as_ref())
     }
 
     fn with_mode(mut self, mode: Mode) -> Store {

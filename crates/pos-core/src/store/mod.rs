@@ -26,6 +26,7 @@ mod subscription_access;
 mod subscription_charges;
 mod subscription_events;
 mod subscriptions;
+mod switch;
 mod sync_state;
 mod transition;
 
@@ -53,6 +54,7 @@ pub use subscription_charges::{
 };
 pub use subscription_events::SubscriptionEvent;
 pub use subscriptions::{NewSubscription, Subscription, SubscriptionPatch, SubscriptionState};
+pub use switch::OutsideWork;
 pub use transition::OrderPatch;
 
 /// File name of the database inside the data dir.
@@ -64,6 +66,7 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
     mode: Option<crate::settings::Mode>,
+    uid_prefix: Option<crate::ids::UidPrefix>,
 }
 
 impl std::fmt::Debug for Store {
@@ -71,6 +74,7 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("path", &self.path)
             .field("mode", &self.mode)
+            .field("uid_prefix", &self.uid_prefix)
             .finish()
     }
 }
@@ -88,6 +92,7 @@ impl Store {
             conn: Arc::new(Mutex::new(conn)),
             path: Some(path),
             mode: None,
+            uid_prefix: None,
         })
     }
 
@@ -98,6 +103,7 @@ impl Store {
             conn: Arc::new(Mutex::new(conn)),
             path: None,
             mode: None,
+            uid_prefix: None,
         })
     }
 

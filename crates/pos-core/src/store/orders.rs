@@ -14,7 +14,6 @@ use super::order_events::insert_event;
 use super::plans::{plan_in, PlanKind};
 use super::Store;
 use crate::contact::{is_valid_email, is_valid_tel};
-use crate::ids::mint_merchant_uid;
 
 /// What an order pays for; decides the `merchant_uid` prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -342,7 +341,7 @@ impl Store {
                 pay_method: new.pay_method.label_ko(),
             });
         }
-        let merchant_uid = mint_merchant_uid(kind);
+        let merchant_uid = self.mint_merchant_uid(kind);
         let at = to_ms(now());
         tx.execute(
             "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, buyer_name, buyer_tel, \

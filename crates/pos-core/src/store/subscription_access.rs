@@ -15,7 +15,6 @@ use super::subscriptions::{
     SubscriptionState, COLUMNS,
 };
 use super::Store;
-use crate::ids::mint_merchant_uid;
 use crate::subscription::error::SubscriptionError;
 
 impl Store {
@@ -48,7 +47,7 @@ impl Store {
             });
         }
         let at = to_ms(now());
-        let billing = mint_merchant_uid(OrderKind::Billing);
+        let billing = self.mint_merchant_uid(OrderKind::Billing);
         let billing_state = if new.key_verified {
             OrderState::Paid
         } else {

@@ -18,7 +18,6 @@ use super::order_events::insert_event;
 use super::orders::{OrderKind, OrderState, PayMethod};
 use super::subscriptions::{subscription_in, update_in, SubscriptionPatch};
 use super::Store;
-use crate::ids::mint_merchant_uid;
 use crate::subscription::error::SubscriptionError;
 
 /// How a charge is made at Iamport.
@@ -182,7 +181,7 @@ impl Store {
         let merchant_uid = if on_billing_order {
             sub.billing_merchant_uid.clone()
         } else {
-            let merchant_uid = mint_merchant_uid(OrderKind::Renewal);
+            let merchant_uid = self.mint_merchant_uid(OrderKind::Renewal);
             insert_renewal_order(&tx, &sub, &merchant_uid, new, at)?;
             merchant_uid
         };

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 
 use super::error::SubscriptionError;
 use super::Subscriptions;
-use crate::ids::mint_customer_uid;
 use crate::store::{
     ChargePatch, ChargeRequest, ChargeVia, KeyPurpose, OrderState, Subscription, SubscriptionPatch,
     SubscriptionState,
@@ -22,7 +21,7 @@ impl Subscriptions {
         if sub.state == SubscriptionState::Cancelled {
             return Err(SubscriptionError::AlreadyCancelled { id: sub.id });
         }
-        let customer_uid = mint_customer_uid();
+        let customer_uid = self.store.mint_customer_uid();
         self.store
             .record_minted_key(&customer_uid, &sub.id, KeyPurpose::CardChange)?;
         Ok(customer_uid)

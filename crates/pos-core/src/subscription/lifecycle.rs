@@ -13,7 +13,6 @@ use super::error::SubscriptionError;
 use super::issuance::{issuance_rule, IssuanceRule, IssuanceTicket};
 use super::Subscriptions;
 use crate::checkout::{request_refund, RefundRequest};
-use crate::ids::mint_customer_uid;
 use crate::store::{
     ChargeRequest, ChargeVia, KeyPurpose, NewCharge, NewJob, NewSubscription, OrderPatch,
     OrderState, StoreError, Subscription, SubscriptionCharge, SubscriptionPatch, SubscriptionState,
@@ -30,7 +29,7 @@ impl Subscriptions {
     ) -> Result<IssuanceTicket, SubscriptionError> {
         let plan = self.store.plan(plan_id)?;
         let rule = issuance_rule(billing_pg);
-        let customer_uid = mint_customer_uid();
+        let customer_uid = self.store.mint_customer_uid();
         let sub = self.store.create_subscription(&NewSubscription {
             plan_id: plan.id.clone(),
             customer_uid: customer_uid.clone(),

@@ -5,6 +5,7 @@ mod books_attack;
 mod checkout_start;
 mod checkout_support;
 mod checkout_verify;
+mod connection;
 mod extreme_times;
 mod job_claims;
 mod jobs;
