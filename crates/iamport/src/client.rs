@@ -18,6 +18,7 @@ use url::Url;
 use crate::config::{Config, Secret};
 use crate::envelope::Reply;
 use crate::error::{excerpt, Error, Result};
+use crate::server_clock::{local_unix_ms, ServerClock};
 use crate::token::CachedToken;
 
 /// Replies larger than this are refused (a 1000-payment page is about 2 MB).
@@ -38,6 +39,8 @@ pub(crate) struct Inner {
     /// It is a tokio mutex, so waiting callers yield, and a cancelled refresher releases it.
     pub(crate) token: tokio::sync::Mutex<Option<CachedToken>>,
     pub(crate) token_requests: AtomicU64,
+    /// Iamport's clock, learned from token replies.
+    pub(crate) server_clock: ServerClock,
 }
 
 impl fmt::Debug for Client {
@@ -123,6 +126,7 @@ impl Client {
                 imp_secret: config.imp_secret,
                 token: tokio::sync::Mutex::new(None),
                 token_requests: AtomicU64::new(0),
+                server_clock: ServerClock::default(),
             }),
         })
     }
@@ -130,6 +134,33 @@ impl Client {
     /// How many `POST /users/getToken` requests this client (and its clones) has sent.
     pub fn token_requests(&self) -> u64 {
         self.inner.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// `iamport_now - local_now` in milliseconds, as measured when the last token reply arrived
+    /// (`None` before any token reply: offline, or nothing asked yet).
+    pub fn clock_offset_ms(&self) -> Option<i64> {
+        self.inner.server_clock.offset_ms()
+    }
+
+    /// Iamport's now in Unix milliseconds (`local_now + offset`), if a token reply has told the
+    /// offset. Sends nothing.
+    pub fn iamport_now_ms(&self) -> Option<i64> {
+        self.clock_offset_ms()
+            .map(|offset| local_unix_ms().saturating_add(offset))
+    }
+
+    /// Iamport's now in Unix milliseconds, asking for a token first (one request, or none if
+    /// the cached token is fresh) when no offset is known yet. An error means Iamport did not
+    /// answer (or refused the key): the caller falls back to its own clock and says so.
+    pub async fn learn_iamport_now_ms(&self) -> Result<i64> {
+        if let Some(now) = self.iamport_now_ms() {
+            return Ok(now);
+        }
+        self.token().await?;
+        self.iamport_now_ms().ok_or_else(|| Error::Config {
+            reason: "the token reply did not tell Iamport's time".into(),
+            source: None,
+        })
     }
 
     /// `base/seg1/seg2…`, each segment percent-encoded (an id containing `/` stays one segment).

@@ -23,6 +23,7 @@ mod config;
 mod de;
 mod envelope;
 mod error;
+mod server_clock;
 mod token;
 pub mod types;
 

@@ -129,6 +129,7 @@ impl Client {
         let received = Instant::now();
         self.inner.token_requests.fetch_add(1, Ordering::Relaxed);
         let (status, body) = self.send(&call, None).await?;
+        let arrived_ms = crate::server_clock::local_unix_ms();
         let secrets = self.secrets(None);
         let reply = Reply {
             operation: OP,
@@ -168,6 +169,7 @@ impl Client {
                 }
             })?;
         header.set_sensitive(true);
+        self.inner.server_clock.learn(token.now, arrived_ms);
         Ok(CachedToken {
             value: Secret::new(token.access_token),
             header,
