@@ -14,6 +14,12 @@ use crate::store::{
     SubscriptionCharge, SubscriptionPatch, SubscriptionState,
 };
 
+/// An executed schedule whose payment failed (a retry that is not in flight).
+fn declined(s: &iamport::Schedule) -> bool {
+    s.schedule_status == ScheduleStatus::Executed
+        && s.payment_status == Some(iamport::PaymentStatus::Failed)
+}
+
 impl Subscriptions {
     /// Revokes the next charge at Iamport if it is registered and has not run. A charge that
     /// was never sent is simply marked revoked.
@@ -44,6 +50,9 @@ impl Subscriptions {
                     {
                         Ok(s) if s.schedule_status == ScheduleStatus::Revoked => {}
                         Err(nf) if nf.is_not_found() => {}
+                        // It ran and was declined (a `past_due` or `unpaid` subscription):
+                        // nothing is left to revoke, and cancelling stops the retries.
+                        Ok(s) if declined(&s) => {}
                         Ok(_) => {
                             return Err(SubscriptionError::NotAllowed {
                                 id: sub.id.clone(),
@@ -70,7 +79,8 @@ impl Subscriptions {
 
     /// Cancels at the period end (the default): the next charge is unscheduled, the music
     /// plays until the period ends, then the subscription is `cancelled`. A subscription that
-    /// is not paid up (`incomplete`, `past_due`, `unpaid`) is cancelled now.
+    /// is not paid up (`incomplete`, `past_due`, `unpaid`) has no paid period left to wait for:
+    /// it is cancelled now, which also stops its dunning retries.
     pub async fn cancel(
         &self,
         id: &str,
