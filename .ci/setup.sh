@@ -16,7 +16,7 @@ pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
       librsvg2-dev libsoup-3.0-dev libdbus-1-dev pkg-config xvfb xauth webkit2gtk-driver dbus dbus-x11
       fonts-nanum postgresql)
 if [ "$want_test" = 1 ]; then
-  pkgs+=(chromium chromium-driver xdotool x11-utils)
+  pkgs+=(chromium chromium-driver xdotool x11-utils faketime)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

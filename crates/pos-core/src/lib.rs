@@ -4,6 +4,7 @@
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
 pub mod checkout;
+pub mod clock;
 pub mod connection;
 pub mod contact;
 pub mod error;

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use super::error::SubscriptionError;
 use super::settle::{Ledger, Settled};
 use super::{DunningPolicy, Subscriptions};
+use crate::clock::IamportClock;
 use crate::store::{
     ChargeRequest, ChargeVia, Job, OrderState, Store, Subscription, SubscriptionPatch,
     SubscriptionState,
@@ -200,7 +201,7 @@ impl Subscriptions {
 }
 
 /// Runs a `charge` job: the first-period `again` of the charge `job.merchant_uid`, looked up
-/// first when a previous attempt's outcome is unknown. Uses the system clock.
+/// first when a previous attempt's outcome is unknown. Timed on Iamport's clock.
 pub async fn execute_charge_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFailure> {
     const WHAT: &str = "정기결제 청구";
     let subs = Subscriptions::new(ctx.store.clone(), ctx.client.clone());
@@ -217,7 +218,8 @@ pub async fn execute_charge_job(ctx: &WorkContext, job: &Job) -> Result<JobDone,
             })
         }
     };
-    match subs.charge_now(&charge, Utc::now()).await {
+    let now = IamportClock::new(&ctx.client).now().await.now;
+    match subs.charge_now(&charge, now).await {
         Ok(settled) => Ok(JobDone {
             order: ctx.store.order(&job.merchant_uid).ok().map(Box::new),
             note: format!("{WHAT}: {settled:?}"),

@@ -18,6 +18,7 @@ use super::feed::Seen;
 use super::planner::{self, OpenOrder, PlanInput, PollPolicy};
 use super::ports::{Applied, JobExecutor, PaymentSink};
 use super::worker::{self, JobTally};
+use crate::clock::{ClockSource, IamportClock};
 use crate::store::LAST_SYNC_AT;
 use crate::work::executor::Executor;
 use crate::Store;
@@ -134,10 +135,33 @@ impl SyncCore {
         }
     }
 
-    /// The open orders as the planner sees them.
+    /// Iamport's clock minus ours, as last measured (zero while unknown: offline since start).
+    pub(crate) fn iamport_offset(&self) -> chrono::Duration {
+        self.client
+            .clock_offset_ms()
+            .map_or(chrono::Duration::zero(), chrono::Duration::milliseconds)
+    }
+
+    /// The open orders as the planner sees them: on this PC's clock, a virtual account's
+    /// deadline (Iamport's clock) translated by the measured offset, so it is kept by Iamport's
+    /// time however wrong ours is.
     pub(crate) async fn open_orders(&self) -> Result<Vec<OpenOrder>, SyncError> {
         let store = self.store.clone();
-        blocking(move || Ok(store.open_orders()?.iter().map(OpenOrder::from).collect())).await
+        let offset = self.iamport_offset();
+        blocking(move || {
+            Ok(store
+                .open_orders()?
+                .iter()
+                .map(|o| {
+                    let mut open = OpenOrder::from(o);
+                    open.vbank_due = open
+                        .vbank_due
+                        .map(|due| due.checked_sub_signed(offset).unwrap_or(due));
+                    open
+                })
+                .collect())
+        })
+        .await
     }
 
     /// When the feed last completed in this process.
@@ -220,6 +244,11 @@ impl SyncCore {
 
     /// Polls: the feed when due (always when `full`), then lookups of due open orders.
     pub async fn poll(&mut self, full: bool, report: &mut CycleReport) -> Result<(), SyncError> {
+        // Learn Iamport's clock first (one token request, which the lookups need anyway).
+        let reading = IamportClock::new(&self.client).now().await;
+        if reading.source == ClockSource::Local {
+            tracing::warn!("polling on this PC's clock: Iamport's time is unknown");
+        }
         let orders = self.open_orders().await?;
         let cursor = self.stored_cursor().await?;
         let now = Utc::now();
@@ -229,6 +258,7 @@ impl SyncCore {
             cursor,
             last_feed_at: self.last_feed_at,
             now,
+            iamport_offset: self.iamport_offset(),
             full,
             policy: &policy,
         });
@@ -245,6 +275,7 @@ impl SyncCore {
             cursor,
             last_feed_at: self.last_feed_at,
             now: Utc::now(),
+            iamport_offset: self.iamport_offset(),
             full,
             policy: &policy,
         });
@@ -304,7 +335,12 @@ impl SyncCore {
     /// repeating it is safe).
     async fn poll_subscriptions(&mut self) {
         let subs = crate::subscription::Subscriptions::new(self.store.clone(), self.client.clone());
-        match crate::subscription::poll_due(&subs, Utc::now()).await {
+        // Retries, period ends and schedule checks are timed on Iamport's clock.
+        let reading = IamportClock::new(&self.client).now().await;
+        if reading.source == ClockSource::Local {
+            tracing::warn!("subscriptions timed on this PC's clock: Iamport's time is unknown");
+        }
+        match crate::subscription::poll_due(&subs, reading.now).await {
             Ok(report) => {
                 for error in &report.errors {
                     tracing::warn!(%error, "subscription work left for the next cycle");

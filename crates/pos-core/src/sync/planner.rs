@@ -15,6 +15,9 @@
 //!   open and every sweep (`poll.sweep_secs`) when nothing is.
 //!
 //! The cursor is in Iamport's clock (the largest status time the feed has shown us), never ours.
+//! The planner otherwise works on this PC's clock (ages and next checks are durations on one
+//! clock); Iamport's instants come in translated by the measured offset (a virtual account's
+//! deadline, see `SyncCore::open_orders`), and the feed window goes out in Iamport's clock.
 //! Iamport documents that `from/to` filter on the time of the payment's *current* status
 //! (ready→started, paid→paid, cancelled→cancelled, failed→failed); a server could instead filter
 //! on the last update. Any change after the cursor moves both times past it, so the window
@@ -141,6 +144,10 @@ pub struct PlanInput<'a> {
     pub last_feed_at: Option<DateTime<Utc>>,
     /// Now (our clock).
     pub now: DateTime<Utc>,
+    /// Iamport's clock minus ours, as measured at the last token reply (zero while unknown).
+    /// The feed window is in Iamport's clock: its `from` and the 90-day cut are taken from
+    /// `now + iamport_offset`.
+    pub iamport_offset: chrono::Duration,
     /// `sync --once` / 지금 동기화: look every open order up and read the feed, due or not.
     pub full: bool,
     /// The cadence.
@@ -239,13 +246,15 @@ fn feed_due(input: &PlanInput<'_>) -> bool {
 /// cut to its first 90 days.
 pub fn feed_window(input: &PlanInput<'_>) -> FeedPlan {
     let overlap = i64::try_from(input.policy.overlap.as_secs()).unwrap_or(i64::MAX);
-    let now = input.now.timestamp();
+    // Our instants moved onto Iamport's clock.
+    let offset = input.iamport_offset.num_seconds();
+    let now = input.now.timestamp().saturating_add(offset);
     let start = match input.cursor {
         Some(c) => c.min(cursor_ceiling(input.now)),
         None => input
             .orders
             .iter()
-            .map(|o| o.since.timestamp())
+            .map(|o| o.since.timestamp().saturating_add(offset))
             .min()
             .unwrap_or(now)
             .min(now),

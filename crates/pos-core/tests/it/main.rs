@@ -22,6 +22,7 @@ mod secrets;
 mod settings;
 mod store_open;
 mod subscription_actions;
+mod subscription_clock;
 mod subscription_crash;
 mod subscription_engine;
 mod subscription_issuance;

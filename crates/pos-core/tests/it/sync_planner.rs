@@ -30,6 +30,7 @@ fn input<'a>(orders: &'a [OpenOrder], policy: &'a PollPolicy) -> PlanInput<'a> {
         cursor: None,
         last_feed_at: Some(t0()),
         now: t0(),
+        iamport_offset: chrono::Duration::zero(),
         full: false,
         policy,
     }

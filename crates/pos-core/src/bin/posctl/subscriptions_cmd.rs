@@ -1,9 +1,10 @@
 //! `posctl subscriptions create|list|cancel|resume|change-card|retry|delete-key|poll`: subscriptions (정기결제) from the
-//! command line, over the same domain code the app runs. "Now" is the system clock. Commands
+//! command line, over the same domain code the app runs. "Now" is Iamport's clock. Commands
 //! that talk to Iamport hold the engine lease, so they never run beside the app's sync engine.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
+use pos_core::clock::IamportClock;
 use pos_core::format::{kst_minute, won};
 use pos_core::store::{Subscription, SubscriptionState};
 use pos_core::subscription::{poll_due, Subscriptions};
@@ -72,16 +73,23 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 }
 
 /// The domain, under the engine lease (released when `f` returns; a killed process's lease
-/// is taken over by the next one, its pid being gone).
+/// is taken over by the next one, its pid being gone), and "now" on Iamport's clock (learned
+/// from a token reply; this PC's clock only while Iamport does not answer, said on stderr).
 fn with_domain<T>(
     global: &Global,
-    f: impl FnOnce(&Subscriptions, &tokio::runtime::Runtime) -> Result<T, CliError>,
+    f: impl FnOnce(&Subscriptions, &tokio::runtime::Runtime, DateTime<Utc>) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
     let store = open_store(global)?;
     let client = iamport_client(global, &data_dir(global)?, None)?;
     let lease = Lease::acquire(&store, "posctl-subscriptions")
         .map_err(|source| CliError::Sync { source })?;
-    let result = runtime().and_then(|rt| f(&Subscriptions::new(store, client), &rt));
+    let result = runtime().and_then(|rt| {
+        let reading = rt.block_on(IamportClock::new(&client).now());
+        if let Some(note) = reading.fallback_note() {
+            eprintln!("{note}");
+        }
+        f(&Subscriptions::new(store, client), &rt, reading.now)
+    });
     let released = lease.release().map_err(|source| CliError::Sync { source });
     let value = result?;
     released?;
@@ -138,8 +146,8 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             emit(&out)
         }
         SubscriptionsCommand::Create { plan, customer_uid } => {
-            let sub = with_domain(global, |d, rt| {
-                Ok(rt.block_on(d.create_with_key(plan, customer_uid, Utc::now()))?)
+            let sub = with_domain(global, |d, rt, now| {
+                Ok(rt.block_on(d.create_with_key(plan, customer_uid, now))?)
             })?;
             let title = if sub.state == SubscriptionState::Active {
                 "구독을 시작했습니다."
@@ -149,41 +157,37 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             show(global, title, &sub)
         }
         SubscriptionsCommand::Cancel { id, now } => {
-            let (sub, title) = with_domain(global, |d, rt| {
+            let sub = with_domain(global, |d, rt, now_at| {
                 Ok(if *now {
-                    (
-                        rt.block_on(d.cancel_now(id, Utc::now()))?,
-                        "구독을 지금 해지했습니다.",
-                    )
+                    rt.block_on(d.cancel_now(id, now_at))?
                 } else {
-                    (
-                        rt.block_on(d.cancel(id, Utc::now()))?,
-                        "이번 기간이 끝나면 해지됩니다.",
-                    )
+                    rt.block_on(d.cancel(id, now_at))?
                 })
             })?;
+            let title = if sub.state == SubscriptionState::Cancelled {
+                "구독을 지금 해지했습니다. 남은 재시도도 하지 않습니다."
+            } else {
+                "이번 기간이 끝나면 해지됩니다."
+            };
             show(global, title, &sub)
         }
         SubscriptionsCommand::Resume { id } => {
-            let sub = with_domain(global, |d, rt| Ok(rt.block_on(d.resume(id, Utc::now()))?))?;
+            let sub = with_domain(global, |d, rt, now| Ok(rt.block_on(d.resume(id, now))?))?;
             show(global, "구독을 다시 이어갑니다.", &sub)
         }
         SubscriptionsCommand::ChangeCard { id, customer_uid } => {
-            let sub = with_domain(global, |d, rt| {
-                Ok(rt.block_on(d.change_card_to_existing_key(id, customer_uid, Utc::now()))?)
+            let sub = with_domain(global, |d, rt, now| {
+                Ok(rt.block_on(d.change_card_to_existing_key(id, customer_uid, now))?)
             })?;
             show(global, "카드를 변경했습니다.", &sub)
         }
         SubscriptionsCommand::Retry { id } => {
-            let sub = with_domain(
-                global,
-                |d, rt| Ok(rt.block_on(d.retry_now(id, Utc::now()))?),
-            )?;
+            let sub = with_domain(global, |d, rt, now| Ok(rt.block_on(d.retry_now(id, now))?))?;
             show(global, "다시 시도했습니다.", &sub)
         }
         SubscriptionsCommand::DeleteKey { customer_uid } => {
-            with_domain(global, |d, rt| {
-                Ok(rt.block_on(d.delete_billing_key(customer_uid, Utc::now()))?)
+            with_domain(global, |d, rt, now| {
+                Ok(rt.block_on(d.delete_billing_key(customer_uid, now))?)
             })?;
             if global.json {
                 return print_json(&serde_json::json!({
@@ -196,7 +200,7 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             emit(&out)
         }
         SubscriptionsCommand::Poll => {
-            let report = with_domain(global, |d, rt| Ok(rt.block_on(poll_due(d, Utc::now()))?))?;
+            let report = with_domain(global, |d, rt, now| Ok(rt.block_on(poll_due(d, now))?))?;
             if global.json {
                 return print_json(&report);
             }
