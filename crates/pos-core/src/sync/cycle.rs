@@ -139,7 +139,8 @@ impl SyncCore {
     pub(crate) fn iamport_offset(&self) -> chrono::Duration {
         self.client
             .clock_offset_ms()
-            .map_or(chrono::Duration::zero(), chrono::Duration::milliseconds)
+            .and_then(chrono::Duration::try_milliseconds)
+            .unwrap_or_else(chrono::Duration::zero)
     }
 
     /// The open orders as the planner sees them: on this PC's clock, a virtual account's

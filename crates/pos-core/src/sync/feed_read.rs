@@ -40,8 +40,12 @@ impl SyncCore {
             let list = got.list;
             let count = u32::try_from(list.len()).unwrap_or(u32::MAX);
             report.payments_seen = report.payments_seen.saturating_add(count);
-            // Whatever times the reply carries, the cursor never passes our now plus the skew.
-            let ceiling = planner::cursor_ceiling(chrono::Utc::now());
+            // Whatever times the reply carries, the cursor never passes Iamport's now (as the
+            // token reply told it) plus the skew.
+            let iamport_now = chrono::Utc::now()
+                .checked_add_signed(self.iamport_offset())
+                .unwrap_or_else(chrono::Utc::now);
+            let ceiling = planner::cursor_ceiling(iamport_now);
             cursor = list
                 .iter()
                 .map(status_time)

@@ -42,10 +42,11 @@ use crate::{Order, OrderState};
 pub const LOOKUP_BATCH: usize = 100;
 /// The widest `from`/`to` window of `/payments/status/*`, in seconds.
 pub const FEED_WINDOW_SECS: i64 = 90 * 24 * 3600;
-/// How far past our now the change-feed cursor may be (Iamport's clock may run a little ahead).
+/// How far past Iamport's now as we know it the change-feed cursor may be (the offset is
+/// measured to the second).
 pub const CURSOR_SKEW_SECS: i64 = 60;
 
-/// The latest cursor accepted at `now`: now plus [`CURSOR_SKEW_SECS`].
+/// The latest cursor accepted at `now` (Iamport's clock): now plus [`CURSOR_SKEW_SECS`].
 pub fn cursor_ceiling(now: DateTime<Utc>) -> i64 {
     now.timestamp().saturating_add(CURSOR_SKEW_SECS)
 }
@@ -250,7 +251,7 @@ pub fn feed_window(input: &PlanInput<'_>) -> FeedPlan {
     let offset = input.iamport_offset.num_seconds();
     let now = input.now.timestamp().saturating_add(offset);
     let start = match input.cursor {
-        Some(c) => c.min(cursor_ceiling(input.now)),
+        Some(c) => c.min(now.saturating_add(CURSOR_SKEW_SECS)),
         None => input
             .orders
             .iter()

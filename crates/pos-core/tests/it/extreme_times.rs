@@ -73,6 +73,7 @@ fn check_plan(
         cursor,
         last_feed_at: last,
         now,
+        iamport_offset: chrono::Duration::zero(),
         full,
         policy: &policy,
     };
@@ -208,6 +209,7 @@ fn a_cursor_in_the_future_is_pulled_back_to_now() {
         cursor: Some(now.timestamp() + 10 * 365 * 24 * 3600),
         last_feed_at: None,
         now,
+        iamport_offset: chrono::Duration::zero(),
         full: false,
         policy: &policy,
     };
