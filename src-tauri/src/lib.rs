@@ -1,5 +1,5 @@
-//! The Tauri shell of Panmusic POS: thin commands over `pos-core`, the main window and its
-//! navigation hook, and the in-process sandbox.
+//! The Tauri shell of Panmusic POS: thin commands over `pos-core`, the main window, the payment
+//! window that runs Iamport's SDK with no access to the commands, and the in-process sandbox.
 
 pub mod args;
 pub mod books;
@@ -9,6 +9,7 @@ pub mod models;
 pub mod navigation;
 pub mod owner;
 pub mod payments;
+pub mod paywindow;
 pub mod sandbox;
 pub mod settings_file;
 pub mod settings_flow;

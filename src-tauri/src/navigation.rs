@@ -1,61 +1,57 @@
-//! The main window and the hook on its navigations.
+//! The main window and the hooks on its navigations and popups.
 //!
-//! Redirect-style payment flows send the browser to `m_redirect_url` when the payment window is
-//! done. pos-core sets that URL ([`pos_core::checkout::M_REDIRECT_URL`], an app-local URL that
-//! never loads anything); here the navigation is cancelled and its parameters handed to
-//! [`on_payment_return`]. The checkout issue fills that in: verify through pos-core (the same
-//! path as the SDK callback), then route the UI to the result screen.
+//! The main window runs only the app's own code: its capability allows the app's commands, so it
+//! never loads anything else. Iamport's SDK and the PG pages run in the payment window
+//! ([`crate::paywindow`]), which is where payment results arrive. Here every navigation away from
+//! the app's pages, and every popup, is refused.
 
-use pos_core::checkout::{is_payment_redirect, parse_redirect, RedirectParams};
-use tauri::{AppHandle, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::webview::NewWindowResponse;
+use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 use url::Url;
+
+use crate::paywindow::apply_page_policy;
+use crate::paywindow::policy::{is_app_url, is_pay_page_path};
 
 /// The main window's label.
 pub const MAIN_WINDOW: &str = "main";
 /// The main window's title (what the desktop shows; the e2e and bundle checks look for it).
 pub const WINDOW_TITLE: &str = "판뮤직 POS";
 
-/// What to do with a navigation of the main window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NavigationDecision {
-    /// Let the webview load it (the app itself, the sandbox, Iamport and PG pages).
-    Allow,
-    /// The payment window is done: cancel the navigation and verify in Rust. `None` when the
-    /// redirect carried no `merchant_uid` (nothing to verify; the UI keeps the order open).
-    PaymentReturn(Option<RedirectParams>),
+/// Whether the main window may load `url`: the app's own pages but the payment page (and, in
+/// development, the dev server named by `dev_url`). Pure, so it is tested without a webview.
+pub fn main_window_may_load(url: &Url, dev_url: Option<&Url>) -> bool {
+    (is_app_url(url) && !is_pay_page_path(url.path()))
+        || url.scheme() == "about"
+        || dev_url.is_some_and(|dev| dev.origin() == url.origin())
 }
 
-/// Decides what a navigation means. Pure, so it is tested without a webview.
-pub fn classify(url: &Url) -> NavigationDecision {
-    if is_payment_redirect(url.as_str()) {
-        NavigationDecision::PaymentReturn(parse_redirect(url.as_str()))
-    } else {
-        NavigationDecision::Allow
-    }
-}
-
-/// Creates the main window (the config has `"create": false` so this hook can be attached).
+/// Creates the main window (the config has `"create": false` so these hooks can be attached).
 pub fn create_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
-    let handle = app.clone();
+    let dev_url = app.config().build.dev_url.clone();
     WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
         .title(WINDOW_TITLE)
         .inner_size(1100.0, 760.0)
         .min_inner_size(800.0, 600.0)
-        .on_navigation(move |url| match classify(url) {
-            NavigationDecision::Allow => true,
-            NavigationDecision::PaymentReturn(params) => {
-                // Touch the webview from a task, never inside this callback.
-                let app = handle.clone();
-                tauri::async_runtime::spawn(async move { on_payment_return(app, params).await });
-                false
+        .on_web_resource_request({
+            let app = app.clone();
+            move |request, response| apply_page_policy(&app, &request, response)
+        })
+        .on_navigation(move |url| {
+            let allowed = main_window_may_load(url, dev_url.as_ref());
+            if !allowed {
+                tracing::warn!(%url, "the main window loads only the app's own pages; refused");
             }
+            allowed
+        })
+        .on_new_window(|url, _features| {
+            tracing::warn!(%url, "the main window opens no popups; refused");
+            NewWindowResponse::Deny
         })
         .build()
 }
 
 /// Brings the existing window to the front (a second launch lands here).
 pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
-    use tauri::Manager;
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         let shown = window
             .unminimize()
@@ -64,21 +60,6 @@ pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
         if let Err(error) = shown {
             tracing::warn!(error = ?error, "could not focus the main window");
         }
-    }
-}
-
-/// The payment window returned through `m_redirect_url`: verify through the same
-/// `complete_payment` as the SDK callback, then the UI shows the result screen (it listens to
-/// [`crate::payments::models::PAYMENT_RESULT_EVENT`]). A redirect without a `merchant_uid`
-/// names no order: nothing to verify, the order stays open for the sync engine.
-async fn on_payment_return<R: Runtime>(app: AppHandle<R>, params: Option<RedirectParams>) {
-    match params {
-        Some(params) => {
-            tracing::info!(merchant_uid = %params.merchant_uid, "payment redirect intercepted");
-            crate::payments::flows::payment_returned(&app, params.merchant_uid, params.imp_uid)
-                .await;
-        }
-        None => tracing::warn!("payment redirect without a merchant_uid; nothing to verify"),
     }
 }
 
@@ -93,35 +74,35 @@ mod tests {
     }
 
     #[test]
-    fn app_pages_and_payment_pages_load() {
+    fn the_main_window_loads_the_app_pages() {
         for allowed in [
             "tauri://localhost/index.html",
+            "tauri://localhost/",
             "http://tauri.localhost/",
-            "http://127.0.0.1:43123/sdk/pay?x=1",
-            "https://cdn.iamport.kr/v1/iamport.js",
         ] {
-            assert_eq!(
-                classify(&url(allowed)),
-                NavigationDecision::Allow,
-                "{allowed} loads"
-            );
+            assert!(main_window_may_load(&url(allowed), None), "{allowed} loads");
         }
+        let dev = url("http://127.0.0.1:1420/");
+        assert!(
+            main_window_may_load(&url("http://127.0.0.1:1420/src/main.tsx"), Some(&dev)),
+            "the dev server, when one is configured"
+        );
     }
 
     #[test]
-    fn the_payment_return_is_intercepted_with_its_parameters() {
-        let ret = url(&format!(
-            "{M_REDIRECT_URL}?imp_uid=imp_1&merchant_uid=order_1"
-        ));
-        match classify(&ret) {
-            NavigationDecision::PaymentReturn(Some(params)) => {
-                assert_eq!(
-                    params.merchant_uid, "order_1",
-                    "the order named by the redirect"
-                );
-                assert_eq!(params.imp_uid.as_deref(), Some("imp_1"), "the payment");
-            }
-            other => panic!("the redirect must be intercepted, got {other:?}"),
+    fn the_main_window_loads_nothing_else() {
+        for refused in [
+            "http://127.0.0.1:43123/sdk/pay?x=1",
+            "https://cdn.iamport.kr/v1/iamport.js",
+            "https://example.com/",
+            M_REDIRECT_URL,
+            "file:///etc/passwd",
+            "tauri://localhost/pay.html?request=%7B%7D",
+        ] {
+            assert!(
+                !main_window_may_load(&url(refused), None),
+                "{refused} is refused: payment pages belong to the payment window"
+            );
         }
     }
 }

@@ -1,15 +1,17 @@
-//! The flows behind the payment commands and the redirect hook: each takes the app, connects to
-//! the Iamport of the mode in effect and calls pos-core. The callback path and the redirect
-//! path both verify through [`complete`] (pos-core's `complete_payment`).
+//! The flows behind the payment commands and the payment window: each takes the app, connects to
+//! the Iamport of the mode in effect and calls pos-core. Every end of a payment window (its
+//! callback and PG redirects arrive as one navigation) verifies through [`complete`] (pos-core's
+//! `complete_payment`).
 
 use pos_core::checkout::{self, Buyer, CheckoutTicket, RefundOutcome, RefundRequest, Verified};
 use pos_core::store::JobFilter;
 use pos_core::{OrderPage, OrderQuery, PayMethod};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_opener::OpenerExt;
 
-use super::models::{JobView, OrderDetail, PaymentReturn, PAYMENT_RESULT_EVENT};
-use super::{PaymentsError, PaymentsExt};
+use super::models::{JobView, OrderDetail};
+use super::{Connection, PaymentsError, PaymentsExt};
+use crate::paywindow::{self, policy::PayOrigins, request::PayRequest, Purpose};
 use crate::settings_flow::run_blocking;
 use crate::state::PosStateExt;
 
@@ -17,12 +19,14 @@ use crate::state::PosStateExt;
 const JOB_LIST_LIMIT: u32 = 200;
 
 /// A new one-time order for `plan_id` at the catalog price, its amount registered with Iamport
-/// when reachable, and the payment window marked open (the sync engine then watches it).
+/// when reachable, and the payment window opened for it (the sync engine then watches it).
+/// Refused before anything is written while another payment window is open.
 pub async fn start<R: Runtime>(
     app: &AppHandle<R>,
     plan_id: &str,
     pay_method: PayMethod,
 ) -> Result<CheckoutTicket, PaymentsError> {
+    paywindow::ensure_none_open(app)?;
     let c = app.payments().connect(app.pos()).await?;
     let ticket = checkout::start_checkout(
         &c.store,
@@ -33,19 +37,37 @@ pub async fn start<R: Runtime>(
         &Buyer::default(),
     )
     .await?;
-    checkout::window_opened(&c.store, &ticket.merchant_uid)?;
+    open_window(app, &c, &ticket)?;
     Ok(ticket)
 }
 
-/// The ticket to pay the same order again (same merchant_uid and amount).
+/// The same order paid again (same merchant_uid and amount) in a new payment window.
 pub async fn retry<R: Runtime>(
     app: &AppHandle<R>,
     merchant_uid: &str,
 ) -> Result<CheckoutTicket, PaymentsError> {
+    paywindow::ensure_none_open(app)?;
     let c = app.payments().connect(app.pos()).await?;
     let ticket = checkout::retry_checkout(&c.store, Some(&c.client), &c.env, merchant_uid).await?;
-    checkout::window_opened(&c.store, &ticket.merchant_uid)?;
+    open_window(app, &c, &ticket)?;
     Ok(ticket)
+}
+
+/// Marks the window open (the sync engine watches the order from now) and opens it.
+fn open_window<R: Runtime>(
+    app: &AppHandle<R>,
+    c: &Connection,
+    ticket: &CheckoutTicket,
+) -> Result<(), PaymentsError> {
+    checkout::window_opened(&c.store, &ticket.merchant_uid)?;
+    paywindow::open(
+        app,
+        &PayRequest::for_ticket(ticket),
+        Purpose::Checkout {
+            merchant_uid: ticket.merchant_uid.clone(),
+        },
+        PayOrigins::for_env(&c.env),
+    )
 }
 
 /// The one verification path: fetches the payment from Iamport and reconciles the order.
@@ -56,33 +78,6 @@ pub async fn complete<R: Runtime>(
 ) -> Result<Verified, PaymentsError> {
     let c = app.payments().connect(app.pos()).await?;
     Ok(checkout::complete_payment(&c.store, &c.client, merchant_uid, imp_uid).await?)
-}
-
-/// A redirect came back: verify like the callback does, then tell the UI to show the result.
-pub async fn payment_returned<R: Runtime>(
-    app: &AppHandle<R>,
-    merchant_uid: String,
-    imp_uid: Option<String>,
-) {
-    let result = complete(app, &merchant_uid, imp_uid.as_deref()).await;
-    let payload = match result {
-        Ok(verified) => PaymentReturn {
-            merchant_uid,
-            verified: Some(verified),
-            problem: None,
-        },
-        Err(error) => {
-            tracing::warn!(%merchant_uid, code = error.code().as_str(), "redirect verification did not finish");
-            PaymentReturn {
-                merchant_uid,
-                verified: None,
-                problem: Some(error.to_string()),
-            }
-        }
-    };
-    if let Err(error) = app.emit(PAYMENT_RESULT_EVENT, &payload) {
-        tracing::error!(error = ?error, "could not send the payment result to the UI");
-    }
 }
 
 /// Refunds all or part of a paid order now; offline, the refund waits in the queue.

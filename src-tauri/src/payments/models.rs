@@ -2,7 +2,7 @@
 //! TypeScript generated into `ui/src/bindings` by `cargo test -p panmusic-pos`).
 
 use pos_core::checkout::{receipt_url, CancelPayload, Verified, CANCEL_JOB};
-use pos_core::{Job, JobState, Order, OrderEvent};
+use pos_core::{ErrorCode, Job, JobState, Order, OrderEvent};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -64,8 +64,9 @@ impl OrderDetail {
     }
 }
 
-/// Emitted as [`PAYMENT_RESULT_EVENT`] when a redirect-style payment came back and was verified
-/// (or could not be): the UI shows the result screen for `merchant_uid`.
+/// Emitted to the main window as [`PAYMENT_RESULT_EVENT`] when the payment window of a one-time
+/// order ended (its result came back, or it was closed) and Rust verified the order at Iamport
+/// (or could not): the UI shows the result for `merchant_uid`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -76,9 +77,13 @@ pub struct PaymentReturn {
     pub verified: Option<Verified>,
     /// Why verification did not finish (Korean), e.g. offline: the order stays open.
     pub problem: Option<String>,
+    /// The kind of `problem`: `not_found` means no payment was made (the window was closed).
+    pub code: Option<ErrorCode>,
+    /// What the payment window said (a PG's message, "closed"): shown, never believed.
+    pub window_message: Option<String>,
 }
 
-/// The event the UI listens to for redirect-style payment results.
+/// The event the main window listens to for one-time payment results.
 pub const PAYMENT_RESULT_EVENT: &str = "payment-result";
 
 /// A job parked or waiting, as the needs-attention list shows it (no payload: it can hold a

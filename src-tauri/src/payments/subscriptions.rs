@@ -11,6 +11,7 @@ use tauri::{AppHandle, Runtime};
 
 use super::subscription_models::{BillingWindow, ChargeRow, SubscriptionView};
 use super::{Connection, PaymentsError, PaymentsExt};
+use crate::paywindow::{self, policy::PayOrigins, request::PayRequest, Purpose};
 use crate::settings_flow::run_blocking;
 use crate::state::PosStateExt;
 
@@ -33,12 +34,14 @@ fn billing_pg(c: &Connection) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A new subscription to `plan_id` (incomplete until its key is verified) and the window that
-/// issues its billing key. Refused when the plan already has a live subscription.
+/// A new subscription to `plan_id` (incomplete until its key is verified) and the payment window
+/// that issues its billing key, opened. Refused when the plan already has a live subscription or
+/// another payment window is open.
 pub async fn start<R: Runtime>(
     app: &AppHandle<R>,
     plan_id: &str,
 ) -> Result<BillingWindow, PaymentsError> {
+    paywindow::ensure_none_open(app)?;
     let (c, subs) = connect(app).await?;
     let plan = c.store.plan(plan_id)?;
     if plan.kind != pos_core::PlanKind::Subscription {
@@ -59,7 +62,7 @@ pub async fn start<R: Runtime>(
     }
     let pg = billing_pg(&c);
     let ticket = subs.start(plan_id, pg.as_deref())?;
-    Ok(BillingWindow {
+    let window = BillingWindow {
         subscription_id: ticket.subscription_id,
         merchant_uid: ticket.merchant_uid,
         customer_uid: ticket.customer_uid,
@@ -71,7 +74,27 @@ pub async fn start<R: Runtime>(
             .merchant_code()
             .map_err(pos_core::checkout::CheckoutError::from)?,
         sdk_url: c.env.sdk_url(),
-    })
+    };
+    let purpose = Purpose::Subscribe {
+        subscription_id: window.subscription_id.clone(),
+        merchant_uid: window.merchant_uid.clone(),
+    };
+    open_window(app, &c, &window, purpose)?;
+    Ok(window)
+}
+
+fn open_window<R: Runtime>(
+    app: &AppHandle<R>,
+    c: &Connection,
+    window: &BillingWindow,
+    purpose: Purpose,
+) -> Result<(), PaymentsError> {
+    paywindow::open(
+        app,
+        &PayRequest::for_billing(window),
+        purpose,
+        PayOrigins::for_env(&c.env),
+    )
 }
 
 /// Verifies the key the window issued (only `imp_uid` from its callback is used), charges the
@@ -114,17 +137,19 @@ pub async fn act<R: Runtime>(
     })
 }
 
-/// 카드 변경, step one: a window that issues a new billing key for subscription `id`.
+/// 카드 변경, step one: the payment window that issues a new billing key for subscription `id`,
+/// opened; when it returns, [`change_card`] moves the subscription to the key it minted here.
 pub async fn card_window<R: Runtime>(
     app: &AppHandle<R>,
     id: &str,
 ) -> Result<BillingWindow, PaymentsError> {
+    paywindow::ensure_none_open(app)?;
     let (c, subs) = connect(app).await?;
     let sub = c.store.subscription(id)?;
     let plan = c.store.plan(&sub.plan_id)?;
     // Recorded as this window's key: `change_card` accepts no other.
     let customer_uid = subs.open_card_change(&sub.id)?;
-    Ok(BillingWindow {
+    let window = BillingWindow {
         subscription_id: sub.id,
         merchant_uid: c.store.mint_merchant_uid(OrderKind::Billing),
         customer_uid,
@@ -136,7 +161,14 @@ pub async fn card_window<R: Runtime>(
             .merchant_code()
             .map_err(pos_core::checkout::CheckoutError::from)?,
         sdk_url: c.env.sdk_url(),
-    })
+    };
+    let purpose = Purpose::CardChange {
+        subscription_id: window.subscription_id.clone(),
+        merchant_uid: window.merchant_uid.clone(),
+        customer_uid: window.customer_uid.clone(),
+    };
+    open_window(app, &c, &window, purpose)?;
+    Ok(window)
 }
 
 /// 카드 변경, step two: future charges move to the key `customer_uid`, which must be the one

@@ -6,6 +6,7 @@ mod checkout;
 mod engine;
 mod owner_pin;
 mod owner_pin_money;
+mod payment_window;
 mod settings;
 mod status;
 
@@ -57,23 +58,42 @@ impl TestApp {
         test
     }
 
-    /// Invokes `command` with `args` as the webview would; `Err` holds the rejection value.
+    /// Invokes `command` with `args` as the main window would; `Err` holds the rejection value.
     pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: command.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("local origin"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_owned(),
-        };
-        get_ipc_response(&self.window, request).map(|body| {
-            body.deserialize::<Value>()
-                .expect("command replies are JSON")
-        })
+        invoke_in(&self.window, command, args)
     }
 
+    /// Whether the payment window is open.
+    pub fn payment_window_open(&self) -> bool {
+        self.app
+            .get_webview_window(crate::paywindow::PAYMENT_WINDOW)
+            .is_some()
+    }
+}
+
+/// Invokes `command` with `args` from `window`'s page (the app's own origin); `Err` holds the
+/// rejection value.
+pub fn invoke_in(
+    window: &WebviewWindow<MockRuntime>,
+    command: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("local origin"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_owned(),
+    };
+    get_ipc_response(window, request).map(|body| {
+        body.deserialize::<Value>()
+            .expect("command replies are JSON")
+    })
+}
+
+impl TestApp {
     /// Invokes `command` and decodes its successful reply.
     pub fn ok<T: DeserializeOwned>(&self, command: &str, args: Value) -> T {
         let reply = self
