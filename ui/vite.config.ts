@@ -3,12 +3,19 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
 // The Tauri shell loads `dist/` (production) or this dev server (`tauri dev`, port fixed so the
-// shell's devUrl matches). No inline scripts: the production CSP forbids them.
+// shell's devUrl matches). No inline scripts: the production CSP forbids them. Two pages: the app
+// (`index.html`, main window) and the payment page (`pay.html`, the payment window, no React).
 export default defineConfig({
   plugins: [react()],
   clearScreen: false,
   server: { port: 1420, strictPort: true, host: "127.0.0.1" },
-  build: { target: "safari15", outDir: "dist", emptyOutDir: true, sourcemap: false },
+  build: {
+    target: "safari15",
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    rollupOptions: { input: { main: "index.html", pay: "pay.html" } },
+  },
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],

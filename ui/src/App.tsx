@@ -19,12 +19,7 @@ import { useCommand } from "./useCommand";
 /** How often the status bar asks Rust for mode, connectivity and queue length. */
 export const STATUS_REFRESH_MS = 5000;
 
-function renderScreen(
-  route: Route,
-  go: (route: Route) => void,
-  sdkUrl: string,
-  onSettingsSaved: () => void,
-) {
+function renderScreen(route: Route, go: (route: Route) => void, onSettingsSaved: () => void) {
   const openOrder = (merchantUid: string) => go({ name: "order", merchantUid });
   switch (route.name) {
     case "plans":
@@ -36,13 +31,12 @@ function renderScreen(
         />
       );
     case "subscriptions":
-      return <SubscriptionsScreen sdkUrl={sdkUrl} />;
+      return <SubscriptionsScreen />;
     case "checkout":
       return (
         <CheckoutScreen
           key={route.plan.id}
           plan={route.plan}
-          sdkUrl={sdkUrl}
           onBack={() => go({ name: "plans" })}
           onOpenOrder={openOrder}
         />
@@ -93,7 +87,7 @@ export function App() {
       )}
       <PinSetupOffer />
       <main className="content">
-        {renderScreen(route, setRoute, current?.sdkUrl ?? "", reloadStatus)}
+        {renderScreen(route, setRoute, reloadStatus)}
       </main>
       <StatusBar
         status={current}

@@ -16,7 +16,6 @@ import type { PayMethod } from "./bindings/PayMethod";
 import type { RefundAccount } from "./bindings/RefundAccount";
 import type { RefundOutcome } from "./bindings/RefundOutcome";
 import type { SyncStatus } from "./bindings/SyncStatus";
-import type { Verified } from "./bindings/Verified";
 import type { Credentials } from "./bindings/Credentials";
 import type { CredentialsStatus } from "./bindings/CredentialsStatus";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -116,17 +115,12 @@ export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>("app_status");
 }
 
-/** Creates an order for the plan (Rust fixes the amount) and returns the payment window's parameters. */
+/** Creates an order for the plan (Rust fixes the amount) and opens the payment window for it. */
 export function startCheckout(planId: string, payMethod: PayMethod): Promise<CheckoutTicket> {
   return call<CheckoutTicket>("start_checkout", { planId, payMethod });
 }
 
-/** Verifies what the payment window handed back: only the two ids, nothing else is believed. */
-export function completePayment(merchantUid: string, impUid: string | null): Promise<Verified> {
-  return call<Verified>("complete_payment", { merchantUid, impUid });
-}
-
-/** The parameters to pay the same order again (same merchant_uid and amount). */
+/** Opens the payment window again for the same order (same merchant_uid and amount). */
 export function retryCheckout(merchantUid: string): Promise<CheckoutTicket> {
   return call<CheckoutTicket>("retry_checkout", { merchantUid });
 }
@@ -186,14 +180,9 @@ export function retryJob(id: number): Promise<JobView> {
   return call<JobView>("retry_job", { id });
 }
 
-/** A new subscription to the plan and the window that issues its billing key (Rust decides every parameter). */
+/** A new subscription to the plan; Rust opens the payment window that issues its billing key. */
 export function startSubscription(planId: string): Promise<BillingWindow> {
   return call<BillingWindow>("start_subscription", { planId });
-}
-
-/** Verifies the key the window issued (only its imp_uid), charges the first month, schedules the next. */
-export function confirmSubscription(subscriptionId: string, impUid: string): Promise<Subscription> {
-  return call<Subscription>("confirm_subscription", { subscriptionId, impUid });
 }
 
 /** Every subscription with its payment history. */
@@ -216,14 +205,10 @@ export function retrySubscription(id: string): Promise<Subscription> {
   return call<Subscription>("retry_subscription", { id });
 }
 
-/** 카드 변경, step one (guarded): the window that issues the new billing key. */
+/** 카드 변경 (guarded): Rust opens the payment window that issues the new key and, once it verified
+ * the key at Iamport, moves the subscription to it. */
 export function cardChangeWindow(id: string, pin: OwnerPin = null): Promise<BillingWindow> {
   return call<BillingWindow>("card_change_window", { id, pin });
-}
-
-/** 카드 변경, step two (guarded): future charges move to the new key. */
-export function changeCard(id: string, customerUid: string, pin: OwnerPin = null): Promise<Subscription> {
-  return call<Subscription>("change_card", { id, customerUid, pin });
 }
 
 /** 카드 삭제 (guarded): deletes the billing key at Iamport; refused while a subscription or schedule still uses it. */

@@ -1,5 +1,6 @@
 // A fake Rust side for component tests: `@tauri-apps/api/core`'s invoke is mocked and routed
-// to per-command handlers; a handler that throws rejects like a Rust command does.
+// to per-command handlers; a handler that throws rejects like a Rust command does. Events Rust
+// emits (`@tauri-apps/api/event`) are sent with `emitEvent`.
 import { vi } from "vitest";
 
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
@@ -14,6 +15,29 @@ vi.mock("@tauri-apps/api/core", () => ({
 const DEFAULTS: Record<string, Handler> = {
   pin_status: () => ({ set: false, triesLeft: 5, lockedUntil: null }),
 };
+
+type EventHandler = (event: { event: string; payload: unknown }) => void;
+
+const eventHandlers = new Map<string, Set<EventHandler>>();
+
+vi.mock("@tauri-apps/api/event", () => ({
+  listen: (event: string, handler: EventHandler) => {
+    const handlers = eventHandlers.get(event) ?? new Set<EventHandler>();
+    eventHandlers.set(event, handlers);
+    handlers.add(handler);
+    return Promise.resolve(() => handlers.delete(handler));
+  },
+}));
+
+/** Delivers an event to every listener, as Rust's `emit_to("main", …)` does. */
+export function emitEvent(event: string, payload: unknown) {
+  for (const handler of [...(eventHandlers.get(event) ?? [])]) handler({ event, payload });
+}
+
+/** How many listeners `event` has now. */
+export function listenerCount(event: string): number {
+  return eventHandlers.get(event)?.size ?? 0;
+}
 
 /** Routes each command to its handler; an unknown command rejects like Tauri does (a string). */
 export function fakeBackend(handlers: Record<string, Handler>) {

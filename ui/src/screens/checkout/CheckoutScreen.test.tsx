@@ -1,124 +1,105 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { PaymentReturn } from "../../bindings/PaymentReturn";
+import { emitEvent, fakeBackend, invokeMock, ipcError, listenerCount } from "../../test/fakeBackend";
 import { PLANS } from "../../test/fixtures";
 import { order, ticket } from "../../test/fixtures-orders";
 import { CheckoutScreen } from "./CheckoutScreen";
-import { SDK_SCRIPT_ATTR, type ImpResponse } from "./sdk";
+import { PAYMENT_RESULT_EVENT } from "./paymentEvents";
 
-const SDK_URL = "http://127.0.0.1:40000/sdk/iamport.js";
 const PASS = PLANS.find((p) => p.id === "pass_1m") ?? PLANS[0]!;
-
-/** A fake `window.IMP` whose window answers with the queued responses, one per request_pay. */
-function fakeImp(responses: ImpResponse[]) {
-  const imp = {
-    init: vi.fn(),
-    request_pay: vi.fn((_params: Record<string, unknown>, callback: (rsp: ImpResponse) => void) => {
-      const next = responses.shift() ?? { imp_uid: null, error_msg: "closed" };
-      setTimeout(() => callback(next), 0);
-    }),
-  };
-  window.IMP = imp;
-  return imp;
-}
-
-function sdkScript(): HTMLScriptElement | null {
-  return document.head.querySelector(`script[${SDK_SCRIPT_ATTR}]`);
-}
-
-async function loadSdk(outcome: "load" | "error" = "load") {
-  const script = sdkScript();
-  expect(script, "the screen adds the SDK script on mount").not.toBeNull();
-  expect(script?.src).toBe(SDK_URL);
-  await act(async () => {
-    script?.dispatchEvent(new Event(outcome));
-  });
-}
+const UID = "order_20261127_0001";
 
 function renderScreen() {
-  return render(
-    <CheckoutScreen plan={PASS} sdkUrl={SDK_URL} onBack={() => {}} onOpenOrder={() => {}} />,
-  );
+  return render(<CheckoutScreen plan={PASS} onBack={() => {}} onOpenOrder={() => {}} />);
+}
+
+/** What Rust emits when the payment window of `UID` ended. */
+function windowEnded(result: Partial<PaymentReturn>) {
+  const payload: PaymentReturn = {
+    merchantUid: UID,
+    verified: null,
+    problem: null,
+    code: null,
+    windowMessage: null,
+    ...result,
+  };
+  act(() => emitEvent(PAYMENT_RESULT_EVENT, payload));
+}
+
+function verified(state: "paid" | "failed" | "vbank_issued", extra = {}) {
+  return { order: order({ state, ...extra }), impUid: "imp_1", changed: true, mismatchCancel: null };
+}
+
+async function startPaying() {
+  await userEvent.click(screen.getByTestId("checkout-submit"));
+  await screen.findByText(/결제창에서 결제를 진행해 주세요/);
 }
 
 beforeEach(() => {
   invokeMock.mockReset();
 });
 
-afterEach(() => {
-  delete window.IMP;
-});
-
 describe("CheckoutScreen", () => {
-  it("pays by card: names only the plan and method, verifies with the two ids, shows paid", async () => {
-    const imp = fakeImp([{ imp_uid: "imp_1", merchant_uid: "order_20261127_0001", error_msg: null }]);
-    fakeBackend({
-      start_checkout: () => ticket(),
-      complete_payment: () => ({ order: order({ state: "paid" }), impUid: "imp_1", changed: true, mismatchCancel: null }),
-    });
+  it("names only the plan and method; shows progress while the window is open, then the verified result", async () => {
+    fakeBackend({ start_checkout: () => ticket() });
     renderScreen();
-    await loadSdk();
-    await userEvent.click(screen.getByTestId("pay-method-card"));
-    await userEvent.click(screen.getByTestId("checkout-submit"));
-
+    await userEvent.click(screen.getByTestId("pay-method-vbank"));
+    await startPaying();
+    expect(invokeMock).toHaveBeenCalledWith("start_checkout", { planId: "pass_1m", payMethod: "vbank" });
+    expect(screen.getByTestId("checkout-progress")).toHaveTextContent("결제창을 닫으면 주문은 열린 채로 남습니다");
+    expect(screen.getByTestId("checkout-submit")).toBeDisabled();
+    windowEnded({ verified: verified("paid") });
     expect(await screen.findByTestId("result-status")).toHaveTextContent("paid");
-    expect(screen.getByTestId("result-merchant-uid")).toHaveTextContent("order_20261127_0001");
-    expect(invokeMock).toHaveBeenCalledWith("start_checkout", { planId: "pass_1m", payMethod: "card" });
-    expect(invokeMock).toHaveBeenCalledWith("complete_payment", { merchantUid: "order_20261127_0001", impUid: "imp_1" });
-    expect(imp.init).toHaveBeenCalledWith("imp00000000");
-    const params = imp.request_pay.mock.calls[0]?.[0];
-    expect(params).toMatchObject({ merchant_uid: "order_20261127_0001", amount: 9900, pay_method: "card" });
+    expect(screen.getByTestId("result-merchant-uid")).toHaveTextContent(UID);
   });
 
-  it("after a decline, 다시 시도 pays the same order again", async () => {
-    const imp = fakeImp([
-      { imp_uid: "imp_1", error_msg: "카드 한도 초과" },
-      { imp_uid: "imp_2", error_msg: null },
-    ]);
-    const results = [
-      order({ state: "failed", failReason: "카드 한도 초과" }),
-      order({ state: "paid" }),
-    ];
-    fakeBackend({
-      start_checkout: () => ticket(),
-      retry_checkout: () => ticket(),
-      complete_payment: () => ({ order: results.shift(), impUid: "x", changed: true, mismatchCancel: null }),
-    });
+  it("ignores the result of another order's window", async () => {
+    fakeBackend({ start_checkout: () => ticket() });
     renderScreen();
-    await loadSdk();
-    await userEvent.click(screen.getByTestId("checkout-submit"));
+    await startPaying();
+    act(() =>
+      emitEvent(PAYMENT_RESULT_EVENT, {
+        merchantUid: "order_other",
+        verified: verified("paid"),
+        problem: null,
+        code: null,
+        windowMessage: null,
+      }),
+    );
+    expect(screen.queryByTestId("result-status"), "another order's result is not this one's").toBeNull();
+    expect(screen.getByTestId("checkout-progress")).toBeInTheDocument();
+  });
+
+  it("after a decline, 다시 시도 opens the window again for the same order", async () => {
+    fakeBackend({ start_checkout: () => ticket(), retry_checkout: () => ticket() });
+    renderScreen();
+    await startPaying();
+    windowEnded({ verified: verified("failed", { failReason: "카드 한도 초과" }) });
     expect(await screen.findByTestId("result-status")).toHaveTextContent("failed");
     expect(screen.getByTestId("result-fail-reason")).toHaveTextContent("카드 한도 초과");
 
     await userEvent.click(screen.getByTestId("checkout-retry"));
+    await screen.findByText(/결제창에서 결제를 진행해 주세요/);
+    expect(invokeMock).toHaveBeenCalledWith("retry_checkout", { merchantUid: UID });
+    windowEnded({ verified: verified("paid") });
     expect(await screen.findByText("paid")).toBeInTheDocument();
-    expect(invokeMock).toHaveBeenCalledWith("retry_checkout", { merchantUid: "order_20261127_0001" });
-    expect(imp.init, "IMP.init runs once").toHaveBeenCalledTimes(1);
   });
 
   it("shows the virtual account with its bank, number, holder and deadline", async () => {
-    fakeImp([{ imp_uid: "imp_v" }]);
-    fakeBackend({
-      start_checkout: () => ticket({ payMethod: "vbank", vbankDue: "202611302359" }),
-      complete_payment: () => ({
-        order: order({
-          state: "vbank_issued",
-          payMethod: "vbank",
-          vbankBank: "신한은행",
-          vbankNum: "56211234567890",
-          vbankHolder: "판뮤직",
-          vbankDue: Date.UTC(2026, 10, 30, 14, 59),
-        }),
-        impUid: "imp_v",
-        changed: true,
-        mismatchCancel: null,
+    fakeBackend({ start_checkout: () => ticket({ payMethod: "vbank", vbankDue: "202611302359" }) });
+    renderScreen();
+    await startPaying();
+    windowEnded({
+      verified: verified("vbank_issued", {
+        payMethod: "vbank",
+        vbankBank: "신한은행",
+        vbankNum: "56211234567890",
+        vbankHolder: "판뮤직",
+        vbankDue: Date.UTC(2026, 10, 30, 14, 59),
       }),
     });
-    renderScreen();
-    await loadSdk();
-    await userEvent.click(screen.getByTestId("pay-method-vbank"));
-    await userEvent.click(screen.getByTestId("checkout-submit"));
     const account = await screen.findByTestId("vbank-account");
     expect(account).toHaveTextContent("신한은행");
     expect(account).toHaveTextContent("56211234567890");
@@ -126,30 +107,39 @@ describe("CheckoutScreen", () => {
     expect(account).toHaveTextContent("23:59 KST");
   });
 
-  it("a closed window leaves the order open with a message", async () => {
-    fakeImp([{ imp_uid: null, error_msg: "사용자가 결제를 취소했습니다" }]);
-    fakeBackend({
-      start_checkout: () => ticket(),
-      complete_payment: () => {
-        throw ipcError("not_found", "결제를 찾을 수 없습니다");
-      },
-    });
+  it("a window closed without a payment leaves the order open, with what the window said", async () => {
+    fakeBackend({ start_checkout: () => ticket(), retry_checkout: () => ticket() });
     renderScreen();
-    await loadSdk();
-    await userEvent.click(screen.getByTestId("checkout-submit"));
+    await startPaying();
+    windowEnded({ problem: "결제를 찾을 수 없습니다", code: "not_found", windowMessage: "결제창이 닫혔습니다." });
     const open = await screen.findByTestId("checkout-open");
     expect(open).toHaveTextContent("주문은 열려 있으니");
-    expect(invokeMock).toHaveBeenCalledWith("complete_payment", { merchantUid: "order_20261127_0001", impUid: null });
+    expect(open).toHaveTextContent("결제창이 닫혔습니다.");
+    expect(screen.getByTestId("result-merchant-uid")).toHaveTextContent(UID);
+    expect(screen.getByTestId("checkout-retry")).toBeInTheDocument();
   });
 
-  it("says so when the SDK cannot load (offline), and removes the script on unmount", async () => {
+  it("says verification did not finish (offline) and shows Rust's reason", async () => {
     fakeBackend({ start_checkout: () => ticket() });
+    renderScreen();
+    await startPaying();
+    windowEnded({ problem: "아임포트에 연결할 수 없습니다.", code: "offline" });
+    const open = await screen.findByTestId("checkout-open");
+    expect(open).toHaveTextContent("앱이 아임포트에서 결과를 다시 확인합니다");
+    expect(open).toHaveTextContent("아임포트에 연결할 수 없습니다.");
+  });
+
+  it("shows Rust's refusal when the window cannot open, and stops listening when it goes away", async () => {
+    fakeBackend({
+      start_checkout: () => {
+        throw ipcError("conflict", "결제창이 이미 열려 있습니다.");
+      },
+    });
     const view = renderScreen();
-    await loadSdk("error");
-    expect(screen.getByTestId("checkout-sdk-error")).toHaveTextContent("인터넷 연결");
     await userEvent.click(screen.getByTestId("checkout-submit"));
-    expect(await screen.findByTestId("checkout-open")).toHaveTextContent("결제 대기 상태로 남아");
+    expect(await screen.findByTestId("checkout-error")).toHaveTextContent("결제창이 이미 열려 있습니다.");
+    expect(listenerCount(PAYMENT_RESULT_EVENT)).toBe(1);
     view.unmount();
-    expect(sdkScript(), "the SDK script is removed on unmount").toBeNull();
+    await waitFor(() => expect(listenerCount(PAYMENT_RESULT_EVENT), "no listener left behind").toBe(0));
   });
 });

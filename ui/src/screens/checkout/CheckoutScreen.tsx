@@ -1,23 +1,22 @@
 import "../orders/orders.css";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { CheckoutTicket } from "../../bindings/CheckoutTicket";
 import type { Order } from "../../bindings/Order";
+import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import type { PayMethod } from "../../bindings/PayMethod";
 import type { Plan } from "../../bindings/Plan";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatPlanPrice } from "../../format";
-import { completePayment, retryCheckout, startCheckout, toCommandError, type CommandError } from "../../ipc";
+import { CommandError, retryCheckout, startCheckout, toCommandError } from "../../ipc";
 import { PAY_METHOD_LABELS } from "../orders/labels";
+import { PAYMENT_RESULT_EVENT, waitForResults, type ResultWaiter } from "./paymentEvents";
 import { PaymentResult } from "./PaymentResult";
-import { useIamportSdk } from "./useIamportSdk";
 
 /** The pay methods offered for a pass, in display order. */
 export const PAY_METHODS: readonly PayMethod[] = ["card", "vbank", "phone"];
 
 interface CheckoutScreenProps {
   plan: Plan;
-  /** The SDK script Rust names (app status); empty when it is not known. */
-  sdkUrl: string;
   onBack: () => void;
   onOpenOrder: (merchantUid: string) => void;
 }
@@ -29,56 +28,72 @@ type Phase =
   | { step: "open"; merchantUid: string; text: string; error?: CommandError }
   | { step: "error"; error: CommandError };
 
-const SDK_DOWN =
-  "결제창(아임포트 SDK)을 불러오지 못했습니다. 인터넷 연결을 확인한 뒤 이 화면을 다시 열어 주세요.";
+/** What the owner reads when the window ended without a verified result. */
+function openPhase(result: PaymentReturn): Phase {
+  const said = result.windowMessage ? ` (${result.windowMessage})` : "";
+  if (result.code === "not_found") {
+    return {
+      step: "open",
+      merchantUid: result.merchantUid,
+      text: `결제창이 닫혀 결제가 이루어지지 않았습니다${said}. 주문은 열려 있으니 다시 결제할 수 있습니다.`,
+    };
+  }
+  return {
+    step: "open",
+    merchantUid: result.merchantUid,
+    text: "결제 확인을 끝내지 못했습니다. 주문은 열려 있으며, 앱이 아임포트에서 결과를 다시 확인합니다.",
+    error: new CommandError(result.code ?? "internal", result.problem ?? "결제 결과를 확인하지 못했습니다."),
+  };
+}
 
-/** 결제: pick a pay method, pay in Iamport's window, see the result Rust verified. */
-export function CheckoutScreen({ plan, sdkUrl, onBack, onOpenOrder }: CheckoutScreenProps) {
-  const sdk = useIamportSdk(sdkUrl);
+/**
+ * 결제: pick a pay method; Rust opens the payment window (Iamport's SDK runs there, not here) and
+ * this screen shows progress until Rust reports the result it verified.
+ */
+export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProps) {
   const [method, setMethod] = useState<PayMethod>("card");
   const [phase, setPhase] = useState<Phase>({ step: "choose" });
+  const results = useRef<ResultWaiter<PaymentReturn> | null>(null);
+  const mounted = useRef(false);
+
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      results.current?.stop();
+      results.current = null;
+    };
+  }, []);
 
   async function pay(getTicket: () => Promise<CheckoutTicket>) {
     setPhase({ step: "working", text: "주문을 만드는 중입니다…" });
     let ticket: CheckoutTicket;
+    let waiter: ResultWaiter<PaymentReturn>;
     try {
+      // Listen first: a window that fails at once must not beat the listener.
+      waiter = results.current ?? (await waitForResults<PaymentReturn>(PAYMENT_RESULT_EVENT));
+      results.current = waiter;
+      if (!mounted.current) {
+        waiter.stop();
+        return;
+      }
       ticket = await getTicket();
     } catch (reason) {
       setPhase({ step: "error", error: toCommandError(reason) });
       return;
     }
-    const merchantUid = ticket.merchantUid;
-    if (sdk.state !== "ready") {
-      setPhase({ step: "open", merchantUid, text: `${SDK_DOWN} 주문은 결제 대기 상태로 남아 있습니다.` });
-      return;
-    }
-    setPhase({ step: "working", text: "결제창에서 결제를 진행해 주세요…" });
-    let impUid: string | null = null;
-    let windowMessage = "";
-    try {
-      const rsp = await sdk.pay(ticket);
-      impUid = rsp.imp_uid ?? null;
-      windowMessage = rsp.error_msg ?? "";
-    } catch {
-      setPhase({ step: "open", merchantUid, text: `${SDK_DOWN} 주문은 결제 대기 상태로 남아 있습니다.` });
-      return;
-    }
-    setPhase({ step: "working", text: "아임포트에서 결제를 확인하는 중입니다…" });
-    try {
-      const verified = await completePayment(merchantUid, impUid);
-      setPhase({ step: "result", order: verified.order });
-    } catch (reason) {
-      const error = toCommandError(reason);
-      const text =
-        error.code === "not_found"
-          ? `결제창이 닫혀 결제가 이루어지지 않았습니다${windowMessage ? ` (${windowMessage})` : ""}. 주문은 열려 있으니 다시 결제할 수 있습니다.`
-          : "결제 확인을 끝내지 못했습니다. 주문은 열려 있으며, 앱이 아임포트에서 결과를 다시 확인합니다.";
-      setPhase({ step: "open", merchantUid, text, error });
-    }
+    setPhase({
+      step: "working",
+      text: "결제창에서 결제를 진행해 주세요. 결제창을 닫으면 주문은 열린 채로 남습니다.",
+    });
+    const result = await waiter.next((r) => r.merchantUid === ticket.merchantUid);
+    if (!mounted.current) return;
+    setPhase(result.verified ? { step: "result", order: result.verified.order } : openPhase(result));
   }
 
-  const retry = (merchantUid: string) => () => void pay(() => retryCheckout(merchantUid));
+  const retry = (merchantUid: string) => void pay(() => retryCheckout(merchantUid));
   const busy = phase.step === "working";
+  const shownUid = phase.step === "result" ? phase.order.merchantUid : phase.step === "open" ? phase.merchantUid : "";
 
   return (
     <section className="screen" aria-labelledby="checkout-title">
@@ -88,11 +103,6 @@ export function CheckoutScreen({ plan, sdkUrl, onBack, onOpenOrder }: CheckoutSc
       <p className="lead" data-testid="checkout-plan">
         {plan.nameKo} · {formatPlanPrice(plan)}
       </p>
-      {sdk.state === "failed" && (
-        <div className="notice error" role="alert" data-testid="checkout-sdk-error">
-          {SDK_DOWN}
-        </div>
-      )}
       {(phase.step === "choose" || phase.step === "working" || phase.step === "error") && (
         <form
           className="form"
@@ -126,9 +136,9 @@ export function CheckoutScreen({ plan, sdkUrl, onBack, onOpenOrder }: CheckoutSc
               type="submit"
               className="button primary"
               data-testid="checkout-submit"
-              disabled={busy || sdk.state === "loading"}
+              disabled={busy}
             >
-              {sdk.state === "loading" ? "결제창 준비 중…" : "결제하기"}
+              결제하기
             </button>
             <button type="button" className="button" onClick={onBack} disabled={busy}>
               요금제로 돌아가기
@@ -144,7 +154,7 @@ export function CheckoutScreen({ plan, sdkUrl, onBack, onOpenOrder }: CheckoutSc
       {phase.step === "result" && (
         <PaymentResult
           order={phase.order}
-          onRetry={retry(phase.order.merchantUid)}
+          onRetry={() => retry(shownUid)}
           onOpenOrder={onOpenOrder}
         />
       )}
@@ -160,7 +170,7 @@ export function CheckoutScreen({ plan, sdkUrl, onBack, onOpenOrder }: CheckoutSc
               type="button"
               className="button primary"
               data-testid="checkout-retry"
-              onClick={retry(phase.merchantUid)}
+              onClick={() => retry(shownUid)}
             >
               다시 시도
             </button>

@@ -1,11 +1,12 @@
 import { useEffect, useRef } from "react";
 import { listen } from "@tauri-apps/api/event";
 import type { PaymentReturn } from "../../bindings/PaymentReturn";
+import { aScreenIsWaiting, PAYMENT_RESULT_EVENT } from "./paymentEvents";
 
-/** The event Rust emits after it caught and verified a redirect-style payment (`PAYMENT_RESULT_EVENT`). */
-export const PAYMENT_RESULT_EVENT = "payment-result";
-
-/** Calls `onResult` whenever Rust reports a redirect-style payment's verified result. */
+/**
+ * Calls `onResult` for a payment window's result that no screen is waiting for (the owner left
+ * the checkout screen while the window was open), so the result is still shown.
+ */
 export function usePaymentReturn(onResult: (result: PaymentReturn) => void) {
   const handler = useRef(onResult);
   useEffect(() => {
@@ -17,7 +18,9 @@ export function usePaymentReturn(onResult: (result: PaymentReturn) => void) {
     let live = true;
     (async () => {
       try {
-        const stop = await listen<PaymentReturn>(PAYMENT_RESULT_EVENT, (event) => handler.current(event.payload));
+        const stop = await listen<PaymentReturn>(PAYMENT_RESULT_EVENT, (event) => {
+          if (!aScreenIsWaiting()) handler.current(event.payload);
+        });
         if (live) unlisten = stop;
         else stop();
       } catch (reason) {

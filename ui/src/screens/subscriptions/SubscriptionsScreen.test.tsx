@@ -1,15 +1,15 @@
 import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { BillingReturn } from "../../bindings/BillingReturn";
+import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { Subscription } from "../../bindings/Subscription";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
-import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
+import { emitEvent, fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { PLANS } from "../../test/fixtures";
 import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
-import { SDK_SCRIPT_ATTR, type ImpResponse } from "../checkout/sdk";
+import { BILLING_RESULT_EVENT } from "../checkout/paymentEvents";
 import { SubscriptionsScreen } from "./SubscriptionsScreen";
-
-const SDK_URL = "http://127.0.0.1:40000/sdk/iamport.js";
 
 function subscription(overrides: Partial<Subscription> = {}): Subscription {
   return {
@@ -41,61 +41,101 @@ function view(sub: Subscription): SubscriptionView {
   return { subscription: sub, planName: "월 정기결제", charges: [] };
 }
 
-async function loadSdk(responses: ImpResponse[]) {
-  const imp = {
-    init: vi.fn(),
-    request_pay: vi.fn((_p: Record<string, unknown>, cb: (rsp: ImpResponse) => void) => {
-      setTimeout(() => cb(responses.shift() ?? { imp_uid: null, error_code: "F1" }), 0);
-    }),
+function billingWindow(overrides: Partial<BillingWindow> = {}): BillingWindow {
+  return {
+    subscriptionId: "sub_1",
+    merchantUid: "billing_1",
+    customerUid: "cust_1",
+    amount: 0,
+    name: "월 정기결제 카드 등록",
+    pg: null,
+    merchantCode: "imp00000000",
+    sdkUrl: "http://127.0.0.1:40000/sdk/iamport.js",
+    ...overrides,
   };
-  window.IMP = imp;
-  await act(async () => {
-    document.head.querySelector(`script[${SDK_SCRIPT_ATTR}]`)?.dispatchEvent(new Event("load"));
-  });
-  return imp;
+}
+
+/** What Rust emits when the billing window of `sub_1` ended. */
+function windowEnded(result: Partial<BillingReturn>) {
+  const payload: BillingReturn = {
+    subscriptionId: "sub_1",
+    purpose: "subscribe",
+    subscription: null,
+    issued: false,
+    problem: null,
+    code: null,
+    windowMessage: null,
+    ...result,
+  };
+  act(() => emitEvent(BILLING_RESULT_EVENT, payload));
 }
 
 beforeEach(() => {
   invokeMock.mockReset();
 });
-afterEach(() => {
-  delete window.IMP;
-});
 
 describe("SubscriptionsScreen", () => {
-  it("subscribes: the window issues the key with Rust's customer_uid, Rust verifies it by imp_uid", async () => {
+  it("subscribes: Rust opens the window, verifies the key and the screen shows the subscription", async () => {
     let subs: SubscriptionView[] = [];
     fakeBackend({
       list_plans: () => PLANS,
       list_subscriptions: () => subs,
-      start_subscription: () => ({
-        subscriptionId: "sub_1",
-        merchantUid: "billing_1",
-        customerUid: "cust_1",
-        amount: 0,
-        name: "월 정기결제 카드 등록",
-        pg: null,
-        merchantCode: "imp00000000",
-        sdkUrl: SDK_URL,
-      }),
-      confirm_subscription: () => {
-        subs = [view(subscription())];
-        return subscription();
-      },
+      start_subscription: () => billingWindow(),
     });
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
-    const imp = await loadSdk([{ imp_uid: "imp_key" }]);
+    render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscribe-sub_monthly"));
+    expect(await screen.findByTestId("subscriptions-progress")).toHaveTextContent("결제창에서 카드를 등록해 주세요");
+    expect(invokeMock).toHaveBeenCalledWith("start_subscription", { planId: "sub_monthly" });
+    subs = [view(subscription())];
+    windowEnded({ issued: true, subscription: subscription() });
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독이 시작");
-    expect(imp.request_pay.mock.calls[0]?.[0]).toMatchObject({
-      customer_uid: "cust_1",
-      merchant_uid: "billing_1",
-      amount: 0,
-    });
-    expect(invokeMock).toHaveBeenCalledWith("confirm_subscription", { subscriptionId: "sub_1", impUid: "imp_key" });
     expect(await screen.findByTestId("subscription-state")).toHaveTextContent("active");
     expect(screen.getByTestId("subscription-next-charge")).toHaveTextContent("9,900원");
     expect(screen.getByTestId("subscription-card")).toHaveTextContent("1234");
+  });
+
+  it("a closed billing window starts nothing and says so", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [],
+      start_subscription: () => billingWindow(),
+    });
+    render(<SubscriptionsScreen />);
+    await userEvent.click(await screen.findByTestId("subscribe-sub_monthly"));
+    await screen.findByTestId("subscriptions-progress");
+    windowEnded({ issued: false, windowMessage: "결제창이 닫혔습니다." });
+    const notice = await screen.findByTestId("subscriptions-notice");
+    expect(notice).toHaveTextContent("카드 등록이 취소되었습니다");
+    expect(notice).toHaveTextContent("결제창이 닫혔습니다.");
+  });
+
+  it("a key Iamport did not confirm is an error with Rust's reason", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [],
+      start_subscription: () => billingWindow(),
+    });
+    render(<SubscriptionsScreen />);
+    await userEvent.click(await screen.findByTestId("subscribe-sub_monthly"));
+    await screen.findByTestId("subscriptions-progress");
+    windowEnded({ problem: "카드 등록을 확인하지 못했습니다: 다른 주문의 결제입니다", code: "validation" });
+    expect(await screen.findByTestId("subscriptions-error")).toHaveTextContent("다른 주문의 결제입니다");
+  });
+
+  it("카드 변경 waits for the card-change window's own result", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription())],
+      card_change_window: () => billingWindow({ customerUid: "cust_2", merchantUid: "billing_2" }),
+    });
+    render(<SubscriptionsScreen />);
+    await userEvent.click(await screen.findByTestId("subscription-change-card"));
+    expect(await screen.findByTestId("subscriptions-progress")).toHaveTextContent("새 카드를 등록해 주세요");
+    expect(invokeMock).toHaveBeenCalledWith("card_change_window", { id: "sub_1", pin: null });
+    windowEnded({ purpose: "subscribe", issued: true });
+    expect(screen.queryByTestId("subscriptions-notice"), "a subscribe result is not this window's").toBeNull();
+    windowEnded({ purpose: "card_change", issued: true, subscription: subscription() });
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("카드를 변경했습니다");
   });
 
   it("cancels at period end and offers 재개", async () => {
@@ -108,7 +148,7 @@ describe("SubscriptionsScreen", () => {
         return current;
       },
     });
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-cancel"));
     expect(await screen.findByTestId("subscription-cancel-scheduled")).toHaveTextContent("까지 이용");
     expect(screen.getByTestId("subscription-resume")).toBeInTheDocument();
@@ -116,34 +156,25 @@ describe("SubscriptionsScreen", () => {
     expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1", pin: null });
   });
 
-  it("asks the owner's PIN once for a card change and sends it with both steps", async () => {
+  it("asks the owner's PIN before the card-change window opens; Rust switches the key", async () => {
     const pin = fakeOwnerPin();
     fakeBackend({
       list_plans: () => PLANS,
       list_subscriptions: () => [view(subscription())],
       pin_status: pin.status,
-      card_change_window: pin.guarded(() => ({
-        subscriptionId: "sub_1",
-        merchantUid: "billing_2",
-        customerUid: "cust_2",
-        amount: 0,
-        name: "월 정기결제 카드 변경",
-        pg: null,
-        merchantCode: "imp00000000",
-        sdkUrl: SDK_URL,
-      })),
-      change_card: pin.guarded(() => subscription({ customerUid: "cust_2" })),
+      card_change_window: pin.guarded(() => billingWindow({ customerUid: "cust_2", merchantUid: "billing_2" })),
     });
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
-    const imp = await loadSdk([{ imp_uid: "imp_new_key" }]);
+    render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-change-card"));
     expect(await screen.findByTestId("pin-dialog")).toHaveTextContent("카드 변경");
-    expect(imp.request_pay, "no window before the PIN").not.toHaveBeenCalled();
+    expect(screen.queryByText(/새 카드를 등록해 주세요/), "no window before the PIN").toBeNull();
     await userEvent.type(screen.getByTestId("pin-input"), OWNER_PIN);
     await userEvent.click(screen.getByTestId("pin-submit"));
+    expect(await screen.findByTestId("subscriptions-progress")).toHaveTextContent("새 카드를 등록해 주세요");
+    expect(invokeMock).toHaveBeenCalledWith("card_change_window", { id: "sub_1", pin: OWNER_PIN });
+    windowEnded({ purpose: "card_change", issued: true, subscription: subscription({ customerUid: "cust_2" }) });
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("카드를 변경했습니다");
-    expect(imp.request_pay.mock.calls[0]?.[0]).toMatchObject({ customer_uid: "cust_2" });
-    expect(invokeMock).toHaveBeenCalledWith("change_card", { id: "sub_1", customerUid: "cust_2", pin: OWNER_PIN });
+    expect(invokeMock, "the key is switched in Rust, not by the UI").not.toHaveBeenCalledWith("change_card", expect.anything());
     expect(screen.queryByTestId("pin-dialog")).toBeNull();
   });
 
@@ -155,7 +186,7 @@ describe("SubscriptionsScreen", () => {
       pin_status: pin.status,
       cancel_subscription: pin.guarded(() => subscription({ cancelAtPeriodEnd: true })),
     });
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-cancel"));
     await userEvent.click(await screen.findByTestId("pin-cancel"));
     expect(screen.queryByTestId("subscriptions-notice")).toBeNull();
@@ -168,7 +199,7 @@ describe("SubscriptionsScreen", () => {
       list_plans: () => PLANS,
       list_subscriptions: () => [view(subscription({ state: "past_due", lastFailureReason: "잔액 부족" }))],
     });
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    render(<SubscriptionsScreen />);
     expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("잔액 부족");
     expect(screen.getByTestId("subscription-retry")).toBeInTheDocument();
   });
@@ -183,7 +214,7 @@ describe("SubscriptionsScreen", () => {
       },
     });
     const confirm = vi.spyOn(window, "confirm").mockReturnValueOnce(false).mockReturnValueOnce(true);
-    render(<SubscriptionsScreen sdkUrl={SDK_URL} />);
+    render(<SubscriptionsScreen />);
     const button = await screen.findByTestId("subscription-delete-card");
     expect(screen.queryByTestId("subscription-cancel")).not.toBeInTheDocument();
     await userEvent.click(button);

@@ -1,5 +1,7 @@
 import "../orders/orders.css";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { BillingPurpose } from "../../bindings/BillingPurpose";
+import type { BillingReturn } from "../../bindings/BillingReturn";
 import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -7,8 +9,7 @@ import { formatPlanPrice } from "../../format";
 import {
   cancelSubscription,
   cardChangeWindow,
-  changeCard,
-  confirmSubscription,
+  CommandError,
   deleteBillingKey,
   listPlans,
   listSubscriptions,
@@ -16,22 +17,22 @@ import {
   retrySubscription,
   startSubscription,
   toCommandError,
-  type CommandError,
 } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { usePinGuard } from "../../usePinGuard";
-import { useIamportSdk } from "../checkout/useIamportSdk";
-import { billingParams } from "./billing";
+import { BILLING_RESULT_EVENT, waitForResults, type ResultWaiter } from "../checkout/paymentEvents";
 import { SubscriptionCard, type SubscriptionAction } from "./SubscriptionCard";
 
-interface SubscriptionsScreenProps {
-  /** The SDK script Rust names (app status). */
-  sdkUrl: string;
+/** What the owner reads after a window that issued no key ("closed", a PG's message). */
+function saidByWindow(result: BillingReturn): string {
+  return result.windowMessage ? ` (${result.windowMessage})` : "";
 }
 
-/** 구독: subscribe (the SDK window issues the billing key), then watch and manage each subscription. */
-export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
-  const sdk = useIamportSdk(sdkUrl);
+/**
+ * 구독: subscribe (Rust opens the payment window that issues the billing key, verifies it and
+ * charges the first month), then watch and manage each subscription.
+ */
+export function SubscriptionsScreen() {
   const [plans] = useCommand(listPlans);
   // Re-read every 5 s: the sync engine settles charges and renewals in the background.
   const [subs, reload] = useCommand(useCallback(() => listSubscriptions(), []), 5000);
@@ -56,29 +57,51 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
     }
   }
 
-  /** Opens the billing window; resolves with the issuing payment's imp_uid, or null when it was closed. */
-  async function issueKey(window: BillingWindow): Promise<string | null> {
-    if (sdk.state !== "ready") {
-      throw toCommandError({
-        code: "offline",
-        message: "결제창(아임포트 SDK)을 불러오지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.",
-      });
-    }
-    setProgress("결제창에서 카드를 등록해 주세요…");
-    const rsp = await sdk.request(window.merchantCode, billingParams(window));
-    if (!rsp.imp_uid || rsp.error_code) return null;
-    setProgress("아임포트에서 카드 등록을 확인하고 첫 달을 결제하는 중입니다…");
-    return rsp.imp_uid;
+  const results = useRef<ResultWaiter<BillingReturn> | null>(null);
+  useEffect(
+    () => () => {
+      results.current?.stop();
+      results.current = null;
+    },
+    [],
+  );
+
+  /**
+   * Opens a billing-key window through `open` and resolves with what Rust verified when it ended
+   * (null when `open` opened nothing: the owner dismissed the PIN). A key Iamport did not confirm
+   * is an error; a window that issued nothing resolves with `issued: false`.
+   */
+  async function billingWindow(
+    open: () => Promise<BillingWindow | null>,
+    purpose: BillingPurpose,
+  ): Promise<BillingReturn | null> {
+    // Listen first: a window that fails at once must not beat the listener.
+    const waiter = results.current ?? (await waitForResults<BillingReturn>(BILLING_RESULT_EVENT));
+    results.current = waiter;
+    const opened = await open();
+    if (!opened) return null;
+    setProgress(
+      purpose === "subscribe"
+        ? "결제창에서 카드를 등록해 주세요. 결제창을 닫으면 구독은 시작되지 않습니다."
+        : "결제창에서 새 카드를 등록해 주세요. 결제창을 닫으면 지금 카드가 그대로 쓰입니다.",
+    );
+    const result = await waiter.next((r) => r.subscriptionId === opened.subscriptionId && r.purpose === purpose);
+    if (result.problem) throw new CommandError(result.code ?? "internal", result.problem);
+    setProgress(null);
+    return result;
   }
 
   const subscribe = (planId: string) =>
     run(async () => {
       setProgress("구독을 준비하는 중입니다…");
-      const window = await startSubscription(planId);
-      const impUid = await issueKey(window);
-      if (!impUid) return "카드 등록이 취소되었습니다. 다시 구독하려면 구독하기를 눌러 주세요.";
-      const sub = await confirmSubscription(window.subscriptionId, impUid);
-      return sub.state === "active" ? "구독이 시작되었습니다." : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
+      const result = await billingWindow(() => startSubscription(planId), "subscribe");
+      if (!result) return null;
+      if (!result.issued) {
+        return `카드 등록이 취소되었습니다${saidByWindow(result)}. 다시 구독하려면 구독하기를 눌러 주세요.`;
+      }
+      return result.subscription?.state === "active"
+        ? "구독이 시작되었습니다."
+        : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
     });
 
   const act = (view: SubscriptionView, action: SubscriptionAction) => {
@@ -103,12 +126,13 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
           await retrySubscription(id);
           return "결제를 다시 시도했습니다.";
         case "change-card": {
-          // One PIN for both steps: asked before the window opens, sent again to switch the key.
-          const opened = await guard("카드 변경", (pin) => cardChangeWindow(id, pin));
-          if (!opened) return null;
-          const impUid = await issueKey(opened.value);
-          if (!impUid) return "카드 변경이 취소되었습니다.";
-          await changeCard(id, opened.value.customerUid, opened.pin);
+          // The PIN is asked before the window opens; Rust switches the key when it verified it.
+          const result = await billingWindow(async () => {
+            const opened = await guard("카드 변경", (pin) => cardChangeWindow(id, pin));
+            return opened ? opened.value : null;
+          }, "card_change");
+          if (!result) return null;
+          if (!result.issued) return `카드 변경이 취소되었습니다${saidByWindow(result)}.`;
           return "카드를 변경했습니다. 다음 결제부터 새 카드로 청구됩니다.";
         }
         case "delete-card":
@@ -125,11 +149,6 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
       <h1 id="subscriptions-title">
         구독 <span className="en">Subscriptions</span>
       </h1>
-      {sdk.state === "failed" && (
-        <div className="notice error" role="alert" data-testid="subscriptions-sdk-error">
-          결제창(아임포트 SDK)을 불러오지 못했습니다. 인터넷 연결을 확인한 뒤 이 화면을 다시 열어 주세요.
-        </div>
-      )}
       <div className="actions">
         {subscriptionPlans.map((plan) => (
           <button
@@ -137,7 +156,7 @@ export function SubscriptionsScreen({ sdkUrl }: SubscriptionsScreenProps) {
             type="button"
             className="button primary"
             data-testid={`subscribe-${plan.id}`}
-            disabled={busy || sdk.state !== "ready"}
+            disabled={busy}
             onClick={() => void subscribe(plan.id)}
           >
             {plan.nameKo} 구독하기 ({formatPlanPrice(plan)})

@@ -1,0 +1,45 @@
+// The payment window's page. It runs in a window with no access to the app's commands: it loads
+// the SDK Rust named, calls IMP.request_pay with Rust's parameters, and ends by navigating to
+// m_redirect_url, which Rust intercepts and verifies. No React, nothing else.
+import "./pay.css";
+import { readRequest, returnUrl, SDK_FAILED, type Imp, type ImpResponse } from "./request";
+
+declare global {
+  interface Window {
+    IMP?: Imp;
+  }
+}
+
+const status = document.getElementById("pay-status");
+
+function show(text: string) {
+  if (status) status.textContent = text;
+}
+
+const request = readRequest(window.location.search);
+if (!request) {
+  show("결제 정보가 올바르지 않습니다. 이 창을 닫고 다시 시도해 주세요.");
+} else {
+  const finish = (rsp: ImpResponse) => {
+    show("결제 결과를 확인하는 중입니다…");
+    window.location.href = returnUrl(request, rsp);
+  };
+  const script = document.createElement("script");
+  script.src = request.sdkUrl;
+  script.async = true;
+  script.onload = () => {
+    const imp = window.IMP;
+    if (!imp) {
+      finish({ error_code: "SDK", error_msg: SDK_FAILED });
+      return;
+    }
+    show("결제창에서 결제를 진행해 주세요.");
+    imp.init(request.merchantCode);
+    imp.request_pay(request.params, finish);
+  };
+  script.onerror = () => {
+    show(SDK_FAILED);
+    finish({ error_code: "SDK", error_msg: SDK_FAILED });
+  };
+  document.head.appendChild(script);
+}
