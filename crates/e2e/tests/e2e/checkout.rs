@@ -1,23 +1,35 @@
-//! Issue 5 on the real app in sandbox mode: the sandbox SDK's window lives in the app's page, so
-//! WebDriver clicks `imp-approve`, `imp-decline` and `imp-vbank` directly.
+//! Checkout on the real app in sandbox mode: Rust opens the payment window, where the sandbox SDK
+//! shows its buttons (`imp-approve`, `imp-decline`, `imp-vbank`, `imp-close`); the main window
+//! shows progress, then the result Rust verified.
 
 use crate::harness::{ensure, scenario, App, Result};
 
-/// From the plans to the checkout screen of `plan`, with `method` picked and the window open.
-async fn open_window(app: &App, plan: &str, method: &str) -> Result {
+/// From the plans to the checkout screen of `plan`, with `method` picked and the payment window
+/// open (its SDK window showing); WebDriver is back on the main window, which shows progress.
+pub async fn open_window(app: &App, plan: &str, method: &str) -> Result {
     app.click(&format!("plan-{plan}")).await?;
     app.click(&format!("pay-method-{method}")).await?;
     app.wait_for_text("checkout-submit", "결제하기").await?;
     app.click("checkout-submit").await?;
-    app.wait_for("imp-window").await?;
+    payment_window_shows_the_sdk(app).await?;
+    app.wait_for_text("checkout-progress", "결제창에서 결제를 진행해 주세요")
+        .await?;
     Ok(())
+}
+
+/// The payment window is open and the sandbox SDK's window shows in it.
+pub async fn payment_window_shows_the_sdk(app: &App) -> Result {
+    app.to_payment_window().await?;
+    let shown = app.wait_for("imp-window").await;
+    app.to_main_window().await?;
+    shown.map(|_| ())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_one_month_pass_paid_by_card_shows_paid() {
     scenario("checkout_card_paid", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
-        app.click("imp-approve").await?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("result-status", "paid").await?;
         let uid = app.text("result-merchant-uid").await?;
         ensure(
@@ -42,12 +54,12 @@ async fn the_one_month_pass_paid_by_card_shows_paid() {
 async fn a_declined_card_retried_on_the_same_order_ends_paid() {
     scenario("checkout_decline_retry", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
-        app.click("imp-decline").await?;
+        app.click_in_payment_window("imp-decline").await?;
         app.wait_for_text("result-status", "failed").await?;
         let first = app.text("result-merchant-uid").await?;
         app.click("checkout-retry").await?;
-        app.wait_for("imp-window").await?;
-        app.click("imp-approve").await?;
+        payment_window_shows_the_sdk(app).await?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("result-status", "paid").await?;
         let second = app.text("result-merchant-uid").await?;
         ensure(
@@ -63,7 +75,7 @@ async fn a_declined_card_retried_on_the_same_order_ends_paid() {
 async fn a_virtual_account_is_issued_and_shown() {
     scenario("checkout_vbank_issued", async |app: &mut App| -> Result {
         open_window(app, "pass_3m", "vbank").await?;
-        app.click("imp-vbank").await?;
+        app.click_in_payment_window("imp-vbank").await?;
         app.wait_for_text("result-status", "vbank_issued").await?;
         let account = app.wait_for_text("vbank-account", "KST").await?;
         ensure(
@@ -79,7 +91,7 @@ async fn a_virtual_account_is_issued_and_shown() {
 async fn a_partial_refund_from_the_order_page() {
     scenario("order_partial_refund", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
-        app.click("imp-approve").await?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("result-status", "paid").await?;
         let uid = app.text("result-merchant-uid").await?;
         app.click("nav-orders").await?;
@@ -112,7 +124,8 @@ async fn a_closed_window_leaves_the_order_open_and_a_phone_payment_pays_it() {
         "checkout_closed_then_phone",
         async |app: &mut App| -> Result {
             open_window(app, "pass_1m", "phone").await?;
-            app.click("imp-close").await?;
+            app.click_in_payment_window("imp-close").await?;
+            app.wait_until_payment_window_closed().await?;
             let status = app.wait_for("result-status").await?.text().await?;
             ensure(
                 status == "awaiting_payment" || status == "created",
@@ -120,13 +133,46 @@ async fn a_closed_window_leaves_the_order_open_and_a_phone_payment_pays_it() {
             )?;
             let first = app.text("result-merchant-uid").await?;
             app.click("checkout-retry").await?;
-            app.wait_for("imp-window").await?;
-            app.click("imp-approve").await?;
+            payment_window_shows_the_sdk(app).await?;
+            app.click_in_payment_window("imp-approve").await?;
             app.wait_for_text("result-status", "paid").await?;
             let second = app.text("result-merchant-uid").await?;
             ensure(
                 first == second,
                 format!("the same order is paid: {first:?} then {second:?}"),
+            )?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_payment_window_leaves_the_order_open_to_pay_again() {
+    scenario(
+        "checkout_window_closed_by_the_owner",
+        async |app: &mut App| -> Result {
+            open_window(app, "pass_1m", "card").await?;
+            // The window's own close button, not the SDK's: no result comes back.
+            app.close_payment_window().await?;
+            app.wait_for("checkout-retry").await?;
+            let uid = app.text("result-merchant-uid").await?;
+            ensure(
+                uid.starts_with("order_"),
+                format!("the main window names the open order: {uid:?}"),
+            )?;
+            ensure(
+                !app.exists("checkout-progress").await?,
+                "progress ends when the window closes",
+            )?;
+            app.click("checkout-retry").await?;
+            payment_window_shows_the_sdk(app).await?;
+            app.click_in_payment_window("imp-approve").await?;
+            app.wait_for_text("result-status", "paid").await?;
+            let paid = app.text("result-merchant-uid").await?;
+            ensure(
+                paid == uid,
+                format!("the same order is paid: {uid:?} then {paid:?}"),
             )?;
             Ok(())
         },

@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::error::{CmdError, ErrorStatus};
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tempfile::TempDir;
 
 use crate::driver::{Driver, STOP_TIMEOUT};
+
+mod windows;
 
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -104,10 +107,12 @@ pub struct App {
     slow_webdriver: Option<Duration>,
 }
 
-struct Session {
+pub(crate) struct Session {
     client: Client,
     driver: Driver,
     data_dir: PathBuf,
+    /// The main window's handle (the only window when the session opened).
+    main: WindowHandle,
 }
 
 impl App {
@@ -141,11 +146,14 @@ impl App {
         self.data_dir.path()
     }
 
-    fn client(&self) -> Result<&Client> {
+    pub(crate) fn session(&self) -> Result<&Session> {
         self.session
             .as_ref()
-            .map(|s| &s.client)
             .ok_or_else(|| fail("the app is not running"))
+    }
+
+    pub(crate) fn client(&self) -> Result<&Client> {
+        self.session().map(|s| &s.client)
     }
 
     /// Waits until an element with `data-testid=testid` exists, and returns it.
@@ -278,6 +286,10 @@ impl App {
 
     async fn save_screenshot(&self, name: &str) {
         let Ok(client) = self.client() else { return };
+        // The scenario may have failed while talking to the payment window.
+        if let Err(error) = self.to_main_window().await {
+            eprintln!("e2e: could not switch to the main window for the screenshot: {error}");
+        }
         let dir = artifacts_dir();
         let shot = step("screenshot", async { Ok(client.screenshot().await?) }).await;
         let saved = shot.and_then(|png| {
@@ -327,10 +339,16 @@ impl Session {
                 )))
             }
         };
+        let main = match tokio::time::timeout(STEP_TIMEOUT, client.window()).await {
+            Ok(Ok(handle)) => handle,
+            Ok(Err(error)) => return Err(fail(format!("no main window handle: {error}"))),
+            Err(_) => return Err(fail("no main window handle in time")),
+        };
         Ok(Session {
             client,
             driver,
             data_dir: data_dir.to_path_buf(),
+            main,
         })
     }
 
@@ -341,6 +359,7 @@ impl Session {
             client,
             driver,
             data_dir,
+            ..
         } = self;
         match tokio::time::timeout(STEP_TIMEOUT, client.close()).await {
             Ok(Ok(())) => {}
@@ -388,7 +407,7 @@ fn wait_until_app_exited(data_dir: &Path) {
 }
 
 /// Runs one WebDriver step under [`STEP_TIMEOUT`].
-async fn step<T>(what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+pub(crate) async fn step<T>(what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
     match tokio::time::timeout(STEP_TIMEOUT, work).await {
         // Debug too: a WebDriver error often has an empty message and the detail only in its kind.
         Ok(result) => result.map_err(|error| fail(format!("{what}: {error} ({error:?})"))),

@@ -1,6 +1,8 @@
-//! Issue 7 on the real app in sandbox mode: the SDK window issues the billing key, Rust charges
-//! the first month and schedules the next; then cancel at period end.
+//! Subscriptions on the real app in sandbox mode: the payment window issues the billing key, Rust
+//! verifies it, charges the first month and schedules the next; card change goes through the
+//! same window; then cancel at period end.
 
+use crate::checkout::payment_window_shows_the_sdk;
 use crate::harness::{ensure, scenario, App, Result};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -9,25 +11,15 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
         app.click("nav-subscriptions").await?;
         app.wait_for_text("subscribe-sub_monthly", "구독하기")
             .await?;
-        // The button is enabled once the SDK has loaded.
-        let deadline = std::time::Instant::now() + crate::harness::STEP_TIMEOUT;
-        while app
-            .wait_for("subscribe-sub_monthly")
-            .await?
-            .attr("disabled")
-            .await?
-            .is_some()
-        {
-            ensure(std::time::Instant::now() < deadline, "the SDK never loaded")?;
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
         app.click("subscribe-sub_monthly").await?;
-        app.wait_for("imp-window").await?;
-        ensure(
-            !app.exists("imp-vbank").await?,
-            "a billing window offers no virtual account",
-        )?;
-        app.click("imp-approve").await?;
+        payment_window_shows_the_sdk(app).await?;
+        app.wait_for_text("subscriptions-progress", "결제창에서 카드를 등록해 주세요")
+            .await?;
+        app.to_payment_window().await?;
+        let offers_vbank = app.exists("imp-vbank").await;
+        app.to_main_window().await?;
+        ensure(!offers_vbank?, "a billing window offers no virtual account")?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("subscriptions-notice", "구독이 시작")
             .await?;
         app.wait_for_text("subscription-state", "active").await?;
@@ -44,8 +36,8 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
 
         // 카드 변경: the window issues a new key; future charges move to it.
         app.click("subscription-change-card").await?;
-        app.wait_for("imp-window").await?;
-        app.click("imp-approve").await?;
+        payment_window_shows_the_sdk(app).await?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("subscriptions-notice", "카드를 변경")
             .await?;
         app.wait_for_text("subscription-state", "active").await?;

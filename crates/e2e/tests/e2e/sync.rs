@@ -1,7 +1,8 @@
-//! Issue 6 in the app: the sync engine runs with it (status bar: online, last successful sync,
-//! 지금 동기화), and issue 5's redirect path: a navigation to `m_redirect_url` is caught by
-//! Rust, verified, and the UI shows the result screen.
+//! The sync engine runs with the app (status bar: online, last successful sync, 지금 동기화), and
+//! the redirect path: a navigation of the payment window to `m_redirect_url` is caught by Rust
+//! and verified at Iamport, whatever it claims; the main window never follows one.
 
+use crate::checkout::open_window;
 use crate::harness::{ensure, scenario, App, Result};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,35 +34,93 @@ async fn the_status_bar_shows_the_engine_online_with_a_last_sync_and_sync_now_wo
     .await;
 }
 
+/// In the payment window: navigate to `m_redirect_url` claiming success for `merchant_uid`
+/// (empty: the window's own order) with payment id `imp_uid`, as a forged or PG redirect would.
+const CLAIM_SUCCESS: &str = r#"
+const [merchantUid, impUid, done] = arguments;
+const request = JSON.parse(new URLSearchParams(window.location.search).get("request"));
+const uid = merchantUid || request.params.merchant_uid;
+window.location.href = "https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid="
+  + encodeURIComponent(uid) + "&imp_uid=" + encodeURIComponent(impUid);
+done(uid);
+"#;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payment_redirect_is_verified_in_rust_and_shows_the_result() {
+async fn a_payment_redirect_is_verified_in_rust_whatever_it_claims() {
     scenario("payment_redirect", async |app: &mut App| -> Result {
-        app.click("plan-pass_1m").await?;
-        app.click("pay-method-card").await?;
-        app.wait_for_text("checkout-submit", "결제하기").await?;
-        app.click("checkout-submit").await?;
-        app.click("imp-approve").await?;
+        // A real payment first, so there is a paid order and its payment to point at.
+        open_window(app, "pass_1m", "card").await?;
+        app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("result-status", "paid").await?;
-        let uid = app.text("result-merchant-uid").await?;
+        let paid_uid = app.text("result-merchant-uid").await?;
+        let found = app
+            .run_js(
+                "const [uid, done] = arguments;\
+                 window.__TAURI_INTERNALS__.invoke('get_order', { merchantUid: uid })\
+                   .then((d) => done(d.order.impUid), (e) => done(String(e)));",
+                vec![serde_json::json!(paid_uid)],
+            )
+            .await?;
+        let paid_imp = found.as_str().unwrap_or_default().to_owned();
+        ensure(paid_imp.starts_with("imp_"), format!("the paid payment: {found}"))?;
+
+        // The main window never follows a redirect: it stays on the app.
         app.click("nav-orders").await?;
-        app.wait_for(&format!("order-row-{uid}")).await?;
-        // What the payment window does in a redirect-style flow.
-        app.run_js(
-            "const done = arguments[arguments.length - 1];\
-             window.location.href = 'https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid=' + arguments[0];\
-             done(true);",
-            vec![serde_json::json!(uid)],
-        )
-        .await?;
-        app.wait_for_text("result-status", "paid").await?;
+        let stayed = app
+            .run_js(
+                "const [uid, done] = arguments;\
+                 window.location.href = 'https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid=' + uid;\
+                 setTimeout(() => done(window.location.href), 1000);",
+                vec![serde_json::json!(paid_uid)],
+            )
+            .await?;
+        ensure(
+            stayed.as_str().is_some_and(|href| href.starts_with("tauri://localhost")),
+            format!("the main window stayed on the app: {stayed}"),
+        )?;
+        app.wait_for(&format!("order-row-{paid_uid}")).await?;
+
+        // A new order's window claims success with the paid payment of the first order: Rust
+        // ignores the other order's payment id and finds this order unpaid at Iamport.
+        app.click("nav-plans").await?;
+        open_window(app, "pass_3m", "card").await?;
+        app.to_payment_window().await?;
+        let claimed = app
+            .run_js(CLAIM_SUCCESS, vec![serde_json::json!(paid_uid), serde_json::json!(paid_imp)])
+            .await;
+        app.to_main_window().await?;
+        claimed?;
+        app.wait_until_payment_window_closed().await?;
+        let state = app.wait_for("result-status").await?.text().await?;
         let shown = app.text("result-merchant-uid").await?;
         ensure(
-            shown == uid,
-            format!("the result screen names the order: {shown:?}"),
+            shown != paid_uid,
+            format!("the result is the window's own order, not the one the redirect named: {shown:?}"),
         )?;
         ensure(
-            app.exists("nav-plans").await?,
-            "the app's page stayed (the navigation was cancelled)",
+            state == "awaiting_payment",
+            format!("a redirect claiming success does not make an unpaid order paid: {state:?}"),
+        )?;
+
+        // The same order's window claims success with no payment: still unpaid.
+        app.click("checkout-retry").await?;
+        app.to_payment_window().await?;
+        app.wait_for("imp-window").await?;
+        let claimed = app
+            .run_js(CLAIM_SUCCESS, vec![serde_json::json!(""), serde_json::json!("")])
+            .await;
+        app.to_main_window().await?;
+        let claimed_uid = claimed?;
+        ensure(
+            claimed_uid.as_str() == Some(shown.as_str()),
+            format!("the window was for the same order: {claimed_uid} vs {shown:?}"),
+        )?;
+        app.wait_until_payment_window_closed().await?;
+        app.wait_for_text("result-merchant-uid", &shown).await?;
+        let state = app.text("result-status").await?;
+        ensure(
+            state == "awaiting_payment",
+            format!("imp_success=true is never believed: {state:?}"),
         )?;
         Ok(())
     })
@@ -75,7 +134,7 @@ async fn a_virtual_account_deposit_reaches_the_order_through_the_sync_engine() {
         app.click("pay-method-vbank").await?;
         app.wait_for_text("checkout-submit", "결제하기").await?;
         app.click("checkout-submit").await?;
-        app.click("imp-vbank").await?;
+        app.click_in_payment_window("imp-vbank").await?;
         app.wait_for_text("result-status", "vbank_issued").await?;
         let uid = app.text("result-merchant-uid").await?;
         // The buyer deposits: the sandbox's control API, as the bank would tell Iamport.

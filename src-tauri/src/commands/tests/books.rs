@@ -136,10 +136,17 @@ fn a_sandbox_payment_never_settles_a_live_order_through_any_command() {
         code, "not_found",
         "the live order is not in the sandbox book"
     );
-    tauri::async_runtime::block_on(crate::payments::flows::payment_returned(
+    // The payment window's return (its callback and PG redirects arrive this way).
+    tauri::async_runtime::block_on(crate::paywindow::result::returned(
         app.app.handle(),
-        uid.clone(),
-        Some(fake_imp.clone()),
+        crate::paywindow::Purpose::Checkout {
+            merchant_uid: uid.clone(),
+        },
+        Some(pos_core::checkout::RedirectParams {
+            merchant_uid: uid.clone(),
+            imp_uid: Some(fake_imp.clone()),
+            error_msg: None,
+        }),
     ));
     sync_cycle(&app);
 
