@@ -148,13 +148,14 @@ async fn a_closed_window_leaves_the_order_open_and_a_phone_payment_pays_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn closing_the_payment_window_leaves_the_order_open_to_pay_again() {
+async fn a_payment_window_that_closes_itself_leaves_the_order_open_to_pay_again() {
     scenario(
-        "checkout_window_closed_by_the_owner",
+        "checkout_window_closed_by_its_page",
         async |app: &mut App| -> Result {
             open_window(app, "pass_1m", "card").await?;
-            // The window's own close button, not the SDK's: no result comes back.
-            app.close_payment_window().await?;
+            // The page closes its window (a PG's cancel does this): no payment comes back.
+            app.close_payment_window_from_its_page().await?;
+            app.wait_until_payment_window_closed().await?;
             app.wait_for("checkout-retry").await?;
             let uid = app.text("result-merchant-uid").await?;
             ensure(
