@@ -57,9 +57,6 @@ pub enum PaymentsError {
     /// The order has no receipt yet.
     #[error("이 주문에는 아직 영수증이 없습니다. 결제가 완료된 주문만 영수증을 볼 수 있습니다.")]
     NoReceipt,
-    /// A payment window is already open: one at a time, so each result has one order.
-    #[error("결제창이 이미 열려 있습니다. 열린 결제창에서 결제를 마치거나 창을 닫은 뒤 다시 시도해 주세요.")]
-    PaymentWindowOpen,
     /// The payment window could not be created.
     #[error(
         "결제창을 열지 못했습니다. 앱을 다시 시작한 뒤 다시 시도해 주세요. 주문은 열려 있습니다."
@@ -83,9 +80,7 @@ impl PaymentsError {
             | PaymentsError::UnknownPayMethod { .. }
             | PaymentsError::AmountNotANumber => ErrorCode::Validation,
             PaymentsError::NoReceipt => ErrorCode::NotFound,
-            PaymentsError::EngineDown { .. } | PaymentsError::PaymentWindowOpen => {
-                ErrorCode::Conflict
-            }
+            PaymentsError::EngineDown { .. } => ErrorCode::Conflict,
             PaymentsError::NoSandbox
             | PaymentsError::Client(_)
             | PaymentsError::Window(_)

@@ -20,13 +20,11 @@ const JOB_LIST_LIMIT: u32 = 200;
 
 /// A new one-time order for `plan_id` at the catalog price, its amount registered with Iamport
 /// when reachable, and the payment window opened for it (the sync engine then watches it).
-/// Refused before anything is written while another payment window is open.
 pub async fn start<R: Runtime>(
     app: &AppHandle<R>,
     plan_id: &str,
     pay_method: PayMethod,
 ) -> Result<CheckoutTicket, PaymentsError> {
-    paywindow::ensure_none_open(app)?;
     let c = app.payments().connect(app.pos()).await?;
     let ticket = checkout::start_checkout(
         &c.store,
@@ -46,7 +44,6 @@ pub async fn retry<R: Runtime>(
     app: &AppHandle<R>,
     merchant_uid: &str,
 ) -> Result<CheckoutTicket, PaymentsError> {
-    paywindow::ensure_none_open(app)?;
     let c = app.payments().connect(app.pos()).await?;
     let ticket = checkout::retry_checkout(&c.store, Some(&c.client), &c.env, merchant_uid).await?;
     open_window(app, &c, &ticket)?;

@@ -7,23 +7,30 @@
 //! [`result`], where the one verification path decides what happened. Nothing the window says is
 //! believed, and it can call no command: it is in no capability, so Tauri refuses every IPC call
 //! from it. Closing it without a result leaves the order open (and checks Iamport once).
+//!
+//! One payment window at a time: opening another closes the one open, whose order is settled as
+//! closed. Each window has a label of its own (`payment-N`), so a late event of a closed window
+//! never settles the next window's order.
 
 pub mod policy;
 pub mod request;
 pub mod result;
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use tauri::http::{Request, Response};
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::{
+    AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
+};
 
 use crate::payments::PaymentsError;
 use policy::{PayNavigation, PayOrigins};
 use request::PayRequest;
 
-/// The payment window's label. No capability names it.
+/// How every payment window's label starts (`payment-1`, `payment-2`, …). No capability names it.
 pub const PAYMENT_WINDOW: &str = "payment";
 /// Its title.
 pub const PAYMENT_WINDOW_TITLE: &str = "결제창 · 판뮤직 POS";
@@ -66,26 +73,39 @@ impl Purpose {
     }
 }
 
-/// The purpose of the window now open, taken exactly once: by its result or by its closing; and
-/// the content security policy its page gets.
+/// The window open now.
+struct OpenWindow {
+    label: String,
+    purpose: Purpose,
+}
+
+/// The payment window open now and what it is for, taken exactly once: by its result, by its
+/// closing, or by the next window; and the content security policy its page gets.
 #[derive(Default)]
 pub struct PaymentWindowSlot {
-    pending: Mutex<Option<Purpose>>,
+    open: Mutex<Option<OpenWindow>>,
     policy: Mutex<Option<String>>,
+    opened: AtomicU64,
 }
 
 impl PaymentWindowSlot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Purpose>> {
+    fn open(&self) -> std::sync::MutexGuard<'_, Option<OpenWindow>> {
         // Every critical section is a plain assignment or take.
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn policy(&self) -> std::sync::MutexGuard<'_, Option<String>> {
         self.policy.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn take(&self) -> Option<Purpose> {
-        self.lock().take()
+    /// The purpose of window `label`, if it is still the one open.
+    fn take(&self, label: &str) -> Option<Purpose> {
+        let mut open = self.open();
+        if open.as_ref().is_some_and(|o| o.label == label) {
+            open.take().map(|o| o.purpose)
+        } else {
+            None
+        }
     }
 }
 
@@ -97,62 +117,45 @@ fn slot<R: Runtime>(app: &AppHandle<R>) -> &PaymentWindowSlot {
     app.state::<PaymentWindowSlot>().inner()
 }
 
-/// Refuses when a payment window is already open (and brings it to the front): one window at a
-/// time, so a result always belongs to the order it was opened for.
-pub fn ensure_none_open<R: Runtime>(app: &AppHandle<R>) -> Result<(), PaymentsError> {
-    let busy = slot(app).lock().is_some() || app.get_webview_window(PAYMENT_WINDOW).is_some();
-    if busy {
-        refuse_second(app)
-    } else {
-        Ok(())
-    }
+/// The payment window open now, if any.
+pub fn current<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {
+    let label = slot(app).open().as_ref().map(|o| o.label.clone())?;
+    app.get_webview_window(&label)
 }
 
-fn refuse_second<R: Runtime>(app: &AppHandle<R>) -> Result<(), PaymentsError> {
-    if let Some(window) = app.get_webview_window(PAYMENT_WINDOW) {
-        if let Err(error) = window.set_focus() {
-            tracing::warn!(error = ?error, "could not focus the payment window");
-        }
-    }
-    Err(PaymentsError::PaymentWindowOpen)
-}
-
-/// Records `purpose` as the open window's and `csp` as its page's policy, unless a window is
-/// open already (checked and set at once).
-fn claim<R: Runtime>(
-    app: &AppHandle<R>,
-    purpose: Purpose,
-    csp: String,
-) -> Result<(), PaymentsError> {
-    let claimed = {
-        let mut pending = slot(app).lock();
-        let free = pending.is_none() && app.get_webview_window(PAYMENT_WINDOW).is_none();
-        if free {
-            *pending = Some(purpose);
-            *slot(app).policy() = Some(csp);
-        }
-        free
-    };
-    if claimed {
-        Ok(())
-    } else {
-        refuse_second(app)
-    }
-}
-
-/// Opens the payment window for `purpose` with `request`; `origins` decide its content security
-/// policy. Fails when one is already open or the webview cannot be created.
+/// Opens a payment window for `purpose` with `request`; `origins` decide its page's content
+/// security policy. A window already open is closed first and its order settled as closed.
 pub fn open<R: Runtime>(
     app: &AppHandle<R>,
     request: &PayRequest,
     purpose: Purpose,
     origins: PayOrigins,
 ) -> Result<(), PaymentsError> {
-    let csp = origins.csp();
+    let number = slot(app).opened.fetch_add(1, Ordering::Relaxed) + 1;
+    let label = format!("{PAYMENT_WINDOW}-{number}");
+    let replaced = {
+        let mut open = slot(app).open();
+        *slot(app).policy() = Some(origins.csp());
+        open.replace(OpenWindow {
+            label: label.clone(),
+            purpose,
+        })
+    };
+    if let Some(old) = replaced {
+        tracing::info!(
+            merchant_uid = old.purpose.merchant_uid(),
+            "a new payment window replaces the open one"
+        );
+        destroy(app, &old.label);
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { result::closed(&app, old.purpose).await });
+    }
     let on_result = app.clone();
-    let builder = WebviewWindowBuilder::new(
+    let result_label = label.clone();
+    let policy_app = app.clone();
+    let built = WebviewWindowBuilder::new(
         app,
-        PAYMENT_WINDOW,
+        label.clone(),
         WebviewUrl::App(request.page_path().into()),
     )
     .title(PAYMENT_WINDOW_TITLE)
@@ -160,9 +163,8 @@ pub fn open<R: Runtime>(
     .min_inner_size(420.0, 560.0)
     .focused(true)
     .initialization_script(request.close_script())
-    .on_web_resource_request({
-        let app = app.clone();
-        move |request, response| apply_page_policy(&app, &request, response)
+    .on_web_resource_request(move |request, response| {
+        apply_page_policy(&policy_app, &request, response)
     })
     .on_navigation(move |url| match policy::classify(url, &origins) {
         PayNavigation::Allow => true,
@@ -173,7 +175,8 @@ pub fn open<R: Runtime>(
         PayNavigation::Return(params) => {
             // Touch the webview from a task, never inside this callback.
             let app = on_result.clone();
-            tauri::async_runtime::spawn(async move { returned(app, params).await });
+            let label = result_label.clone();
+            tauri::async_runtime::spawn(async move { returned(app, label, params).await });
             false
         }
     })
@@ -184,12 +187,12 @@ pub fn open<R: Runtime>(
             tracing::warn!(%url, "a popup from the payment window was refused");
             NewWindowResponse::Deny
         }
-    });
-    claim(app, purpose, csp)?;
-    let window = match builder.build() {
+    })
+    .build();
+    let window = match built {
         Ok(window) => window,
         Err(error) => {
-            slot(app).take();
+            slot(app).take(&label);
             return Err(PaymentsError::Window(error));
         }
     };
@@ -197,7 +200,8 @@ pub fn open<R: Runtime>(
     window.on_window_event(move |event| {
         if let WindowEvent::Destroyed = event {
             let app = on_close.clone();
-            tauri::async_runtime::spawn(async move { closed(app).await });
+            let label = label.clone();
+            tauri::async_runtime::spawn(async move { closed(app, label).await });
         }
     });
     Ok(())
@@ -234,22 +238,23 @@ pub fn apply_page_policy<R: Runtime>(
     }
 }
 
-/// The window navigated to `m_redirect_url`: close it, then verify what it was opened for.
+/// Window `label` navigated to `m_redirect_url`: close it, then verify what it was opened for.
 async fn returned<R: Runtime>(
     app: AppHandle<R>,
+    label: String,
     params: Option<pos_core::checkout::RedirectParams>,
 ) {
-    let Some(purpose) = slot(&app).take() else {
-        tracing::warn!("a payment return with no window waiting for one; ignored");
+    let Some(purpose) = slot(&app).take(&label) else {
+        tracing::warn!(%label, "a payment return from a window no longer waited for; ignored");
         return;
     };
-    close_window(&app);
+    destroy(&app, &label);
     result::returned(&app, purpose, params).await;
 }
 
-/// The window is gone. Without a result, what it was for is settled as "closed".
-async fn closed<R: Runtime>(app: AppHandle<R>) {
-    if let Some(purpose) = slot(&app).take() {
+/// Window `label` is gone. Without a result, what it was for is settled as closed.
+async fn closed<R: Runtime>(app: AppHandle<R>, label: String) {
+    if let Some(purpose) = slot(&app).take(&label) {
         tracing::info!(
             merchant_uid = purpose.merchant_uid(),
             "the payment window was closed without a result"
@@ -258,8 +263,8 @@ async fn closed<R: Runtime>(app: AppHandle<R>) {
     }
 }
 
-fn close_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(PAYMENT_WINDOW) {
+fn destroy<R: Runtime>(app: &AppHandle<R>, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
         if let Err(error) = window.destroy() {
             tracing::warn!(error = ?error, "could not close the payment window");
         }

@@ -62,13 +62,6 @@ impl TestApp {
     pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
         invoke_in(&self.window, command, args)
     }
-
-    /// Whether the payment window is open.
-    pub fn payment_window_open(&self) -> bool {
-        self.app
-            .get_webview_window(crate::paywindow::PAYMENT_WINDOW)
-            .is_some()
-    }
 }
 
 /// Invokes `command` with `args` from `window`'s page (the app's own origin); `Err` holds the

@@ -2,7 +2,7 @@
 //! a checkout, one at a time, and nothing in it can call a command.
 
 use serde_json::{json, Value};
-use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 use super::{invoke_in, no_args, TestApp};
 use crate::paywindow::PAYMENT_WINDOW;
@@ -11,10 +11,10 @@ use crate::paywindow::PAYMENT_WINDOW;
 fn a_window_labelled_as_the_payment_window_is_refused_every_command() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    let payment =
-        WebviewWindowBuilder::new(&app.app, PAYMENT_WINDOW, WebviewUrl::App("pay.html".into()))
-            .build()
-            .expect("a payment window builds");
+    let label = format!("{PAYMENT_WINDOW}-7");
+    let payment = WebviewWindowBuilder::new(&app.app, label, WebviewUrl::App("pay.html".into()))
+        .build()
+        .expect("a payment window builds");
     let attack =
         json!({ "credentials": { "impKey": "attacker_key", "impSecret": "attacker_secret" } });
     for (command, args) in [
@@ -49,36 +49,14 @@ fn a_window_labelled_as_the_payment_window_is_refused_every_command() {
     );
 }
 
-#[test]
-fn checkout_opens_the_payment_window_one_at_a_time() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = TestApp::sandboxed(dir.path());
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
-    assert!(app.payment_window_open(), "Rust opened the payment window");
-    let (code, message) = app.err(
-        "start_checkout",
-        json!({ "planId": "pass_3m", "payMethod": "card" }),
-    );
-    assert_eq!(code, "conflict", "a second window is refused: {message}");
+/// The order the payment window open now pays, read from its page's URL.
+fn window_order(app: &TestApp) -> Value {
+    let window = crate::paywindow::current(app.app.handle()).expect("a payment window is open");
     assert!(
-        message.contains("결제창이 이미 열려"),
-        "says why: {message}"
+        window.label().starts_with("payment-"),
+        "a payment window's label: {}",
+        window.label()
     );
-    let (code, _) = app.err("start_subscription", json!({ "planId": "sub_monthly" }));
-    assert_eq!(code, "conflict", "a billing window too");
-    let page: Value = app.ok("list_orders", json!({ "query": null }));
-    assert_eq!(
-        page["total"], 1,
-        "the refused checkout wrote nothing: {page}"
-    );
-
-    let window = app
-        .app
-        .get_webview_window(PAYMENT_WINDOW)
-        .expect("the payment window");
     let url = window.url().expect("its URL");
     assert_eq!(url.path(), "/pay.html", "the local payment page: {url}");
     let request: Value = url
@@ -86,9 +64,31 @@ fn checkout_opens_the_payment_window_one_at_a_time() {
         .find(|(k, _)| k == "request")
         .and_then(|(_, v)| serde_json::from_str(&v).ok())
         .expect("the request is in the query");
-    assert_eq!(
-        request["params"]["merchant_uid"], ticket["merchantUid"],
-        "the window pays the order Rust made: {request}"
+    request["params"].clone()
+}
+
+#[test]
+fn checkout_opens_a_payment_window_for_the_order_rust_made() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::sandboxed(dir.path());
+    let ticket: Value = app.ok(
+        "start_checkout",
+        json!({ "planId": "pass_1m", "payMethod": "card" }),
     );
-    assert_eq!(request["params"]["amount"], 9_900, "at the catalog price");
+    let params = window_order(&app);
+    assert_eq!(
+        params["merchant_uid"], ticket["merchantUid"],
+        "the window pays the order Rust made: {params}"
+    );
+    assert_eq!(params["amount"], 9_900, "at the catalog price");
+
+    let second: Value = app.ok(
+        "start_checkout",
+        json!({ "planId": "pass_3m", "payMethod": "card" }),
+    );
+    assert_eq!(
+        window_order(&app)["merchant_uid"],
+        second["merchantUid"],
+        "one window at a time: the new one replaced the first"
+    );
 }

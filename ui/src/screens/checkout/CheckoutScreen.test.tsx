@@ -132,12 +132,12 @@ describe("CheckoutScreen", () => {
   it("shows Rust's refusal when the window cannot open, and stops listening when it goes away", async () => {
     fakeBackend({
       start_checkout: () => {
-        throw ipcError("conflict", "결제창이 이미 열려 있습니다.");
+        throw ipcError("internal", "결제창을 열지 못했습니다. 앱을 다시 시작한 뒤 다시 시도해 주세요. 주문은 열려 있습니다.");
       },
     });
     const view = renderScreen();
     await userEvent.click(screen.getByTestId("checkout-submit"));
-    expect(await screen.findByTestId("checkout-error")).toHaveTextContent("결제창이 이미 열려 있습니다.");
+    expect(await screen.findByTestId("checkout-error")).toHaveTextContent("결제창을 열지 못했습니다.");
     expect(listenerCount(PAYMENT_RESULT_EVENT)).toBe(1);
     view.unmount();
     await waitFor(() => expect(listenerCount(PAYMENT_RESULT_EVENT), "no listener left behind").toBe(0));
