@@ -40,9 +40,11 @@ const CLAIM_SUCCESS: &str = r#"
 const [merchantUid, impUid, done] = arguments;
 const request = JSON.parse(new URLSearchParams(window.location.search).get("request"));
 const uid = merchantUid || request.params.merchant_uid;
-window.location.href = "https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid="
+const to = "https://panmusic-pos.localhost/payment/complete?imp_success=true&merchant_uid="
   + encodeURIComponent(uid) + "&imp_uid=" + encodeURIComponent(impUid);
+// Answer first: the window is gone once Rust has caught the navigation.
 done(uid);
+setTimeout(() => { window.location.href = to; }, 50);
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
