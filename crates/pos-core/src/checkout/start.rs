@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::error::CheckoutError;
+use crate::clock::IamportClock;
 use crate::format::kst;
 use crate::settings::{Mode, Settings, SettingsError};
 use crate::store::{NewOrder, Order, OrderPatch, OrderState, PayMethod, PlanKind, Store};
@@ -226,6 +227,9 @@ async fn ticket(
             }
         },
     };
+    // The deposit deadline is Iamport's: on its clock (prepare has just asked for a token, so
+    // the offset is known), on this PC's only when Iamport is unreachable.
+    let iamport_now = client.map_or_else(Utc::now, |c| IamportClock::new(c).read().now);
     let channel = env.channel(order.pay_method).map(str::to_string);
     let (pg, channel_key) = match channel {
         Some(c) if c.starts_with(CHANNEL_KEY_PREFIX) => (None, Some(c)),
@@ -244,7 +248,7 @@ async fn ticket(
         buyer_tel: order.buyer_tel.clone(),
         buyer_email: order.buyer_email.clone(),
         digital: order.pay_method == PayMethod::Phone,
-        vbank_due: (order.pay_method == PayMethod::Vbank).then(|| vbank_due_kst(Utc::now())),
+        vbank_due: (order.pay_method == PayMethod::Vbank).then(|| vbank_due_kst(iamport_now)),
         m_redirect_url: M_REDIRECT_URL.to_string(),
         sdk_url: env.sdk_url(),
         merchant_code: env.merchant_code()?,

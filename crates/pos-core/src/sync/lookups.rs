@@ -31,6 +31,8 @@ impl SyncCore {
             // A lookup is the authority on an open order: applied even if the feed showed it.
             report.transitions += self.apply(found, "poll", false).await?;
         }
+        // Next checks are this PC's bookkeeping: ages and cadences are durations on its clock;
+        // a virtual account's deadline (Iamport's) came in translated (`open_orders`).
         let now = Utc::now();
         let policy = self.options.policy;
         let looked_up: HashSet<&String> = plan.lookups.iter().flatten().collect();

@@ -81,6 +81,8 @@ impl PaymentSink for CheckoutWork {
         // A subscription charge's payment moves its subscription too (period, dunning).
         if store.subscription_charge(&payment.merchant_uid)?.is_some() {
             use crate::subscription::{apply_renewal_payment, Settled, SubscriptionError};
+            // `now` stands in only for a time Iamport left out of the payment (`paid_at`,
+            // `failed_at`); every dunning time otherwise comes from Iamport's own stamps.
             return match apply_renewal_payment(store, payment, chrono::Utc::now()) {
                 Ok(Settled::Unchanged) => Ok(Applied::Unchanged),
                 Ok(_) => Ok(Applied::Changed),

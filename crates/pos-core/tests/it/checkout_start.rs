@@ -109,3 +109,30 @@ async fn already_paid_order_cannot_be_retried() {
         "still paid"
     );
 }
+
+#[tokio::test]
+async fn a_vbank_deadline_is_counted_on_iamports_clock() {
+    let shop = Shop::open().await;
+    // Iamport's clock a year ahead of this machine's (as a PC a year behind would see it).
+    let reply: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", shop.sandbox.base_url()))
+        .json(&serde_json::json!({ "advance": 365 * 24 * 3600 }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("advance the sandbox clock: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("clock reply: {e}"));
+    let iamport_now = reply["response"]["now"]
+        .as_i64()
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(|| panic!("the sandbox's now: {reply}"));
+    let vbank = shop.checkout("pass_3m", PayMethod::Vbank).await;
+    let due = vbank.vbank_due.unwrap_or_default();
+    let expected = [0, 60]
+        .map(|s| pos_core::checkout::vbank_due_kst(iamport_now + chrono::Duration::seconds(s)));
+    assert!(
+        expected.contains(&due),
+        "the deposit deadline is 7 days after Iamport's now ({expected:?}), not this PC's: {due}"
+    );
+}
