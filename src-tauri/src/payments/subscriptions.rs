@@ -95,6 +95,15 @@ fn open_window<R: Runtime>(
     )
 }
 
+/// "Now" for money timing: Iamport's clock as the client learned it from a token reply (this
+/// PC's clock only while Iamport does not answer).
+async fn iamport_now(subs: &Subscriptions) -> chrono::DateTime<Utc> {
+    pos_core::clock::IamportClock::new(&subs.client)
+        .now()
+        .await
+        .now
+}
+
 /// Verifies the key the window issued (only `imp_uid` from its callback is used), charges the
 /// first period and schedules the next.
 pub async fn confirm<R: Runtime>(
@@ -105,7 +114,12 @@ pub async fn confirm<R: Runtime>(
     let (c, subs) = connect(app).await?;
     let pg = billing_pg(&c);
     Ok(subs
-        .verify_issuance(subscription_id, imp_uid, pg.as_deref(), Utc::now())
+        .verify_issuance(
+            subscription_id,
+            imp_uid,
+            pg.as_deref(),
+            iamport_now(&subs).await,
+        )
         .await?)
 }
 
@@ -127,7 +141,7 @@ pub async fn act<R: Runtime>(
     action: Action,
 ) -> Result<Subscription, PaymentsError> {
     let (_, subs) = connect(app).await?;
-    let now = Utc::now();
+    let now = iamport_now(&subs).await;
     Ok(match action {
         Action::Cancel => subs.cancel(id, now).await?,
         Action::Resume => subs.resume(id, now).await?,
@@ -176,7 +190,9 @@ pub async fn change_card<R: Runtime>(
     customer_uid: &str,
 ) -> Result<Subscription, PaymentsError> {
     let (_, subs) = connect(app).await?;
-    Ok(subs.change_card(id, customer_uid, Utc::now()).await?)
+    Ok(subs
+        .change_card(id, customer_uid, iamport_now(&subs).await)
+        .await?)
 }
 
 /// 카드 삭제: deletes the billing key `customer_uid`, refused while anything still uses it.
@@ -185,7 +201,9 @@ pub async fn delete_key<R: Runtime>(
     customer_uid: &str,
 ) -> Result<(), PaymentsError> {
     let (_, subs) = connect(app).await?;
-    Ok(subs.delete_billing_key(customer_uid, Utc::now()).await?)
+    Ok(subs
+        .delete_billing_key(customer_uid, iamport_now(&subs).await)
+        .await?)
 }
 
 /// Every subscription with its plan name and payment history, newest first.
