@@ -18,7 +18,20 @@ const RETRY: &str = "POST /subscribe/payments/schedule/{merchant_uid}/retry";
 /// `faketime -f SHIFT posctl ARGS --data-dir DIR --api-base BASE --json`: a posctl process
 /// whose wall clock is off by `shift` (e.g. `+365d`).
 fn posctl_shifted(shift: &str, dir: &Path, base: &str, args: &[&str]) -> Value {
-    let out: Output = Command::new("faketime")
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let out = posctl_raw(shift, dir, base, &json_args);
+    assert!(
+        out.status.success(),
+        "posctl {args:?} at {shift} succeeds: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON from {args:?}: {e}"))
+}
+
+/// The same, without `--json`, as a person would run it.
+fn posctl_raw(shift: &str, dir: &Path, base: &str, args: &[&str]) -> Output {
+    Command::new("faketime")
         .arg("-f")
         .arg(shift)
         .arg(env!("CARGO_BIN_EXE_posctl"))
@@ -27,20 +40,13 @@ fn posctl_shifted(shift: &str, dir: &Path, base: &str, args: &[&str]) -> Value {
         .arg(dir)
         .arg("--api-base")
         .arg(base)
-        .arg("--json")
         .env("PANMUSIC_SECRETS", "file")
         .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
         .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
-        .unwrap_or_else(|e| panic!("faketime posctl {args:?} (is faketime installed?): {e}"));
-    assert!(
-        out.status.success(),
-        "posctl {args:?} at {shift} succeeds: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON from {args:?}: {e}"))
+        .unwrap_or_else(|e| panic!("faketime posctl {args:?} (is faketime installed?): {e}"))
 }
 
 /// Runs a blocking posctl call off the async threads.
@@ -195,4 +201,38 @@ async fn an_unpaid_subscription_can_be_cancelled_now() {
         "an unpaid subscription ends: {sub}"
     );
     sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posctl_sync_says_which_clock_timed_the_money() {
+    let sbx = Sbx::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (d, base) = (dir.path().to_path_buf(), sbx.base.clone());
+    let out =
+        tokio::task::spawn_blocking(move || posctl_raw("-365d", &d, &base, &["sync", "--once"]))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "sync works: {text}");
+    assert!(
+        text.contains("아임포트 시계 (이 PC의 시계가 365일") && text.contains("느림"),
+        "the report names Iamport's clock and how far behind this PC's is: {text}"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_posctl_says_it_fell_back_to_this_pcs_clock() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let d = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        posctl_raw("+0d", &d, "http://127.0.0.1:9", &["subscriptions", "poll"])
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("이 PC의 시계로 판단했습니다"),
+        "offline, posctl says the local clock stood in: {err}"
+    );
 }

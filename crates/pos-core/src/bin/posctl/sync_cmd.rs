@@ -42,12 +42,40 @@ fn options(dir: &std::path::Path) -> SyncOptions {
     options
 }
 
-fn print_report(global: &Global, report: &CycleReport) -> Result<(), CliError> {
+/// Which clock timed the money decisions, for a person: Iamport's (and how far this PC's is
+/// off), or this PC's while Iamport's time is unknown.
+fn clock_line(offset_ms: Option<i64>) -> String {
+    match offset_ms {
+        None => "  시계           이 PC의 시계 (아임포트 시간을 아직 모름: 오프라인)".to_string(),
+        Some(ms) => {
+            // To the nearest minute: Iamport tells its time in whole seconds.
+            let minutes = ms.unsigned_abs().saturating_add(30_000) / 60_000;
+            if minutes == 0 {
+                return "  시계           아임포트 시계 (이 PC의 시계와 1분 안쪽으로 맞음)"
+                    .to_string();
+            }
+            let dir = if ms < 0 { "빠름" } else { "느림" };
+            format!(
+                "  시계           아임포트 시계 (이 PC의 시계가 {}일 {}시간 {}분 {dir})",
+                minutes / 1440,
+                minutes % 1440 / 60,
+                minutes % 60
+            )
+        }
+    }
+}
+
+fn print_report(
+    global: &Global,
+    report: &CycleReport,
+    offset_ms: Option<i64>,
+) -> Result<(), CliError> {
     if global.json {
         return print_json(report);
     }
     let mut out = String::new();
     say!(out, "동기화 완료 (sync done)");
+    say!(out, "{}", clock_line(offset_ms));
     say!(
         out,
         "  조회 요청      {}회 (주문 {}건)",
@@ -94,6 +122,7 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
         rt.block_on(watch(store, client, work, options))?;
         return Ok(ExitCode::SUCCESS);
     }
+    let clock = client.clone();
     let report = rt.block_on(SyncEngine::run_once(
         store,
         client,
@@ -102,7 +131,7 @@ pub fn run(global: &Global, args: &SyncArgs) -> Result<ExitCode, CliError> {
         options,
         "posctl",
     ))?;
-    print_report(global, &report)?;
+    print_report(global, &report, clock.clock_offset_ms())?;
     Ok(ExitCode::SUCCESS)
 }
 
