@@ -15,7 +15,7 @@
     clippy::too_many_arguments
 )]
 
-#[path = "../tests/it/pg.rs"]
+#[path = "../src/testing/pg.rs"]
 #[allow(dead_code)]
 mod pg;
 

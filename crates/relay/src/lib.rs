@@ -20,6 +20,8 @@ pub mod policy;
 mod routes;
 mod server;
 mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod wire;
 
 pub use error::{RelayError, Result};

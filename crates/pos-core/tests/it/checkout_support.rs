@@ -13,12 +13,16 @@ use pos_core::work::WorkContext;
 use pos_core::{Order, OrderState, PayMethod, Store};
 use serde_json::{json, Value};
 
+pub use crate::relay_support::{Backend, Front};
+
 /// A sandbox, a client of it, its control API and a fresh store.
 pub struct Shop {
     pub sandbox: Sandbox,
     pub client: iamport::Client,
     pub store: Store,
     pub http: reqwest::Client,
+    /// The sandbox itself, or a relay in front of it.
+    pub front: Option<Front>,
 }
 
 /// A client of `base` with a 10-second per-request timeout (generous: CI machines are busy).
@@ -59,6 +63,26 @@ impl Shop {
             sandbox,
             store: crate::store(),
             http: reqwest::Client::new(),
+            front: None,
+        }
+    }
+
+    /// A shop against a fresh sandbox reached over `backend`.
+    pub async fn open_on(backend: Backend) -> Shop {
+        let sandbox = start_sandbox(None, None).await;
+        let front = Front::start(backend, &sandbox.base_url()).await;
+        Shop {
+            client: front.client(Duration::from_secs(10)),
+            store: front.book(crate::store()),
+            sandbox,
+            http: reqwest::Client::new(),
+            front: Some(front),
+        }
+    }
+
+    async fn catch_up(&self) {
+        if let Some(front) = &self.front {
+            front.catch_up().await;
         }
     }
 
@@ -137,6 +161,7 @@ impl Shop {
     pub async fn deposit(&self, imp_uid: &str) {
         self.control(&format!("/__sandbox/payments/{imp_uid}/deposit"), json!({}))
             .await;
+        self.catch_up().await;
     }
 
     /// A partial cancel made in the Iamport console, behind the app's back.
@@ -146,6 +171,7 @@ impl Shop {
             json!({"amount": amount, "reason": "콘솔 취소"}),
         )
         .await;
+        self.catch_up().await;
     }
 
     /// Replaces the fault plan (`{}` turns faults off).

@@ -7,10 +7,10 @@ use pos_core::work::JobRun;
 use pos_core::{ErrorCode, OrderState, PayMethod};
 
 use crate::checkout_support::Shop;
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test]
-async fn card_paid_is_verified_as_paid() {
-    let shop = Shop::open().await;
+async fn card_paid_is_verified_as_paid(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let window = window_opened(&shop.store, &ticket.merchant_uid);
     assert!(
@@ -115,9 +115,8 @@ async fn closed_window_leaves_the_order_open() {
     );
 }
 
-#[tokio::test]
-async fn vbank_issued_then_deposit_is_paid() {
-    let shop = Shop::open().await;
+async fn vbank_issued_then_deposit_is_paid(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Vbank).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "vbank", "ready")
@@ -449,3 +448,7 @@ async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_r
         "the whole tampered deposit was refunded"
     );
 }
+
+over_both!(card_paid_is_verified_as_paid);
+
+over_both!(vbank_issued_then_deposit_is_paid);

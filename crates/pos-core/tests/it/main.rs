@@ -18,6 +18,7 @@ mod posctl;
 mod posctl_checkout;
 mod refund_recovery;
 mod refunds;
+mod relay_support;
 mod secrets;
 mod settings;
 mod store_open;

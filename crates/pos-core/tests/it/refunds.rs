@@ -8,10 +8,10 @@ use pos_core::checkout::{
 use pos_core::{ErrorCode, OrderState, PayMethod};
 
 use crate::checkout_support::{account, paid_order, refund, Shop, CANCELS};
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test]
-async fn full_refund_refunds_everything() {
-    let shop = Shop::open().await;
+async fn full_refund_refunds_everything(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     let done = refund_now(&shop.store, Some(&shop.client), &muid, &refund(None)).await;
     let done = done.unwrap_or_else(|e| panic!("a full refund works: {e}"));
@@ -30,9 +30,8 @@ async fn full_refund_refunds_everything() {
     );
 }
 
-#[tokio::test]
-async fn two_partial_refunds_then_the_rest() {
-    let shop = Shop::open().await;
+async fn two_partial_refunds_then_the_rest(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_3m", PayMethod::Card).await;
     for (amount, state, total) in [
         (5000, OrderState::PartiallyRefunded, 5000),
@@ -195,3 +194,7 @@ async fn vbank_refund_requires_the_refund_account() {
         "refunded at Iamport"
     );
 }
+
+over_both!(full_refund_refunds_everything);
+
+over_both!(two_partial_refunds_then_the_rest);

@@ -6,6 +6,7 @@ use pos_core::subscription::period::{days_in_month, kst};
 use pos_core::subscription::{apply_renewal_payment, poll_due, Settled};
 
 use super::subscription_support::{renew_once, reread, subscribed, Sbx};
+use crate::relay_support::{over_both, Backend};
 
 /// Seconds from `now` to the next instant whose KST date is the 31st (at the same time).
 fn until_next_31st(now: DateTime<Utc>) -> i64 {
@@ -16,9 +17,8 @@ fn until_next_31st(now: DateTime<Utc>) -> i64 {
     (t - now).num_seconds()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day() {
-    let sbx = Sbx::start().await;
+async fn twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let now = sbx.now().await;
     sbx.advance(until_next_31st(now)).await;
     let subs = sbx.subs();
@@ -72,7 +72,7 @@ async fn twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day
             c.period_no
         );
     }
-    let client = sbx.client();
+    let client = sbx.iamport();
     for c in &paid {
         let all = client
             .find_all_payments(&c.merchant_uid, None)
@@ -352,3 +352,5 @@ async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
     );
     sbx.stop().await;
 }
+
+over_both!(twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day);

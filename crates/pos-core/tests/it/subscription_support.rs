@@ -12,11 +12,15 @@ use pos_core::subscription::Subscriptions;
 use pos_core::Store;
 use serde_json::{json, Value};
 
+use crate::relay_support::{Backend, Front};
+
 /// A running sandbox and an HTTP client for its control API.
 pub struct Sbx {
     pub sandbox: Sandbox,
     pub base: String,
     http: reqwest::Client,
+    /// A relay in front of the sandbox, when the test runs through one.
+    front: Option<Front>,
 }
 
 impl Sbx {
@@ -30,7 +34,22 @@ impl Sbx {
             sandbox,
             base,
             http: reqwest::Client::new(),
+            front: None,
         }
+    }
+
+    /// Starts a sandbox reached over `backend` (the domain's client and store go through it).
+    pub async fn start_on(backend: Backend) -> Sbx {
+        let mut sbx = Sbx::start().await;
+        sbx.front = Some(Front::start(backend, &sbx.base).await);
+        sbx
+    }
+
+    /// `uid` as the store names it (behind the relay store's prefix through the relay).
+    pub fn uid(&self, uid: &str) -> String {
+        self.front
+            .as_ref()
+            .map_or_else(|| uid.to_owned(), |f| f.uid(uid))
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
@@ -153,6 +172,15 @@ impl Sbx {
     /// An Iamport client of this sandbox, with a 10-second per-request timeout (generous: CI
     /// machines are busy, and every call here is expected to succeed).
     pub fn client(&self) -> iamport::Client {
+        if let Some(front) = &self.front {
+            return front.client(Duration::from_secs(10));
+        }
+        self.iamport()
+    }
+
+    /// A client of the sandbox itself with the real key: what Iamport holds, whatever the
+    /// store's connection (the test's view, not the store's).
+    pub fn iamport(&self) -> iamport::Client {
         let mut config = iamport::Config::new(&self.base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET);
         config.timeout = Duration::from_secs(10);
         iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
@@ -160,7 +188,11 @@ impl Sbx {
 
     /// The subscription domain over a fresh in-memory store and this sandbox.
     pub fn subs(&self) -> Subscriptions {
-        Subscriptions::new(super::store(), self.client())
+        let store = match &self.front {
+            Some(front) => front.book(super::store()),
+            None => super::store(),
+        };
+        Subscriptions::new(store, self.client())
     }
 
     /// Stops the sandbox.
@@ -171,6 +203,7 @@ impl Sbx {
 
 /// Subscribes `sub_monthly` with a fresh approving key `uid` at the sandbox's now.
 pub async fn subscribed(sbx: &Sbx, subs: &Subscriptions, uid: &str) -> Subscription {
+    let uid = &sbx.uid(uid);
     sbx.customer(uid, false).await;
     let now = sbx.now().await;
     subs.create_with_key("sub_monthly", uid, now)

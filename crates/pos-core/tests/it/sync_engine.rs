@@ -9,6 +9,7 @@ use pos_core::sync::{CheckoutWork, SyncEngine, SyncError};
 use pos_core::{OrderState, PayMethod, Store};
 
 use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control};
+use crate::relay_support::{over_both, Backend, Front};
 
 fn store() -> Store {
     super::store()
@@ -46,18 +47,19 @@ async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests() 
     sb.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_console_cancel_of_a_settled_order_arrives_through_the_change_feed() {
+async fn a_console_cancel_of_a_settled_order_arrives_through_the_change_feed(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let front = Front::start(backend, &sb.base_url()).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let store = store();
+    let c = front.client(Duration::from_secs(5));
+    let store = front.book(store());
     let order = new_order(&store, PayMethod::Card);
     let imp_uid = ctl
         .pay(&order.merchant_uid, order.amount, "card", "paid")
         .await;
     assert!(run_once(&store, &c).await.is_ok(), "first cycle");
     ctl.console_cancel(&imp_uid).await;
+    front.catch_up().await;
     let report = run_once(&store, &c)
         .await
         .unwrap_or_else(|e| panic!("second cycle: {e}"));
@@ -74,12 +76,12 @@ async fn a_console_cancel_of_a_settled_order_arrives_through_the_change_feed() {
     sb.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_vbank_deposit_is_noticed_within_one_sweep() {
+async fn a_vbank_deposit_is_noticed_within_one_sweep(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let front = Front::start(backend, &sb.base_url()).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let store = store();
+    let c = front.client(Duration::from_secs(5));
+    let store = front.book(store());
     let order = new_order(&store, PayMethod::Vbank);
     let imp_uid = ctl
         .pay(&order.merchant_uid, order.amount, "vbank", "ready")
@@ -380,3 +382,7 @@ async fn an_engine_whose_lease_is_taken_over_stops_and_says_so() {
     assert!(engine.stop().await.is_ok(), "stop after the loop ended");
     sb.shutdown().await;
 }
+
+over_both!(a_console_cancel_of_a_settled_order_arrives_through_the_change_feed);
+
+over_both!(a_vbank_deposit_is_noticed_within_one_sweep);

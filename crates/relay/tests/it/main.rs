@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod feed;
 mod isolation;
+#[path = "../../src/testing/pg.rs"]
 mod pg;
 mod policy;
 mod proxy;

@@ -1,4 +1,4 @@
-//! A real PostgreSQL server for the tests: Debian's binaries, a temporary data directory, a free
+//! A real PostgreSQL server for tests: Debian's binaries, a temporary data directory, a free
 //! loopback port. As root it runs as the `postgres` OS user (PostgreSQL refuses root). A
 //! watchdog stops it when the test binary exits, however it exits.
 

@@ -1,0 +1,105 @@
+//! The two ways a live store reaches Iamport, for suites that run over both: 직접 연결 (the
+//! sandbox itself) and 중계 서버 (panmusic-relay in front of the sandbox, a fresh PostgreSQL
+//! database, a store key and the store's uid prefix on every id the store handle mints).
+
+use std::time::Duration;
+
+use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
+use panmusic_relay::testing::TestRelay;
+use pos_core::ids::UidPrefix;
+use pos_core::Store;
+
+/// Which connection a test runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Straight to the sandbox with its REST key.
+    Direct,
+    /// Through a relay whose upstream is the sandbox, as a relay store.
+    Relay,
+}
+
+/// What a test talks to: the sandbox directly, or a relay in front of it.
+pub struct Front {
+    base: String,
+    key: String,
+    secret: String,
+    prefix: Option<UidPrefix>,
+    relay: Option<TestRelay>,
+}
+
+impl Front {
+    /// The front of `backend` for the sandbox at `sandbox_base`.
+    pub async fn start(backend: Backend, sandbox_base: &str) -> Front {
+        match backend {
+            Backend::Direct => Front {
+                base: sandbox_base.to_owned(),
+                key: DEFAULT_IMP_KEY.to_owned(),
+                secret: DEFAULT_IMP_SECRET.to_owned(),
+                prefix: None,
+                relay: None,
+            },
+            Backend::Relay => {
+                let relay =
+                    TestRelay::start(sandbox_base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET).await;
+                let prefix = UidPrefix::parse(&relay.store.prefix)
+                    .unwrap_or_else(|e| panic!("the relay issues prefixes the app accepts: {e}"));
+                Front {
+                    base: relay.base_url(),
+                    key: relay.store.key.clone(),
+                    secret: relay.store.secret.clone(),
+                    prefix: Some(prefix),
+                    relay: Some(relay),
+                }
+            }
+        }
+    }
+
+    /// A client as the store PC builds it, with `timeout` per request.
+    pub fn client(&self, timeout: Duration) -> iamport::Client {
+        let mut config = iamport::Config::new(&self.base, &self.key, &self.secret);
+        config.timeout = timeout;
+        config.connect_timeout = Duration::from_secs(2);
+        iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
+    }
+
+    /// `store` minting ids as this connection needs (behind the relay store's prefix).
+    pub fn book(&self, store: Store) -> Store {
+        store.with_uid_prefix(self.prefix.clone())
+    }
+
+    /// `uid` as the store names it (behind its prefix through the relay).
+    pub fn uid(&self, uid: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("{}{uid}", p.as_str()),
+            None => uid.to_owned(),
+        }
+    }
+
+    /// After a change made upstream behind the app's back: waits until the relay's feed has it.
+    pub async fn catch_up(&self) {
+        if let Some(relay) = &self.relay {
+            relay.catch_up().await;
+        }
+    }
+}
+
+/// Runs the async test function `$name(backend)` twice: `$name::direct` straight against the
+/// sandbox and `$name::relay` through the relay in front of it, the test itself unchanged.
+macro_rules! over_both {
+    ($name:ident) => {
+        mod $name {
+            use crate::relay_support::Backend;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn direct() {
+                super::$name(Backend::Direct).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn relay() {
+                super::$name(Backend::Relay).await
+            }
+        }
+    };
+}
+pub(crate) use over_both;

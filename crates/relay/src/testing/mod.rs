@@ -1,0 +1,76 @@
+//! Test support for other crates (feature `testing`): a throwaway PostgreSQL server and a relay
+//! in front of a given upstream (the sandbox) with one store, so a client's suites can run
+//! through the relay exactly as a store PC in relay mode would.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+pub mod pg;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::db::stores::{self, NewStore};
+use crate::{read_feed_once, Relay, RelayConfig};
+
+/// A relay in front of an upstream, on loopback, with a fresh database and one store.
+pub struct TestRelay {
+    /// The running relay.
+    pub relay: Relay,
+    /// The store's key, secret and uid prefix.
+    pub store: NewStore,
+    /// The relay's database.
+    pub db_url: String,
+}
+
+impl TestRelay {
+    /// Starts a relay in front of `upstream` (whose real key is `imp_key`/`imp_secret`) with a
+    /// quick feed reader and no freshness shortcut, and adds the store `store`.
+    pub async fn start(upstream: &str, imp_key: &str, imp_secret: &str) -> TestRelay {
+        let db_url = pg::shared().fresh_db().await;
+        let mut config = RelayConfig::new(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            &db_url,
+            upstream,
+            imp_key,
+            imp_secret,
+        );
+        config.feed_interval = Duration::from_millis(100);
+        config.fresh = Duration::ZERO;
+        config.upstream_timeout = Duration::from_secs(5);
+        config.pool_size = 4;
+        let relay = Relay::start(config).await.expect("the relay starts");
+        let (client, conn) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+            .await
+            .expect("the relay's database");
+        tokio::spawn(conn);
+        let store = stores::add(&client, "store").await.expect("a store");
+        TestRelay {
+            relay,
+            store,
+            db_url,
+        }
+    }
+
+    /// The relay's base URL.
+    pub fn base_url(&self) -> String {
+        self.relay.base_url()
+    }
+
+    /// Waits until the relay has read the upstream feed once after this call, so a change made
+    /// upstream before it is in the store's feed.
+    pub async fn catch_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match read_feed_once(self.relay.state()).await {
+                Ok(tick) if tick.read => return,
+                _ if Instant::now() > deadline => panic!("the relay's feed reader never read"),
+                _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+
+    /// Stops the relay.
+    pub async fn stop(self) {
+        let _ = self.relay.shutdown().await;
+    }
+}
