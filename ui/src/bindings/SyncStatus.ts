@@ -49,4 +49,9 @@ restarts: number,
 /**
  * What the last cycle did.
  */
-lastCycle: CycleReport | null, };
+lastCycle: CycleReport | null, 
+/**
+ * Iamport's clock minus this PC's, in seconds, from the last token reply; `None` while
+ * unknown (offline since start): money timing then falls back to this PC's clock.
+ */
+clockOffsetSecs: number | null, };

@@ -16,6 +16,7 @@ function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
     restarting: false,
     restarts: 0,
     lastCycle: null,
+    clockOffsetSecs: 0,
     ...overrides,
   };
 }
@@ -30,5 +31,20 @@ describe("StatusBarSync", () => {
   it("shows no problem while a running engine only retries a failed cycle", () => {
     render(<StatusBarSync sync={syncStatus({ lastError: "일시적인 오류" })} onSynced={() => {}} />);
     expect(screen.queryByTestId("sync-problem")).not.toBeInTheDocument();
+  });
+
+  it("says how far this PC's clock is off Iamport's, which payments follow", () => {
+    render(<StatusBarSync sync={syncStatus({ clockOffsetSecs: 365 * 86400 })} onSynced={() => {}} />);
+    expect(screen.getByTestId("sync-clock")).toHaveTextContent("이 PC의 시계가 아임포트보다 365일 느립니다");
+  });
+
+  it("says this PC's clock stands in while offline and Iamport's time is unknown", () => {
+    render(<StatusBarSync sync={syncStatus({ online: false, clockOffsetSecs: null })} onSynced={() => {}} />);
+    expect(screen.getByTestId("sync-clock")).toHaveTextContent("이 PC의 시계로 판단합니다");
+  });
+
+  it("says nothing about the clock when this PC's agrees with Iamport's", () => {
+    render(<StatusBarSync sync={syncStatus({ clockOffsetSecs: -2 })} onSynced={() => {}} />);
+    expect(screen.queryByTestId("sync-clock")).not.toBeInTheDocument();
   });
 });

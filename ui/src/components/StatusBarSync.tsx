@@ -26,6 +26,24 @@ interface StatusBarSyncProps {
   onSynced: () => void;
 }
 
+/** How far off this PC's clock may be before the status bar mentions it (seconds). */
+const CLOCK_NOTE_SECS = 300;
+
+/**
+ * Which clock times the money, for the owner: nothing while this PC's agrees with Iamport's,
+ * how far off it is when it does not (payments still follow Iamport's), or that this PC's
+ * clock stands in while Iamport's time is unknown (offline).
+ */
+export function clockNote(sync: SyncStatus): string | null {
+  const offset = sync.clockOffsetSecs;
+  if (offset === null) {
+    return sync.online ? null : "아임포트 시간을 아직 모릅니다: 결제 시각은 이 PC의 시계로 판단합니다";
+  }
+  if (Math.abs(offset) < CLOCK_NOTE_SECS) return null;
+  const way = offset > 0 ? "느립니다" : "빠릅니다";
+  return `이 PC의 시계가 아임포트보다 ${formatAge(Math.abs(offset))} ${way} (결제 시각은 아임포트 기준)`;
+}
+
 /** The sync engine's part of the status bar: queue, oldest item, last sync, 지금 동기화, 확인 필요 list. */
 export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
   const [busy, setBusy] = useState(false);
@@ -59,6 +77,11 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
       {(sync.stopped || sync.restarting) && sync.lastError && (
         <span className="attention" data-testid="sync-problem">
           {sync.lastError}
+        </span>
+      )}
+      {clockNote(sync) && (
+        <span className="attention" data-testid="sync-clock">
+          {clockNote(sync)}
         </span>
       )}
       <button type="button" className="link" data-testid="sync-now" disabled={busy} onClick={() => void run(syncNow)}>

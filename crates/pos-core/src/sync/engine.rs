@@ -76,6 +76,10 @@ pub struct SyncStatus {
     pub restarts: u32,
     /// What the last cycle did.
     pub last_cycle: Option<CycleReport>,
+    /// Iamport's clock minus this PC's, in seconds, from the last token reply; `None` while
+    /// unknown (offline since start): money timing then falls back to this PC's clock.
+    #[ts(type = "number | null")]
+    pub clock_offset_secs: Option<i64>,
 }
 
 /// Starts engines.
@@ -294,6 +298,8 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
                 }
             }
         }
+        let offset = core.client.clock_offset_ms().map(|ms| ms / 1000);
+        set(&status, |s| s.clock_offset_secs = offset);
         let next_job = refresh_queue(&core, &status).await;
         if online {
             let wake_at = match core.open_orders().await {

@@ -30,6 +30,7 @@ mod subscription_issuance;
 mod subscription_posctl;
 mod subscription_renewals;
 mod subscription_support;
+mod sync_clock;
 mod sync_crash;
 mod sync_engine;
 mod sync_faults;
