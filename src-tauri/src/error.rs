@@ -47,6 +47,10 @@ pub enum ShellError {
     #[error(transparent)]
     Secrets(#[from] pos_core::secrets::SecretError),
 
+    /// A switch to the relay was refused: live work the relay would not let this store reach.
+    #[error(transparent)]
+    Switch(#[from] pos_core::connection::SwitchError),
+
     /// The settings file could not be written.
     #[error("설정을 저장하지 못했습니다. 데이터 폴더에 쓸 수 있는지, 디스크 공간이 남아 있는지 확인해 주세요.")]
     SettingsWrite(#[source] tauri_plugin_store::Error),
@@ -92,6 +96,7 @@ impl ShellError {
             ShellError::Settings(e) => e.code(),
             ShellError::Secrets(e) => e.code(),
             ShellError::Pin(e) => e.code(),
+            ShellError::Switch(e) => e.code(),
             ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,

@@ -3,7 +3,7 @@
 //! saved ([`crate::books::follow_mode`]).
 
 use pos_core::secrets::Credentials;
-use pos_core::settings::{Mode, Settings};
+use pos_core::settings::{Connection, Mode, Settings};
 use tauri::{AppHandle, Runtime};
 
 use crate::error::ShellError;
@@ -39,6 +39,7 @@ pub async fn save<R: Runtime>(
     state.usable_data_dir()?;
     let settings: Settings = serde_json::from_value(input).map_err(ShellError::SettingsInput)?;
     settings.validate()?;
+    check_relay_switch(state, &settings).await?;
     if settings.mode == Mode::Live {
         check_live_ready(state, &settings).await?;
     }
@@ -53,33 +54,56 @@ pub async fn save<R: Runtime>(
     run_blocking(move || view(state_app.pos())).await
 }
 
-/// Stores the REST key and secret (pos-core trims and checks them). Replies only whether they
-/// are set.
+/// Stores the REST key and secret, or (`relay`) the relay's store key and secret, in the
+/// secrets store (pos-core trims and checks them). Replies only whether they are set.
 pub fn set_credentials(
     state: &PosState,
     credentials: Credentials,
+    relay: bool,
 ) -> Result<CredentialsStatus, ShellError> {
     state.usable_data_dir()?;
-    state.credentials.set(&credentials)?;
+    let store = if relay {
+        state.relay_credentials()
+    } else {
+        state.credentials.clone()
+    };
+    store.set(&credentials)?;
     Ok(CredentialsStatus {
-        set: state.credentials.is_set(),
+        set: store.is_set(),
     })
 }
 
-/// Live mode needs a merchant code and credentials that get a token from the live API.
+/// A switch to the relay (or to another prefix) is refused while the live book holds work
+/// whose uids lack the new prefix; nothing is written then.
+async fn check_relay_switch(state: &PosState, to: &Settings) -> Result<(), ShellError> {
+    if to.connection() != Connection::Relay {
+        return Ok(());
+    }
+    let data_dir = state.data_dir.clone();
+    let from = state.settings().settings;
+    let to = to.clone();
+    run_blocking(move || {
+        if !pos_core::store::live_book_exists(&data_dir)? {
+            return Ok(());
+        }
+        let live = pos_core::Store::open_book(&data_dir, Mode::Live)?;
+        pos_core::connection::check_switch(&live, &from, &to)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Live mode needs a merchant code and credentials that get a token from the live API (through
+/// the relay in relay mode, with the relay store key).
 async fn check_live_ready(state: &PosState, settings: &Settings) -> Result<(), ShellError> {
     if settings.merchant_code.is_none() {
         return Err(pos_core::settings::SettingsError::LiveNeedsMerchantCode.into());
     }
-    let store = state.credentials.clone();
+    let (base, store) = state.live_target(settings)?;
     let credentials = run_blocking(move || Ok(store.get()?))
         .await?
         .ok_or(ShellError::LiveNeedsCredentials)?;
-    let config = iamport::Config::new(
-        state.live_api_base.clone(),
-        credentials.imp_key,
-        credentials.imp_secret,
-    );
+    let config = iamport::Config::new(base, credentials.imp_key, credentials.imp_secret);
     let client = iamport::Client::new(config).map_err(|error| {
         tracing::error!(kind = error.kind(), "cannot build the Iamport client");
         ShellError::IamportCheckFailed

@@ -125,6 +125,28 @@ impl PosState {
         }
     }
 
+    /// The secrets store of the relay's store key and secret (중계 서버), on the same backend
+    /// as the REST credentials.
+    pub fn relay_credentials(&self) -> CredentialStore {
+        CredentialStore::relay_with_backend(
+            &self.data_dir,
+            self.credentials.backend(),
+            pos_core::secrets::RELAY_KEYRING_USER,
+        )
+    }
+
+    /// Where live mode reaches Iamport under `settings` and which secrets store holds the key
+    /// for it: the relay (its URL, the relay store key) or Iamport itself (the REST key).
+    pub fn live_target(
+        &self,
+        settings: &pos_core::settings::Settings,
+    ) -> Result<(String, CredentialStore), ShellError> {
+        match &settings.relay {
+            Some(relay) => Ok((relay.base_url()?, self.relay_credentials())),
+            None => Ok((self.live_api_base.clone(), self.credentials.clone())),
+        }
+    }
+
     /// The order book of the mode in effect, or [`ShellError::StoreUnavailable`] /
     /// [`ShellError::ModeHeld`].
     pub fn store(&self) -> Result<Store, ShellError> {

@@ -27,15 +27,21 @@ pub async fn save_settings<R: Runtime>(
     Ok(settings_flow::save(&app, settings).await?)
 }
 
-/// Stores the REST key and secret; replies only whether they are set. Needs the owner's PIN.
+/// Stores the REST key and secret, or with `relay: true` the relay's store key and secret
+/// (중계 서버); replies only whether they are set. Needs the owner's PIN.
 #[tauri::command(async)]
 pub fn set_credentials<R: Runtime>(
     app: AppHandle<R>,
     pin: Option<Pin>,
     credentials: Credentials,
+    relay: Option<bool>,
 ) -> CommandResult<CredentialsStatus> {
     require_owner_blocking(app.pos(), pin.as_ref())?;
-    Ok(settings_flow::set_credentials(app.pos(), credentials)?)
+    Ok(settings_flow::set_credentials(
+        app.pos(),
+        credentials,
+        relay.unwrap_or(false),
+    )?)
 }
 
 /// 테스트 데이터 지우기: deletes the sandbox order book and the sandbox's saved state (an empty

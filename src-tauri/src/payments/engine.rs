@@ -78,15 +78,19 @@ pub(crate) async fn stop_locked<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// The book and Iamport the engine should use: the book in effect and its mode's Iamport
-/// (`None`: no book, or sandbox mode without a sandbox yet).
+/// The book and Iamport the engine should use: the book in effect and its mode's Iamport (the
+/// relay in relay mode; `None`: no book, or sandbox mode without a sandbox yet).
 fn desired_book(state: &PosState) -> Option<(Mode, String)> {
     match state.book_mode()? {
         Mode::Sandbox => state
             .sandbox
             .info()
             .map(|info| (Mode::Sandbox, info.base_url)),
-        Mode::Live => Some((Mode::Live, state.live_api_base.clone())),
+        Mode::Live => {
+            let settings = state.settings().settings;
+            let (base, _) = state.live_target(&settings).ok()?;
+            Some((Mode::Live, base))
+        }
     }
 }
 

@@ -95,11 +95,16 @@ impl Payments {
                 )
             }
             Mode::Live => {
-                let credentials = state.credentials.clone();
+                let (base, credentials) = state.live_target(&settings)?;
                 let found = run_blocking(move || Ok(credentials.get()?)).await?;
                 let found = found.ok_or(PaymentsError::NoCredentials)?;
-                (state.live_api_base.clone(), found.imp_key, found.imp_secret)
+                (base, found.imp_key, found.imp_secret)
             }
+        };
+        // Through the relay every id this book mints carries the store's prefix.
+        let store = match mode {
+            Mode::Live => store.with_uid_prefix(settings.uid_prefix()),
+            Mode::Sandbox => store,
         };
         let client = self.client_for(&base_url, &imp_key, imp_secret)?;
         let mut env_settings = settings;

@@ -7,6 +7,7 @@ mod engine;
 mod owner_pin;
 mod owner_pin_money;
 mod payment_window;
+mod relay_switch;
 mod settings;
 mod status;
 
