@@ -236,3 +236,83 @@ async fn offline_posctl_says_it_fell_back_to_this_pcs_clock() {
         "offline, posctl says the local clock stood in: {err}"
     );
 }
+
+/// A virtual account issued at the sandbox (deposit deadline: Iamport's now + 3 days), then
+/// the sandbox clock moved day by day with `posctl sync --once` after each: the order waits
+/// while Iamport's deadline (and its 10-minute grace) is ahead and is given up once past.
+async fn vbank_deadline_follows_iamports_clock(shift: &'static str) {
+    let sbx = Sbx::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (d, base) = (dir.path().to_path_buf(), sbx.base.clone());
+    let create = [
+        "orders",
+        "create",
+        "--plan",
+        "pass_3m",
+        "--pay-method",
+        "vbank",
+    ];
+    let out = tokio::task::spawn_blocking(move || posctl_raw(shift, &d, &base, &create))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    assert!(out.status.success(), "orders create works");
+    let merchant_uid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let order = shifted(
+        shift,
+        dir.path(),
+        &sbx.base,
+        &["orders", "show", &merchant_uid],
+    )
+    .await["order"]
+        .clone();
+    let issued: Value = reqwest::Client::new()
+        .post(format!("{}/__sandbox/payments", sbx.base))
+        .json(&serde_json::json!({
+            "merchant_uid": merchant_uid, "amount": order["amount"],
+            "pay_method": "vbank", "outcome": "ready",
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("issue a virtual account: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("issue reply: {e}"));
+    assert_eq!(
+        issued["code"], 0,
+        "the sandbox issued the account: {issued}"
+    );
+    for day in 0..=4 {
+        if day > 0 {
+            sbx.advance(DAY).await;
+        }
+        shifted(shift, dir.path(), &sbx.base, &["sync", "--once"]).await;
+        let order = shifted(
+            shift,
+            dir.path(),
+            &sbx.base,
+            &["orders", "show", &merchant_uid],
+        )
+        .await["order"]
+            .clone();
+        let want = if day <= 3 {
+            "vbank_issued"
+        } else {
+            "abandoned"
+        };
+        assert_eq!(
+            order["state"], want,
+            "day {day} ({shift}): the deposit deadline is 3 days on Iamport's clock: {order}"
+        );
+    }
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vbank_deadline_is_kept_on_iamports_clock_with_the_pc_a_year_ahead() {
+    vbank_deadline_follows_iamports_clock("+365d").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vbank_deadline_is_kept_on_iamports_clock_with_the_pc_a_year_behind() {
+    vbank_deadline_follows_iamports_clock("-365d").await;
+}
