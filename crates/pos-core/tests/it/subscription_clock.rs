@@ -316,3 +316,53 @@ async fn a_vbank_deadline_is_kept_on_iamports_clock_with_the_pc_a_year_ahead() {
 async fn a_vbank_deadline_is_kept_on_iamports_clock_with_the_pc_a_year_behind() {
     vbank_deadline_follows_iamports_clock("-365d").await;
 }
+
+/// Two renewals through `posctl sync --once`, the sandbox clock moved past each charge: each is
+/// paid, the period moves a month, and the next one is registered at Iamport.
+async fn renewals_follow_iamports_clock(shift: &'static str, uid: &str) {
+    let sbx = Sbx::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    sbx.customer(uid, false).await;
+    let create = [
+        "subscriptions",
+        "create",
+        "--plan",
+        "sub_monthly",
+        "--customer-uid",
+        uid,
+    ];
+    let mut sub = shifted(shift, dir.path(), &sbx.base, &create).await;
+    for renewal in 1..=2 {
+        let end = ms(&sub, "currentPeriodEnd");
+        let at = DateTime::<Utc>::from_timestamp_millis(ms(&sub, "nextChargeAt"))
+            .unwrap_or_else(|| panic!("next charge time: {sub}"));
+        let next = sub["nextChargeMerchantUid"].as_str().unwrap_or_default();
+        let schedule = sbx.client().schedule_by_merchant_uid(next).await;
+        assert!(
+            schedule.is_ok_and(|s| s.schedule_status == iamport::ScheduleStatus::Scheduled),
+            "renewal {renewal} ({shift}) is registered at Iamport before it is due"
+        );
+        sbx.advance_past(at).await;
+        shifted(shift, dir.path(), &sbx.base, &["sync", "--once"]).await;
+        sub = the_subscription(shift, dir.path(), &sbx.base).await;
+        assert_eq!(
+            sub["state"], "active",
+            "renewal {renewal} ({shift}) paid: {sub}"
+        );
+        assert!(
+            ms(&sub, "currentPeriodEnd") > end + 27 * DAY * 1000,
+            "renewal {renewal} ({shift}) moved the period a month: {sub}"
+        );
+    }
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewals_run_on_iamports_clock_with_the_pc_a_year_ahead() {
+    renewals_follow_iamports_clock("+365d", "cust_renew_ahead").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewals_run_on_iamports_clock_with_the_pc_a_year_behind() {
+    renewals_follow_iamports_clock("-365d", "cust_renew_behind").await;
+}
