@@ -52,6 +52,9 @@ pub struct SettingsView {
     pub settings: Settings,
     /// Whether a REST key and secret are stored.
     pub credentials_set: bool,
+    /// Whether the relay's store key and secret are stored (중계 서버).
+    #[ts(optional)]
+    pub relay_credentials_set: Option<bool>,
     /// Korean message when the settings file was broken.
     pub problem: Option<String>,
 }

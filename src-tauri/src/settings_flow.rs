@@ -22,6 +22,7 @@ pub fn view(state: &PosState) -> Result<SettingsView, ShellError> {
     Ok(SettingsView {
         settings: current.settings,
         credentials_set: state.credentials.is_set(),
+        relay_credentials_set: Some(state.relay_credentials().is_set()),
         problem: current.problem,
     })
 }

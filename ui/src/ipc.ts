@@ -96,8 +96,12 @@ export function saveSettings(settings: Settings, pin: OwnerPin = null): Promise<
 }
 
 /** Stores the REST key and secret (guarded; write-only: the reply says only whether they are set). */
-export function setCredentials(credentials: Credentials, pin: OwnerPin = null): Promise<CredentialsStatus> {
-  return call<CredentialsStatus>("set_credentials", { credentials, pin });
+export function setCredentials(
+  credentials: Credentials,
+  pin: OwnerPin = null,
+  relay = false,
+): Promise<CredentialsStatus> {
+  return call<CredentialsStatus>("set_credentials", relay ? { credentials, pin, relay } : { credentials, pin });
 }
 
 /** Whether an owner PIN is set, tries left and until when it is locked (never the PIN or its hash). */

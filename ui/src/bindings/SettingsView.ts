@@ -14,6 +14,10 @@ settings: Settings,
  */
 credentialsSet: boolean, 
 /**
+ * Whether the relay's store key and secret are stored (중계 서버).
+ */
+relayCredentialsSet?: boolean, 
+/**
  * Korean message when the settings file was broken.
  */
 problem: string | null, };

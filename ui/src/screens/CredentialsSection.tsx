@@ -8,19 +8,22 @@ interface CredentialsSectionProps {
   /** Whether a key and secret are stored (the only thing the app ever shows about them). */
   isSet: boolean;
   onSaved: (isSet: boolean) => void;
+  /** The relay's store key and secret (중계 서버) instead of the REST key. */
+  relay?: boolean;
 }
 
 /**
  * REST API key and secret: write-only. The inputs start empty every time, are cleared after
  * saving, and the screen only ever says 설정됨 / 미설정.
  */
-export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) {
+export function CredentialsSection({ isSet, onSaved, relay = false }: CredentialsSectionProps) {
   const [key, setKey] = useState("");
   const [secret, setSecret] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState(false);
   const { guard, dialog } = usePinGuard();
+  const prefix = relay ? "settings-relay-credentials" : "settings-credentials";
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -28,7 +31,7 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
     setError(null);
     setSaved(false);
     try {
-      const done = await guard("API 키 변경", (pin) => setCredentials({ impKey: key, impSecret: secret }, pin));
+      const done = await guard("API 키 변경", (pin) => setCredentials({ impKey: key, impSecret: secret }, pin, relay));
       if (!done) return;
       const status = done.value;
       setKey("");
@@ -43,40 +46,50 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label="REST API 키">
+    <form className="form" onSubmit={submit} aria-label={relay ? "중계 서버 매장 키" : "REST API 키"}>
       <fieldset>
         <legend>
-          아임포트 REST API 키 <span className="en">REST API credentials</span>
+          {relay ? (
+            <>
+              중계 서버 매장 키 <span className="en">Relay store key</span>
+            </>
+          ) : (
+            <>
+              아임포트 REST API 키 <span className="en">REST API credentials</span>
+            </>
+          )}
         </legend>
         <p>
           상태:{" "}
           <span
             className={isSet ? "badge set" : "badge unset"}
-            data-testid="settings-credentials-status"
+            data-testid={`${prefix}-status`}
           >
             {isSet ? "설정됨" : "미설정"}
           </span>
         </p>
         <p className="hint muted">
-          아임포트 관리자 콘솔의 [내 식별코드·API Keys]에서 복사해 붙여 넣으세요. 저장한 값은 이
-          컴퓨터의 보안 저장소에만 보관되며 화면에 다시 표시되지 않습니다.
+          {relay
+            ? "판뮤직에서 받은 매장 키와 시크릿을 붙여 넣으세요."
+            : "아임포트 관리자 콘솔의 [내 식별코드·API Keys]에서 복사해 붙여 넣으세요."}{" "}
+          저장한 값은 이 컴퓨터의 보안 저장소에만 보관되며 화면에 다시 표시되지 않습니다.
         </p>
         <Field
-          label="REST API 키"
+          label={relay ? "매장 키" : "REST API 키"}
           value={key}
           onChange={setKey}
-          testId="settings-imp-key"
+          testId={relay ? "settings-relay-key" : "settings-imp-key"}
         />
         <Field
-          label="REST API 시크릿"
+          label={relay ? "매장 시크릿" : "REST API 시크릿"}
           type="password"
           value={secret}
           onChange={setSecret}
-          testId="settings-imp-secret"
+          testId={relay ? "settings-relay-secret" : "settings-imp-secret"}
         />
-        {error && <ErrorNotice error={error} testId="settings-credentials-error" />}
+        {error && <ErrorNotice error={error} testId={`${prefix}-error`} />}
         {saved && (
-          <p className="notice ok" role="status" data-testid="settings-credentials-saved">
+          <p className="notice ok" role="status" data-testid={`${prefix}-saved`}>
             API 키를 저장했습니다.
           </p>
         )}
@@ -85,7 +98,7 @@ export function CredentialsSection({ isSet, onSaved }: CredentialsSectionProps) 
             type="submit"
             className="button"
             disabled={busy || key.trim() === "" || secret.trim() === ""}
-            data-testid="settings-credentials-save"
+            data-testid={`${prefix}-save`}
           >
             {isSet ? "API 키 바꾸기" : "API 키 저장"}
           </button>

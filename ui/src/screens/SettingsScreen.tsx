@@ -44,6 +44,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
   const [form, setForm] = useState<SettingsForm>(() => toForm(view.settings));
   const [problem, setProblem] = useState(view.problem);
   const [credentialsSet, setCredentialsSet] = useState(view.credentialsSet);
+  const [relayCredentialsSet, setRelayCredentialsSet] = useState(view.relayCredentialsSet ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [justSaved, setJustSaved] = useState(false);
@@ -66,6 +67,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
       setForm(toForm(next.settings));
       setProblem(next.problem);
       setCredentialsSet(next.credentialsSet);
+      setRelayCredentialsSet(next.relayCredentialsSet ?? false);
       setJustSaved(true);
       onSaved?.();
     } catch (reason) {
@@ -145,8 +147,8 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
               <input
                 type="radio"
                 name="mode"
-                checked={form.mode === "sandbox"}
-                onChange={() => update({ mode: "sandbox" })}
+                checked={form.connection === "sandbox"}
+                onChange={() => update({ connection: "sandbox" })}
                 data-testid="settings-mode-sandbox"
               />{" "}
               테스트 (SANDBOX)
@@ -155,17 +157,46 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
               <input
                 type="radio"
                 name="mode"
-                checked={form.mode === "live"}
-                onChange={() => update({ mode: "live" })}
+                checked={form.connection === "direct"}
+                onChange={() => update({ connection: "direct" })}
                 data-testid="settings-mode-live"
               />{" "}
-              실제 결제 (Live)
+              실제 결제 · 직접 연결 (Live, direct)
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                checked={form.connection === "relay"}
+                onChange={() => update({ connection: "relay" })}
+                data-testid="settings-mode-relay"
+              />{" "}
+              실제 결제 · 중계 서버 (Live, relay)
             </label>
           </div>
           <p className="hint muted">
-            실제 결제로 바꾸려면 가맹점 식별코드와 REST API 키가 필요합니다. 저장할 때 아임포트에
-            키를 확인합니다.
+            실제 결제로 바꾸려면 가맹점 식별코드와, 직접 연결은 REST API 키, 중계 서버는 판뮤직에서
+            받은 매장 키가 필요합니다. 저장할 때 키를 확인합니다.
           </p>
+          {form.connection === "relay" && (
+            <>
+              <Field
+                label="중계 서버 주소"
+                value={form.relayUrl}
+                onChange={(relayUrl) => update({ relayUrl })}
+                testId="settings-relay-url"
+                placeholder="https://relay.panmusic.kr"
+              />
+              <Field
+                label="매장 구분 접두어"
+                value={form.relayPrefix}
+                onChange={(relayPrefix) => update({ relayPrefix })}
+                testId="settings-relay-prefix"
+                placeholder="ab12_"
+                hint="중계 서버에서 매장 키와 함께 받은 값 (예: ab12_)"
+              />
+            </>
+          )}
         </fieldset>
 
         <fieldset>
@@ -213,6 +244,9 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
         </div>
       </form>
       <CredentialsSection isSet={credentialsSet} onSaved={setCredentialsSet} />
+      {form.connection === "relay" && (
+        <CredentialsSection relay isSet={relayCredentialsSet} onSaved={setRelayCredentialsSet} />
+      )}
       <SandboxDataSection />
       <OwnerPinSection />
       {dialog}

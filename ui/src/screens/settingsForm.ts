@@ -1,5 +1,6 @@
 // The settings form holds plain strings (what the inputs show); these two functions convert
 // between it and the Settings type generated from Rust. Validation happens in Rust on save.
+import type { Connection } from "../bindings/Connection";
 import type { Settings } from "../bindings/Settings";
 
 export interface SettingsForm {
@@ -8,7 +9,10 @@ export interface SettingsForm {
   buyerName: string;
   buyerTel: string;
   buyerEmail: string;
-  mode: Settings["mode"];
+  /** 직접 연결 / 중계 서버 / 테스트 (the first two are live mode). */
+  connection: Connection;
+  relayUrl: string;
+  relayPrefix: string;
   merchantCode: string;
   channelCard: string;
   channelVbank: string;
@@ -22,7 +26,9 @@ export function toForm(settings: Settings): SettingsForm {
     buyerName: settings.buyer.name ?? "",
     buyerTel: settings.buyer.tel ?? "",
     buyerEmail: settings.buyer.email ?? "",
-    mode: settings.mode,
+    connection: settings.mode === "sandbox" ? "sandbox" : settings.relay ? "relay" : "direct",
+    relayUrl: settings.relay?.url ?? "",
+    relayPrefix: settings.relay?.uidPrefix ?? "",
     merchantCode: settings.merchantCode ?? "",
     channelCard: settings.channels.card ?? "",
     channelVbank: settings.channels.vbank ?? "",
@@ -44,7 +50,14 @@ export function fromForm(form: SettingsForm, base: Settings): Settings {
       tel: orNull(form.buyerTel),
       email: orNull(form.buyerEmail),
     },
-    mode: form.mode,
+    mode: form.connection === "sandbox" ? "sandbox" : "live",
+    // 테스트 keeps a relay as saved (it is ignored in sandbox mode); 직접 연결 drops it.
+    relay:
+      form.connection === "relay"
+        ? { url: form.relayUrl.trim(), uidPrefix: form.relayPrefix.trim() }
+        : form.connection === "direct"
+          ? undefined
+          : base.relay,
     merchantCode: orNull(form.merchantCode),
     channels: {
       ...base.channels,
