@@ -95,8 +95,9 @@ pub fn parse_store_value(value: Option<&Value>) -> SettingsLoad {
     );
     field(map, "buyer", &mut settings.buyer, &mut problems);
     field(map, "poll", &mut settings.poll, &mut problems);
+    field(map, "relay", &mut settings.relay, &mut problems);
     // Each reset removes one cause, so this ends within one pass per kind of problem.
-    for _ in 0..8 {
+    for _ in 0..10 {
         match settings.validate() {
             Ok(()) => break,
             Err(e) => {

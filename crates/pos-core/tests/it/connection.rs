@@ -170,3 +170,71 @@ fn a_prefixed_open_order_does_not_block_its_own_relay() {
         "another prefix could not reach them"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posctl_in_relay_mode_mints_behind_the_prefix_and_syncs_through_the_relay() {
+    use crate::relay_support::{relay_data_dir, Backend, Front};
+    let sandbox = crate::checkout_support::start_sandbox(None, None).await;
+    let front = Front::start(Backend::Relay, &sandbox.base_url()).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    relay_data_dir(&front, dir.path());
+    let posctl = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_posctl"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("PANMUSIC_SECRETS", "file")
+            .env_remove("IAMPORT_KEY")
+            .env_remove("IAMPORT_SECRET")
+            .env_remove("IAMPORT_API_BASE")
+            .output()
+            .unwrap_or_else(|e| panic!("posctl: {e}"))
+    };
+    let created = tokio::task::block_in_place(|| {
+        posctl(&[
+            "orders",
+            "create",
+            "--plan",
+            "pass_1m",
+            "--pay-method",
+            "card",
+        ])
+    });
+    let uid = String::from_utf8_lossy(&created.stdout).trim().to_owned();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        uid.starts_with(&front.uid("order_")),
+        "posctl mints behind the relay store's prefix: {uid}"
+    );
+    let synced = tokio::task::block_in_place(|| posctl(&["sync", "--once"]));
+    assert!(
+        synced.status.success(),
+        "a sync cycle goes through the relay with the relay store key: {}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+    sandbox.shutdown().await;
+}
+
+#[test]
+fn the_relay_survives_a_reload_and_a_broken_one_falls_back_to_sandbox() {
+    let saved = relay("https://relay.example", "ab12_");
+    let load = pos_core::settings::parse_store_value(Some(&saved.to_store_value()));
+    assert_eq!(load.problem, None, "a good relay loads cleanly");
+    assert_eq!(
+        load.settings.connection(),
+        Connection::Relay,
+        "중계 서버 survives a restart"
+    );
+    let broken = relay("https://relay.example", "NOPE");
+    let load = pos_core::settings::parse_store_value(Some(&broken.to_store_value()));
+    assert!(load.problem.is_some(), "a bad prefix is reported");
+    assert_eq!(
+        load.settings.connection(),
+        Connection::Sandbox,
+        "a broken relay never falls back to a direct live connection"
+    );
+}

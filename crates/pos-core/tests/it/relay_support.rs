@@ -103,3 +103,32 @@ macro_rules! over_both {
     };
 }
 pub(crate) use over_both;
+
+/// The data dir of an app saved in 중계 서버 mode for `front`'s relay, its store key in the
+/// relay's secrets entry (file backend).
+pub fn relay_data_dir(front: &Front, dir: &std::path::Path) {
+    let prefix = front
+        .prefix
+        .as_ref()
+        .map(UidPrefix::as_str)
+        .unwrap_or_default();
+    let settings = serde_json::json!({ "settings": {
+        "mode": "live", "merchantCode": "imp12345678",
+        "relay": { "url": front.base, "uidPrefix": prefix },
+    }});
+    std::fs::write(
+        dir.join(pos_core::settings::STORE_FILE),
+        settings.to_string(),
+    )
+    .unwrap_or_else(|e| panic!("settings file: {e}"));
+    pos_core::secrets::CredentialStore::relay_with_backend(
+        dir,
+        pos_core::secrets::SecretBackend::File,
+        "relay-test",
+    )
+    .set(&pos_core::secrets::Credentials::new(
+        &front.key,
+        &front.secret,
+    ))
+    .unwrap_or_else(|e| panic!("relay store key: {e}"));
+}

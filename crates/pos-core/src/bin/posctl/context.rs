@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use pos_core::paths::{default_data_dir, prepare_data_dir};
 use pos_core::secrets::{CredentialStore, Credentials};
-use pos_core::settings::{load_store_file, Mode, SettingsLoad, STORE_FILE};
+use pos_core::settings::{
+    load_store_file, Connection, Mode, RelaySettings, SettingsLoad, STORE_FILE,
+};
 use pos_core::Store;
 
 use crate::cli::Global;
@@ -25,8 +27,24 @@ pub fn open_store(global: &Global) -> Result<Store, CliError> {
 }
 
 /// Opens the order book of the mode chosen in the prepared data folder `dir`.
+/// In relay mode (the app's settings, live, no `--api-base`) the live book mints every id behind
+/// the store's prefix, as the app does.
 pub fn open_book(global: &Global, dir: &std::path::Path) -> Result<Store, CliError> {
-    Ok(Store::open_book(dir, mode(global, dir)?)?)
+    let prefix = relay(global, dir)?.and_then(|_| settings(dir).settings.uid_prefix());
+    Ok(Store::open_book(dir, mode(global, dir)?)?.with_uid_prefix(prefix))
+}
+
+/// The relay in effect: the app's saved 중계 서버 when the mode used is live and no
+/// `--api-base` is given (`None`: 직접 연결 or sandbox).
+pub fn relay(global: &Global, dir: &std::path::Path) -> Result<Option<RelaySettings>, CliError> {
+    if global.api_base.is_some() || mode(global, dir)? != Mode::Live {
+        return Ok(None);
+    }
+    let load = settings(dir);
+    if load.problem.is_some() || load.settings.connection() != Connection::Relay {
+        return Ok(None);
+    }
+    Ok(load.settings.relay)
 }
 
 /// The mode whose book and Iamport a command uses: `--mode`, else the app's saved mode (sandbox
@@ -95,7 +113,7 @@ fn given_secret(global: &Global) -> Result<Option<String>, CliError> {
 }
 
 /// Credentials from `--imp-key` with a secret from the environment or a file (both needed), or
-/// else the app's credential store. A secret in argv is refused.
+/// else the app's credential store (the relay store key in relay mode). A secret in argv is refused.
 pub fn credentials(
     global: &Global,
     dir: &std::path::Path,
@@ -114,7 +132,11 @@ pub fn credentials(
         (None, Some(_)) => return Err(CliError::SecretWithoutKey),
         (None, None) => {}
     }
-    let store = CredentialStore::new(dir);
+    let store = if relay(global, dir)?.is_some() {
+        CredentialStore::relay(dir)
+    } else {
+        CredentialStore::new(dir)
+    };
     let backend = store.backend();
     Ok(store.get()?.map(|c| (c, CredentialSource::Store(backend))))
 }

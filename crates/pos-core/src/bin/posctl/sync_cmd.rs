@@ -15,7 +15,7 @@ use crate::context;
 use crate::error::{emit, print_json, say, CliError};
 
 /// An Iamport client from `--api-base`/`--imp-key` (secret from the environment or a file), or the app's settings and
-/// credential store.
+/// credential store (the relay and its store key in relay mode).
 pub fn iamport_client(
     global: &Global,
     dir: &std::path::Path,
@@ -23,7 +23,12 @@ pub fn iamport_client(
 ) -> Result<iamport::Client, CliError> {
     let base = match (&global.api_base, context::mode(global, dir)?) {
         (Some(base), _) => base.clone(),
-        (None, Mode::Live) => iamport::LIVE_BASE_URL.to_string(),
+        (None, Mode::Live) => match context::relay(global, dir)? {
+            Some(relay) => relay
+                .base_url()
+                .map_err(|e| CliError::from(pos_core::checkout::CheckoutError::from(e)))?,
+            None => iamport::LIVE_BASE_URL.to_string(),
+        },
         (None, Mode::Sandbox) => return Err(CliError::NoApiBase),
     };
     let (creds, _) = context::credentials(global, dir)?.ok_or(CliError::NoCredentials)?;
