@@ -216,6 +216,12 @@ async fn posctl_in_relay_mode_mints_behind_the_prefix_and_syncs_through_the_rela
         "a sync cycle goes through the relay with the relay store key: {}",
         String::from_utf8_lossy(&synced.stderr)
     );
+    let doctor = tokio::task::block_in_place(|| posctl(&["doctor"]));
+    let report = String::from_utf8_lossy(&doctor.stdout).into_owned();
+    assert!(
+        doctor.status.success() && report.contains(&front.base_url()),
+        "posctl doctor checks the relay with the relay store key: {report}"
+    );
     sandbox.shutdown().await;
 }
 

@@ -54,6 +54,11 @@ impl Front {
         }
     }
 
+    /// The base URL the store talks to (the relay's, or the sandbox's).
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
     /// A client as the store PC builds it, with `timeout` per request.
     pub fn client(&self, timeout: Duration) -> iamport::Client {
         let mut config = iamport::Config::new(&self.base, &self.key, &self.secret);

@@ -89,7 +89,16 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
         Err(e) => (None, Some(e.to_string())),
     };
     let mode = chosen.unwrap_or(settings.settings.mode);
-    let iamport = check_iamport(global, mode, credentials.as_ref().map(|(c, _)| c))?;
+    let relay_base = context::relay(global, &dir)
+        .ok()
+        .flatten()
+        .and_then(|r| r.base_url().ok());
+    let iamport = check_iamport(
+        global,
+        mode,
+        relay_base,
+        credentials.as_ref().map(|(c, _)| c),
+    )?;
     let iamport_failed = matches!(
         iamport.status,
         IamportStatus::Refused | IamportStatus::Unreachable | IamportStatus::Error
@@ -140,14 +149,16 @@ pub fn run(global: &Global) -> Result<ExitCode, CliError> {
     })
 }
 
+/// `relay_base`: the relay in effect (중계 서버), checked instead of Iamport itself.
 fn check_iamport(
     global: &Global,
     mode: Mode,
+    relay_base: Option<String>,
     credentials: Option<&pos_core::secrets::Credentials>,
 ) -> Result<IamportCheck, CliError> {
     let api_base = match (&global.api_base, mode) {
         (Some(base), _) => base.clone(),
-        (None, Mode::Live) => iamport::LIVE_BASE_URL.to_string(),
+        (None, Mode::Live) => relay_base.unwrap_or_else(|| iamport::LIVE_BASE_URL.to_string()),
         (None, Mode::Sandbox) => {
             return Ok(IamportCheck {
                 api_base: None,
