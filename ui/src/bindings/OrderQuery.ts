@@ -15,7 +15,8 @@ state: OrderState | null,
  */
 payMethod: PayMethod | null, 
 /**
- * A prefix of the merchant_uid, the buyer's name or the buyer's phone number.
+ * Any part of the merchant_uid, the buyer's name, the buyer's phone number (with or without
+ * dashes) or the masked card number Iamport reported (e.g. its last 4 digits).
  */
 search: string | null, 
 /**

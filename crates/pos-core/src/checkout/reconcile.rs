@@ -30,6 +30,10 @@ use crate::store::{Order, OrderPatch, OrderState, PayMethod};
 
 /// What reconciling one payment against one order decided.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "decided and applied one at a time, never stored in bulk"
+)]
 pub enum Transition {
     /// Nothing to change (already up to date, or a stale or irrelevant payment).
     NoChange,
@@ -171,6 +175,7 @@ fn base_patch(order: &Order, payment: &Payment) -> OrderPatch {
         imp_uid: (order.imp_uid.as_deref() != Some(payment.imp_uid.as_str()))
             .then(|| payment.imp_uid.clone()),
         pay_method: pay_method_of(payment).filter(|m| *m != order.pay_method),
+        card_number: payment.card_number.clone().filter(|card| !card.is_empty()),
         ..OrderPatch::default()
     }
 }

@@ -14,6 +14,7 @@ const MIGRATION_STEPS: &[M<'static>] = &[
     )),
     M::up(include_str!("../../migrations/0005_integrity.sql")),
     M::up(include_str!("../../migrations/0006_job_claim_started.sql")),
+    M::up(include_str!("../../migrations/0007_order_search.sql")),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

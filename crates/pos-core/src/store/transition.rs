@@ -54,6 +54,9 @@ pub struct OrderPatch {
     /// Billing-key handle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_uid: Option<String>,
+    /// The card number as Iamport reports it (masked by the PG), kept for search; not in the audit event.
+    #[serde(skip)]
+    pub card_number: Option<String>,
     /// Extra detail for the audit event (never secrets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<serde_json::Value>,
@@ -168,6 +171,13 @@ impl Store {
                     source,
                 })
             }
+        }
+        if let Some(card) = &patch.card_number {
+            tx.execute(
+                "UPDATE orders SET card_number = ?2 WHERE merchant_uid = ?1 AND card_number IS NOT ?2",
+                params![order.merchant_uid, card],
+            )
+            .ctx("record the card number of an order")?;
         }
         let detail = serde_json::to_value(patch).map_err(|source| StoreError::Json {
             context: "encode a transition",

@@ -123,6 +123,7 @@ impl Ledger<'_> {
                 &OrderPatch {
                     imp_uid: Some(payment.imp_uid.clone()),
                     paid_at: Some(paid_at),
+                    card_number: payment.card_number.clone().filter(|card| !card.is_empty()),
                     ..OrderPatch::default()
                 },
             )?;

@@ -152,6 +152,122 @@ fn search_matches_a_buyer_phone_prefix() {
 }
 
 #[test]
+fn search_finds_an_order_by_a_part_from_the_middle_of_its_number() {
+    let (store, created) = seeded();
+    let uid = &created[2];
+    let middle = &uid[uid.len() / 2 - 3..uid.len() / 2 + 4];
+    let (total, listed) = uids(
+        &store,
+        &OrderQuery {
+            search: Some(middle.to_string()),
+            ..Default::default()
+        },
+    );
+    assert!(
+        listed.contains(uid),
+        "{middle:?} from the middle of {uid} finds it (got {total}: {listed:?})"
+    );
+    let (_, lower) = uids(
+        &store,
+        &OrderQuery {
+            search: Some(middle.to_lowercase()),
+            ..Default::default()
+        },
+    );
+    assert!(
+        lower.contains(uid),
+        "the same part in lower case finds it too"
+    );
+}
+
+#[test]
+fn search_finds_a_buyer_by_the_end_of_the_name() {
+    let (store, created) = seeded();
+    let (total, listed) = uids(
+        &store,
+        &OrderQuery {
+            search: Some("영수".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        (total, listed),
+        (1, vec![created[2].clone()]),
+        "two characters from the end of 김영수 find that order only"
+    );
+}
+
+#[test]
+fn search_finds_a_phone_number_typed_with_or_without_dashes() {
+    let (store, _) = seeded();
+    for typed in ["5555-0000", "55550000", "01055550000"] {
+        let (total, _) = uids(
+            &store,
+            &OrderQuery {
+                search: Some(typed.into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(total, 4, "{typed:?} finds every order with 010-5555-0000");
+    }
+}
+
+#[test]
+fn search_finds_a_paid_order_by_the_last_4_digits_of_its_card() {
+    let (store, created) = seeded();
+    let uid = &created[3];
+    store
+        .apply_transition(
+            uid,
+            OrderState::Created,
+            OrderState::Paid,
+            "test_paid",
+            &pos_core::store::OrderPatch {
+                imp_uid: Some("imp_card_1".into()),
+                card_number: Some("5594-10**-****-4321".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("pay: {e}"));
+    let (total, listed) = uids(
+        &store,
+        &OrderQuery {
+            search: Some("4321".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        (total, listed),
+        (1, vec![uid.clone()]),
+        "the card's last 4 digits find the order paid with it"
+    );
+}
+
+#[test]
+fn search_text_that_looks_like_query_syntax_is_taken_literally() {
+    let (store, _) = seeded();
+    for typed in [
+        "\"",
+        "a\"b OR c",
+        "NEAR(x y)",
+        "*",
+        "김*",
+        "(",
+        "-1",
+        "^abc",
+    ] {
+        let page = store.list_orders(&OrderQuery {
+            search: Some(typed.into()),
+            ..Default::default()
+        });
+        assert!(
+            matches!(&page, Ok(p) if p.total == 0),
+            "{typed:?} is searched as text and finds nothing: {page:?}"
+        );
+    }
+}
+
+#[test]
 fn a_limit_of_zero_or_above_the_maximum_is_refused() {
     let (store, _) = seeded();
     for limit in [0, pos_core::store::MAX_PAGE_LIMIT + 1, u32::MAX] {
@@ -252,6 +368,20 @@ fn query_shapes() -> Vec<(&'static str, OrderQuery)> {
             },
         ),
         (
+            "search from the middle of an order number",
+            OrderQuery {
+                search: Some("0001234".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "search by the last 4 digits of a phone",
+            OrderQuery {
+                search: Some("7918".into()),
+                ..Default::default()
+            },
+        ),
+        (
             "search and state",
             OrderQuery {
                 search: Some("order_0000".into()),
@@ -296,7 +426,14 @@ fn the_unfiltered_and_filtered_pages_need_no_sort_on_100k_orders() {
 #[test]
 fn listing_pages_of_100k_orders_is_fast() {
     let store = bulk_100k();
-    for (name, q) in query_shapes() {
+    let short_search = (
+        "search by one character (a scan, by design)",
+        OrderQuery {
+            search: Some("7".into()),
+            ..Default::default()
+        },
+    );
+    for (name, q) in query_shapes().into_iter().chain([short_search]) {
         let started = std::time::Instant::now();
         let page = store
             .list_orders(&q)
