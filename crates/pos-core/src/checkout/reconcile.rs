@@ -81,7 +81,9 @@ pub enum Refusal {
 
 /// The state money-holding payment `payment` puts an order in, from its amounts.
 fn money_state(payment: &Payment) -> OrderState {
-    if payment.cancel_amount >= payment.amount {
+    // A 0원 payment (a billing key's issuance) has nothing to refund: it stays paid, whatever
+    // the PG does with the authorization afterwards.
+    if payment.cancel_amount > 0 && payment.cancel_amount >= payment.amount {
         OrderState::Refunded
     } else if payment.cancel_amount > 0 {
         OrderState::PartiallyRefunded

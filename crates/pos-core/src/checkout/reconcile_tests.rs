@@ -522,3 +522,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_0_won_billing_key_order_stays_paid_and_never_becomes_refunded() {
+    let mut billing = order(OrderState::Paid);
+    billing.kind = OrderKind::Billing;
+    billing.amount = 0;
+    for shape in [Shape::Paid, Shape::CancelledFull] {
+        let mut issued = payment(shape);
+        issued.amount = 0;
+        issued.cancel_amount = 0;
+        let decided = reconcile(&billing, &issued);
+        assert_eq!(
+            to_state(&decided),
+            None,
+            "a 0원 issuance payment ({shape:?}) leaves the paid billing order as it is: {decided:?}"
+        );
+    }
+}

@@ -4,7 +4,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatWon } from "../../format";
 import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
 import { useCommand } from "../../useCommand";
-import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 import { RefundForm } from "./RefundForm";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
@@ -56,7 +56,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   </dd>
                   <dt>상태</dt>
                   <dd>
-                    {STATE_LABELS[order.state]} (<code data-testid="order-status">{order.state}</code>)
+                    {orderStateLabel(order)} (<code data-testid="order-status">{order.state}</code>)
                   </dd>
                   <dt>금액</dt>
                   <dd data-testid="order-amount">{formatWon(order.amount)}</dd>

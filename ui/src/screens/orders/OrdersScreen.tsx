@@ -7,7 +7,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatWon } from "../../format";
 import { listOrders } from "../../ipc";
 import { useCommand } from "../../useCommand";
-import { formatKstMs, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
@@ -19,7 +19,8 @@ interface OrdersScreenProps {
   onOpen: (merchantUid: string) => void;
 }
 
-/** 주문 내역: newest first, filtered by state and pay method, searched by merchant_uid or buyer. */
+/** 주문 내역: newest first, filtered by state and pay method, searched by any part of the order
+ * number, the buyer's name or phone, or the card's last digits. */
 export function OrdersScreen({ onOpen }: OrdersScreenProps) {
   const [state, setState] = useState<OrderState | "">("");
   const [payMethod, setPayMethod] = useState<PayMethod | "">("");
@@ -78,7 +79,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
         <input
           type="search"
           aria-label="검색"
-          placeholder="주문번호 또는 구매자 검색"
+          placeholder="주문번호, 구매자, 전화번호, 카드 끝 4자리"
           data-testid="orders-search"
           value={search}
           onChange={(e) => {
@@ -129,7 +130,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                 </span>
                 <span role="cell">
                   <span className={`badge state-${order.state}`} data-testid="order-state">
-                    {STATE_LABELS[order.state]}
+                    {orderStateLabel(order)}
                   </span>
                 </span>
               </button>

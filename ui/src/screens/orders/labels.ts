@@ -1,5 +1,6 @@
 // How orders read on screen: Korean names of states and pay methods, and times in KST.
 // Display only: amounts are shown as Rust sent them.
+import type { Order } from "../../bindings/Order";
 import type { OrderState } from "../../bindings/OrderState";
 import type { PayMethod } from "../../bindings/PayMethod";
 import { formatKst } from "../../format";
@@ -26,4 +27,16 @@ export const PAY_METHOD_LABELS: Record<PayMethod, string> = {
 /** Milliseconds since the epoch (as Rust sends times) in Korea time. */
 export function formatKstMs(ms: number): string {
   return formatKst(new Date(ms).toISOString());
+}
+
+/**
+ * What an order's badge says. A subscription's card registration (the `billing_` order, usually
+ * 0원) is 카드 등록, not a sale; a renewal not yet charged is 예약됨, not an unpaid order.
+ */
+export function orderStateLabel(order: Pick<Order, "kind" | "state">): string {
+  if (order.kind === "billing" && (order.state === "paid" || order.state === "created")) {
+    return order.state === "paid" ? "카드 등록" : "카드 등록 중";
+  }
+  if (order.kind === "renewal" && order.state === "created") return "예약됨";
+  return STATE_LABELS[order.state];
 }

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { orderStateLabel } from "./labels";
+
+describe("orderStateLabel", () => {
+  it("shows a subscription's card registration as 카드 등록, not a sale or a refund", () => {
+    expect(orderStateLabel({ kind: "billing", state: "paid" })).toBe("카드 등록");
+    expect(orderStateLabel({ kind: "billing", state: "created" })).toBe("카드 등록 중");
+  });
+
+  it("shows a renewal that has not run yet as 예약됨, not as an unpaid order", () => {
+    expect(orderStateLabel({ kind: "renewal", state: "created" })).toBe("예약됨");
+    expect(orderStateLabel({ kind: "renewal", state: "paid" })).toBe("결제 완료");
+  });
+
+  it("leaves a one-time order's state as it is", () => {
+    expect(orderStateLabel({ kind: "one_time", state: "created" })).toBe("생성됨");
+    expect(orderStateLabel({ kind: "one_time", state: "refunded" })).toBe("환불 완료");
+  });
+});
