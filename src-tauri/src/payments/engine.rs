@@ -151,17 +151,32 @@ pub async fn status<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, Paymen
     })
 }
 
-/// 지금 동기화: wakes the engine, or tries to start it when none runs.
+/// How long 지금 동기화 waits for its cycle before answering with the status as it is.
+const SYNC_NOW_WAIT: Duration = Duration::from_secs(20);
+
+/// 지금 동기화: a full cycle now (every open order looked up, due or not), waited for, so the
+/// status it returns says what was found; starts the engine first when none runs.
 pub async fn sync_now<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, PaymentsError> {
-    let woke = lock(&app.payments().engine)
-        .as_ref()
-        .filter(|h| !h.status().stopped)
-        .map(|h| h.sync_now())
-        .is_some();
-    if !woke {
-        ensure_started(app).await;
+    let running = || {
+        lock(&app.payments().engine)
+            .as_ref()
+            .filter(|h| !h.status().stopped)
+            .map(|h| h.trigger())
+    };
+    let trigger = match running() {
+        Some(trigger) => Some(trigger),
+        None => {
+            ensure_started(app).await;
+            running()
+        }
+    };
+    match trigger {
+        Some(trigger) => {
+            trigger.sync_now_and_wait(SYNC_NOW_WAIT).await;
+            status(app).await
+        }
+        None => status(app).await,
     }
-    status(app).await
 }
 
 /// A parked job back in the queue, due now; the engine is woken to run it.

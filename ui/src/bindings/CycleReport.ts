@@ -5,6 +5,10 @@
  */
 export type CycleReport = { 
 /**
+ * Orders still open (awaiting payment or a deposit) when the cycle began: what it checked.
+ */
+openOrders: number, 
+/**
  * `GET /payments` batch calls made.
  */
 lookupCalls: number, 

@@ -1,6 +1,8 @@
 import { render, screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SyncStatus } from "../bindings/SyncStatus";
+import { fakeBackend, invokeMock } from "../test/fakeBackend";
 import { StatusBarSync } from "./StatusBarSync";
 
 function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
@@ -46,5 +48,45 @@ describe("StatusBarSync", () => {
   it("says nothing about the clock when this PC's agrees with Iamport's", () => {
     render(<StatusBarSync sync={syncStatus({ clockOffsetSecs: -2 })} onSynced={() => {}} />);
     expect(screen.queryByTestId("sync-clock")).not.toBeInTheDocument();
+  });
+});
+
+const cycle = (openOrders: number, transitions: number): SyncStatus["lastCycle"] => ({
+  openOrders,
+  lookupCalls: 1,
+  ordersLookedUp: openOrders,
+  feedPages: 1,
+  paymentsSeen: openOrders,
+  transitions,
+  abandoned: 0,
+  jobsDone: 0,
+  jobsRetried: 0,
+  jobsParked: 0,
+  restCalls: 2,
+});
+
+describe("지금 동기화", () => {
+  beforeEach(() => {
+    invokeMock.mockReset();
+  });
+
+  it("shows what the check found: the open orders looked up and how many changed", async () => {
+    fakeBackend({ sync_now: () => syncStatus({ lastCycle: cycle(3, 1) }) });
+    const onSynced = vi.fn();
+    render(<StatusBarSync sync={syncStatus()} onSynced={onSynced} />);
+    await userEvent.click(screen.getByTestId("sync-now"));
+    expect(await screen.findByTestId("sync-findings")).toHaveTextContent("미완료 주문 3건을 확인했습니다. 1건의 상태가 바뀌었습니다.");
+    expect(onSynced).toHaveBeenCalled();
+  });
+
+  it("says plainly when nothing was open, and when Iamport could not be reached", async () => {
+    let next = syncStatus({ lastCycle: cycle(0, 0) });
+    fakeBackend({ sync_now: () => next });
+    render(<StatusBarSync sync={syncStatus()} onSynced={() => {}} />);
+    await userEvent.click(screen.getByTestId("sync-now"));
+    expect(await screen.findByTestId("sync-findings")).toHaveTextContent("확인할 미완료 주문이 없습니다. 바뀐 주문은 없습니다.");
+    next = syncStatus({ online: false });
+    await userEvent.click(screen.getByTestId("sync-now"));
+    expect(await screen.findByTestId("sync-findings")).toHaveTextContent("아임포트에 연결할 수 없어");
   });
 });

@@ -20,6 +20,16 @@ const JOB_KIND_LABELS: Record<string, string> = {
   charge: "정기결제 청구",
 };
 
+/** What a 지금 동기화 found, in one line: how many open orders were checked and what changed. */
+export function syncFindings(status: SyncStatus): string {
+  if (!status.online) return "아임포트에 연결할 수 없어 확인하지 못했습니다. 인터넷 연결을 확인해 주세요.";
+  const cycle = status.lastCycle;
+  if (!cycle) return "동기화를 시작했습니다. 결과는 곧 화면에 반영됩니다.";
+  const checked = cycle.openOrders === 0 ? "확인할 미완료 주문이 없습니다" : `미완료 주문 ${cycle.openOrders}건을 확인했습니다`;
+  const changed = cycle.transitions === 0 ? "바뀐 주문은 없습니다" : `${cycle.transitions}건의 상태가 바뀌었습니다`;
+  return `${checked}. ${changed}.`;
+}
+
 interface StatusBarSyncProps {
   sync: SyncStatus;
   /** Called after 지금 동기화 or a retry, so the owner sees the new status. */
@@ -49,10 +59,12 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [jobs, setJobs] = useState<JobView[] | null>(null);
+  const [findings, setFindings] = useState<string | null>(null);
 
   async function run(work: () => Promise<unknown>) {
     setBusy(true);
     setError(null);
+    setFindings(null);
     try {
       await work();
       onSynced();
@@ -84,13 +96,18 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
           {clockNote(sync)}
         </span>
       )}
-      <button type="button" className="link" data-testid="sync-now" disabled={busy} onClick={() => void run(syncNow)}>
+      <button type="button" className="link" data-testid="sync-now" disabled={busy} onClick={() => void run(async () => setFindings(syncFindings(await syncNow())))}>
         {busy ? "동기화 중…" : "지금 동기화"}
       </button>
       {sync.needsAttention > 0 && (
         <button type="button" className="link attention" data-testid="needs-attention-open" onClick={() => void loadJobs()}>
           확인 필요 {sync.needsAttention}건 보기
         </button>
+      )}
+      {findings && (
+        <span role="status" data-testid="sync-findings">
+          {findings}
+        </span>
       )}
       {error && <ErrorNotice error={error} testId="sync-error" />}
       {jobs && (

@@ -31,6 +31,8 @@ const CALL_ATTEMPTS: u32 = 4;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CycleReport {
+    /// Orders still open (awaiting payment or a deposit) when the cycle began: what it checked.
+    pub open_orders: u32,
     /// `GET /payments` batch calls made.
     pub lookup_calls: u32,
     /// Orders looked up.
@@ -251,6 +253,7 @@ impl SyncCore {
             tracing::warn!("polling on this PC's clock: Iamport's time is unknown");
         }
         let orders = self.open_orders().await?;
+        report.open_orders = u32::try_from(orders.len()).unwrap_or(u32::MAX);
         let cursor = self.stored_cursor().await?;
         let now = Utc::now();
         let policy = self.options.policy;

@@ -14,6 +14,10 @@
 //! }
 //! ```
 //!
+//! `sync_now()` (지금 동기화) asks for a FULL cycle: every open order is looked up at once, due or
+//! not (a deposit made a second ago is seen now, not at its next planned check), and
+//! [`SyncTrigger::sync_now_and_wait`] returns after that very cycle with what it found.
+//!
 //! The loop runs under a supervisor (`supervisor.rs`): a loop that panics is reported in the
 //! status and started again with backoff, and a handle whose task is gone always reports
 //! `stopped`, so nobody believes a dead engine is running.
@@ -22,7 +26,7 @@
 //! Every failure is logged and put in the status (`last_error`); nothing is dropped. The status
 //! lives behind a std mutex that is never held across an `.await`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -90,6 +94,10 @@ pub struct SyncEngine;
 pub struct SyncHandle {
     status: Arc<Mutex<SyncStatus>>,
     wake: Arc<Notify>,
+    /// The number of the last full cycle asked for (지금 동기화: every open order looked up).
+    full_wanted: Arc<AtomicU64>,
+    /// The number of the last asked-for full cycle that has ended (found something, or not).
+    full_done: watch::Receiver<u64>,
     stop: watch::Sender<bool>,
     crash: Arc<AtomicBool>,
     task: Option<JoinHandle<()>>,
@@ -128,6 +136,8 @@ impl SyncEngine {
         let wake = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
         let crash = Arc::new(AtomicBool::new(false));
+        let full_wanted = Arc::new(AtomicU64::new(0));
+        let (full_done_tx, full_done) = watch::channel(0u64);
         let task = tokio::spawn(supervise(
             parts,
             lease,
@@ -136,11 +146,15 @@ impl SyncEngine {
                 wake: wake.clone(),
                 stopped,
                 crash: crash.clone(),
+                full_wanted: full_wanted.clone(),
+                full_done: Arc::new(full_done_tx),
             },
         ));
         Ok(SyncHandle {
             status,
             wake,
+            full_wanted,
+            full_done,
             stop,
             crash,
             task: Some(task),
@@ -239,6 +253,8 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
         wake,
         mut stopped,
         crash,
+        full_wanted,
+        full_done,
     } = shared;
     let heartbeat = core.options.heartbeat;
     let keep_alive = lease.keep_alive(heartbeat);
@@ -273,8 +289,11 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
                 sleep_for = core.probe_delay(probes);
             }
         }
+        // Every request made before this cycle starts is served by it.
+        let asked = full_wanted.load(Ordering::SeqCst);
+        let full = asked != *full_done.borrow();
         if online {
-            match core.run_cycle(false).await {
+            match core.run_cycle(full).await {
                 Ok(report) => {
                     failures = 0;
                     set(&status, |s| {
@@ -300,6 +319,10 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
         }
         let offset = core.client.clock_offset_ms().map(|ms| ms / 1000);
         set(&status, |s| s.clock_offset_secs = offset);
+        if full {
+            // The asked-for check is over: what it found, or that Iamport did not answer.
+            full_done.send_replace(asked);
+        }
         let next_job = refresh_queue(&core, &status).await;
         if online {
             let wake_at = match core.open_orders().await {
@@ -345,9 +368,22 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
 }
 
 impl SyncHandle {
-    /// Runs a cycle now (the 지금 동기화 button); returns at once.
+    /// Runs a full cycle now (the 지금 동기화 button: every open order looked up, due or not);
+    /// returns at once.
     pub fn sync_now(&self) {
+        self.full_wanted.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
+    }
+
+    /// What 지금 동기화 needs to ask for a full cycle and wait for it, without holding the handle
+    /// (which lives behind a lock that must not be held across an `.await`).
+    pub fn trigger(&self) -> SyncTrigger {
+        SyncTrigger {
+            status: self.status.clone(),
+            wake: self.wake.clone(),
+            full_wanted: self.full_wanted.clone(),
+            full_done: self.full_done.clone(),
+        }
     }
 
     /// A snapshot of the status. An engine whose task has ended is reported stopped, whatever
@@ -383,6 +419,35 @@ impl SyncHandle {
             Some(task) => task.await.map_err(SyncError::Join),
             None => Ok(()),
         }
+    }
+}
+
+/// Asks a running engine for a full cycle and waits for it (see [`SyncHandle::trigger`]).
+#[derive(Clone)]
+pub struct SyncTrigger {
+    status: Arc<Mutex<SyncStatus>>,
+    wake: Arc<Notify>,
+    full_wanted: Arc<AtomicU64>,
+    full_done: watch::Receiver<u64>,
+}
+
+impl SyncTrigger {
+    /// Asks for a full cycle (every open order looked up, due or not), then waits at most
+    /// `timeout` until that cycle has ended, and returns the status: `last_cycle` says what it
+    /// looked up and changed. On timeout the status is returned as it is (the cycle still runs).
+    pub async fn sync_now_and_wait(&self, timeout: Duration) -> SyncStatus {
+        let mut done = self.full_done.clone();
+        let mine = self
+            .full_wanted
+            .fetch_add(1, Ordering::SeqCst)
+            .wrapping_add(1);
+        self.wake.notify_one();
+        let finished = done.wait_for(|n| *n >= mine);
+        let _ = tokio::time::timeout(timeout, finished).await;
+        self.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

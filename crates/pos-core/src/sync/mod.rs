@@ -28,7 +28,7 @@ pub mod worker;
 
 pub use backoff::Backoff;
 pub use cycle::{CycleReport, SyncCore, SyncOptions};
-pub use engine::{SyncEngine, SyncHandle, SyncStatus};
+pub use engine::{SyncEngine, SyncHandle, SyncStatus, SyncTrigger};
 pub use error::SyncError;
 pub use lease::Lease;
 pub use planner::{PollPlan, PollPolicy};

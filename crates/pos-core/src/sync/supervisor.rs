@@ -9,7 +9,7 @@
 //! it (looked up before anything is sent again): reclaiming here could take a job that a
 //! command is running inline at this very moment, and that would be a second request.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -62,6 +62,10 @@ pub(super) struct Shared {
     pub(super) wake: Arc<Notify>,
     pub(super) stopped: watch::Receiver<bool>,
     pub(super) crash: Arc<AtomicBool>,
+    /// The number of the last full cycle asked for (지금 동기화).
+    pub(super) full_wanted: Arc<AtomicU64>,
+    /// The number of the last asked-for full cycle that has ended.
+    pub(super) full_done: Arc<watch::Sender<u64>>,
 }
 
 /// The text a panic carried, if it was a string.

@@ -37,6 +37,7 @@ mod sync_faults;
 mod sync_feed;
 mod sync_hostile;
 mod sync_lease;
+mod sync_now;
 mod sync_planner;
 mod sync_posctl;
 mod sync_support;
