@@ -71,9 +71,13 @@ pub enum ShellError {
     #[error("아임포트가 REST API 키 또는 시크릿을 거부했습니다. 아임포트 관리자 콘솔의 [내 식별코드·API Keys]에서 값을 확인해 다시 입력해 주세요.")]
     CredentialsRefused,
 
-    /// Iamport could not be reached to check the credentials.
-    #[error("아임포트에 연결하지 못해 API 키를 확인할 수 없습니다. 인터넷 연결을 확인한 뒤 다시 저장해 주세요.")]
+    /// Iamport could not be reached to check the credentials (no connection: the internet).
+    #[error("인터넷에 연결되어 있지 않아 아임포트에서 API 키를 확인할 수 없습니다. 인터넷 연결을 확인한 뒤 다시 저장해 주세요.")]
     IamportUnreachable,
+
+    /// Iamport was reached but failed or did not answer in time (an outage or maintenance).
+    #[error("아임포트 서버가 응답하지 않아(장애 또는 점검 중) API 키를 확인할 수 없습니다. 잠시 후 다시 저장해 주세요.")]
+    IamportDown,
 
     /// Iamport answered the credential check with something unexpected.
     #[error("아임포트가 API 키 확인 요청에 예상하지 못한 응답을 보냈습니다. 잠시 후 다시 시도해 주세요.")]
@@ -100,7 +104,7 @@ impl ShellError {
             ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,
-            ShellError::IamportUnreachable => ErrorCode::Offline,
+            ShellError::IamportUnreachable | ShellError::IamportDown => ErrorCode::Offline,
             ShellError::ModeHeld => ErrorCode::Conflict,
             ShellError::StoreUnavailable { .. }
             | ShellError::SettingsWrite(_)

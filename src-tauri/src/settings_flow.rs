@@ -122,14 +122,22 @@ async fn check_live_ready(state: &PosState, settings: &Settings) -> Result<(), S
 }
 
 fn classify_check_failure(state: &PosState, error: &iamport::Error) -> ShellError {
-    if error.is_auth() {
-        state.set_online(true);
-        ShellError::CredentialsRefused
-    } else if error.is_retryable() || error.is_outcome_unknown() {
-        state.set_online(false);
-        ShellError::IamportUnreachable
-    } else {
-        ShellError::IamportCheckFailed
+    match error {
+        _ if error.is_auth() => {
+            state.set_online(true);
+            ShellError::CredentialsRefused
+        }
+        // Reached, but a 5xx or a broken answer: Iamport itself is in trouble.
+        iamport::Error::Server { .. } | iamport::Error::OutcomeUnknown { .. } => {
+            state.set_online(true);
+            ShellError::IamportDown
+        }
+        // No answer at all (no connection, or none in time): the internet, as the owner sees it.
+        iamport::Error::Transport { .. } => {
+            state.set_online(false);
+            ShellError::IamportUnreachable
+        }
+        _ => ShellError::IamportCheckFailed,
     }
 }
 

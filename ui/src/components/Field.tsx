@@ -9,9 +9,11 @@ interface FieldProps {
   type?: "text" | "password" | "tel" | "email";
   placeholder?: string;
   autoComplete?: string;
+  /** What is wrong with the value, shown under the input until it is fixed. */
+  error?: string;
 }
 
-/** A labelled text input with an optional hint underneath. */
+/** A labelled text input with an optional hint and, when the value is wrong, its error underneath. */
 export function Field({
   label,
   value,
@@ -21,8 +23,10 @@ export function Field({
   type = "text",
   placeholder,
   autoComplete = "off",
+  error,
 }: FieldProps) {
   const id = useId();
+  const errorId = `${id}-error`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -34,9 +38,16 @@ export function Field({
         autoComplete={autoComplete}
         spellCheck={false}
         data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
         onChange={(event) => onChange(event.target.value)}
       />
       {hint && <span className="hint">{hint}</span>}
+      {error && (
+        <span className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`}>
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -59,7 +59,8 @@ describe("SettingsScreen", () => {
     });
     const user = userEvent.setup();
     render(<SettingsScreen />);
-    await user.type(await screen.findByTestId("settings-merchant-code"), "abc");
+    // A value that passes the screen's own checks; Rust still has the last word.
+    await user.type(await screen.findByTestId("settings-merchant-code"), "imp12345678");
     await user.click(screen.getByTestId("settings-save"));
     const error = await screen.findByTestId("settings-error");
     expect(error).toHaveTextContent("가맹점 식별코드는 'imp'와 숫자 8자리입니다");
@@ -122,5 +123,70 @@ describe("SettingsScreen", () => {
       credentials: { impKey: "rest-key", impSecret: "rest-secret" },
       pin: null,
     });
+  });
+
+  it("an invalid email is shown next to its field, saves nothing, and the error clears once fixed", async () => {
+    fakeBackend({
+      get_settings: () => settingsView(),
+      save_settings: (args) => settingsView({ settings: (args as { settings: Settings }).settings }),
+    });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    const email = await screen.findByTestId("settings-buyer-email");
+    await user.type(email, "owner@localhost");
+    await user.click(screen.getByTestId("settings-save"));
+
+    expect(await screen.findByTestId("settings-buyer-email-error")).toHaveTextContent("이메일 주소 형식이 아닙니다");
+    expect(email).toHaveAttribute("aria-invalid", "true");
+    expect(email).toHaveFocus();
+    expect(invokeMock).not.toHaveBeenCalledWith("save_settings", expect.anything());
+    expect(screen.queryByTestId("settings-saved")).not.toBeInTheDocument();
+
+    await user.type(email, ".kr");
+    expect(screen.queryByTestId("settings-buyer-email-error")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-saved")).toBeInTheDocument();
+    expect(savedSettings().buyer.email).toBe("owner@localhost.kr");
+  });
+
+  it("shows each wrong field's own error, and one fixed field's error goes while the other stays", async () => {
+    fakeBackend({ get_settings: () => settingsView() });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByTestId("settings-buyer-tel"), "010-CALL");
+    await user.type(screen.getByTestId("settings-merchant-code"), "imp123");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-buyer-tel-error")).toHaveTextContent("전화번호");
+    expect(screen.getByTestId("settings-merchant-code-error")).toHaveTextContent("가맹점 식별코드");
+    expect(screen.getByTestId("settings-buyer-tel")).toHaveFocus();
+
+    await user.type(screen.getByTestId("settings-merchant-code"), "45678");
+    expect(screen.queryByTestId("settings-merchant-code-error")).not.toBeInTheDocument();
+    expect(screen.getByTestId("settings-buyer-tel-error")).toBeInTheDocument();
+  });
+
+  it("a failed switch to live says only what failed, puts the radio back, and the error goes when editing", async () => {
+    const outage = "아임포트 서버가 응답하지 않아(장애 또는 점검 중) API 키를 확인할 수 없습니다. 잠시 후 다시 저장해 주세요.";
+    fakeBackend({
+      get_settings: () => settingsView({ credentialsSet: true }),
+      save_settings: () => {
+        throw ipcError("offline", outage);
+      },
+    });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByTestId("settings-merchant-code"), "imp12345678");
+    await user.click(screen.getByTestId("settings-mode-live"));
+    await user.click(screen.getByTestId("settings-save"));
+
+    const error = await screen.findByTestId("settings-error");
+    expect(error).toHaveTextContent(outage);
+    expect(error).toHaveTextContent("결제 모드는 테스트 (SANDBOX) 그대로입니다");
+    expect(error).not.toHaveTextContent("자동으로 이어서 처리됩니다");
+    expect(screen.getByTestId("settings-mode-sandbox")).toBeChecked();
+    expect(screen.getByTestId("settings-mode-live")).not.toBeChecked();
+
+    await user.type(screen.getByTestId("settings-store-name"), "카페");
+    expect(screen.queryByTestId("settings-error")).not.toBeInTheDocument();
   });
 });

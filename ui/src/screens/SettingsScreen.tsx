@@ -9,7 +9,23 @@ import { usePinGuard } from "../usePinGuard";
 import { CredentialsSection } from "./CredentialsSection";
 import { SandboxDataSection } from "./SandboxDataSection";
 import { OwnerPinSection } from "./pin/OwnerPinSection";
-import { fromForm, toForm, type SettingsForm } from "./settingsForm";
+import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
+
+/** The input of each field that can be wrong, to move focus to the first problem. */
+const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
+  storeName: "settings-store-name",
+  businessNumber: "settings-business-number",
+  buyerName: "settings-buyer-name",
+  buyerTel: "settings-buyer-tel",
+  buyerEmail: "settings-buyer-email",
+  connection: "settings-mode-live",
+  relayUrl: "settings-relay-url",
+  relayPrefix: "settings-relay-prefix",
+  merchantCode: "settings-merchant-code",
+  channelCard: "settings-channel-card",
+  channelVbank: "settings-channel-vbank",
+  channelPhone: "settings-channel-phone",
+};
 
 interface SettingsScreenProps {
   /** Called after a successful save (the status bar refreshes: the mode may have changed). */
@@ -49,14 +65,29 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
   const [error, setError] = useState<CommandError | null>(null);
   const [justSaved, setJustSaved] = useState(false);
   const { guard, dialog } = usePinGuard();
+  // Field errors show once a save was tried, and each clears as soon as its field is right.
+  const [checked, setChecked] = useState(false);
+  const errors = checked ? fieldErrors(form) : {};
+  // What the failed save means for the owner (the mode stays as it was saved).
+  const [errorAction, setErrorAction] = useState<string | undefined>(undefined);
 
   const update = (patch: Partial<SettingsForm>) => {
     setJustSaved(false);
+    setError(null);
     setForm((current) => ({ ...current, ...patch }));
   };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    setChecked(true);
+    const problems = Object.keys(fieldErrors(form)) as (keyof SettingsForm)[];
+    const first = (Object.keys(FIELD_TEST_IDS) as (keyof SettingsForm)[]).find((key) => problems.includes(key));
+    if (first) {
+      setError(null);
+      setJustSaved(false);
+      document.querySelector<HTMLElement>(`[data-testid="${FIELD_TEST_IDS[first]}"]`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -71,7 +102,15 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
       setJustSaved(true);
       onSaved?.();
     } catch (reason) {
-      setError(toCommandError(reason));
+      const failed = toCommandError(reason);
+      const savedConnection = toForm(saved).connection;
+      const modeName = savedConnection === "sandbox" ? "테스트 (SANDBOX)" : "실제 결제";
+      if (form.connection !== savedConnection) {
+        // Nothing was saved: the radio goes back to the mode the app still runs in.
+        setForm((current) => ({ ...current, connection: savedConnection }));
+      }
+      setErrorAction(`설정은 저장되지 않았습니다. 결제 모드는 ${modeName} 그대로입니다.`);
+      setError(failed);
     } finally {
       setBusy(false);
     }
@@ -89,7 +128,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
           </p>
         </div>
       )}
-      <form className="form" onSubmit={submit} aria-label="설정">
+      <form className="form" onSubmit={submit} aria-label="설정" noValidate>
         <fieldset>
           <legend>
             매장 정보 <span className="en">Store</span>
@@ -99,6 +138,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.storeName}
             onChange={(storeName) => update({ storeName })}
             testId="settings-store-name"
+            error={errors.storeName}
             placeholder="예: 행복한 카페"
           />
           <Field
@@ -106,6 +146,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.businessNumber}
             onChange={(businessNumber) => update({ businessNumber })}
             testId="settings-business-number"
+            error={errors.businessNumber}
             placeholder="000-00-00000"
           />
         </fieldset>
@@ -120,6 +161,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.buyerName}
             onChange={(buyerName) => update({ buyerName })}
             testId="settings-buyer-name"
+            error={errors.buyerName}
           />
           <Field
             label="전화번호"
@@ -127,6 +169,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.buyerTel}
             onChange={(buyerTel) => update({ buyerTel })}
             testId="settings-buyer-tel"
+            error={errors.buyerTel}
             placeholder="010-0000-0000"
           />
           <Field
@@ -135,6 +178,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.buyerEmail}
             onChange={(buyerEmail) => update({ buyerEmail })}
             testId="settings-buyer-email"
+            error={errors.buyerEmail}
           />
         </fieldset>
 
@@ -208,6 +252,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.merchantCode}
             onChange={(merchantCode) => update({ merchantCode })}
             testId="settings-merchant-code"
+            error={errors.merchantCode}
             placeholder="imp12345678"
             hint="imp로 시작하는 8자리 숫자 코드 (관리자 콘솔 > 내 식별코드)"
           />
@@ -216,22 +261,25 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             value={form.channelCard}
             onChange={(channelCard) => update({ channelCard })}
             testId="settings-channel-card"
+            error={errors.channelCard}
           />
           <Field
             label="가상계좌 채널 키"
             value={form.channelVbank}
             onChange={(channelVbank) => update({ channelVbank })}
             testId="settings-channel-vbank"
+            error={errors.channelVbank}
           />
           <Field
             label="휴대폰 결제 채널 키"
             value={form.channelPhone}
             onChange={(channelPhone) => update({ channelPhone })}
             testId="settings-channel-phone"
+            error={errors.channelPhone}
           />
         </fieldset>
 
-        {error && <ErrorNotice error={error} testId="settings-error" />}
+        {error && <ErrorNotice error={error} testId="settings-error" action={errorAction} />}
         {justSaved && (
           <p className="notice ok" role="status" data-testid="settings-saved">
             설정을 저장했습니다.

@@ -1,5 +1,6 @@
 // The settings form holds plain strings (what the inputs show); these two functions convert
-// between it and the Settings type generated from Rust. Validation happens in Rust on save.
+// between it and the Settings type generated from Rust. Rust validates on save; `fieldErrors`
+// repeats its rules so each problem is shown next to its own field before anything is sent.
 import type { Connection } from "../bindings/Connection";
 import type { Settings } from "../bindings/Settings";
 
@@ -66,4 +67,42 @@ export function fromForm(form: SettingsForm, base: Settings): Settings {
       phone: orNull(form.channelPhone),
     },
   };
+}
+
+/** The form's fields that can be wrong. */
+export type FieldErrors = Partial<Record<keyof SettingsForm, string>>;
+
+/** Rust's `STORE_NAME_MAX_CHARS`. */
+const STORE_NAME_MAX = 50;
+
+const telOk = (tel: string) => /^[0-9 +-]+$/.test(tel) && (tel.match(/[0-9]/g)?.length ?? 0) >= 8 && (tel.match(/[0-9]/g)?.length ?? 0) <= 15;
+
+function emailOk(email: string): boolean {
+  const at = email.indexOf("@");
+  if (email.length > 100 || /\s/.test(email) || at <= 0) return false;
+  const domain = email.slice(at + 1);
+  return !domain.includes("@") && domain.includes(".");
+}
+
+const channelOk = (value: string) => value.length <= 100 && !/\s/.test(value);
+
+/** What is wrong with each field, by the same rules as Rust's `Settings::validate` (Korean). */
+export function fieldErrors(form: SettingsForm): FieldErrors {
+  const errors: FieldErrors = {};
+  const t = (v: string) => v.trim();
+  if ([...t(form.storeName)].length > STORE_NAME_MAX) errors.storeName = `매장 이름은 ${STORE_NAME_MAX}자 이하로 입력해 주세요.`;
+  const business = t(form.businessNumber);
+  if (business && (!/^[0-9-]+$/.test(business) || (business.match(/[0-9]/g)?.length ?? 0) !== 10)) {
+    errors.businessNumber = "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890).";
+  }
+  if ([...t(form.buyerName)].length > 50) errors.buyerName = "이름은 50자 이하로 입력해 주세요.";
+  if (t(form.buyerTel) && !telOk(t(form.buyerTel))) errors.buyerTel = "전화번호는 숫자 8~15자리입니다 (예: 010-1234-5678).";
+  if (t(form.buyerEmail) && !emailOk(t(form.buyerEmail))) errors.buyerEmail = "이메일 주소 형식이 아닙니다 (예: owner@example.com).";
+  const code = t(form.merchantCode);
+  if (code && !/^imp[0-9]{8}$/.test(code)) errors.merchantCode = "가맹점 식별코드는 'imp'와 숫자 8자리입니다 (예: imp12345678).";
+  if (!code && form.connection !== "sandbox") errors.merchantCode = "실제 결제 모드에는 가맹점 식별코드가 필요합니다.";
+  for (const key of ["channelCard", "channelVbank", "channelPhone"] as const) {
+    if (!channelOk(t(form[key]))) errors[key] = "채널 값은 공백 없이 100자 이하로 입력해 주세요.";
+  }
+  return errors;
 }

@@ -233,3 +233,78 @@ fn an_unreachable_iamport_is_reported_as_offline() {
     assert_eq!(status["online"], false, "the status bar shows 오프라인");
     assert_eq!(status["mode"], "sandbox", "still in sandbox mode");
 }
+
+/// A stand-in for Iamport during an outage: every request gets a 503 with Iamport's envelope.
+fn iamport_in_an_outage() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let body = r#"{"code":-1,"message":"서비스 점검 중","response":null}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    base
+}
+
+#[test]
+fn switching_to_live_while_iamport_is_down_says_so_and_stays_in_sandbox() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::on(dir.path(), false, &iamport_in_an_outage());
+    app.ok::<Value>(
+        "set_credentials",
+        json!({ "credentials": { "impKey": "k", "impSecret": "s" } }),
+    );
+    let mut settings = fresh_settings(&app);
+    settings["mode"] = json!("live");
+    settings["merchantCode"] = json!("imp12345678");
+    let (_, message) = app.err("save_settings", json!({ "settings": settings }));
+    assert!(
+        message.contains("아임포트 서버가 응답하지 않아"),
+        "an outage is named as Iamport's, not the owner's internet or key: {message}"
+    );
+    assert!(
+        !message.contains("인터넷") && !message.contains("거부"),
+        "one cause only: {message}"
+    );
+    let status: Value = app.ok("app_status", no_args());
+    assert_eq!(status["mode"], "sandbox", "still in sandbox mode");
+    assert_eq!(
+        status["online"], true,
+        "the internet works: not shown as 오프라인"
+    );
+}
+
+#[test]
+fn each_failed_switch_to_live_names_one_cause() {
+    let live = fake_live_iamport();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::on(dir.path(), false, &live.base_url());
+    app.ok::<Value>(
+        "set_credentials",
+        json!({ "credentials": { "impKey": DEFAULT_IMP_KEY, "impSecret": "wrong-secret" } }),
+    );
+    let mut settings = fresh_settings(&app);
+    settings["mode"] = json!("live");
+    settings["merchantCode"] = json!("imp12345678");
+    let (_, refused) = app.err("save_settings", json!({ "settings": settings.clone() }));
+    assert!(
+        refused.contains("거부") && !refused.contains("인터넷") && !refused.contains("응답하지"),
+        "a wrong key or secret is only that: {refused}"
+    );
+    let offline = TestApp::on(dir.path(), false, "http://127.0.0.1:9");
+    let (_, unreachable) = offline.err("save_settings", json!({ "settings": settings }));
+    assert!(
+        unreachable.contains("인터넷")
+            && !unreachable.contains("거부")
+            && !unreachable.contains("응답하지"),
+        "no connection is only that: {unreachable}"
+    );
+}
