@@ -26,6 +26,7 @@ mod sdk;
 mod server;
 mod state;
 mod subscribe;
+mod test_cards;
 mod token;
 
 pub use guard::{random_token, Guard, Refused, CONTROL_TOKEN_HEADER};

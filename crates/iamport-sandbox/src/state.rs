@@ -57,6 +57,9 @@ pub struct Store {
     /// Payment windows the SDK opened and not yet answered, with their `vbank_due`.
     #[serde(default)]
     pub sdk_sessions: HashMap<String, Option<i64>>,
+    /// Billing keys issued without a card number (the SDK window's test cards handed out so far).
+    #[serde(default)]
+    pub window_cards_issued: u64,
     seq: u64,
 }
 

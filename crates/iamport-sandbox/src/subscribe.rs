@@ -16,6 +16,7 @@ use crate::form::{custom_data_string, Input, Num, Qs};
 use crate::model::{Customer, Payment};
 use crate::payments::{Paging, Sorting};
 use crate::state::{Shared, Store, StoredCustomer};
+use crate::test_cards::TestCard;
 
 /// Holder data a billing key may carry.
 #[derive(Deserialize, Default, Clone)]
@@ -48,22 +49,40 @@ impl Store {
             Some(None) => (info.pg.clone().unwrap_or_default(), "INIBillTst".to_owned()),
             None => ("html5_inicis".to_owned(), "INIBillTst".to_owned()),
         };
-        let masked = card_number
-            .map(|n| {
+        let existing = self.customers.get(customer_uid).map(|c| &c.customer);
+        let (masked, card_name, card_code) = match (card_number, existing) {
+            (Some(n), _) => {
                 let digits: String = n.chars().filter(char::is_ascii_digit).collect();
                 let head: String = digits.chars().take(6).collect();
                 let tail: String = digits
                     .chars()
                     .skip(digits.len().saturating_sub(1))
                     .collect();
-                format!("{head}*********{tail}")
-            })
-            .unwrap_or_else(|| "559410*********4".to_owned());
+                let card = TestCard::nth(0);
+                (
+                    format!("{head}*********{tail}"),
+                    card.name.to_owned(),
+                    card.code.to_owned(),
+                )
+            }
+            // The same key issued again keeps its card.
+            (None, Some(c)) => (
+                c.card_number.clone().unwrap_or_default(),
+                c.card_name.clone(),
+                c.card_code.clone().unwrap_or_default(),
+            ),
+            // A new key from the window: the next test card, so a card change shows another card.
+            (None, None) => {
+                let card = TestCard::nth(self.window_cards_issued);
+                self.window_cards_issued = self.window_cards_issued.wrapping_add(1);
+                (card.masked(), card.name.to_owned(), card.code.to_owned())
+            }
+        };
         let customer = Customer {
-            card_code: Some("366".to_owned()),
+            card_code: Some(card_code),
             card_issuer_code: None,
             card_issuer_name: None,
-            card_name: "신한카드".to_owned(),
+            card_name,
             card_number: Some(masked),
             card_publisher_code: None,
             card_publisher_name: None,

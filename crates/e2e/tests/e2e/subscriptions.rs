@@ -34,17 +34,23 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
             format!("the first month is paid: {history:?}"),
         )?;
 
-        // 카드 변경: the window issues a new key; future charges move to it.
+        // 카드 변경: the window issues a new key (another test card); future charges move to it.
+        let card_before = app.text("subscription-card").await?;
         app.click("subscription-change-card").await?;
         payment_window_shows_the_sdk(app).await?;
         app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("subscriptions-notice", "카드를 변경")
             .await?;
         app.wait_for_text("subscription-state", "active").await?;
-        let card_after = app.text("subscription-card").await?;
+        let deadline = std::time::Instant::now() + crate::harness::STEP_TIMEOUT;
+        let mut card_after = app.text("subscription-card").await?;
+        while card_after == card_before && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            card_after = app.text("subscription-card").await?;
+        }
         ensure(
-            card_after.contains('*'),
-            format!("the new card, masked: {card_after:?}"),
+            card_after.contains('*') && card_after != card_before,
+            format!("the screen shows the new card, masked: {card_before:?} -> {card_after:?}"),
         )?;
 
         app.click("subscription-cancel").await?;

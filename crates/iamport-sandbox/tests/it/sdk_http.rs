@@ -104,3 +104,54 @@ async fn sdk_open_refuses_a_wrong_merchant_code_and_a_paid_merchant_uid() {
     let (_, body) = env.get("/payments/findAll/sdk_paid").await;
     assert_eq!(body["response"]["total"], 1, "no new attempt was created");
 }
+
+/// The buyer registers a card in the billing-key window for `customer_uid`; returns the key's card.
+async fn window_issues_key(env: &Env, merchant_uid: &str, customer_uid: &str) -> String {
+    let (_, opened) = env
+        .post_anon(
+            "/__sdk/open",
+            json!({
+                "merchant_code": "imp00000000",
+                "params": {"merchant_uid": merchant_uid, "amount": 0, "pay_method": "card",
+                           "customer_uid": customer_uid},
+            }),
+        )
+        .await;
+    let imp_uid = opened["response"]["imp_uid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!imp_uid.is_empty(), "the billing window opens: {opened}");
+    let (_, done) = env
+        .post_anon(
+            "/__sdk/complete",
+            json!({"imp_uid": imp_uid, "action": "approve"}),
+        )
+        .await;
+    assert_eq!(done["code"], 0, "the window approves: {done}");
+    let (_, key) = env
+        .get(&format!("/subscribe/customers/{customer_uid}"))
+        .await;
+    key["response"]["card_number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn each_new_billing_key_from_the_window_carries_another_card_and_keeps_it() {
+    let env = Env::start().await;
+    let first = window_issues_key(&env, "billing_card_1", "cust_card_1").await;
+    let changed = window_issues_key(&env, "billing_card_2", "cust_card_2").await;
+    assert!(
+        !first.is_empty() && !changed.is_empty(),
+        "both keys have a masked card: {first:?} {changed:?}"
+    );
+    assert_ne!(first, changed, "a card change shows a different card");
+    let (_, again) = env.get("/subscribe/customers/cust_card_1").await;
+    assert_eq!(
+        again["response"]["card_number"].as_str(),
+        Some(first.as_str()),
+        "the first key keeps its card"
+    );
+}
