@@ -218,6 +218,37 @@ impl Driver {
     pub fn native_pid(&self) -> u32 {
         self.native_pid
     }
+
+    /// How tauri-driver and WebKitWebDriver stand (for a failure message).
+    pub fn describe(&mut self) -> String {
+        let driver = match self.child.try_wait() {
+            Ok(None) => "running".to_string(),
+            Ok(Some(status)) => format!("exited ({status})"),
+            Err(error) => format!("unknown ({error})"),
+        };
+        format!(
+            "tauri-driver {}: {driver}; WebKitWebDriver {}: {}",
+            self.child.id(),
+            self.native_pid,
+            process_state(self.native_pid)
+        )
+    }
+}
+
+/// `running`, `gone`, or how a zombie ended (exit code or signal, from `/proc/<pid>/stat`).
+fn process_state(pid: u32) -> String {
+    match stat_fields(pid) {
+        None => "gone".to_string(),
+        Some(fields) if fields.first().is_some_and(|state| state == "Z") => {
+            // Field 52 of stat (index 49 after the name): the exit status as waitpid gives it.
+            match fields.get(49).and_then(|code| code.parse::<i32>().ok()) {
+                Some(code) if code & 0x7f != 0 => format!("died of signal {}", code & 0x7f),
+                Some(code) => format!("exited with code {}", (code >> 8) & 0xff),
+                None => "exited".to_string(),
+            }
+        }
+        Some(_) => "running".to_string(),
+    }
 }
 
 impl Drop for Driver {

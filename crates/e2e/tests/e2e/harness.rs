@@ -316,7 +316,8 @@ impl Session {
     /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`.
     async fn open(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
         let app_bin = app_binary()?;
-        let driver = tokio::task::spawn_blocking(move || Driver::start(slow_webdriver)).await??;
+        let mut driver =
+            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver)).await??;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert(
@@ -332,7 +333,13 @@ impl Session {
         let connect = builder.connect(&url);
         let client = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
             Ok(Ok(client)) => client,
-            Ok(Err(error)) => return Err(fail(format!("no WebDriver session: {error}"))),
+            Ok(Err(error)) => {
+                return Err(fail(format!(
+                    "no WebDriver session: {error} ({}; app on the data dir: {})",
+                    driver.describe(),
+                    app_state(data_dir)
+                )))
+            }
             Err(_) => {
                 return Err(fail(format!(
                     "no WebDriver session after {CONNECT_TIMEOUT:?} (is there a display? run under xvfb-run)"
@@ -403,6 +410,24 @@ fn wait_until_app_exited(data_dir: &Path) {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether an app runs on `data_dir` (for a failure message).
+fn app_state(data_dir: &Path) -> &'static str {
+    let needle = data_dir.as_os_str().as_encoded_bytes();
+    let running = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            std::fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|cmdline| cmdline.windows(needle.len()).any(|w| w == needle))
+        });
+    if running {
+        "running"
+    } else {
+        "not running"
     }
 }
 
