@@ -216,10 +216,10 @@ fn search_finds_a_phone_number_typed_with_or_without_dashes() {
 fn search_finds_a_paid_order_by_the_last_4_digits_of_its_card() {
     let (store, created) = seeded();
     let uid = &created[3];
+    let seen = store.order(uid).unwrap_or_else(|e| panic!("read: {e}"));
     store
         .apply_transition(
-            uid,
-            OrderState::Created,
+            &seen,
             OrderState::Paid,
             "test_paid",
             &pos_core::store::OrderPatch {
