@@ -26,6 +26,8 @@ describe("SettingsScreen: 중계 서버", () => {
     await user.click(await screen.findByTestId("settings-mode-relay"));
     await user.type(screen.getByTestId("settings-relay-url"), " https://relay.panmusic.kr ");
     await user.type(screen.getByTestId("settings-relay-prefix"), "ab12_");
+    // Live mode needs the merchant code (Rust's rule, checked on screen before saving).
+    await user.type(screen.getByTestId("settings-merchant-code"), "imp12345678");
     await user.click(screen.getByTestId("settings-save"));
     await screen.findByTestId("settings-saved");
     expect(savedSettings().mode).toBe("live");
