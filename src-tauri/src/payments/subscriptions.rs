@@ -23,15 +23,9 @@ async fn connect<R: Runtime>(
     Ok((c, subs))
 }
 
+/// The billing channel (none in sandbox mode: the saved one is the live shop's).
 fn billing_pg(c: &Connection) -> Option<String> {
-    c.env
-        .settings
-        .channels
-        .billing
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    c.env.billing_channel().map(str::to_owned)
 }
 
 /// A new subscription to `plan_id` (incomplete until its key is verified) and the payment window

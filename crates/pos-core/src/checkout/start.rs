@@ -56,22 +56,36 @@ impl CheckoutEnv {
         }
     }
 
-    /// The merchant code for `IMP.init`; live mode requires one in the settings.
+    /// The merchant code for `IMP.init`: the sandbox's in sandbox mode (the saved code is the
+    /// live shop's, which the sandbox does not know); live mode requires one in the settings.
     pub fn merchant_code(&self) -> Result<String, SettingsError> {
         match (&self.settings.merchant_code, self.settings.mode) {
-            (Some(code), _) => Ok(code.as_str().to_string()),
-            (None, Mode::Sandbox) => Ok(SANDBOX_MERCHANT_CODE.to_string()),
+            (_, Mode::Sandbox) => Ok(SANDBOX_MERCHANT_CODE.to_string()),
+            (Some(code), Mode::Live) => Ok(code.as_str().to_string()),
             (None, Mode::Live) => Err(SettingsError::LiveNeedsMerchantCode),
+        }
+    }
+
+    /// The billing-key (subscription) channel: the saved one in live mode, none in sandbox mode.
+    pub fn billing_channel(&self) -> Option<&str> {
+        self.live_channel(self.settings.channels.billing.as_deref())
+    }
+
+    /// A saved channel, in live mode only: the live shop's PG contracts mean nothing to the sandbox.
+    fn live_channel<'a>(&self, saved: Option<&'a str>) -> Option<&'a str> {
+        match self.settings.mode {
+            Mode::Live => saved.map(str::trim).filter(|s| !s.is_empty()),
+            Mode::Sandbox => None,
         }
     }
 
     fn channel(&self, method: PayMethod) -> Option<&str> {
         let c = &self.settings.channels;
-        match method {
+        self.live_channel(match method {
             PayMethod::Card | PayMethod::Trans => c.card.as_deref(),
             PayMethod::Vbank => c.vbank.as_deref(),
             PayMethod::Phone => c.phone.as_deref(),
-        }
+        })
     }
 }
 

@@ -136,3 +136,58 @@ async fn a_vbank_deadline_is_counted_on_iamports_clock() {
         "the deposit deadline is 7 days after Iamport's now ({expected:?}), not this PC's: {due}"
     );
 }
+
+#[tokio::test]
+async fn sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox_window_opens() {
+    let shop = Shop::open().await;
+    let mut env = shop.env();
+    env.settings.merchant_code =
+        pos_core::settings::MerchantCode::try_from("imp12345678".to_string()).ok();
+    env.settings.channels.card = Some("html5_inicis.MIDLIVE01".into());
+    env.settings.channels.phone = Some("channel-key-live-phone".into());
+    env.settings.channels.billing = Some("kakaopay.TCLIVE".into());
+    assert!(
+        env.settings.merchant_code.is_some(),
+        "the live code is saved"
+    );
+    let ticket = pos_core::checkout::start_checkout(
+        &shop.store,
+        Some(&shop.client),
+        &env,
+        "pass_1m",
+        PayMethod::Card,
+        &pos_core::checkout::Buyer::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("start: {e}"));
+    assert_eq!(
+        (
+            ticket.merchant_code.as_str(),
+            ticket.pg.as_deref(),
+            ticket.channel_key.as_deref()
+        ),
+        ("imp00000000", None, None),
+        "sandbox mode uses the sandbox's merchant code and no live channel"
+    );
+    assert_eq!(env.billing_channel(), None, "nor the live billing channel");
+
+    // The sandbox's payment window opens with what the ticket says (it refuses a live code).
+    let url = format!("{}/__sdk/open", shop.sandbox.base_url());
+    let opened: serde_json::Value = shop
+        .http
+        .post(&url)
+        .json(&serde_json::json!({
+            "merchant_code": ticket.merchant_code,
+            "params": {
+                "merchant_uid": ticket.merchant_uid, "amount": ticket.amount,
+                "pay_method": "card", "name": ticket.name, "pg": ticket.pg,
+            },
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("open reply: {e}"));
+    assert_eq!(opened["code"], 0, "the sandbox window opens: {opened}");
+}
