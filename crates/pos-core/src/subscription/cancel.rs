@@ -130,6 +130,18 @@ impl Subscriptions {
                 )?;
             }
         }
+        if sub.state == SubscriptionState::Incomplete {
+            // An unfinished registration: its billing window's order is given up too.
+            let billing = self.store.order(&sub.billing_merchant_uid)?;
+            if billing.state.is_open() || billing.state == OrderState::Failed {
+                self.store.apply_transition(
+                    &billing,
+                    OrderState::Abandoned,
+                    "subscription_cancelled",
+                    &OrderPatch::default(),
+                )?;
+            }
+        }
         self.store.update_subscription(
             id,
             sub.state,

@@ -21,12 +21,16 @@ use crate::work::{run_job_now, WorkContext};
 
 impl Subscriptions {
     /// (a) Starts a subscription to `plan_id`: a fresh `customer_uid`, the `billing_` order and
-    /// the ticket the SDK window needs (amount per the billing PG's rule). Nothing is sent.
+    /// the ticket the SDK window needs (amount per the billing PG's rule). Nothing is sent. An
+    /// unfinished registration of the plan (window closed, card declined) is reopened instead.
     pub fn start(
         &self,
         plan_id: &str,
         billing_pg: Option<&str>,
     ) -> Result<IssuanceTicket, SubscriptionError> {
+        if let Some(unfinished) = self.unfinished_registration(plan_id)? {
+            return self.reopen_registration(&unfinished.id, billing_pg);
+        }
         let plan = self.store.plan(plan_id)?;
         let rule = issuance_rule(billing_pg);
         let customer_uid = self.store.mint_customer_uid();

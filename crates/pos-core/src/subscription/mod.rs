@@ -8,7 +8,8 @@
 //!   re-send); [`settle`]: applying a payment (idempotent, network-free).
 //! - `lifecycle` (start, verify issuance, subscribe with a key, first period), `cancel`
 //!   (at period end, now, resume), `retry` (dunning and "지금 다시 시도"), `card` (card change,
-//!   key deletion); [`poll`]: what the sync engine runs each cycle.
+//!   key deletion), `registration` (an unfinished card registration: reopen, how it ended);
+//!   [`poll`]: what the sync engine runs each cycle.
 //!
 //! Every Iamport-side decision takes `now` from the caller (the sandbox's clock in tests, the
 //! system clock in the app); local record times (`created_at`) use the system clock.
@@ -22,6 +23,7 @@ pub mod issuance;
 mod lifecycle;
 pub mod period;
 pub mod poll;
+mod registration;
 mod retry;
 pub mod settle;
 
@@ -29,6 +31,7 @@ pub use dunning::DunningPolicy;
 pub use error::SubscriptionError;
 pub use issuance::{IssuanceRule, IssuanceTicket};
 pub use poll::{apply_renewal_payment, execute_charge_job, poll_due, PollReport, CHARGE_JOB};
+pub use registration::RegistrationEnd;
 pub use settle::{Ledger, Settled};
 
 use crate::store::Store;

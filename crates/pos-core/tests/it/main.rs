@@ -28,6 +28,7 @@ mod subscription_crash;
 mod subscription_engine;
 mod subscription_issuance;
 mod subscription_posctl;
+mod subscription_registration;
 mod subscription_renewals;
 mod subscription_support;
 mod sync_clock;

@@ -1,0 +1,203 @@
+//! A card registration that did not finish (window closed: 등록 취소; card declined: 카드 거절)
+//! stays visible as `incomplete`, says how it ended, and never blocks a new try of the plan.
+
+use pos_core::store::{OrderState, SubscriptionState};
+use pos_core::subscription::{RegistrationEnd, SubscriptionError};
+
+use super::subscription_support::{reread, Sbx};
+
+/// The owner finishes the billing window in the sandbox's SDK (0원 allowed there): the window
+/// opens for `merchant_uid` and `customer_uid` and is approved. Returns the imp_uid.
+async fn card_registered_in_window(
+    sbx: &Sbx,
+    merchant_uid: &str,
+    amount: i64,
+    customer_uid: &str,
+) -> String {
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        let request = http.post(format!("{}{path}", sbx.base)).json(&body);
+        async move {
+            let reply: serde_json::Value = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("POST: {e}"))
+                .json()
+                .await
+                .unwrap_or_else(|e| panic!("reply: {e}"));
+            assert_eq!(reply["code"], 0, "the window step works: {reply}");
+            reply["response"].clone()
+        }
+    };
+    let opened = post(
+        "/__sdk/open",
+        serde_json::json!({
+            "merchant_code": "imp00000000",
+            "params": {"merchant_uid": merchant_uid, "amount": amount, "pay_method": "card",
+                       "customer_uid": customer_uid},
+        }),
+    )
+    .await;
+    let imp_uid = opened["imp_uid"].as_str().unwrap_or_default().to_string();
+    post(
+        "/__sdk/complete",
+        serde_json::json!({"imp_uid": imp_uid, "action": "approve"}),
+    )
+    .await;
+    imp_uid
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_closed_window_subscribing_again_reopens_the_same_registration() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let first = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ended = subs
+        .registration_ended(&first.subscription_id, &RegistrationEnd::Closed)
+        .unwrap_or_else(|e| panic!("record the closed window: {e}"));
+    assert_eq!(
+        (ended.state, ended.last_failure_reason.as_deref()),
+        (SubscriptionState::Incomplete, Some("등록 취소")),
+        "the closed window shows as 등록 취소 on the incomplete subscription"
+    );
+
+    let again = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("a new 구독하기 is not refused: {e}"));
+    assert_eq!(
+        (
+            &again.subscription_id,
+            &again.merchant_uid,
+            &again.customer_uid,
+            again.amount
+        ),
+        (
+            &first.subscription_id,
+            &first.merchant_uid,
+            &first.customer_uid,
+            first.amount
+        ),
+        "the same subscription, billing order (merchant_uid reused) and key handle"
+    );
+    let imp_uid =
+        card_registered_in_window(&sbx, &again.merchant_uid, again.amount, &again.customer_uid)
+            .await;
+    let now = sbx.now().await;
+    let sub = subs
+        .verify_issuance(&again.subscription_id, &imp_uid, None, now)
+        .await
+        .unwrap_or_else(|e| panic!("verify: {e}"));
+    assert_eq!(
+        sub.state,
+        SubscriptionState::Active,
+        "the second try subscribes"
+    );
+    assert_eq!(
+        subs.store.subscriptions().map(|all| all.len()).ok(),
+        Some(1),
+        "one subscription, not two"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_card_shows_as_카드_거절_and_can_be_registered_again() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let reason = "[F0004] 카드 승인이 거절되었습니다.";
+    let sub = subs
+        .registration_ended(
+            &ticket.subscription_id,
+            &RegistrationEnd::Declined {
+                reason: reason.into(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("record the decline: {e}"));
+    assert_eq!(
+        sub.last_failure_reason,
+        Some(format!("카드 거절: {reason}")),
+        "the decline and the PG's words are shown"
+    );
+    let reopened = subs
+        .reopen_registration(&ticket.subscription_id, None)
+        .unwrap_or_else(|e| panic!("다시 등록: {e}"));
+    assert_eq!(
+        reopened.merchant_uid, ticket.merchant_uid,
+        "다시 등록 reuses the billing order"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let first = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let now = sbx.now().await;
+    let cancelled = subs
+        .cancel(&first.subscription_id, now)
+        .await
+        .unwrap_or_else(|e| panic!("취소: {e}"));
+    assert_eq!(
+        cancelled.state,
+        SubscriptionState::Cancelled,
+        "취소 ends it now"
+    );
+    let billing = subs
+        .store
+        .order(&first.merchant_uid)
+        .unwrap_or_else(|e| panic!("billing order: {e}"));
+    assert_eq!(
+        billing.state,
+        OrderState::Abandoned,
+        "its billing window's order is given up, not left open"
+    );
+    let second = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("a new registration after 취소: {e}"));
+    assert_ne!(
+        second.subscription_id, first.subscription_id,
+        "a fresh subscription"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_one() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let imp_uid = card_registered_in_window(
+        &sbx,
+        &ticket.merchant_uid,
+        ticket.amount,
+        &ticket.customer_uid,
+    )
+    .await;
+    let now = sbx.now().await;
+    subs.verify_issuance(&ticket.subscription_id, &imp_uid, None, now)
+        .await
+        .unwrap_or_else(|e| panic!("verify: {e}"));
+    let reopen = subs.reopen_registration(&ticket.subscription_id, None);
+    assert!(
+        matches!(reopen, Err(SubscriptionError::NotAllowed { .. })),
+        "a registered card is not registered again: {reopen:?}"
+    );
+    let second = subs.start("sub_monthly", None);
+    assert!(
+        matches!(second, Err(SubscriptionError::AlreadySubscribed { .. })),
+        "a live subscription still refuses a second one: {second:?}"
+    );
+    let sub = reread(&subs.store, &ticket.subscription_id);
+    assert_eq!(sub.state, SubscriptionState::Active, "unchanged");
+    sbx.stop().await;
+}
