@@ -5,7 +5,7 @@
 use std::error::Error;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -16,9 +16,14 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::driver::{Driver, STOP_TIMEOUT};
+use crate::driver::Driver;
 
+mod processes;
 mod windows;
+
+use processes::{
+    app_family, is_dropped_session_request, running_drivers_and_apps, wait_until_app_exited,
+};
 
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -314,7 +319,29 @@ impl App {
 
 impl Session {
     /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`.
+    ///
+    /// A new-session request that WebKitWebDriver drops without an answer (tauri-driver reports
+    /// "client error (SendRequest)" or "(Canceled)") is tried once more on a fresh driver, and
+    /// said out loud with what was running. It was seen only right after an app on the same data
+    /// dir had exited (a restart within a scenario), about once in eight runs of the restart
+    /// scenarios, with the old app, its WebKit processes and its D-Bus name all gone and the new
+    /// WebKitWebDriver alive but no new app started; its cause inside WebKitWebDriver is not
+    /// known yet. Any other failure, and a second drop, fails the scenario.
     async fn open(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
+        match Session::open_once(data_dir, slow_webdriver).await {
+            Err(error) if is_dropped_session_request(&error.to_string()) => {
+                eprintln!(
+                    "e2e: WebKitWebDriver dropped the new-session request ({error}); running: {}; \
+                     opening the session once more on a fresh driver",
+                    running_drivers_and_apps()
+                );
+                Session::open_once(data_dir, slow_webdriver).await
+            }
+            other => other,
+        }
+    }
+
+    async fn open_once(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
         let app_bin = app_binary()?;
         let mut driver =
             tokio::task::spawn_blocking(move || Driver::start(slow_webdriver)).await??;
@@ -368,48 +395,16 @@ impl Session {
             data_dir,
             ..
         } = self;
+        // Known before the session closes: once the app has exited, its WebKit children belong to
+        // init and can no longer be told apart from anyone else's.
+        let family = app_family(&data_dir);
         match tokio::time::timeout(STEP_TIMEOUT, client.close()).await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => eprintln!("e2e: closing the session failed: {error}"),
             Err(_) => eprintln!("e2e: closing the session timed out"),
         }
         drop(driver);
-        wait_until_app_exited(&data_dir);
-    }
-}
-
-/// Waits (at most [`STOP_TIMEOUT`]) until no process has `data_dir` on its command line (only the
-/// app started by this harness on this fresh temp dir can match); an app still running then is
-/// killed, so that it cannot meet the next one through the single-instance plugin.
-fn wait_until_app_exited(data_dir: &Path) {
-    let needle = data_dir.as_os_str().as_encoded_bytes();
-    let running = || -> Vec<String> {
-        std::fs::read_dir("/proc")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|entry| {
-                std::fs::read(entry.path().join("cmdline"))
-                    .is_ok_and(|cmdline| cmdline.windows(needle.len()).any(|w| w == needle))
-            })
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .collect()
-    };
-    let deadline = Instant::now() + STOP_TIMEOUT;
-    loop {
-        let pids = running();
-        if pids.is_empty() {
-            return;
-        }
-        if Instant::now() > deadline {
-            eprintln!(
-                "e2e: the app on {} still runs {STOP_TIMEOUT:?} after its session closed; killing {pids:?}",
-                data_dir.display()
-            );
-            let _ = Command::new("kill").arg("-KILL").args(&pids).status();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+        wait_until_app_exited(&data_dir, family);
     }
 }
 
