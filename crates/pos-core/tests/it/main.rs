@@ -36,6 +36,7 @@ mod sync_crash;
 mod sync_engine;
 mod sync_faults;
 mod sync_feed;
+mod sync_feed_future;
 mod sync_hostile;
 mod sync_lease;
 mod sync_now;
