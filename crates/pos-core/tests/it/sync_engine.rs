@@ -266,15 +266,18 @@ async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep() {
         .await
         .unwrap_or_else(|e| panic!("engine: {e}"));
     ctl.console_cancel(&imp_uid).await;
+    // The refund lands in the order book during a cycle; the status records the cycle's success
+    // only when the whole cycle has finished, a moment later: wait for both.
     let mut state = None;
-    for _ in 0..100 {
+    let mut status = engine.status();
+    for _ in 0..250 {
         state = store.order(&order.merchant_uid).map(|o| o.state).ok();
-        if state == Some(OrderState::Refunded) {
+        status = engine.status();
+        if state == Some(OrderState::Refunded) && status.last_success_at.is_some() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let status = engine.status();
     assert!(engine.stop().await.is_ok(), "clean stop");
     assert_eq!(
         state,
