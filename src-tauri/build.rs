@@ -21,6 +21,7 @@ fn main() {
         "retry_job",
         "start_subscription",
         "confirm_subscription",
+        "reopen_subscription",
         "list_subscriptions",
         "cancel_subscription",
         "resume_subscription",

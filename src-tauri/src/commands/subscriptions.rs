@@ -18,6 +18,16 @@ pub async fn start_subscription<R: Runtime>(
     Ok(subscriptions::start(&app, &plan_id).await?)
 }
 
+/// 다시 등록: the payment window of an unfinished card registration again (same billing order,
+/// same key handle). How it ends is recorded by Rust when the window returns or closes.
+#[tauri::command]
+pub async fn reopen_subscription<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<BillingWindow> {
+    Ok(subscriptions::reopen(&app, &id).await?)
+}
+
 /// Verifies the issued key (`imp_uid` from the window), charges the first period, schedules the next.
 #[tauri::command]
 pub async fn confirm_subscription<R: Runtime>(

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use pos_core::store::{Subscription, SubscriptionState};
-use pos_core::subscription::{SubscriptionError, Subscriptions};
+use pos_core::subscription::{IssuanceTicket, SubscriptionError, Subscriptions};
 use pos_core::OrderKind;
 use tauri::{AppHandle, Runtime};
 
@@ -54,6 +54,37 @@ pub async fn start<R: Runtime>(
     }
     let pg = billing_pg(&c);
     let ticket = subs.start(plan_id, pg.as_deref())?;
+    registration_window(app, &c, ticket)
+}
+
+/// 다시 등록: the payment window of unfinished registration `id` again, opened (the same
+/// `billing_` order and amount, the same `customer_uid`).
+pub async fn reopen<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &str,
+) -> Result<BillingWindow, PaymentsError> {
+    let (c, subs) = connect(app).await?;
+    let pg = billing_pg(&c);
+    let ticket = subs.reopen_registration(id, pg.as_deref())?;
+    registration_window(app, &c, ticket)
+}
+
+/// The billing window of registration `id` ended without a verified key (`imp_uid`, if the
+/// window named one for its own order): records 등록 취소 or 카드 거절 as Iamport tells it.
+pub async fn window_ended<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &str,
+    imp_uid: Option<&str>,
+) -> Result<Subscription, PaymentsError> {
+    let (_, subs) = connect(app).await?;
+    Ok(subs.window_ended(id, imp_uid).await?)
+}
+
+fn registration_window<R: Runtime>(
+    app: &AppHandle<R>,
+    c: &Connection,
+    ticket: IssuanceTicket,
+) -> Result<BillingWindow, PaymentsError> {
     let window = BillingWindow {
         subscription_id: ticket.subscription_id,
         merchant_uid: ticket.merchant_uid,
@@ -71,7 +102,7 @@ pub async fn start<R: Runtime>(
         subscription_id: window.subscription_id.clone(),
         merchant_uid: window.merchant_uid.clone(),
     };
-    open_window(app, &c, &window, purpose)?;
+    open_window(app, c, &window, purpose)?;
     Ok(window)
 }
 

@@ -51,12 +51,13 @@ pub async fn returned<R: Runtime>(
         Purpose::Subscribe {
             subscription_id, ..
         } => {
-            let outcome = match imp_uid {
-                Some(imp_uid) => {
-                    Some(subscriptions::confirm(app, &subscription_id, &imp_uid).await)
-                }
+            let outcome = match imp_uid.as_deref() {
+                Some(imp_uid) => Some(subscriptions::confirm(app, &subscription_id, imp_uid).await),
                 None => None,
             };
+            if !matches!(outcome, Some(Ok(_))) {
+                registration_ended(app, &subscription_id, imp_uid.as_deref()).await;
+            }
             billing(
                 app,
                 subscription_id,
@@ -97,13 +98,16 @@ pub async fn closed<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) {
         Purpose::Checkout { merchant_uid } => checkout(app, merchant_uid, None, message).await,
         Purpose::Subscribe {
             subscription_id, ..
-        } => billing(
-            app,
-            subscription_id,
-            BillingPurpose::Subscribe,
-            None,
-            message,
-        ),
+        } => {
+            registration_ended(app, &subscription_id, None).await;
+            billing(
+                app,
+                subscription_id,
+                BillingPurpose::Subscribe,
+                None,
+                message,
+            );
+        }
         Purpose::CardChange {
             subscription_id, ..
         } => billing(
@@ -113,6 +117,19 @@ pub async fn closed<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) {
             None,
             message,
         ),
+    }
+}
+
+/// A card registration's window ended without a verified key: how (등록 취소, 카드 거절 with
+/// the PG's words) is recorded on the incomplete subscription from what Iamport says, before
+/// the main window hears of it, so the list it re-reads shows it.
+async fn registration_ended<R: Runtime>(
+    app: &AppHandle<R>,
+    subscription_id: &str,
+    imp_uid: Option<&str>,
+) {
+    if let Err(error) = subscriptions::window_ended(app, subscription_id, imp_uid).await {
+        tracing::info!(%subscription_id, code = error.code().as_str(), "how the card registration ended was not recorded");
     }
 }
 

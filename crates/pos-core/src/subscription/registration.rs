@@ -4,6 +4,7 @@
 //! (its amount fixed when it was made, its merchant_uid reused, so nothing can be charged twice)
 //! and the same `customer_uid`.
 
+use iamport::PaymentStatus;
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -97,6 +98,44 @@ impl Subscriptions {
             pg: billing_pg.map(str::to_string),
             name: format!("{} 카드 등록", plan.name_ko),
         })
+    }
+
+    /// The billing window of unfinished subscription `id` ended without a verified key: decides
+    /// from Iamport how (the window's own words are never believed) and records it. With no
+    /// payment id, or a payment Iamport still holds as `ready` (the window closed), it is 등록
+    /// 취소; a payment of this billing order that Iamport marks `failed` is 카드 거절 with the
+    /// PG's reason; a paid one records nothing. When Iamport cannot be asked, nothing is recorded
+    /// (the error says why).
+    pub async fn window_ended(
+        &self,
+        id: &str,
+        imp_uid: Option<&str>,
+    ) -> Result<Subscription, SubscriptionError> {
+        let sub = self.store.subscription(id)?;
+        let end = match imp_uid.filter(|uid| !uid.is_empty()) {
+            None => RegistrationEnd::Closed,
+            Some(imp_uid) => {
+                let payment = self
+                    .client
+                    .payment(imp_uid)
+                    .await
+                    .map_err(SubscriptionError::iamport("payment"))?;
+                if payment.merchant_uid != sub.billing_merchant_uid {
+                    RegistrationEnd::Closed
+                } else {
+                    match payment.status {
+                        PaymentStatus::Failed => RegistrationEnd::Declined {
+                            reason: payment.fail_reason.unwrap_or_default(),
+                        },
+                        PaymentStatus::Ready => RegistrationEnd::Closed,
+                        // Paid (or anything else): not an ending to record; the sync engine
+                        // and the verification path deal with it.
+                        _ => return Ok(sub),
+                    }
+                }
+            }
+        };
+        self.registration_ended(id, &end)
     }
 
     /// Records how the window of unfinished subscription `id` ended (shown on the subscription).

@@ -14,6 +14,18 @@ async fn card_registered_in_window(
     amount: i64,
     customer_uid: &str,
 ) -> String {
+    billing_window_ends(sbx, merchant_uid, amount, customer_uid, "approve").await
+}
+
+/// The billing window opens at the sandbox and the owner presses `action` there (approve,
+/// decline: the card refused, close: 창 닫기). Returns the window's imp_uid.
+async fn billing_window_ends(
+    sbx: &Sbx,
+    merchant_uid: &str,
+    amount: i64,
+    customer_uid: &str,
+    action: &str,
+) -> String {
     let http = reqwest::Client::new();
     let post = |path: &str, body: serde_json::Value| {
         let request = http.post(format!("{}{path}", sbx.base)).json(&body);
@@ -41,7 +53,7 @@ async fn card_registered_in_window(
     let imp_uid = opened["imp_uid"].as_str().unwrap_or_default().to_string();
     post(
         "/__sdk/complete",
-        serde_json::json!({"imp_uid": imp_uid, "action": "approve"}),
+        serde_json::json!({"imp_uid": imp_uid, "action": action}),
     )
     .await;
     imp_uid
@@ -199,5 +211,95 @@ async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_on
     );
     let sub = reread(&subs.store, &ticket.subscription_id);
     assert_eq!(sub.state, SubscriptionState::Active, "unchanged");
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_try_reopens_it() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let imp_uid = billing_window_ends(
+        &sbx,
+        &ticket.merchant_uid,
+        ticket.amount,
+        &ticket.customer_uid,
+        "close",
+    )
+    .await;
+    let sub = subs
+        .window_ended(&ticket.subscription_id, Some(&imp_uid))
+        .await
+        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert_eq!(
+        (sub.state, sub.last_failure_reason.as_deref()),
+        (SubscriptionState::Incomplete, Some("등록 취소")),
+        "Iamport holds the payment as ready: the window was closed"
+    );
+    let again = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("a new 구독하기 is not refused: {e}"));
+    assert_eq!(
+        (&again.subscription_id, &again.merchant_uid),
+        (&ticket.subscription_id, &ticket.merchant_uid),
+        "구독하기 reopens the unfinished registration (same order)"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_with_no_payment_id_is_recorded_as_등록_취소() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let sub = subs
+        .window_ended(&ticket.subscription_id, None)
+        .await
+        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert_eq!(
+        sub.last_failure_reason.as_deref(),
+        Some("등록 취소"),
+        "closed before any payment existed"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pgs_words_and_does_not_block(
+) {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let ticket = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    let imp_uid = billing_window_ends(
+        &sbx,
+        &ticket.merchant_uid,
+        ticket.amount,
+        &ticket.customer_uid,
+        "decline",
+    )
+    .await;
+    let sub = subs
+        .window_ended(&ticket.subscription_id, Some(&imp_uid))
+        .await
+        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    let shown = sub.last_failure_reason.unwrap_or_default();
+    assert!(
+        shown.starts_with("카드 거절: ") && shown.len() > "카드 거절: ".len(),
+        "a decline Iamport recorded reads 카드 거절 with the PG's reason, got {shown:?}"
+    );
+    assert_eq!(sub.state, SubscriptionState::Incomplete, "still incomplete");
+    let again = subs
+        .start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("a new 구독하기 is not refused: {e}"));
+    assert_eq!(
+        again.subscription_id, ticket.subscription_id,
+        "구독하기 reopens the declined registration"
+    );
     sbx.stop().await;
 }

@@ -92,3 +92,56 @@ fn checkout_opens_a_payment_window_for_the_order_rust_made() {
         "one window at a time: the new one replaced the first"
     );
 }
+
+#[test]
+fn a_closed_card_registration_window_leaves_the_subscription_incomplete_as_등록_취소_and_subscribing_again_reopens_it(
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::sandboxed(dir.path());
+    let first: Value = app.ok("start_subscription", json!({ "planId": "sub_monthly" }));
+    assert!(
+        crate::paywindow::current(app.app.handle()).is_some(),
+        "the billing window is open"
+    );
+    // The mock runtime sends no `Destroyed`: its close is handed to what the window's
+    // close handler runs.
+    tauri::async_runtime::block_on(crate::paywindow::result::closed(
+        app.app.handle(),
+        crate::paywindow::Purpose::Subscribe {
+            subscription_id: first["subscriptionId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            merchant_uid: first["merchantUid"].as_str().unwrap_or_default().to_owned(),
+        },
+    ));
+
+    let views: Vec<Value> = app.ok("list_subscriptions", no_args());
+    assert_eq!(views.len(), 1, "one subscription, listed: {views:?}");
+    let sub = &views[0]["subscription"];
+    assert_eq!(sub["state"], "incomplete", "still incomplete: {sub}");
+    assert_eq!(
+        sub["lastFailureReason"], "등록 취소",
+        "Rust recorded the closed window where it handles the close: {sub}"
+    );
+
+    let again: Value = app.ok("start_subscription", json!({ "planId": "sub_monthly" }));
+    assert_eq!(
+        (&again["subscriptionId"], &again["merchantUid"]),
+        (&first["subscriptionId"], &first["merchantUid"]),
+        "구독하기 is not refused: it reopens the same registration and billing order"
+    );
+    let reopened: Value = app.ok(
+        "reopen_subscription",
+        json!({ "id": first["subscriptionId"] }),
+    );
+    assert_eq!(
+        reopened["merchantUid"], first["merchantUid"],
+        "다시 등록 opens the same billing order's window"
+    );
+    assert_eq!(
+        window_order(&app)["merchant_uid"],
+        first["merchantUid"],
+        "the window open now is the registration's"
+    );
+}
