@@ -189,6 +189,14 @@ export function startSubscription(planId: string): Promise<BillingWindow> {
   return call<BillingWindow>("start_subscription", { planId });
 }
 
+/**
+ * 다시 등록: Rust opens the payment window of an unfinished card registration again (same order,
+ * same key handle); how it ends comes as a `billing-result` event, recorded by Rust.
+ */
+export function reopenSubscription(id: string): Promise<BillingWindow> {
+  return call<BillingWindow>("reopen_subscription", { id });
+}
+
 /** Every subscription with its payment history. */
 export function listSubscriptions(): Promise<SubscriptionView[]> {
   return call<SubscriptionView[]>("list_subscriptions");

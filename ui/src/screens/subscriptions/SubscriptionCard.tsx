@@ -1,3 +1,4 @@
+import type { ChargeRow } from "../../bindings/ChargeRow";
 import type { SubscriptionState } from "../../bindings/SubscriptionState";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { formatWon } from "../../format";
@@ -11,7 +12,29 @@ export const SUBSCRIPTION_STATE_LABELS: Record<SubscriptionState, string> = {
   cancelled: "해지됨",
 };
 
-export type SubscriptionAction = "cancel" | "resume" | "retry" | "change-card" | "delete-card";
+export type SubscriptionAction =
+  | "cancel"
+  | "resume"
+  | "retry"
+  | "change-card"
+  | "delete-card"
+  | "register-again"
+  | "abandon";
+
+/** A card registration that did not finish (window closed, card declined): nothing charged yet. */
+export function isUnfinishedRegistration(view: SubscriptionView): boolean {
+  return view.subscription.state === "incomplete" && view.charges.length === 0;
+}
+
+/** How one period's charge reads: 예약됨 with its date until it runs, then its payment's state. */
+export function chargeStatus(row: ChargeRow): string {
+  const open = row.state === null || row.state === "created" || row.state === "awaiting_payment";
+  if (open && row.charge.via === "schedule") {
+    return row.charge.request === "revoked" ? "예약 취소됨" : `예약됨 (${formatKstMs(row.charge.chargeAt)} 결제 예정)`;
+  }
+  if (open) return "결제 확인 중";
+  return row.state ? STATE_LABELS[row.state] : "";
+}
 
 interface SubscriptionCardProps {
   view: SubscriptionView;
@@ -23,13 +46,14 @@ interface SubscriptionCardProps {
 export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps) {
   const sub = view.subscription;
   const live = sub.state !== "cancelled";
-  const needsPayment = sub.state === "past_due" || sub.state === "unpaid" || sub.state === "incomplete";
+  const unfinished = isUnfinishedRegistration(view);
+  const needsPayment = !unfinished && (sub.state === "past_due" || sub.state === "unpaid" || sub.state === "incomplete");
   return (
     <article className="plan-card subscription" data-testid={`subscription-${sub.id}`}>
       <h2>
         {view.planName}{" "}
         <span className={`badge sub-${sub.state}`}>
-          {SUBSCRIPTION_STATE_LABELS[sub.state]} (<code data-testid="subscription-state">{sub.state}</code>)
+          {unfinished ? "카드 등록 미완료" : SUBSCRIPTION_STATE_LABELS[sub.state]} (<code data-testid="subscription-state">{sub.state}</code>)
         </span>
       </h2>
       <dl className="order-facts">
@@ -51,7 +75,7 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         <dd data-testid="subscription-card">{sub.cardMasked ?? "-"}</dd>
         {sub.lastFailureReason && (
           <>
-            <dt>실패 사유</dt>
+            <dt>{unfinished ? "카드 등록" : "실패 사유"}</dt>
             <dd data-testid="subscription-failure">
               {sub.lastFailureReason}
               {sub.nextRetryAt !== null && ` · 다음 재시도 ${formatKstMs(sub.nextRetryAt)}`}
@@ -65,7 +89,17 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         </p>
       )}
       <div className="actions">
-        {live && !sub.cancelAtPeriodEnd && (
+        {unfinished && (
+          <>
+            <button type="button" className="button primary" data-testid="subscription-register-again" disabled={busy} onClick={() => onAction("register-again")}>
+              다시 등록
+            </button>
+            <button type="button" className="button" data-testid="subscription-abandon" disabled={busy} onClick={() => onAction("abandon")}>
+              취소
+            </button>
+          </>
+        )}
+        {live && !unfinished && !sub.cancelAtPeriodEnd && (
           <button type="button" className="button" data-testid="subscription-cancel" disabled={busy} onClick={() => onAction("cancel")}>
             해지 예약
           </button>
@@ -80,7 +114,7 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
             지금 다시 시도
           </button>
         )}
-        {live && (
+        {live && !unfinished && (
           <button type="button" className="button" data-testid="subscription-change-card" disabled={busy} onClick={() => onAction("change-card")}>
             카드 변경
           </button>
@@ -98,8 +132,8 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         <ol className="timeline" data-testid="subscription-history">
           {view.charges.map((row) => (
             <li key={row.charge.merchantUid}>
-              {row.charge.periodNo}회차 · {formatKstMs(row.charge.chargeAt)} · {formatWon(row.amount)} ·{" "}
-              {row.state ? STATE_LABELS[row.state] : "예정"}
+              {row.charge.periodNo + 1}회차 · {formatKstMs(row.charge.chargeAt)} · {formatWon(row.amount)} ·{" "}
+              <span data-testid="subscription-charge-status">{chargeStatus(row)}</span>
             </li>
           ))}
         </ol>

@@ -105,7 +105,7 @@ describe("SubscriptionsScreen", () => {
     await screen.findByTestId("subscriptions-progress");
     windowEnded({ issued: false, windowMessage: "결제창이 닫혔습니다." });
     const notice = await screen.findByTestId("subscriptions-notice");
-    expect(notice).toHaveTextContent("카드 등록이 취소되었습니다");
+    expect(notice).toHaveTextContent("카드 등록이 끝나지 않았습니다");
     expect(notice).toHaveTextContent("결제창이 닫혔습니다.");
   });
 
@@ -224,5 +224,112 @@ describe("SubscriptionsScreen", () => {
     expect(await screen.findByTestId("subscriptions-error")).toHaveTextContent("삭제할 수 없습니다");
     expect(invokeMock).toHaveBeenCalledWith("delete_billing_key", { customerUid: "cust_1", pin: null });
     confirm.mockRestore();
+  });
+  it("shows an unfinished registration (등록 취소) with 다시 등록 and 취소; 다시 등록 reopens it through Rust", async () => {
+    let current = subscription({ state: "incomplete", cardMasked: null, nextChargeAt: null, lastFailureReason: "등록 취소" });
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(current)],
+      reopen_subscription: () => billingWindow(),
+    });
+    render(<SubscriptionsScreen />);
+    expect(await screen.findByTestId("subscription-failure"), "how the window ended is shown").toHaveTextContent("등록 취소");
+    expect(screen.getByTestId("subscription-abandon")).toHaveTextContent("취소");
+    expect(screen.queryByTestId("subscription-retry"), "nothing to charge yet").toBeNull();
+    expect(screen.queryByTestId("subscription-change-card")).toBeNull();
+    await userEvent.click(screen.getByTestId("subscription-register-again"));
+    expect(invokeMock).toHaveBeenCalledWith("reopen_subscription", { id: "sub_1" });
+    expect(await screen.findByTestId("subscriptions-progress")).toHaveTextContent("결제창에서 카드를 등록해 주세요");
+    current = subscription();
+    windowEnded({ issued: true, subscription: current });
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독이 시작");
+    expect(await screen.findByTestId("subscription-state")).toHaveTextContent("active");
+  });
+
+  it("shows a declined card as 카드 거절 with the PG's words; 취소 cancels the registration", async () => {
+    let subs = [view(subscription({ state: "incomplete", cardMasked: null, lastFailureReason: "카드 거절: [F0004] 카드 승인이 거절되었습니다." }))];
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => subs,
+      cancel_subscription: () => {
+        subs = [];
+        return subscription({ state: "cancelled" });
+      },
+    });
+    render(<SubscriptionsScreen />);
+    expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("카드 거절: [F0004] 카드 승인이 거절되었습니다.");
+    expect(screen.getByTestId("subscription-register-again")).toHaveTextContent("다시 등록");
+    await userEvent.click(screen.getByTestId("subscription-abandon"));
+    expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1", pin: null });
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("카드 등록을 취소했습니다");
+    expect(await screen.findByTestId("subscriptions-empty")).toBeInTheDocument();
+  });
+
+  it("a window that ended without a key leaves the subscription listed, and 구독하기 stays available", async () => {
+    let subs: SubscriptionView[] = [];
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => subs,
+      start_subscription: () => billingWindow(),
+    });
+    render(<SubscriptionsScreen />);
+    await userEvent.click(await screen.findByTestId("subscribe-sub_monthly"));
+    await screen.findByTestId("subscriptions-progress");
+    subs = [view(subscription({ state: "incomplete", cardMasked: null, lastFailureReason: "등록 취소" }))];
+    windowEnded({ issued: false, windowMessage: "결제창이 닫혔습니다." });
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("다시 등록하거나 취소할 수 있습니다");
+    expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("등록 취소");
+    expect(screen.getByTestId("subscribe-sub_monthly")).toBeEnabled();
+  });
+
+  it("numbers periods from 1 and shows a scheduled charge as 예약됨 with its date", async () => {
+    const sub = subscription();
+    const charges: SubscriptionView["charges"] = [
+      {
+        charge: {
+          merchantUid: "renew_1",
+          subscriptionId: "sub_1",
+          periodNo: 0,
+          periodStart: sub.currentPeriodStart,
+          periodEnd: sub.currentPeriodEnd,
+          via: "again",
+          chargeAt: Date.UTC(2026, 10, 27, 3, 0),
+          customerUid: "cust_1",
+          request: "sent",
+        },
+        state: "paid",
+        amount: 9900,
+        paidAt: Date.UTC(2026, 10, 27, 3, 0),
+      },
+      {
+        charge: {
+          merchantUid: "renew_2",
+          subscriptionId: "sub_1",
+          periodNo: 1,
+          periodStart: sub.currentPeriodEnd,
+          periodEnd: Date.UTC(2027, 0, 27, 3, 0),
+          via: "schedule",
+          chargeAt: Date.UTC(2026, 11, 27, 3, 0),
+          customerUid: "cust_1",
+          request: "sent",
+        },
+        state: "awaiting_payment",
+        amount: 9900,
+        paidAt: null,
+      },
+    ];
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [{ ...view(sub), charges }],
+    });
+    render(<SubscriptionsScreen />);
+    const history = await screen.findByTestId("subscription-history");
+    expect(history).not.toHaveTextContent("0회차");
+    const rows = history.querySelectorAll("li");
+    expect(rows[0]).toHaveTextContent("1회차");
+    expect(rows[1]).toHaveTextContent("2회차");
+    const statuses = screen.getAllByTestId("subscription-charge-status");
+    expect(statuses[1]).toHaveTextContent("예약됨 (2026. 12. 27. 12:00 KST 결제 예정)");
+    expect(statuses[1]).not.toHaveTextContent("결제 대기");
   });
 });

@@ -13,6 +13,7 @@ import {
   deleteBillingKey,
   listPlans,
   listSubscriptions,
+  reopenSubscription,
   resumeSubscription,
   retrySubscription,
   startSubscription,
@@ -96,13 +97,19 @@ export function SubscriptionsScreen() {
       setProgress("구독을 준비하는 중입니다…");
       const result = await billingWindow(() => startSubscription(planId), "subscribe");
       if (!result) return null;
-      if (!result.issued) {
-        return `카드 등록이 취소되었습니다${saidByWindow(result)}. 다시 구독하려면 구독하기를 눌러 주세요.`;
-      }
-      return result.subscription?.state === "active"
-        ? "구독이 시작되었습니다."
-        : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
+      return registered(result);
     });
+
+  /** What the owner reads when a card-registration window (구독하기, 다시 등록) ended. */
+  function registered(result: BillingReturn | null): string | null {
+    if (!result) return null;
+    if (!result.issued) {
+      return `카드 등록이 끝나지 않았습니다${saidByWindow(result)}. 아래 구독에서 다시 등록하거나 취소할 수 있습니다.`;
+    }
+    return result.subscription?.state === "active"
+      ? "구독이 시작되었습니다."
+      : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
+  }
 
   const act = (view: SubscriptionView, action: SubscriptionAction) => {
     const id = view.subscription.id;
@@ -125,6 +132,11 @@ export function SubscriptionsScreen() {
         case "retry":
           await retrySubscription(id);
           return "결제를 다시 시도했습니다.";
+        case "register-again":
+          return registered(await billingWindow(() => reopenSubscription(id), "subscribe"));
+        case "abandon":
+          if (!(await guard("카드 등록 취소", (pin) => cancelSubscription(id, pin)))) return null;
+          return "카드 등록을 취소했습니다. 다시 구독하려면 구독하기를 눌러 주세요.";
         case "change-card": {
           // The PIN is asked before the window opens; Rust switches the key when it verified it.
           const result = await billingWindow(async () => {
@@ -182,11 +194,7 @@ export function SubscriptionsScreen() {
         </p>
       )}
       {subs.status === "ok" &&
-        subs.data
-          // An incomplete one whose window was closed has nothing to show; one whose first charge
-          // is on its way does.
-          .filter((view) => view.subscription.state !== "incomplete" || view.charges.length > 0)
-          .map((view) => (
+        subs.data.map((view) => (
             <SubscriptionCard
               key={view.subscription.id}
               view={view}
