@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use pos_core::store::{Subscription, SubscriptionState};
-use pos_core::subscription::{IssuanceTicket, SubscriptionError, Subscriptions};
+use pos_core::subscription::{IssuanceTicket, RegistrationEnd, SubscriptionError, Subscriptions};
 use pos_core::OrderKind;
 use tauri::{AppHandle, Runtime};
 
@@ -70,12 +70,13 @@ pub async fn reopen<R: Runtime>(
 }
 
 /// The billing window of registration `id` ended without a verified key (`imp_uid`, if the
-/// window named one for its own order): records 등록 취소 or 카드 거절 as Iamport tells it.
+/// window named one for its own order): records 등록 취소 or 카드 거절 as Iamport tells it, and
+/// returns it (`None`: nothing recorded, e.g. the payment is paid).
 pub async fn window_ended<R: Runtime>(
     app: &AppHandle<R>,
     id: &str,
     imp_uid: Option<&str>,
-) -> Result<Subscription, PaymentsError> {
+) -> Result<Option<RegistrationEnd>, PaymentsError> {
     let (_, subs) = connect(app).await?;
     Ok(subs.window_ended(id, imp_uid).await?)
 }

@@ -5,6 +5,7 @@
 //! `imp_success` is never read; `error_msg` is shown, never believed.
 
 use pos_core::checkout::RedirectParams;
+use pos_core::subscription::RegistrationEnd;
 use tauri::{AppHandle, Emitter, Runtime};
 
 use super::Purpose;
@@ -51,12 +52,19 @@ pub async fn returned<R: Runtime>(
         Purpose::Subscribe {
             subscription_id, ..
         } => {
-            let outcome = match imp_uid.as_deref() {
+            let mut outcome = match imp_uid.as_deref() {
                 Some(imp_uid) => Some(subscriptions::confirm(app, &subscription_id, imp_uid).await),
                 None => None,
             };
+            let mut message = message;
             if !matches!(outcome, Some(Ok(_))) {
-                registration_ended(app, &subscription_id, imp_uid.as_deref()).await;
+                if let Some(end) =
+                    registration_ended(app, &subscription_id, imp_uid.as_deref()).await
+                {
+                    // Closed or declined, as Iamport says: no key was issued, which is no error.
+                    outcome = None;
+                    message = Some(end.label());
+                }
             }
             billing(
                 app,
@@ -99,13 +107,13 @@ pub async fn closed<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) {
         Purpose::Subscribe {
             subscription_id, ..
         } => {
-            registration_ended(app, &subscription_id, None).await;
+            let end = registration_ended(app, &subscription_id, None).await;
             billing(
                 app,
                 subscription_id,
                 BillingPurpose::Subscribe,
                 None,
-                message,
+                end.map(|end| end.label()).or(message),
             );
         }
         Purpose::CardChange {
@@ -122,14 +130,18 @@ pub async fn closed<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) {
 
 /// A card registration's window ended without a verified key: how (등록 취소, 카드 거절 with
 /// the PG's words) is recorded on the incomplete subscription from what Iamport says, before
-/// the main window hears of it, so the list it re-reads shows it.
+/// the main window hears of it, so the list it re-reads shows it. Returns the ending recorded.
 async fn registration_ended<R: Runtime>(
     app: &AppHandle<R>,
     subscription_id: &str,
     imp_uid: Option<&str>,
-) {
-    if let Err(error) = subscriptions::window_ended(app, subscription_id, imp_uid).await {
-        tracing::info!(%subscription_id, code = error.code().as_str(), "how the card registration ended was not recorded");
+) -> Option<RegistrationEnd> {
+    match subscriptions::window_ended(app, subscription_id, imp_uid).await {
+        Ok(end) => end,
+        Err(error) => {
+            tracing::info!(%subscription_id, code = error.code().as_str(), "how the card registration ended was not recorded");
+            None
+        }
     }
 }
 

@@ -67,3 +67,52 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_or_closed_card_registration_is_listed_and_can_be_registered_again() {
+    scenario(
+        "registration_declined_closed_again",
+        async |app: &mut App| -> Result {
+            app.click("nav-subscriptions").await?;
+            app.wait_for_text("subscribe-sub_monthly", "구독하기")
+                .await?;
+            app.click("subscribe-sub_monthly").await?;
+            payment_window_shows_the_sdk(app).await?;
+            app.click_in_payment_window("imp-decline").await?;
+            app.wait_for_text("subscription-failure", "카드 거절")
+                .await?;
+            app.wait_for_text("subscription-state", "incomplete")
+                .await?;
+            ensure(
+                app.exists("subscription-register-again").await?
+                    && app.exists("subscription-abandon").await?,
+                "a declined registration offers 다시 등록 and 취소",
+            )?;
+
+            // 구독하기 again is not refused: it reopens the same registration; then the window is closed.
+            app.click("subscribe-sub_monthly").await?;
+            payment_window_shows_the_sdk(app).await?;
+            app.click_in_payment_window("imp-close").await?;
+            app.wait_for_text("subscriptions-notice", "다시 등록하거나 취소")
+                .await?;
+            app.wait_for_text("subscription-failure", "등록 취소")
+                .await?;
+
+            app.click("subscription-register-again").await?;
+            payment_window_shows_the_sdk(app).await?;
+            app.click_in_payment_window("imp-approve").await?;
+            app.wait_for_text("subscriptions-notice", "구독이 시작")
+                .await?;
+            app.wait_for_text("subscription-state", "active").await?;
+            let history = app.text("subscription-history").await?;
+            ensure(
+                history.contains("1회차")
+                    && !history.contains("0회차")
+                    && history.contains("예약됨"),
+                format!("periods from 1, next month 예약됨: {history:?}"),
+            )?;
+            Ok(())
+        },
+    )
+    .await;
+}

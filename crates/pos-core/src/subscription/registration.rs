@@ -104,13 +104,13 @@ impl Subscriptions {
     /// from Iamport how (the window's own words are never believed) and records it. With no
     /// payment id, or a payment Iamport still holds as `ready` (the window closed), it is 등록
     /// 취소; a payment of this billing order that Iamport marks `failed` is 카드 거절 with the
-    /// PG's reason; a paid one records nothing. When Iamport cannot be asked, nothing is recorded
-    /// (the error says why).
+    /// PG's reason; a paid one records nothing (`None`). When Iamport cannot be asked, nothing is
+    /// recorded (the error says why). Returns the ending recorded.
     pub async fn window_ended(
         &self,
         id: &str,
         imp_uid: Option<&str>,
-    ) -> Result<Subscription, SubscriptionError> {
+    ) -> Result<Option<RegistrationEnd>, SubscriptionError> {
         let sub = self.store.subscription(id)?;
         let end = match imp_uid.filter(|uid| !uid.is_empty()) {
             None => RegistrationEnd::Closed,
@@ -130,12 +130,13 @@ impl Subscriptions {
                         PaymentStatus::Ready => RegistrationEnd::Closed,
                         // Paid (or anything else): not an ending to record; the sync engine
                         // and the verification path deal with it.
-                        _ => return Ok(sub),
+                        _ => return Ok(None),
                     }
                 }
             }
         };
-        self.registration_ended(id, &end)
+        self.registration_ended(id, &end)?;
+        Ok(Some(end))
     }
 
     /// Records how the window of unfinished subscription `id` ended (shown on the subscription).

@@ -229,10 +229,12 @@ async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_t
         "close",
     )
     .await;
-    let sub = subs
+    let end = subs
         .window_ended(&ticket.subscription_id, Some(&imp_uid))
         .await
         .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert!(end.is_some(), "an ending was recorded");
+    let sub = reread(&subs.store, &ticket.subscription_id);
     assert_eq!(
         (sub.state, sub.last_failure_reason.as_deref()),
         (SubscriptionState::Incomplete, Some("등록 취소")),
@@ -256,10 +258,12 @@ async fn a_window_with_no_payment_id_is_recorded_as_등록_취소() {
     let ticket = subs
         .start("sub_monthly", None)
         .unwrap_or_else(|e| panic!("start: {e}"));
-    let sub = subs
+    let end = subs
         .window_ended(&ticket.subscription_id, None)
         .await
         .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert!(end.is_some(), "an ending was recorded");
+    let sub = reread(&subs.store, &ticket.subscription_id);
     assert_eq!(
         sub.last_failure_reason.as_deref(),
         Some("등록 취소"),
@@ -284,10 +288,12 @@ async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pg
         "decline",
     )
     .await;
-    let sub = subs
+    let end = subs
         .window_ended(&ticket.subscription_id, Some(&imp_uid))
         .await
         .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert!(end.is_some(), "an ending was recorded");
+    let sub = reread(&subs.store, &ticket.subscription_id);
     let shown = sub.last_failure_reason.unwrap_or_default();
     assert!(
         shown.starts_with("카드 거절: ") && shown.len() > "카드 거절: ".len(),
