@@ -11,6 +11,8 @@ interface FieldProps {
   autoComplete?: string;
   /** What is wrong with the value, shown under the input until it is fixed. */
   error?: string;
+  inputMode?: "numeric" | "text" | "tel" | "email";
+  maxLength?: number;
 }
 
 /** A labelled text input with an optional hint and, when the value is wrong, its error underneath. */
@@ -24,6 +26,8 @@ export function Field({
   placeholder,
   autoComplete = "off",
   error,
+  inputMode,
+  maxLength,
 }: FieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
@@ -37,6 +41,8 @@ export function Field({
         placeholder={placeholder}
         autoComplete={autoComplete}
         spellCheck={false}
+        inputMode={inputMode}
+        maxLength={maxLength}
         data-testid={testId}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { createPortal } from "react-dom";
+import { useState, type FormEvent } from "react";
+import { Button } from "./Button";
+import { Dialog, DialogActions } from "./Dialog";
 
 /** Korea time to the second, for "locked until". */
 const kstSeconds = new Intl.DateTimeFormat("ko-KR", {
@@ -38,38 +39,30 @@ interface PinDialogProps {
  */
 export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel }: PinDialogProps) {
   const [pin, setPin] = useState("");
-  const input = useRef<HTMLInputElement>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    input.current?.focus();
-  }, []);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    // Never bubbles into the form of the screen that asked (the portal keeps React's tree).
+    event.stopPropagation();
     if (pin === "" || busy) return;
     onSubmit(pin);
     // Not kept: a refused try starts from an empty field.
     setPin("");
   }
 
-  // On document.body: never nested in the form of the screen that asked.
-  return createPortal(
-    <div className="pin-backdrop">
-      <form
-        className="pin-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="pin-dialog"
-        onSubmit={submit}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onCancel();
-        }}
-      >
-        <h2 id={titleId}>
+  return (
+    <Dialog
+      title={
+        <>
           관리자 PIN을 입력하세요 <span className="en">Owner PIN</span>
-        </h2>
+        </>
+      }
+      testId="pin-dialog"
+      onClose={() => {
+        if (!busy) onCancel();
+      }}
+    >
+      <form onSubmit={submit} className="pin-form">
         <p className="muted">{action}: 관리자만 할 수 있는 작업입니다.</p>
         {lockedUntil !== null && (
           <p className="notice error" role="alert" data-testid="pin-locked">
@@ -82,7 +75,6 @@ export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel
           </p>
         )}
         <input
-          ref={input}
           type="password"
           inputMode="numeric"
           autoComplete="off"
@@ -91,19 +83,19 @@ export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel
           value={pin}
           disabled={busy}
           data-testid="pin-input"
+          data-autofocus
           onChange={(event) => setPin(event.target.value.replace(/\D/g, ""))}
         />
         <p className="hint muted">PIN을 잊었다면 이 컴퓨터에서 posctl pin reset으로 초기화할 수 있습니다.</p>
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={busy || pin === ""} data-testid="pin-submit">
-            {busy ? "확인 중…" : "확인"}
-          </button>
-          <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="pin-cancel">
+        <DialogActions>
+          <Button onClick={onCancel} disabled={busy} data-testid="pin-cancel">
             취소
-          </button>
-        </div>
+          </Button>
+          <Button type="submit" variant="primary" disabled={pin === ""} busyText={busy ? "확인 중…" : null} data-testid="pin-submit">
+            확인
+          </Button>
+        </DialogActions>
       </form>
-    </div>,
-    document.body,
+    </Dialog>
   );
 }

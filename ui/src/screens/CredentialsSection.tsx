@@ -3,6 +3,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { CommandError, setCredentials, toCommandError } from "../ipc";
 import { usePinGuard } from "../usePinGuard";
+import { Badge } from "../components/Badge";
 
 interface CredentialsSectionProps {
   /** Whether a key and secret are stored (the only thing the app ever shows about them). */
@@ -61,12 +62,9 @@ export function CredentialsSection({ isSet, onSaved, relay = false }: Credential
         </legend>
         <p>
           상태:{" "}
-          <span
-            className={isSet ? "badge set" : "badge unset"}
-            data-testid={`${prefix}-status`}
-          >
+          <Badge tone={isSet ? "ok" : "neutral"} testId={`${prefix}-status`}>
             {isSet ? "설정됨" : "미설정"}
-          </span>
+          </Badge>
         </p>
         <p className="hint muted">
           {relay

@@ -1,0 +1,101 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useState } from "react";
+import { describe, expect, it } from "vitest";
+import { expectNoSeriousA11yViolations } from "../test/axe";
+import { Badge } from "./Badge";
+import { Button } from "./Button";
+import { useConfirm } from "./ConfirmDialog";
+import { ShortId, shortId } from "./ShortId";
+import { Table } from "./Table";
+
+function ConfirmHarness() {
+  const { confirm, dialog } = useConfirm();
+  const [answer, setAnswer] = useState("none");
+  return (
+    <>
+      <Button
+        data-testid="ask"
+        onClick={() =>
+          void confirm({ title: "지금 해지할까요?", body: <p>남은 기간은 환불되지 않습니다.</p>, confirmLabel: "지금 해지", danger: true }).then(
+            (yes) => setAnswer(yes ? "yes" : "no"),
+          )
+        }
+      >
+        해지
+      </Button>
+      <span data-testid="answer">{answer}</span>
+      {dialog}
+    </>
+  );
+}
+
+describe("useConfirm", () => {
+  it("asks in a modal that takes focus, keeps Tab inside, and answers yes only on its confirm button", async () => {
+    render(<ConfirmHarness />);
+    await userEvent.click(screen.getByTestId("ask"));
+    const dialog = screen.getByRole("alertdialog", { name: "지금 해지할까요?" });
+    expect(dialog).toHaveAttribute("aria-modal", "true");
+    expect(screen.getByTestId("confirm-dialog-confirm"), "the confirm button has focus").toHaveFocus();
+    await userEvent.tab();
+    expect(screen.getByTestId("confirm-dialog-cancel"), "Tab wraps inside the dialog").toHaveFocus();
+    await userEvent.tab();
+    expect(screen.getByTestId("confirm-dialog-confirm")).toHaveFocus();
+    await expectNoSeriousA11yViolations();
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
+    expect(screen.getByTestId("answer")).toHaveTextContent("yes");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.getByTestId("ask"), "focus goes back to what opened it").toHaveFocus();
+  });
+
+  it("answers no on Esc and on 돌아가기", async () => {
+    render(<ConfirmHarness />);
+    await userEvent.click(screen.getByTestId("ask"));
+    await userEvent.keyboard("{Escape}");
+    expect(screen.getByTestId("answer")).toHaveTextContent("no");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    await userEvent.click(screen.getByTestId("ask"));
+    await userEvent.click(screen.getByTestId("confirm-dialog-cancel"));
+    expect(screen.getByTestId("answer")).toHaveTextContent("no");
+  });
+});
+
+describe("ShortId", () => {
+  it("shows the end of an id after its kind prefix, with the whole id on hover", () => {
+    expect(shortId("order_01JDXM8N6MQ4RZ7T3K9QPAHW2B")).toBe("…9QPAHW2B");
+    expect(shortId("ab12_billing_01JDXM8N6MQ4RZ7T3K9QPAHW2B")).toBe("…9QPAHW2B");
+    expect(shortId("0001")).toBe("0001");
+    render(<ShortId id="order_01JDXM8N6MQ4RZ7T3K9QPAHW2B" testId="uid" />);
+    expect(screen.getByTestId("uid")).toHaveAttribute("title", "order_01JDXM8N6MQ4RZ7T3K9QPAHW2B");
+    expect(screen.getByTestId("uid")).toHaveTextContent("…9QPAHW2B");
+  });
+
+  it("copies the whole id, not the shortened one", async () => {
+    const user = userEvent.setup();
+    render(<ShortId id="order_01JDXM8N6MQ4RZ7T3K9QPAHW2B" />);
+    await user.click(screen.getByRole("button", { name: /복사/ }));
+    expect(await navigator.clipboard.readText()).toBe("order_01JDXM8N6MQ4RZ7T3K9QPAHW2B");
+    expect(screen.getByRole("button", { name: /복사/ })).toHaveTextContent("복사됨");
+  });
+});
+
+describe("Badge and Table", () => {
+  it("a badge says its state in a word with a tone, and a table has real headers", async () => {
+    render(
+      <Table
+        label="주문 목록"
+        columns={[
+          { header: "주문번호", cell: (r: { id: string }) => r.id },
+          { header: "상태", cell: () => <Badge tone="ok" state="paid">결제 완료</Badge> },
+        ]}
+        rows={[{ id: "a" }]}
+        rowKey={(r) => r.id}
+      />,
+    );
+    expect(screen.getByRole("columnheader", { name: "상태" })).toBeInTheDocument();
+    const badge = screen.getByText("결제 완료");
+    expect(badge).toHaveAttribute("data-tone", "ok");
+    expect(badge).toHaveAttribute("data-state", "paid");
+    await expectNoSeriousA11yViolations();
+  });
+});
