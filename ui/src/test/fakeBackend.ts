@@ -2,6 +2,7 @@
 // to per-command handlers; a handler that throws rejects like a Rust command does. Events Rust
 // emits (`@tauri-apps/api/event`) are sent with `emitEvent`.
 import { vi } from "vitest";
+import { PLANS } from "./fixtures";
 
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
 
@@ -11,9 +12,10 @@ vi.mock("@tauri-apps/api/core", () => ({
   invoke: (command: string, args?: Record<string, unknown>) => invokeMock(command, args),
 }));
 
-/** What a fresh install answers unless a test says otherwise: no owner PIN is set. */
+/** What a fresh install answers unless a test says otherwise: no owner PIN is set, the three plans. */
 const DEFAULTS: Record<string, Handler> = {
   pin_status: () => ({ set: false, triesLeft: 5, lockedUntil: null }),
+  list_plans: () => PLANS,
 };
 
 type EventHandler = (event: { event: string; payload: unknown }) => void;

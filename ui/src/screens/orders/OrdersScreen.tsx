@@ -3,11 +3,16 @@ import { useCallback, useState } from "react";
 import type { OrderQuery } from "../../bindings/OrderQuery";
 import type { OrderState } from "../../bindings/OrderState";
 import type { PayMethod } from "../../bindings/PayMethod";
+import { Badge } from "../../components/Badge";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { ShortId } from "../../components/ShortId";
+import { Empty, Loading } from "../../components/States";
+import { Table } from "../../components/Table";
 import { formatWon } from "../../format";
 import { listOrders } from "../../ipc";
 import { useCommand } from "../../useCommand";
-import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { usePlanNames } from "../../usePlanNames";
+import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
@@ -37,6 +42,8 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
     return listOrders(query);
   }, [state, payMethod, search, offset]);
   const [page, reload] = useCommand(load, REFRESH_MS);
+  const planName = usePlanNames();
+  const filtered = state !== "" || payMethod !== "" || search.trim() !== "";
 
   return (
     <section className="screen" aria-labelledby="orders-title">
@@ -91,51 +98,71 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
           새로 고침
         </button>
       </div>
-      {page.status === "loading" && <p className="muted">주문을 불러오는 중…</p>}
+      {page.status === "loading" && <Loading what="주문을" />}
       {page.status === "error" && <ErrorNotice error={page.error} />}
       {page.status === "ok" && page.data.total === 0 && (
-        <p className="muted" data-testid="orders-empty">
-          조건에 맞는 주문이 없습니다. (No orders.)
-        </p>
+        <Empty testId="orders-empty" title={filtered ? "조건에 맞는 주문이 없습니다" : "아직 주문이 없습니다"}>
+          {filtered ? "검색어나 상태, 결제 수단을 바꿔 보세요." : "요금제에서 이용권을 판매하면 여기에 표시됩니다."}
+        </Empty>
       )}
       {page.status === "ok" && page.data.items.length > 0 && (
         <>
-          <div className="orders" role="table" aria-label="주문 목록" data-testid="orders-table">
-            <div className="order-head" role="row">
-              <span role="columnheader">주문 시각 (KST)</span>
-              <span role="columnheader">주문번호</span>
-              <span role="columnheader">결제 수단</span>
-              <span role="columnheader" className="amount">
-                금액
-              </span>
-              <span role="columnheader">상태</span>
-            </div>
-            {page.data.items.map((order) => (
-              <button
-                type="button"
-                key={order.merchantUid}
-                role="row"
-                className="order-row"
-                data-testid={`order-row-${order.merchantUid}`}
-                onClick={() => onOpen(order.merchantUid)}
-              >
-                <span role="cell">{formatKstMs(order.createdAt)}</span>
-                <span role="cell">
-                  <code>{order.merchantUid}</code>
-                  {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
-                </span>
-                <span role="cell">{PAY_METHOD_LABELS[order.payMethod]}</span>
-                <span role="cell" className="amount">
-                  {formatWon(order.amount)}
-                </span>
-                <span role="cell">
-                  <span className={`badge state-${order.state}`} data-testid="order-state">
+          <Table
+            label="주문 목록"
+            testId="orders-table"
+            rows={page.data.items}
+            rowKey={(order) => order.merchantUid}
+            rowTestId={(order) => `order-row-${order.merchantUid}`}
+            onRowClick={(order) => onOpen(order.merchantUid)}
+            columns={[
+              { header: "주문 시각 (KST)", align: "nowrap", cell: (order) => formatKstMs(order.createdAt) },
+              {
+                header: "상품",
+                cell: (order) => (
+                  <>
+                    <button
+                      type="button"
+                      className="link"
+                      data-testid="order-plan"
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        onOpen(order.merchantUid);
+                      }}
+                    >
+                      {planName(order.planId)}
+                    </button>
+                    {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
+                  </>
+                ),
+              },
+              { header: "주문번호", align: "nowrap", cell: (order) => <ShortId id={order.merchantUid} copy={false} /> },
+              { header: "결제 수단", align: "nowrap", cell: (order) => PAY_METHOD_LABELS[order.payMethod] },
+              {
+                header: "금액",
+                align: "num",
+                cell: (order) => (
+                  <>
+                    {formatWon(order.amount)}
+                    {order.refundedAmount > 0 && (
+                      <span className="muted" data-testid="order-row-refunded">
+                        <br />
+                        환불 {formatWon(order.refundedAmount)}
+                      </span>
+                    )}
+                  </>
+                ),
+              },
+              {
+                header: "상태",
+                align: "nowrap",
+                cell: (order) => (
+                  <Badge tone={orderStateTone(order)} state={order.state} testId="order-state">
                     {orderStateLabel(order)}
-                  </span>
-                </span>
-              </button>
-            ))}
-          </div>
+                  </Badge>
+                ),
+              },
+            ]}
+          />
           <div className="actions pager">
             <button
               type="button"

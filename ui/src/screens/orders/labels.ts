@@ -3,6 +3,7 @@
 import type { Order } from "../../bindings/Order";
 import type { OrderState } from "../../bindings/OrderState";
 import type { PayMethod } from "../../bindings/PayMethod";
+import type { Tone } from "../../components/Badge";
 import { formatKst } from "../../format";
 
 export const STATE_LABELS: Record<OrderState, string> = {
@@ -39,4 +40,24 @@ export function orderStateLabel(order: Pick<Order, "kind" | "state">): string {
   }
   if (order.kind === "renewal" && order.state === "created") return "예약됨";
   return STATE_LABELS[order.state];
+}
+
+/** The colour of an order's state: paid is done, open ones wait, failures need a look, the rest is over. */
+export function orderStateTone(order: Pick<Order, "kind" | "state">): Tone {
+  if (order.kind === "renewal" && order.state === "created") return "info";
+  switch (order.state) {
+    case "paid":
+      return order.kind === "billing" ? "info" : "ok";
+    case "created":
+    case "awaiting_payment":
+    case "vbank_issued":
+      return "warn";
+    case "failed":
+    case "amount_mismatch":
+      return "error";
+    case "partially_refunded":
+    case "refunded":
+    case "abandoned":
+      return "neutral";
+  }
 }
