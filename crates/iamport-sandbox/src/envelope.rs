@@ -132,6 +132,10 @@ pub enum ApiError {
     /// The SDK endpoints: an attempt that does not exist or was already answered.
     #[error("결제창 세션이 유효하지 않습니다.")]
     SdkSessionInvalid,
+    /// The SDK endpoints: the window's pay method cannot do this (가상계좌 발급 on a card order,
+    /// an instant approval of a virtual account).
+    #[error("이 결제 수단으로는 할 수 없는 동작입니다: {0}")]
+    NotThisMethod(&'static str),
     /// The sandbox's guard refused the request (see `guard.rs`).
     #[error("{}", refused_message(.0))]
     Refused(crate::guard::Refused),
@@ -167,6 +171,7 @@ impl ApiError {
             | UnknownMerchant
             | PreparedAmountMismatch(_)
             | SdkSessionInvalid
+            | NotThisMethod(_)
             | VbankExpired => StatusCode::BAD_REQUEST,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Refused(crate::guard::Refused::NotJson) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -209,17 +209,25 @@ pub async fn complete(
     Input(body): Input<CompleteBody>,
 ) -> ApiResult {
     let mut store = shared.store.lock();
-    let vbank_due = store
-        .sdk_sessions
-        .remove(&body.imp_uid)
-        .ok_or(ApiError::SdkSessionInvalid)?;
     let i = store
         .index_of(&body.imp_uid)
+        .filter(|_| store.sdk_sessions.contains_key(&body.imp_uid))
         .ok_or(ApiError::SdkSessionInvalid)?;
     let p = store.at(i).clone();
     if p.status != PaymentStatus::Ready {
         return Err(ApiError::SdkSessionInvalid);
     }
+    // A window offers only what its pay method can do; a refused answer leaves it open.
+    let is_vbank = p.pay_method == "vbank";
+    match body.action.as_str() {
+        "vbank" if !is_vbank => return Err(ApiError::NotThisMethod("가상계좌 발급")),
+        "approve" if is_vbank => return Err(ApiError::NotThisMethod("즉시 결제 승인")),
+        _ => {}
+    }
+    let vbank_due = store
+        .sdk_sessions
+        .remove(&body.imp_uid)
+        .ok_or(ApiError::SdkSessionInvalid)?;
     let duplicate = ApiError::DuplicateMerchantUid(p.merchant_uid.clone()).to_string();
     let (outcome, error) = match body.action.as_str() {
         // Another window may have paid the same merchant_uid meanwhile.

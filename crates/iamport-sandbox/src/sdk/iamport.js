@@ -3,8 +3,9 @@
  *
  * IMP.init(merchantCode) then IMP.request_pay(params, callback). The payment window is simulated
  * inside the page (a modal overlay, Korean text) where a person or a test picks:
- *   결제 승인 (data-testid="imp-approve"), 결제 거절 ("imp-decline"),
- *   가상계좌 발급 ("imp-vbank"), 창 닫기 ("imp-close").
+ *   결제 승인 (data-testid="imp-approve") and 결제 거절 ("imp-decline") for card, phone and
+ *   transfer; 가상계좌 발급 ("imp-vbank") and 발급 실패 ("imp-decline") for a virtual account;
+ *   창 닫기 ("imp-close") always. The server refuses an answer the method cannot give.
  * The payment is created on the sandbox server through /__sdk/open and /__sdk/complete
  * (CORS-enabled, unauthenticated). Redirect flow: with `m_redirect_url` and either no callback or
  * the sandbox option `sandbox_redirect: true`, the page navigates to
@@ -93,11 +94,12 @@
     box.appendChild(el("div", { style: "font-size:12px;color:#555;margin-bottom:16px" },
       "주문번호: " + opened.merchant_uid + " · " + opened.imp_uid));
     var row = el("div", { style: "display:flex;flex-wrap:wrap;gap:8px" });
-    var buttons = [
-      ["imp-approve", "approve", "결제 승인", "#1a73e8"],
-      ["imp-decline", "decline", "결제 거절", "#d93025"]
-    ];
-    if (!billing) { buttons.push(["imp-vbank", "vbank", "가상계좌 발급", "#188038"]); }
+    // Only what the chosen method can do: a virtual account is issued (and paid later by a
+    // deposit), every other method is approved or declined in the window.
+    var vbank = !billing && opened.pay_method === "vbank";
+    var buttons = vbank
+      ? [["imp-vbank", "vbank", "가상계좌 발급", "#188038"], ["imp-decline", "decline", "발급 실패", "#d93025"]]
+      : [["imp-approve", "approve", "결제 승인", "#1a73e8"], ["imp-decline", "decline", "결제 거절", "#d93025"]];
     buttons.push(["imp-close", "close", "창 닫기", "#5f6368"]);
     var nodes = [];
     buttons.forEach(function (b) {
@@ -127,6 +129,23 @@
     box.appendChild(row);
     overlay.appendChild(box);
     document.body.appendChild(overlay);
+    // A modal window for the keyboard too: focus starts on the first answer, Tab stays inside,
+    // Esc answers 창 닫기.
+    var onKey = function (e) {
+      if (!overlay.isConnected) { document.removeEventListener("keydown", onKey, true); return; }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        var close = nodes[nodes.length - 1];
+        if (!close.disabled) { close.click(); }
+      } else if (e.key === "Tab") {
+        var first = nodes[0], last = nodes[nodes.length - 1];
+        if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+        else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+        else if (!box.contains(document.activeElement)) { e.preventDefault(); first.focus(); }
+      }
+    };
+    document.addEventListener("keydown", onKey, true);
+    nodes[0].focus();
   }
 
   var IMP = {

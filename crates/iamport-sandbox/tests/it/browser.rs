@@ -421,6 +421,81 @@ async fn redirect_mode_navigates_to_m_redirect_url(c: &Checkout<'_>, pages: &str
     );
 }
 
+/// Which of the window's answer buttons are on screen.
+async fn buttons_shown(c: &Checkout<'_>) -> Vec<String> {
+    c.browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid='imp-close']"))
+        .await
+        .expect("the window opens");
+    let shown = c
+        .browser
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=imp-window] button'))\
+               .map(function (b) { return b.getAttribute('data-testid'); });",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    serde_json::from_value(shown).unwrap_or_default()
+}
+
+async fn each_window_offers_only_what_its_method_can_do(c: &Checkout<'_>) {
+    c.open(card("web_card_buttons", 9900)).await;
+    let card_buttons = buttons_shown(c).await;
+    assert!(
+        card_buttons.contains(&"imp-approve".to_owned())
+            && !card_buttons.contains(&"imp-vbank".to_owned()),
+        "a card window offers 결제 승인 and no 가상계좌 발급: {card_buttons:?}"
+    );
+    c.click("imp-close").await;
+    c.response().await;
+    let mut params = card("web_vbank_buttons", 9900);
+    params["pay_method"] = json!("vbank");
+    c.open(params).await;
+    let vbank_buttons = buttons_shown(c).await;
+    assert!(
+        vbank_buttons.contains(&"imp-vbank".to_owned())
+            && !vbank_buttons.contains(&"imp-approve".to_owned()),
+        "a virtual-account window issues an account and approves nothing: {vbank_buttons:?}"
+    );
+    c.click("imp-close").await;
+    c.response().await;
+}
+
+async fn the_window_takes_focus_and_esc_closes_it(c: &Checkout<'_>) {
+    c.open(card("web_keyboard", 9900)).await;
+    buttons_shown(c).await;
+    let focused = c
+        .browser
+        .client
+        .execute(
+            "var w = document.querySelector('[data-testid=imp-window]');\
+             return !!w && w.contains(document.activeElement);",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(focused, json!(true), "focus is inside the payment window");
+    c.browser
+        .client
+        .active_element()
+        .await
+        .expect("a focused element")
+        .send_keys("\u{E00C}")
+        .await
+        .expect("Esc sent");
+    let rsp = c.response().await;
+    assert!(
+        rsp["error_code"].is_string(),
+        "Esc closes the window as 창 닫기 does: {rsp}"
+    );
+    assert!(!c.window_is_open().await, "the window is gone after Esc");
+}
+
 #[tokio::test]
 async fn sdk_payment_window_in_headless_chromium() {
     let Some(browser) = Browser::start().await else {
@@ -441,6 +516,8 @@ async fn sdk_payment_window_in_headless_chromium() {
     paid_merchant_uid_is_refused_before_the_window_opens(&c).await;
     prepared_amount_mismatch_is_refused(&c).await;
     redirect_mode_navigates_to_m_redirect_url(&c, &pages).await;
+    each_window_offers_only_what_its_method_can_do(&c).await;
+    the_window_takes_focus_and_esc_closes_it(&c).await;
     if let Ok(dir) = std::env::var("SANDBOX_SCREENSHOT") {
         c.open(card("web_shot", 12000)).await;
         c.click("imp-window").await;

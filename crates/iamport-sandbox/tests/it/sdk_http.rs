@@ -155,3 +155,104 @@ async fn each_new_billing_key_from_the_window_carries_another_card_and_keeps_it(
         "the first key keeps its card"
     );
 }
+
+/// Opens a payment window for `pay_method` and answers it with `action`; returns the reply and
+/// the payment as the REST API then shows it.
+async fn window_answers(
+    env: &Env,
+    merchant_uid: &str,
+    pay_method: &str,
+    action: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    let (_, opened) = env
+        .post_anon(
+            "/__sdk/open",
+            json!({
+                "merchant_code": "imp00000000",
+                "params": {"merchant_uid": merchant_uid, "amount": 9900, "pay_method": pay_method,
+                           "vbank_due": "20301231"},
+            }),
+        )
+        .await;
+    let imp_uid = opened["response"]["imp_uid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!imp_uid.is_empty(), "the window opens: {opened}");
+    let (_, reply) = env
+        .post_anon(
+            "/__sdk/complete",
+            json!({"imp_uid": imp_uid, "action": action}),
+        )
+        .await;
+    let (_, payment) = env.get(&format!("/payments/{imp_uid}")).await;
+    (reply, payment["response"].clone())
+}
+
+#[tokio::test]
+async fn a_card_window_cannot_issue_a_virtual_account() {
+    let env = Env::start().await;
+    let (reply, payment) = window_answers(&env, "sdk_card_vbank", "card", "vbank").await;
+    assert_ne!(
+        reply["code"], 0,
+        "a card window refuses 가상계좌 발급: {reply}"
+    );
+    assert_eq!(
+        payment["pay_method"], "card",
+        "the order stays a card order: {payment}"
+    );
+    assert!(
+        payment["vbank_num"].is_null(),
+        "no account was issued: {payment}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_answer_leaves_the_window_open_for_a_valid_one() {
+    let env = Env::start().await;
+    let (_, opened) = env
+        .post_anon(
+            "/__sdk/open",
+            json!({"merchant_code": "imp00000000",
+                   "params": {"merchant_uid": "sdk_card_again", "amount": 9900, "pay_method": "card"}}),
+        )
+        .await;
+    let imp_uid = opened["response"]["imp_uid"].clone();
+    let (_, refused) = env
+        .post_anon(
+            "/__sdk/complete",
+            json!({"imp_uid": imp_uid, "action": "vbank"}),
+        )
+        .await;
+    assert_ne!(
+        refused["code"], 0,
+        "vbank refused on a card window: {refused}"
+    );
+    let (_, approved) = env
+        .post_anon(
+            "/__sdk/complete",
+            json!({"imp_uid": imp_uid, "action": "approve"}),
+        )
+        .await;
+    assert_eq!(
+        approved["code"], 0,
+        "the same window can still be approved: {approved}"
+    );
+}
+
+#[tokio::test]
+async fn a_virtual_account_window_issues_an_account_and_cannot_be_approved_at_once() {
+    let env = Env::start().await;
+    let (approve, payment) = window_answers(&env, "sdk_vbank_approve", "vbank", "approve").await;
+    assert_ne!(
+        approve["code"], 0,
+        "a virtual account is paid by a deposit, not in the window: {approve}"
+    );
+    assert_eq!(payment["status"], "ready", "nothing was paid: {payment}");
+    let (issued, payment) = window_answers(&env, "sdk_vbank_issue", "vbank", "vbank").await;
+    assert_eq!(issued["code"], 0, "가상계좌 발급 works: {issued}");
+    assert!(
+        payment["vbank_num"].is_string(),
+        "an account was issued: {payment}"
+    );
+}
