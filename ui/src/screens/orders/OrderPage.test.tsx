@@ -95,6 +95,26 @@ describe("OrderPage", () => {
     }));
   });
 
+  it("shows the timeline in words with the refund's amount and reason, never cause codes", async () => {
+    fakeBackend({
+      get_order: () =>
+        detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 3000 }), {
+          events: [
+            { id: 1, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 0), fromState: "created", toState: "awaiting_payment", cause: "window_opened", detail: null },
+            { id: 2, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 1), fromState: "awaiting_payment", toState: "paid", cause: "verify", detail: null },
+            { id: 3, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 2), fromState: "paid", toState: "paid", cause: "refund_requested", detail: { refundAmount: 3000, reason: "고객 요청" } },
+            { id: 4, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 3), fromState: "paid", toState: "partially_refunded", cause: "refund", detail: { refundedAmount: 3000 } },
+          ],
+        }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    const timeline = await screen.findByTestId("order-timeline");
+    expect(timeline.textContent, "no cause code").not.toMatch(/window_opened|verify|refund_requested|\(refund\)/);
+    expect(timeline).toHaveTextContent("결제창 열림");
+    expect(timeline).toHaveTextContent("환불 3,000원");
+    expect(timeline).toHaveTextContent("사유: 고객 요청");
+  });
+
   it("shows a refund waiting in the queue as pending", async () => {
     fakeBackend({
       get_order: () =>

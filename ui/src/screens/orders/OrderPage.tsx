@@ -1,11 +1,11 @@
 import { useCallback, useState } from "react";
-import type { OrderEvent } from "../../bindings/OrderEvent";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatWon } from "../../format";
 import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
 import { useCommand } from "../../useCommand";
-import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS } from "./labels";
 import { RefundForm } from "./RefundForm";
+import { Timeline } from "./Timeline";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
@@ -13,13 +13,6 @@ const REFRESH_MS = 5000;
 interface OrderPageProps {
   merchantUid: string;
   onBack: () => void;
-}
-
-function eventText(event: OrderEvent): string {
-  const to = STATE_LABELS[event.toState];
-  return event.fromState && event.fromState !== event.toState
-    ? `${STATE_LABELS[event.fromState]} → ${to}`
-    : to;
 }
 
 /** An order: what was bought, where it stands, its timeline, the receipt and 환불. */
@@ -138,15 +131,8 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                     }}
                   />
                 )}
-                <h2>진행 기록 (Timeline)</h2>
-                <ol className="timeline" data-testid="order-timeline">
-                  {events.map((event) => (
-                    <li key={event.id} data-testid="order-event">
-                      <span className="muted">{formatKstMs(event.at)}</span> {eventText(event)}{" "}
-                      <span className="muted">({event.cause})</span>
-                    </li>
-                  ))}
-                </ol>
+                <h2>진행 기록</h2>
+                <Timeline events={events} />
               </>
             );
           })()}
