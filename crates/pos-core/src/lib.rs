@@ -12,6 +12,7 @@ pub mod format;
 pub mod ids;
 pub mod owner_pin;
 pub mod paths;
+pub mod report;
 pub mod secrets;
 pub mod settings;
 pub mod store;

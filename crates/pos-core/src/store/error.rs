@@ -77,6 +77,21 @@ pub enum StoreError {
         "한 번에 볼 주문 수는 1에서 {max} 사이여야 합니다 (받은 값: {limit}). (limit out of range)"
     )]
     LimitOutOfRange { limit: u32, max: u32 },
+    /// A date range ends before it starts.
+    #[error("기간이 거꾸로입니다: 시작일 {from}이(가) 종료일 {to}보다 늦습니다. 시작일을 종료일과 같거나 앞선 날로 고르세요. (the date range ends before it starts)")]
+    BackwardsRange {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+    /// A date is not a real `YYYY-MM-DD` day.
+    #[error("날짜 '{text}'을(를) 읽을 수 없습니다. 2026-11-30처럼 연-월-일로 적으세요. (not a YYYY-MM-DD date)")]
+    InvalidDate { text: String },
+    /// Writing an export file failed; no partial file was left in its place.
+    #[error("내보내기 파일을 쓰지 못했습니다. 저장할 폴더의 권한과 디스크 공간을 확인한 뒤 다시 시도하세요. (cannot write the export file)")]
+    Export {
+        #[source]
+        source: std::io::Error,
+    },
     /// A buyer field is malformed.
     #[error("구매자 {field}이(가) 올바르지 않습니다: {reason}. (invalid buyer {field})")]
     InvalidBuyer {
@@ -166,7 +181,9 @@ impl StoreError {
             | StoreError::InvalidPrice { .. }
             | StoreError::InvalidBuyer { .. }
             | StoreError::PayMethodNotAllowed { .. }
-            | StoreError::InvalidPatch { .. } => ErrorCode::Validation,
+            | StoreError::InvalidPatch { .. }
+            | StoreError::BackwardsRange { .. }
+            | StoreError::InvalidDate { .. } => ErrorCode::Validation,
             StoreError::StateMoved { .. }
             | StoreError::PaymentOfAnotherOrder { .. }
             | StoreError::DuplicateJob { .. }
@@ -184,7 +201,8 @@ impl StoreError {
             | StoreError::BookDir { .. }
             | StoreError::LegacyMove { .. }
             | StoreError::LegacyConflict { .. }
-            | StoreError::ClearSandbox { .. } => ErrorCode::Internal,
+            | StoreError::ClearSandbox { .. }
+            | StoreError::Export { .. } => ErrorCode::Internal,
             StoreError::LegacyBusy | StoreError::SandboxBookInUse { .. } => ErrorCode::Conflict,
         }
     }

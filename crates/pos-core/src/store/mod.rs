@@ -22,6 +22,8 @@ mod orders;
 mod plans;
 mod poll;
 mod schema;
+mod settlement;
+mod settlement_csv;
 mod subscription_access;
 mod subscription_charges;
 mod subscription_events;
@@ -45,10 +47,11 @@ pub use jobs::{process_started, ClaimOwner, Job, JobState, NewJob, QueueSummary}
 pub use lease::{EngineLease, LeaseTake};
 pub use minted_keys::{KeyPurpose, MintedKey};
 pub use order_events::OrderEvent;
-pub use order_query::{OrderPage, OrderQuery, MAX_PAGE_LIMIT};
+pub use order_query::{OrderClass, OrderPage, OrderQuery, MAX_PAGE_LIMIT};
 pub use orders::{NewOrder, Order, OrderKind, OrderState, PayMethod};
 pub use plans::{Plan, PlanKind};
 pub use schema::SCHEMA_VERSION;
+pub use settlement::{Figures, Settlement, SettlementQuery, SettlementSection, Unpaid};
 pub use subscription_charges::{
     ChargePatch, ChargeRequest, ChargeVia, NewCharge, SubscriptionCharge,
 };

@@ -8,6 +8,7 @@
 //! share of the orders, so the page fills after few rows, and the count reads each order once
 //! (the 100k-order figures print in `listing_pages_of_100k_orders_is_fast`).
 
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,10 +35,29 @@ pub struct OrderQuery {
     /// Any part of the merchant_uid, the buyer's name, the buyer's phone number (with or without
     /// dashes) or the masked card number Iamport reported (e.g. its last 4 digits).
     pub search: Option<String>,
+    /// Only orders created on or after this KST day (`YYYY-MM-DD`).
+    #[ts(type = "string | null")]
+    pub from: Option<NaiveDate>,
+    /// Only orders created on or before this KST day (`YYYY-MM-DD`); not before `from`.
+    #[ts(type = "string | null")]
+    pub to: Option<NaiveDate>,
+    /// Only sales, or only card registrations (0원 billing-key orders).
+    pub class: Option<OrderClass>,
     /// Page size, 1..=500 (default 50).
     pub limit: u32,
     /// Orders to skip (newest first).
     pub offset: u32,
+}
+
+/// Sales versus card registrations in the order history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderClass {
+    /// Orders with money in them (what 정산 counts when paid).
+    Sale,
+    /// 0원 orders that only registered a card (a subscription's billing key): never revenue.
+    CardRegistration,
 }
 
 impl Default for OrderQuery {
@@ -46,6 +66,9 @@ impl Default for OrderQuery {
             state: None,
             pay_method: None,
             search: None,
+            from: None,
+            to: None,
+            class: None,
             limit: DEFAULT_PAGE_LIMIT,
             offset: 0,
         }
@@ -100,6 +123,20 @@ pub(crate) fn where_clause(q: &OrderQuery) -> (String, Vec<Value>) {
             params.extend(std::iter::repeat_n(Value::Text(search.to_string()), 4));
         }
     }
+    let days = crate::report::DateRange::day;
+    if let Some(from) = q.from {
+        clauses.push("created_at >= ?".to_string());
+        params.push(Value::Integer(days(from).bounds_ms().0));
+    }
+    if let Some(to) = q.to {
+        clauses.push("created_at < ?".to_string());
+        params.push(Value::Integer(days(to).bounds_ms().1));
+    }
+    match q.class {
+        Some(OrderClass::Sale) => clauses.push("amount > 0".to_string()),
+        Some(OrderClass::CardRegistration) => clauses.push("amount = 0".to_string()),
+        None => {}
+    }
     let sql = if clauses.is_empty() {
         String::new()
     } else {
@@ -117,8 +154,12 @@ pub(crate) fn page_sql(where_sql: &str) -> String {
 }
 
 impl Store {
-    /// A page of orders, newest first. `limit` outside 1..=500: [`StoreError::LimitOutOfRange`].
+    /// A page of orders, newest first. `limit` outside 1..=500: [`StoreError::LimitOutOfRange`];
+    /// `to` before `from`: [`StoreError::BackwardsRange`].
     pub fn list_orders(&self, q: &OrderQuery) -> Result<OrderPage, StoreError> {
+        if let (Some(from), Some(to)) = (q.from, q.to) {
+            crate::report::DateRange::new(from, to)?;
+        }
         if q.limit == 0 || q.limit > MAX_PAGE_LIMIT {
             return Err(StoreError::LimitOutOfRange {
                 limit: q.limit,

@@ -21,6 +21,8 @@ mod refunds;
 mod relay_support;
 mod secrets;
 mod settings;
+mod settlement;
+mod settlement_posctl;
 mod store_open;
 mod subscription_actions;
 mod subscription_clock;

@@ -102,11 +102,27 @@ pub enum Command {
     },
     /// Refunds a paid order in full or in part (queued when Iamport is unreachable).
     Refund(RefundArgs),
+    /// 정산: paid, refunded and net by pay method and by plan for KST days FROM..=TO.
+    Report(ReportArgs),
     /// The owner's PIN (관리자 PIN) that guards settings, refunds and card changes in the app.
     Pin {
         #[command(subcommand)]
         command: PinCommand,
     },
+}
+
+/// `posctl report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// First KST day, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: String,
+    /// Last KST day (included), YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: String,
+    /// Also write the sales as CSV (UTF-8 with BOM, for Excel) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,6 +224,15 @@ pub enum OrdersCommand {
         /// A prefix of the merchant_uid, the buyer's name or phone number.
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Only orders created on or after this KST day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// Only orders created on or before this KST day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// Only sales (sale) or only 0원 card registrations (card_registration).
+        #[arg(long, value_name = "C", value_parser = ["sale", "card_registration"])]
+        class: Option<String>,
         /// How many (1..=500).
         #[arg(long, value_name = "N", default_value_t = 20)]
         limit: u32,

@@ -12,6 +12,7 @@ mod jobs_cmd;
 mod orders;
 mod pin_cmd;
 mod plans;
+mod report_cmd;
 mod subscriptions_cmd;
 mod sync_cmd;
 
@@ -74,6 +75,7 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                     imp_uid,
                 },
         } => checkout_cmd::complete(&cli.global, merchant_uid, imp_uid).map(|()| ExitCode::SUCCESS),
+        Command::Report(args) => report_cmd::run(&cli.global, args).map(|()| ExitCode::SUCCESS),
         Command::Refund(args) => {
             checkout_cmd::refund(&cli.global, args).map(|()| ExitCode::SUCCESS)
         }
@@ -87,13 +89,25 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 status,
                 pay_method,
                 search,
+                from,
+                to,
+                class,
                 limit,
                 offset,
             } => {
+                let day =
+                    |d: &Option<String>| d.as_deref().map(pos_core::report::parse_day).transpose();
                 let query = pos_core::OrderQuery {
                     state: *status,
                     pay_method: *pay_method,
                     search: search.clone(),
+                    from: day(from)?,
+                    to: day(to)?,
+                    class: match class.as_deref() {
+                        Some("sale") => Some(pos_core::store::OrderClass::Sale),
+                        Some(_) => Some(pos_core::store::OrderClass::CardRegistration),
+                        None => None,
+                    },
                     limit: *limit,
                     offset: *offset,
                 };
