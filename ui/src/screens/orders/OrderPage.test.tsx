@@ -139,9 +139,41 @@ describe("OrdersScreen", () => {
     expect(row).toHaveTextContent("결제 완료");
     await userEvent.selectOptions(screen.getByTestId("orders-filter-state"), "paid");
     expect(invokeMock).toHaveBeenLastCalledWith("list_orders", {
-      query: { state: "paid", payMethod: null, search: null, limit: 50, offset: 0 },
+      query: { state: "paid", payMethod: null, search: null, from: null, to: null, class: null, limit: 50, offset: 0 },
     });
     await userEvent.click(await screen.findByTestId(`order-row-${UID}`));
     expect(opened).toBe(UID);
+  });
+
+  it("filters by KST days and by sales versus card registrations", async () => {
+    fakeBackend({
+      list_orders: () => ({ total: 1, items: [order({ kind: "billing", amount: 0, state: "paid" })] }),
+    });
+    render(<OrdersScreen onOpen={() => {}} />);
+    const row = await screen.findByTestId(`order-row-${UID}`);
+    expect(row, "a 0원 card registration is not shown as a sale").toHaveTextContent("매출 아님");
+    expect(row).toHaveTextContent("카드 등록");
+    await userEvent.type(screen.getByTestId("orders-filter-from"), "2026-11-01");
+    await userEvent.type(screen.getByTestId("orders-filter-to"), "2026-11-30");
+    await userEvent.selectOptions(screen.getByTestId("orders-filter-class"), "sale");
+    expect(invokeMock).toHaveBeenLastCalledWith("list_orders", {
+      query: { state: null, payMethod: null, search: null, from: "2026-11-01", to: "2026-11-30", class: "sale", limit: 50, offset: 0 },
+    });
+  });
+
+  it("shows Rust's error when the days are backwards", async () => {
+    fakeBackend({
+      list_orders: (args) => {
+        const query = (args as { query: { from: string | null; to: string | null } }).query;
+        if (query.from && query.to && query.from > query.to) {
+          throw ipcError("validation", "기간이 거꾸로입니다: 시작일 2026-11-30이(가) 종료일 2026-11-01보다 늦습니다.");
+        }
+        return { total: 0, items: [] };
+      },
+    });
+    render(<OrdersScreen onOpen={() => {}} />);
+    await userEvent.type(screen.getByTestId("orders-filter-to"), "2026-11-01");
+    await userEvent.type(screen.getByTestId("orders-filter-from"), "2026-11-30");
+    expect(await screen.findByText(/기간이 거꾸로입니다/)).toBeInTheDocument();
   });
 });

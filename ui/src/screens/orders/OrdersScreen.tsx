@@ -1,5 +1,6 @@
 import "./orders.css";
 import { useCallback, useState } from "react";
+import type { OrderClass } from "../../bindings/OrderClass";
 import type { OrderQuery } from "../../bindings/OrderQuery";
 import type { OrderState } from "../../bindings/OrderState";
 import type { PayMethod } from "../../bindings/PayMethod";
@@ -30,20 +31,27 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
   const [state, setState] = useState<OrderState | "">("");
   const [payMethod, setPayMethod] = useState<PayMethod | "">("");
   const [search, setSearch] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [orderClass, setOrderClass] = useState<OrderClass | "">("");
   const [offset, setOffset] = useState(0);
   const load = useCallback(() => {
     const query: OrderQuery = {
       state: state || null,
       payMethod: payMethod || null,
       search: search.trim() || null,
+      from: from || null,
+      to: to || null,
+      class: orderClass || null,
       limit: PAGE_SIZE,
       offset,
     };
     return listOrders(query);
-  }, [state, payMethod, search, offset]);
+  }, [state, payMethod, search, from, to, orderClass, offset]);
   const [page, reload] = useCommand(load, REFRESH_MS);
   const planName = usePlanNames();
-  const filtered = state !== "" || payMethod !== "" || search.trim() !== "";
+  const filtered =
+    state !== "" || payMethod !== "" || search.trim() !== "" || from !== "" || to !== "" || orderClass !== "";
 
   return (
     <section className="screen" aria-labelledby="orders-title">
@@ -83,6 +91,43 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
             </option>
           ))}
         </select>
+        <select
+          aria-label="구분"
+          data-testid="orders-filter-class"
+          value={orderClass}
+          onChange={(e) => {
+            setOrderClass(e.target.value as OrderClass | "");
+            setOffset(0);
+          }}
+        >
+          <option value="">판매와 카드 등록</option>
+          <option value="sale">판매만</option>
+          <option value="card_registration">카드 등록만 (0원)</option>
+        </select>
+        <label className="date-filter">
+          <span>시작일</span>
+          <input
+            type="date"
+            data-testid="orders-filter-from"
+            value={from}
+            onChange={(e) => {
+              setFrom(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <label className="date-filter">
+          <span>종료일</span>
+          <input
+            type="date"
+            data-testid="orders-filter-to"
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
         <input
           type="search"
           aria-label="검색"
@@ -102,7 +147,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
       {page.status === "error" && <ErrorNotice error={page.error} />}
       {page.status === "ok" && page.data.total === 0 && (
         <Empty testId="orders-empty" title={filtered ? "조건에 맞는 주문이 없습니다" : "아직 주문이 없습니다"}>
-          {filtered ? "검색어나 상태, 결제 수단을 바꿔 보세요." : "요금제에서 이용권을 판매하면 여기에 표시됩니다."}
+          {filtered ? "검색어나 상태, 결제 수단, 기간을 바꿔 보세요." : "요금제에서 이용권을 판매하면 여기에 표시됩니다."}
         </Empty>
       )}
       {page.status === "ok" && page.data.items.length > 0 && (
@@ -142,7 +187,13 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                 align: "num",
                 cell: (order) => (
                   <>
-                    {formatWon(order.amount)}
+                    {order.amount === 0 ? (
+                      <span className="muted" data-testid="order-card-registration">
+                        0원 · 매출 아님
+                      </span>
+                    ) : (
+                      formatWon(order.amount)
+                    )}
                     {order.refundedAmount > 0 && (
                       <span className="muted" data-testid="order-row-refunded">
                         <br />
