@@ -1,57 +1,29 @@
-//! Per-store rate limit: a token bucket per store in each relay instance (burst of two
-//! seconds' worth). Behind N instances a store gets at most N times its rate.
+//! Per-store rate limit: one token bucket per store in PostgreSQL (burst of two seconds'
+//! worth), so every relay instance behind the load balancer draws from the same bucket and a
+//! store gets its rate however many instances there are.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Instant;
+use tokio_postgres::GenericClient;
 
-/// The buckets of one relay instance.
-#[derive(Debug, Default)]
-pub struct Limiter {
-    buckets: Mutex<HashMap<i64, Bucket>>,
-}
+use crate::error::Result;
 
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Limiter {
-    /// Takes one request from store `store_id`'s bucket; `false` when it is empty.
-    #[allow(clippy::float_arithmetic)] // request tokens, not money
-    pub fn admit(&self, store_id: i64, per_second: i32) -> bool {
-        let rate = f64::from(per_second.max(1));
-        let burst = rate * 2.0;
-        let now = Instant::now();
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return true;
-        };
-        let bucket = buckets.entry(store_id).or_insert(Bucket {
-            tokens: burst,
-            at: now,
-        });
-        let elapsed = now.duration_since(bucket.at).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_burst_of_two_seconds_then_refusals() {
-        let limiter = Limiter::default();
-        let admitted = (0..20).filter(|_| limiter.admit(1, 5)).count();
-        assert_eq!(admitted, 10, "5 per second allows a burst of 10");
-        assert!(limiter.admit(2, 5), "another store has its own bucket");
-    }
+/// Takes one request from store `store_id`'s bucket in one statement (the row lock serialises
+/// instances); `false` when it is empty. The bucket is refilled by the time since it was last
+/// drawn from, on PostgreSQL's clock (the one clock every instance shares).
+pub async fn admit(db: &impl GenericClient, store_id: i64, per_second: i32) -> Result<bool> {
+    let rate = f64::from(per_second.max(1));
+    let row = db
+        .query_opt(
+            "INSERT INTO rate_buckets AS b (store_id, tokens, refilled_at) \
+             VALUES ($1, $2::float8 * 2 - 1, clock_timestamp()) \
+             ON CONFLICT (store_id) DO UPDATE \
+             SET tokens = LEAST($2::float8 * 2, b.tokens \
+                     + EXTRACT(EPOCH FROM EXCLUDED.refilled_at - b.refilled_at)::float8 * $2::float8) - 1, \
+                 refilled_at = EXCLUDED.refilled_at \
+             WHERE LEAST($2::float8 * 2, b.tokens \
+                     + EXTRACT(EPOCH FROM EXCLUDED.refilled_at - b.refilled_at)::float8 * $2::float8) >= 1 \
+             RETURNING b.tokens",
+            &[&store_id, &rate],
+        )
+        .await?;
+    Ok(row.is_some())
 }

@@ -4,13 +4,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::Router;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::error::{RelayError, Result};
-use crate::limit::Limiter;
 use crate::routes::{auth, cancel, feed, payments, prepare, schedules, subscribe};
 use crate::state::{RelayState, Shared};
 use crate::{db, envelope, feed_reader};
@@ -97,7 +97,6 @@ impl Relay {
         let state: Shared = Arc::new(RelayState {
             db: pool,
             upstream,
-            limiter: Limiter::default(),
             fresh_secs: config.fresh.as_secs_f64(),
             feed_interval: config.feed_interval,
             clock: crate::clock::IamportClock::default(),
@@ -252,8 +251,26 @@ pub fn router(state: Shared) -> Router {
                 "허용되지 않은 HTTP 메소드입니다.",
             )
         })
+        .layer(axum::middleware::from_fn(to_completion))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
         .with_state(state)
+}
+
+/// A store that hangs up does not cut its request short: the handler runs on in a task of its
+/// own, so a write that left for Iamport always gets Iamport's answer recorded in the audit (and
+/// a resend is answered from there).
+async fn to_completion(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a request handler failed");
+            envelope::error(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                -1,
+                "중계 서버 내부 오류입니다. 잠시 후 다시 시도하세요. (relay internal error)",
+            )
+        }
+    }
 }
 
 #[cfg(test)]

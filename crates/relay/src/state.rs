@@ -6,7 +6,6 @@ use std::time::Duration;
 use deadpool_postgres::Pool;
 
 use crate::clock::IamportClock;
-use crate::limit::Limiter;
 
 /// Shared state of one relay instance. Everything durable is in PostgreSQL, so instances are
 /// interchangeable behind a load balancer.
@@ -15,8 +14,6 @@ pub struct RelayState {
     pub db: Pool,
     /// The one client holding the real Iamport key.
     pub upstream: iamport::Client,
-    /// This instance's per-store buckets.
-    pub limiter: Limiter,
     /// Lookups of payments confirmed with Iamport this recently are answered from the table.
     pub fresh_secs: f64,
     /// How often the change feed is read upstream (by whichever instance gets there first).

@@ -15,7 +15,10 @@ use tokio_postgres::NoTls;
 use crate::error::{RelayError, Result};
 
 /// Migrations, in order. Append only: never edit one that has shipped.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/0001_relay.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/0001_relay.sql")),
+    (2, include_str!("../../migrations/0002_rate_buckets.sql")),
+];
 
 /// Any number: the advisory lock that serialises migrations of relays starting together.
 const MIGRATION_LOCK: i64 = 0x7061_6e6d_7573_0001;

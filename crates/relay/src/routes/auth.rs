@@ -97,8 +97,13 @@ impl FromRequestParts<Shared> for Authed {
                 return Err(envelope::db_unavailable());
             }
         };
-        if !state.limiter.admit(store.id, store.requests_per_second) {
-            return Err(envelope::rate_limited());
+        match crate::limit::admit(&**db, store.id, store.requests_per_second).await {
+            Ok(true) => {}
+            Ok(false) => return Err(envelope::rate_limited()),
+            Err(e) => {
+                tracing::warn!(error = %e, "rate limit: database");
+                return Err(envelope::db_unavailable());
+            }
         }
         Ok(Authed(store))
     }

@@ -181,3 +181,38 @@ async fn a_store_over_its_rate_is_told_to_slow_down() {
         "then the store is limited: {statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn two_instances_draw_on_one_bucket_per_store() {
+    let env = Env::start().await;
+    let second =
+        panmusic_relay::Relay::start(crate::support::config(&env.db_url, &env.sandbox.base_url()))
+            .await
+            .expect("a second instance on the same database");
+    let store = env.add_store("G").await;
+    env.sql("UPDATE stores SET requests_per_second = 2 WHERE name = 'G'")
+        .await;
+    let token = env.token(&store).await;
+    let path = format!("/payments/find/{}order_1", store.prefix);
+    let bases = [env.relay.base_url(), second.base_url()];
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let url = format!("{}{path}", bases[i % 2]);
+        let (status, _) =
+            crate::support::send(&env.http, Method::GET, &url, Some(&token), None).await;
+        statuses.push(status);
+    }
+    let admitted = statuses.iter().filter(|s| **s == 404).count();
+    assert_eq!(
+        &statuses[..4],
+        &[404; 4],
+        "the burst (two seconds' worth) passes across both instances: {statuses:?}"
+    );
+    // One bucket per instance would admit all eight (four at each); one shared bucket admits
+    // the burst and what refilled meanwhile (two a second).
+    assert!(
+        admitted <= 5 && statuses.contains(&429),
+        "alternating between instances buys no more than one instance: {statuses:?}"
+    );
+    let _ = second.shutdown().await;
+}
