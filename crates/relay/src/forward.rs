@@ -1,6 +1,6 @@
 //! The one path every write to Iamport takes: serialise per write, settle an earlier unknown
-//! outcome by looking it up, record the write (committed) before it leaves, then record what
-//! came back.
+//! outcome by looking it up, answer a resend of a write that succeeded with the recorded answer,
+//! record the write (committed) before it leaves, then record what came back.
 //!
 //! Two relay instances receiving the same write serialise on a PostgreSQL advisory lock held
 //! by a transaction for the duration, so the lookup-before-resend rule holds across instances.
@@ -28,6 +28,10 @@ pub struct Write<'a> {
     pub target: String,
     /// The request as forwarded, plus what a later lookup needs to tell whether it happened.
     pub request: Value,
+    /// Whether a resend of this write after a success is answered with the recorded success
+    /// (when a lookup shows its effect still stands) instead of being sent again. `false` only
+    /// where a second identical request can be a new write (a refund without a checksum).
+    pub replays_success: bool,
 }
 
 /// Forwards `write` with `send`, unless an earlier identical write has an unknown outcome and
@@ -66,7 +70,30 @@ where
         Ok(earlier) => earlier,
         Err(_) => return envelope::db_unavailable(),
     };
-    if let Some(earlier) = earlier {
+    let succeeded = match (&earlier, write.replays_success) {
+        (None, true) => match audit::last_success(&**db, write.operation, &write.target).await {
+            Ok(done) => done,
+            Err(_) => return envelope::db_unavailable(),
+        },
+        _ => None,
+    };
+    if let Some(done) = succeeded {
+        // The store resends a write that succeeded (our answer never reached it). Unless it was
+        // undone since (a schedule revoked, then asked again), the recorded answer is its answer.
+        match look_up(done.request).await {
+            Ok(Some(_)) => {
+                tracing::info!(
+                    operation = write.operation,
+                    audit_id = done.id,
+                    "a resend of a write that succeeded: answered from the audit"
+                );
+                return envelope::ok(done.response);
+            }
+            Ok(None) => {}
+            // Cannot tell whether it still stands: send nothing.
+            Err(e) => return envelope::upstream(&e),
+        }
+    } else if let Some(earlier) = earlier {
         tracing::info!(
             operation = write.operation,
             audit_id = earlier.id,

@@ -97,6 +97,43 @@ pub async fn unsettled(
     }))
 }
 
+/// The latest write of `operation` on `target`, when its latest outcome is a success: Iamport
+/// answered `code: 0` (and, for a payment, not `failed`), or a lookup found it applied.
+pub async fn last_success(
+    db: &impl GenericClient,
+    operation: &str,
+    target: &str,
+) -> Result<Option<Succeeded>> {
+    let row = db
+        .query_opt(
+            "SELECT a.id, a.request, o.reply FROM audit a \
+             JOIN LATERAL (SELECT outcome, reply FROM audit_outcomes o WHERE o.audit_id = a.id \
+                           ORDER BY o.id DESC LIMIT 1) o ON true \
+             WHERE a.id = (SELECT max(id) FROM audit WHERE operation = $1 AND target = $2) \
+               AND o.outcome IN ('answered', 'applied') \
+               AND (o.reply->>'code') = '0' \
+               AND COALESCE(o.reply->'response'->>'status', '') <> 'failed'",
+            &[&operation, &target],
+        )
+        .await?;
+    Ok(row.map(|r| Succeeded {
+        id: r.get(0),
+        request: r.get(1),
+        response: r.get::<_, Value>(2)["response"].clone(),
+    }))
+}
+
+/// A write that succeeded, as recorded.
+#[derive(Debug, Clone)]
+pub struct Succeeded {
+    /// Audit row id.
+    pub id: i64,
+    /// The request as it was forwarded.
+    pub request: Value,
+    /// Iamport's `response` as the relay answered the store.
+    pub response: Value,
+}
+
 /// How many distinct payments the store asked to refund since midnight KST.
 pub async fn refunds_today(db: &impl GenericClient, store_id: i64) -> Result<i64> {
     let row = db

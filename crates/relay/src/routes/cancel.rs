@@ -73,6 +73,7 @@ pub async fn cancel(
         operation: "cancel",
         target,
         request: json!({"request": &outgoing, "cancel_amount_before": payment.cancel_amount}),
+        replays_success: req.checksum.is_some(),
     };
     let upstream = state.upstream.clone();
     let look_up_client = state.upstream.clone();

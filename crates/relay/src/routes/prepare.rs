@@ -43,6 +43,7 @@ pub async fn prepare(
             operation: "prepare",
             target: format!("{m}:{amount}"),
             request: json!({"merchant_uid": &m, "amount": amount}),
+            replays_success: true,
         },
         || async move {
             let p = send_client.prepare(&m, amount).await?;

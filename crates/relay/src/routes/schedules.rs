@@ -60,6 +60,7 @@ pub async fn schedule(
             operation: "schedule",
             target: format!("{}:{}", req.customer_uid, merchant_uids.join(",")),
             request: json!(&req),
+            replays_success: true,
         },
         || async move {
             let list = send_client.schedule(&req).await?;
@@ -69,6 +70,8 @@ pub async fn schedule(
             let mut found = Vec::new();
             for m in &merchant_uids {
                 match look_client.schedule_by_merchant_uid(m).await {
+                    // Revoked since: asking again is a new schedule (a resumed renewal).
+                    Ok(s) if s.schedule_status == ScheduleStatus::Revoked => return Ok(None),
                     Ok(s) => found.push(s),
                     Err(e) if e.is_not_found() => return Ok(None),
                     Err(e) => return Err(e),
@@ -137,6 +140,7 @@ pub async fn unschedule(
             operation: "unschedule",
             target: format!("{}:{}", body.customer_uid, own.join(",")),
             request: json!({"customer_uid": &body.customer_uid, "merchant_uid": &own}),
+            replays_success: true,
         },
         || async move {
             let list = send_client.unschedule(&customer_uid, &send_uids).await?;
@@ -242,6 +246,7 @@ pub async fn retry(
             operation: "retry_schedule",
             target: format!("{merchant_uid}:{}", before.executed_at.unwrap_or(0)),
             request: json!({"merchant_uid": &merchant_uid, "executed_at_before": before.executed_at}),
+            replays_success: true,
         },
         || async move { Ok(wire::payment(&send_client.retry_schedule(&m1).await?)) },
         |earlier| async move {
@@ -284,6 +289,7 @@ pub async fn reschedule(
             operation: "reschedule",
             target: format!("{merchant_uid}:{schedule_at}"),
             request: json!({"merchant_uid": &merchant_uid, "schedule_at": schedule_at}),
+            replays_success: true,
         },
         || async move { Ok(json!(send_client.reschedule(&m1, schedule_at).await?)) },
         |_| async move {

@@ -54,6 +54,7 @@ pub async fn delete_billing_key(
             operation: "delete_billing_key",
             target: customer_uid.clone(),
             request: json!({"customer_uid": &customer_uid, "reason": &reason}),
+            replays_success: true,
         },
         || async move {
             let c = client.delete_billing_key(&uid, reason.as_deref()).await?;
@@ -92,6 +93,7 @@ pub async fn again(
             operation: "again",
             target: req.merchant_uid.clone(),
             request: json!(&req),
+            replays_success: true,
         },
         || async move {
             let p = send_client.again(&req).await?;

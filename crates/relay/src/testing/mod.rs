@@ -69,6 +69,12 @@ impl TestRelay {
         }
     }
 
+    /// Makes the relay re-read Iamport's clock now (it does every 30 s by itself): for tests
+    /// that move the sandbox's clock and need the relay's `now` to follow at once.
+    pub async fn sync_clock(&self) {
+        self.relay.sync_clock().await;
+    }
+
     /// Stops the relay.
     pub async fn stop(self) {
         let _ = self.relay.shutdown().await;

@@ -11,4 +11,5 @@ mod isolation;
 mod pg;
 mod policy;
 mod proxy;
+mod resend;
 mod support;
