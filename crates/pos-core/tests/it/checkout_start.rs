@@ -7,10 +7,10 @@ use pos_core::checkout::{
 use pos_core::{OrderState, PayMethod};
 
 use crate::checkout_support::Shop;
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test]
-async fn ticket_carries_catalog_price_and_everything_request_pay_needs() {
-    let shop = Shop::open().await;
+async fn ticket_carries_catalog_price_and_everything_request_pay_needs(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     assert_eq!(ticket.amount, 9900, "the amount comes from the catalog");
     assert_eq!(
@@ -43,10 +43,10 @@ async fn ticket_carries_catalog_price_and_everything_request_pay_needs() {
         "created until the window opens"
     );
 }
+over_both!(ticket_carries_catalog_price_and_everything_request_pay_needs);
 
-#[tokio::test]
-async fn phone_ticket_is_digital_and_vbank_ticket_has_a_kst_deadline() {
-    let shop = Shop::open().await;
+async fn phone_ticket_is_digital_and_vbank_ticket_has_a_kst_deadline(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let phone = shop.checkout("pass_1m", PayMethod::Phone).await;
     assert!(phone.digital, "phone payments are digital content");
     let vbank = shop.checkout("pass_3m", PayMethod::Vbank).await;
@@ -56,10 +56,10 @@ async fn phone_ticket_is_digital_and_vbank_ticket_has_a_kst_deadline() {
         "vbank_due is YYYYMMDDHHmm, got {due:?}"
     );
 }
+over_both!(phone_ticket_is_digital_and_vbank_ticket_has_a_kst_deadline);
 
-#[tokio::test]
-async fn offline_checkout_creates_the_order_and_leaves_prepare_pending() {
-    let shop = Shop::open().await;
+async fn offline_checkout_creates_the_order_and_leaves_prepare_pending(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let offline = crate::checkout_support::client_of("http://127.0.0.1:9");
     let ticket = pos_core::checkout::start_checkout(
         &shop.store,
@@ -81,10 +81,10 @@ async fn offline_checkout_creates_the_order_and_leaves_prepare_pending() {
         "the order waits"
     );
 }
+over_both!(offline_checkout_creates_the_order_and_leaves_prepare_pending);
 
-#[tokio::test]
-async fn already_paid_order_cannot_be_retried() {
-    let shop = Shop::open().await;
+async fn already_paid_order_cannot_be_retried(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
@@ -109,24 +109,14 @@ async fn already_paid_order_cannot_be_retried() {
         "still paid"
     );
 }
+over_both!(already_paid_order_cannot_be_retried);
 
-#[tokio::test]
-async fn a_vbank_deadline_is_counted_on_iamports_clock() {
-    let shop = Shop::open().await;
+async fn a_vbank_deadline_is_counted_on_iamports_clock(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     // Iamport's clock a year ahead of this machine's (as a PC a year behind would see it).
-    let reply: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/__sandbox/clock", shop.sandbox.base_url()))
-        .json(&serde_json::json!({ "advance": 365 * 24 * 3600 }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("advance the sandbox clock: {e}"))
-        .json()
-        .await
-        .unwrap_or_else(|e| panic!("clock reply: {e}"));
-    let iamport_now = reply["response"]["now"]
-        .as_i64()
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(|| panic!("the sandbox's now: {reply}"));
+    let now = shop.advance_clock(365 * 24 * 3600).await;
+    let iamport_now = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_else(|| panic!("the sandbox's now is a time: {now}"));
     let vbank = shop.checkout("pass_3m", PayMethod::Vbank).await;
     let due = vbank.vbank_due.unwrap_or_default();
     let expected = [0, 60]
@@ -136,10 +126,12 @@ async fn a_vbank_deadline_is_counted_on_iamports_clock() {
         "the deposit deadline is 7 days after Iamport's now ({expected:?}), not this PC's: {due}"
     );
 }
+over_both!(a_vbank_deadline_is_counted_on_iamports_clock);
 
-#[tokio::test]
-async fn sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox_window_opens() {
-    let shop = Shop::open().await;
+async fn sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox_window_opens(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
     let mut env = shop.env();
     env.settings.merchant_code =
         pos_core::settings::MerchantCode::try_from("imp12345678".to_string()).ok();
@@ -191,3 +183,4 @@ async fn sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox
         .unwrap_or_else(|e| panic!("open reply: {e}"));
     assert_eq!(opened["code"], 0, "the sandbox window opens: {opened}");
 }
+over_both!(sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox_window_opens);

@@ -179,6 +179,19 @@ impl Shop {
         self.control("/__sandbox/faults", spec).await;
     }
 
+    /// Moves Iamport's clock forward by `seconds`; returns its new now (Unix seconds).
+    pub async fn advance_clock(&self, seconds: i64) -> i64 {
+        let reply = self
+            .control("/__sandbox/clock", json!({ "advance": seconds }))
+            .await;
+        if let Some(front) = &self.front {
+            front.sync_clock().await;
+        }
+        reply["now"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("the sandbox's now: {reply}"))
+    }
+
     /// REST calls on `route` (e.g. `POST /payments/cancel`) counted by the sandbox.
     pub async fn calls(&self, route: &str) -> u64 {
         let url = format!("{}/__sandbox/stats", self.sandbox.base_url());

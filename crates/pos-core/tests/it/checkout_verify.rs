@@ -41,9 +41,8 @@ async fn card_paid_is_verified_as_paid(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn declined_card_fails_then_the_same_order_is_retried_and_paid() {
-    let shop = Shop::open().await;
+async fn declined_card_fails_then_the_same_order_is_retried_and_paid(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let declined = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "card", "failed")
@@ -96,10 +95,10 @@ async fn declined_card_fails_then_the_same_order_is_retried_and_paid() {
         "the paying attempt's imp_uid is kept"
     );
 }
+over_both!(declined_card_fails_then_the_same_order_is_retried_and_paid);
 
-#[tokio::test]
-async fn closed_window_leaves_the_order_open() {
-    let shop = Shop::open().await;
+async fn closed_window_leaves_the_order_open(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let _ = window_opened(&shop.store, &ticket.merchant_uid);
     let imp = shop
@@ -114,6 +113,7 @@ async fn closed_window_leaves_the_order_open() {
         "open, not failed"
     );
 }
+over_both!(closed_window_leaves_the_order_open);
 
 async fn vbank_issued_then_deposit_is_paid(backend: Backend) {
     let shop = Shop::open_on(backend).await;
@@ -146,9 +146,8 @@ async fn vbank_issued_then_deposit_is_paid(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn tampered_amount_is_flagged_and_cancelled_in_full_at_once() {
-    let shop = Shop::open().await;
+async fn tampered_amount_is_flagged_and_cancelled_in_full_at_once(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 100, "card", "paid")
@@ -176,10 +175,10 @@ async fn tampered_amount_is_flagged_and_cancelled_in_full_at_once() {
         "the cancel job is done: {jobs:?}"
     );
 }
+over_both!(tampered_amount_is_flagged_and_cancelled_in_full_at_once);
 
-#[tokio::test]
-async fn imp_uid_of_another_order_is_refused_and_nothing_changes() {
-    let shop = Shop::open().await;
+async fn imp_uid_of_another_order_is_refused_and_nothing_changes(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let mine = shop.checkout("pass_1m", PayMethod::Card).await;
     let other = shop.checkout("pass_1m", PayMethod::Card).await;
     let others_imp = shop
@@ -215,10 +214,10 @@ async fn imp_uid_of_another_order_is_refused_and_nothing_changes() {
         "nor the other order"
     );
 }
+over_both!(imp_uid_of_another_order_is_refused_and_nothing_changes);
 
-#[tokio::test]
-async fn duplicate_completion_is_harmless() {
-    let shop = Shop::open().await;
+async fn duplicate_completion_is_harmless(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
@@ -244,10 +243,10 @@ async fn duplicate_completion_is_harmless() {
         "no new events"
     );
 }
+over_both!(duplicate_completion_is_harmless);
 
-#[tokio::test]
-async fn forged_calls_get_clear_errors_and_change_nothing() {
-    let shop = Shop::open().await;
+async fn forged_calls_get_clear_errors_and_change_nothing(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let before = (
         shop.order(&ticket.merchant_uid),
@@ -323,10 +322,10 @@ async fn forged_calls_get_clear_errors_and_change_nothing() {
         "no order was created by refused calls"
     );
 }
+over_both!(forged_calls_get_clear_errors_and_change_nothing);
 
-#[tokio::test]
-async fn iamport_unreachable_during_verification_queues_a_verify_job() {
-    let shop = Shop::open().await;
+async fn iamport_unreachable_during_verification_queues_a_verify_job(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
@@ -367,10 +366,10 @@ async fn iamport_unreachable_during_verification_queues_a_verify_job() {
         "and pays the order"
     );
 }
+over_both!(iamport_unreachable_during_verification_queues_a_verify_job);
 
-#[tokio::test]
-async fn redirect_url_reaches_the_same_verification() {
-    let shop = Shop::open().await;
+async fn redirect_url_reaches_the_same_verification(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Card).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 9900, "card", "paid")
@@ -394,10 +393,12 @@ async fn redirect_url_reaches_the_same_verification() {
         "imp_success=false is not believed: the payment is fetched and it is paid"
     );
 }
+over_both!(redirect_url_reaches_the_same_verification);
 
-#[tokio::test]
-async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_refund_account() {
-    let shop = Shop::open().await;
+async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_refund_account(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
     let ticket = shop.checkout("pass_1m", PayMethod::Vbank).await;
     let imp = shop
         .buyer_pays(&ticket.merchant_uid, 100, "vbank", "ready")
@@ -448,6 +449,7 @@ async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_r
         "the whole tampered deposit was refunded"
     );
 }
+over_both!(tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_refund_account);
 
 over_both!(card_paid_is_verified_as_paid);
 

@@ -8,10 +8,12 @@ use pos_core::{ErrorCode, JobState, OrderState, PayMethod};
 use serde_json::json;
 
 use crate::checkout_support::{ctx, paid_order, refund, start_sandbox, Shop, CANCELS};
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test]
-async fn console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_job() {
-    let shop = Shop::open().await;
+async fn console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_job(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     shop.console_cancel(&imp, 3000).await;
     let refused = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(3000))).await;
@@ -41,10 +43,10 @@ async fn console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_
         "the console cancel is mirrored"
     );
 }
+over_both!(console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_job);
 
-#[tokio::test]
-async fn after_a_refused_refund_a_new_refund_from_the_refreshed_balance_works() {
-    let shop = Shop::open().await;
+async fn after_a_refused_refund_a_new_refund_from_the_refreshed_balance_works(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     shop.console_cancel(&imp, 3000).await;
     let refused = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(3000))).await;
@@ -65,10 +67,10 @@ async fn after_a_refused_refund_a_new_refund_from_the_refreshed_balance_works() 
         "the parked job was retired: {jobs:?}"
     );
 }
+over_both!(after_a_refused_refund_a_new_refund_from_the_refreshed_balance_works);
 
-#[tokio::test]
-async fn refund_while_iamport_fails_is_queued_and_runs_once_when_back() {
-    let shop = Shop::open().await;
+async fn refund_while_iamport_fails_is_queued_and_runs_once_when_back(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     shop.faults(json!({"error_rate": 1.0})).await;
     let queued = refund_now(&shop.store, Some(&shop.client), &muid, &refund(Some(4000))).await;
@@ -98,6 +100,7 @@ async fn refund_while_iamport_fails_is_queued_and_runs_once_when_back() {
     );
     assert_eq!(shop.order(&muid).refunded_amount, 4000, "mirrored");
 }
+over_both!(refund_while_iamport_fails_is_queued_and_runs_once_when_back);
 
 #[tokio::test]
 async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_restart() {
@@ -138,9 +141,10 @@ async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_resta
     assert_eq!(shop.order(&muid).state, OrderState::Refunded, "mirrored");
 }
 
-#[tokio::test]
-async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resending() {
-    let shop = Shop::open().await;
+async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resending(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     let queued = request_refund(&shop.store, &muid, &refund(Some(2500)));
     let job_id = queued
@@ -187,10 +191,10 @@ async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resendin
     );
     assert_eq!(shop.order(&muid).refunded_amount, 2500, "mirrored");
 }
+over_both!(lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resending);
 
-#[tokio::test]
-async fn dropped_answer_of_a_cancel_that_never_landed_is_sent_again_safely() {
-    let shop = Shop::open().await;
+async fn dropped_answer_of_a_cancel_that_never_landed_is_sent_again_safely(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     // Warm the token so only the cancel meets the fault.
     let _ = shop.payment(&imp).await;
@@ -216,3 +220,4 @@ async fn dropped_answer_of_a_cancel_that_never_landed_is_sent_again_safely() {
         "refunded exactly once"
     );
 }
+over_both!(dropped_answer_of_a_cancel_that_never_landed_is_sent_again_safely);

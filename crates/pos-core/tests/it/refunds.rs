@@ -63,9 +63,8 @@ async fn two_partial_refunds_then_the_rest(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn refund_requests_that_cannot_be_right_are_refused_and_change_nothing() {
-    let shop = Shop::open().await;
+async fn refund_requests_that_cannot_be_right_are_refused_and_change_nothing(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, _imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     let unpaid = shop.checkout("pass_1m", PayMethod::Card).await;
     let before = (shop.order(&muid), shop.event_count(&muid));
@@ -119,10 +118,10 @@ async fn refund_requests_that_cannot_be_right_are_refused_and_change_nothing() {
     );
     assert_eq!(shop.calls(CANCELS).await, 0, "nothing was sent to Iamport");
 }
+over_both!(refund_requests_that_cannot_be_right_are_refused_and_change_nothing);
 
-#[tokio::test]
-async fn refund_request_writes_the_job_and_event_and_leaves_the_state() {
-    let shop = Shop::open().await;
+async fn refund_request_writes_the_job_and_event_and_leaves_the_state(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     let events = shop.event_count(&muid);
     let queued = request_refund(&shop.store, &muid, &refund(Some(3000)));
@@ -155,10 +154,10 @@ async fn refund_request_writes_the_job_and_event_and_leaves_the_state() {
         "one pending refund at a time: {second:?}"
     );
 }
+over_both!(refund_request_writes_the_job_and_event_and_leaves_the_state);
 
-#[tokio::test]
-async fn vbank_refund_requires_the_refund_account() {
-    let shop = Shop::open().await;
+async fn vbank_refund_requires_the_refund_account(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Vbank).await;
     let without = request_refund(&shop.store, &muid, &refund(None));
     assert!(
@@ -194,6 +193,7 @@ async fn vbank_refund_requires_the_refund_account() {
         "refunded at Iamport"
     );
 }
+over_both!(vbank_refund_requires_the_refund_account);
 
 over_both!(full_refund_refunds_everything);
 

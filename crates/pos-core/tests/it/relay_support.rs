@@ -80,6 +80,13 @@ impl Front {
         }
     }
 
+    /// After the sandbox's clock moved: the relay re-reads Iamport's clock at once.
+    pub async fn sync_clock(&self) {
+        if let Some(relay) = &self.relay {
+            relay.sync_clock().await;
+        }
+    }
+
     /// After a change made upstream behind the app's back: waits until the relay's feed has it.
     pub async fn catch_up(&self) {
         if let Some(relay) = &self.relay {

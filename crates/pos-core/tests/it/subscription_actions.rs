@@ -8,6 +8,7 @@ use pos_core::subscription::{poll_due, SubscriptionError};
 use pos_core::ErrorCode;
 
 use super::subscription_support::{renew_once, reread, subscribed, Sbx};
+use crate::relay_support::{over_both, Backend};
 
 async fn schedule_status(sbx: &Sbx, merchant_uid: &str) -> ScheduleStatus {
     sbx.client()
@@ -17,9 +18,8 @@ async fn schedule_status(sbx: &Sbx, merchant_uid: &str) -> ScheduleStatus {
         .schedule_status
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancel_at_period_end_unschedules_keeps_access_then_ends() {
-    let sbx = Sbx::start().await;
+async fn cancel_at_period_end_unschedules_keeps_access_then_ends(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_cancel").await;
     let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
@@ -53,7 +53,7 @@ async fn cancel_at_period_end_unschedules_keeps_access_then_ends() {
         "cancelled once the period ended"
     );
     let paid = sbx
-        .client()
+        .iamport()
         .find_all_payments(&next, None)
         .await
         .unwrap_or_default();
@@ -63,10 +63,10 @@ async fn cancel_at_period_end_unschedules_keeps_access_then_ends() {
     );
     sbx.stop().await;
 }
+over_both!(cancel_at_period_end_unschedules_keeps_access_then_ends);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resume_before_the_end_schedules_the_same_renewal_again() {
-    let sbx = Sbx::start().await;
+async fn resume_before_the_end_schedules_the_same_renewal_again(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_resume").await;
     let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
@@ -96,10 +96,10 @@ async fn resume_before_the_end_schedules_the_same_renewal_again() {
     );
     sbx.stop().await;
 }
+over_both!(resume_before_the_end_schedules_the_same_renewal_again);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancel_now_ends_at_once_and_cancelling_again_is_refused() {
-    let sbx = Sbx::start().await;
+async fn cancel_now_ends_at_once_and_cancelling_again_is_refused(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_now").await;
     let next = sub.next_charge_merchant_uid.clone().unwrap_or_default();
@@ -140,10 +140,10 @@ async fn cancel_now_ends_at_once_and_cancelling_again_is_refused() {
     );
     sbx.stop().await;
 }
+over_both!(cancel_now_ends_at_once_and_cancelling_again_is_refused);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_card_change_moves_future_charges_to_the_new_key() {
-    let sbx = Sbx::start().await;
+async fn a_card_change_moves_future_charges_to_the_new_key(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_old_card").await;
     let new_card = subs
@@ -180,7 +180,7 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
         matches!(refused, Some(SubscriptionError::KeyInUse { .. })),
         "a key in use is not deleted: {refused:?}"
     );
-    subs.delete_billing_key("cust_old_card", now)
+    subs.delete_billing_key(&sbx.uid("cust_old_card"), now)
         .await
         .unwrap_or_else(|e| panic!("the old key is free to delete: {e}"));
     renew_once(&sbx, &subs, &sub.id).await;
@@ -197,17 +197,17 @@ async fn a_card_change_moves_future_charges_to_the_new_key() {
     assert!(payment.is_paid(), "and paid");
     sbx.stop().await;
 }
+over_both!(a_card_change_moves_future_charges_to_the_new_key);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn subscribing_twice_to_the_same_plan_is_refused_before_any_request() {
-    let sbx = Sbx::start().await;
+async fn subscribing_twice_to_the_same_plan_is_refused_before_any_request(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     subscribed(&sbx, &subs, "cust_twice").await;
-    sbx.customer("cust_twice_2", false).await;
+    sbx.customer(&sbx.uid("cust_twice_2"), false).await;
     let calls = sbx.calls("GET /subscribe/customers/{customer_uid}").await;
     let now = sbx.now().await;
     let err = subs
-        .create_with_key("sub_monthly", "cust_twice_2", now)
+        .create_with_key("sub_monthly", &sbx.uid("cust_twice_2"), now)
         .await
         .err();
     assert!(
@@ -226,14 +226,14 @@ async fn subscribing_twice_to_the_same_plan_is_refused_before_any_request() {
     );
     sbx.stop().await;
 }
+over_both!(subscribing_twice_to_the_same_plan_is_refused_before_any_request);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created() {
-    let sbx = Sbx::start().await;
+async fn a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let now = sbx.now().await;
     let err = subs
-        .create_with_key("sub_monthly", "cust_nobody", now)
+        .create_with_key("sub_monthly", &sbx.uid("cust_nobody"), now)
         .await
         .err();
     assert!(
@@ -256,7 +256,7 @@ async fn a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created()
         "nothing charged"
     );
     let pass = subs
-        .create_with_key("pass_1m", "cust_nobody", now)
+        .create_with_key("pass_1m", &sbx.uid("cust_nobody"), now)
         .await
         .err();
     assert!(
@@ -265,10 +265,12 @@ async fn a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created()
     );
     sbx.stop().await;
 }
+over_both!(a_billing_key_iamport_does_not_know_is_refused_and_nothing_is_created);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resuming_after_the_period_end_is_a_schedule_in_the_past_and_changes_nothing() {
-    let sbx = Sbx::start().await;
+async fn resuming_after_the_period_end_is_a_schedule_in_the_past_and_changes_nothing(
+    backend: Backend,
+) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_late").await;
     let now = sbx.now().await;
@@ -292,6 +294,7 @@ async fn resuming_after_the_period_end_is_a_schedule_in_the_past_and_changes_not
     assert_eq!(reread(&subs.store, &sub.id), before, "nothing changed");
     sbx.stop().await;
 }
+over_both!(resuming_after_the_period_end_is_a_schedule_in_the_past_and_changes_nothing);
 
 #[test]
 fn a_period_is_charged_at_most_once() {
@@ -331,23 +334,28 @@ fn a_period_is_charged_at_most_once() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_card_change_to_a_key_the_app_did_not_mint_is_refused_before_any_request() {
-    let sbx = Sbx::start().await;
+async fn a_card_change_to_a_key_the_app_did_not_mint_is_refused_before_any_request(
+    backend: Backend,
+) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_victim_card").await;
     // A key that exists at Iamport (another system's customer on the same merchant account),
     // and one the app minted for a subscription's first window rather than its card change.
-    sbx.customer("cust_attacker_card", false).await;
-    sbx.customer("cust_issuance_only", false).await;
+    sbx.customer(&sbx.uid("cust_attacker_card"), false).await;
+    sbx.customer(&sbx.uid("cust_issuance_only"), false).await;
     subs.store
-        .record_minted_key("cust_issuance_only", &sub.id, KeyPurpose::Issuance)
+        .record_minted_key(
+            &sbx.uid("cust_issuance_only"),
+            &sub.id,
+            KeyPurpose::Issuance,
+        )
         .unwrap_or_else(|e| panic!("record: {e}"));
     let before = reread(&subs.store, &sub.id);
     let calls_before = sbx.calls("POST /subscribe/payments/unschedule").await
         + sbx.calls("POST /subscribe/payments/schedule").await;
-    for key in ["cust_attacker_card", "cust_issuance_only"] {
-        let err = subs.change_card(&sub.id, key, sbx.now().await).await.err();
+    for key in ["cust_attacker_card", "cust_issuance_only"].map(|k| sbx.uid(k)) {
+        let err = subs.change_card(&sub.id, &key, sbx.now().await).await.err();
         assert!(
             matches!(err, Some(SubscriptionError::KeyNotMinted { .. })),
             "{key} is refused: {err:?}"
@@ -366,15 +374,15 @@ async fn a_card_change_to_a_key_the_app_did_not_mint_is_refused_before_any_reque
     );
     sbx.stop().await;
 }
+over_both!(a_card_change_to_a_key_the_app_did_not_mint_is_refused_before_any_request);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_a_key_that_is_not_ours_is_refused_and_the_key_survives() {
-    let sbx = Sbx::start().await;
+async fn deleting_a_key_that_is_not_ours_is_refused_and_the_key_survives(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     // Another system's customer on the same merchant account.
-    sbx.customer("cust_someone_elses", false).await;
+    sbx.customer(&sbx.uid("cust_someone_elses"), false).await;
     let err = subs
-        .delete_billing_key("cust_someone_elses", sbx.now().await)
+        .delete_billing_key(&sbx.uid("cust_someone_elses"), sbx.now().await)
         .await
         .err();
     assert!(
@@ -382,8 +390,12 @@ async fn deleting_a_key_that_is_not_ours_is_refused_and_the_key_survives() {
         "a key the app never minted is not deleted: {err:?}"
     );
     assert!(
-        sbx.client().billing_key("cust_someone_elses").await.is_ok(),
+        sbx.client()
+            .billing_key(&sbx.uid("cust_someone_elses"))
+            .await
+            .is_ok(),
         "the key still exists at Iamport"
     );
     sbx.stop().await;
 }
+over_both!(deleting_a_key_that_is_not_ours_is_refused_and_the_key_survives);

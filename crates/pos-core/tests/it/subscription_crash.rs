@@ -12,6 +12,7 @@ use pos_core::store::{ChargeRequest, SubscriptionState};
 use serde_json::json;
 
 use super::subscription_support::{posctl, Sbx};
+use crate::relay_support::{over_both, Backend};
 
 /// Waits until the sandbox has received `route`, then kills `child` with SIGKILL.
 async fn kill_after(sbx: &Sbx, child: &mut Child, route: &str) {
@@ -192,15 +193,14 @@ async fn first_charge_in_flight(
     (subs, sub.id)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_again_that_reached_iamport_before_the_crash_is_found_not_sent_again() {
-    let sbx = Sbx::start().await;
-    let (subs, id) = first_charge_in_flight(&sbx, "cust_reached").await;
+async fn an_again_that_reached_iamport_before_the_crash_is_found_not_sent_again(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
+    let (subs, id) = first_charge_in_flight(&sbx, &sbx.uid("cust_reached")).await;
     let merchant_uid = reread_next(&subs, &id);
     let paid = sbx
         .client()
         .again(&iamport::AgainRequest {
-            customer_uid: "cust_reached".into(),
+            customer_uid: sbx.uid("cust_reached"),
             merchant_uid: merchant_uid.clone(),
             amount: 9900,
             name: "정기결제".into(),
@@ -235,6 +235,7 @@ async fn an_again_that_reached_iamport_before_the_crash_is_found_not_sent_again(
     );
     sbx.stop().await;
 }
+over_both!(an_again_that_reached_iamport_before_the_crash_is_found_not_sent_again);
 
 fn reread_next(subs: &pos_core::subscription::Subscriptions, id: &str) -> String {
     subs.store

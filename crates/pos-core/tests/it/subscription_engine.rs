@@ -9,17 +9,17 @@ use pos_core::sync::{CheckoutWork, SyncEngine, SyncOptions};
 use pos_core::{NewJob, Store};
 
 use super::subscription_support::Sbx;
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_engine_cycle_charges_the_first_period_and_schedules_the_next() {
-    let sbx = Sbx::start().await;
-    sbx.customer("cust_engine", false).await;
+async fn one_engine_cycle_charges_the_first_period_and_schedules_the_next(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
+    sbx.customer(&sbx.uid("cust_engine"), false).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = sbx.book(Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}")));
     let sub = store
         .create_subscription(&NewSubscription {
             plan_id: "sub_monthly".into(),
-            customer_uid: "cust_engine".into(),
+            customer_uid: sbx.uid("cust_engine"),
             issuance_amount: 0,
             card_masked: None,
             key_verified: true,
@@ -84,3 +84,4 @@ async fn one_engine_cycle_charges_the_first_period_and_schedules_the_next() {
     );
     sbx.stop().await;
 }
+over_both!(one_engine_cycle_charges_the_first_period_and_schedules_the_next);

@@ -6,10 +6,10 @@ use pos_core::store::{OrderState, SubscriptionState};
 use pos_core::subscription::{IssuanceRule, SubscriptionError};
 
 use super::subscription_support::{reread, Sbx};
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pg_that_charges_and_issues_pays_the_first_period_with_the_window() {
-    let sbx = Sbx::start().await;
+async fn a_pg_that_charges_and_issues_pays_the_first_period_with_the_window(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", Some("kakaopay.TCSUBSCRIP"))
@@ -50,10 +50,10 @@ async fn a_pg_that_charges_and_issues_pays_the_first_period_with_the_window() {
     );
     sbx.stop().await;
 }
+over_both!(a_pg_that_charges_and_issues_pays_the_first_period_with_the_window);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pg_minimum_is_refunded_and_the_first_period_charged_with_again() {
-    let sbx = Sbx::start().await;
+async fn a_pg_minimum_is_refunded_and_the_first_period_charged_with_again(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", Some("naverpay"))
@@ -95,17 +95,17 @@ async fn a_pg_minimum_is_refunded_and_the_first_period_charged_with_again() {
     );
     sbx.stop().await;
 }
+over_both!(a_pg_minimum_is_refunded_and_the_first_period_charged_with_again);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payment_of_another_order_does_not_verify_an_issuance() {
-    let sbx = Sbx::start().await;
+async fn a_payment_of_another_order_does_not_verify_an_issuance(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
         .unwrap_or_else(|e| panic!("start: {e}"));
     assert_eq!(ticket.amount, 0, "most PGs issue for 0 won");
     let foreign = sbx
-        .issue_by_window("billing_someone_else", 100, &ticket.customer_uid)
+        .issue_by_window(&sbx.uid("billing_someone_else"), 100, &ticket.customer_uid)
         .await;
     let now = sbx.now().await;
     let before = reread(&subs.store, &ticket.subscription_id);
@@ -129,15 +129,15 @@ async fn a_payment_of_another_order_does_not_verify_an_issuance() {
     );
     sbx.stop().await;
 }
+over_both!(a_payment_of_another_order_does_not_verify_an_issuance);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declined_first_month_stays_incomplete_until_retried() {
-    let sbx = Sbx::start().await;
-    sbx.customer("cust_first_decline", true).await;
+async fn a_declined_first_month_stays_incomplete_until_retried(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
+    sbx.customer(&sbx.uid("cust_first_decline"), true).await;
     let subs = sbx.subs();
     let now = sbx.now().await;
     let sub = subs
-        .create_with_key("sub_monthly", "cust_first_decline", now)
+        .create_with_key("sub_monthly", &sbx.uid("cust_first_decline"), now)
         .await
         .unwrap_or_else(|e| panic!("the subscription is recorded: {e}"));
     assert_eq!(
@@ -155,7 +155,7 @@ async fn a_declined_first_month_stays_incomplete_until_retried() {
         0,
         "nothing is scheduled for an unpaid subscription"
     );
-    sbx.customer("cust_first_decline", false).await;
+    sbx.customer(&sbx.uid("cust_first_decline"), false).await;
     let retried = subs
         .retry_now(&sub.id, sbx.now().await)
         .await
@@ -171,7 +171,7 @@ async fn a_declined_first_month_stays_incomplete_until_retried() {
     );
     let charges = subs.store.subscription_charges(&sub.id).unwrap_or_default();
     let first = sbx
-        .client()
+        .iamport()
         .find_all_payments(&charges[0].merchant_uid, None)
         .await
         .unwrap_or_default();
@@ -182,10 +182,10 @@ async fn a_declined_first_month_stays_incomplete_until_retried() {
     );
     sbx.stop().await;
 }
+over_both!(a_declined_first_month_stays_incomplete_until_retried);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declined_issuance_window_does_not_verify_even_when_the_key_exists() {
-    let sbx = Sbx::start().await;
+async fn a_declined_issuance_window_does_not_verify_even_when_the_key_exists(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", Some("naverpay"))
@@ -227,10 +227,10 @@ async fn a_declined_issuance_window_does_not_verify_even_when_the_key_exists() {
     );
     sbx.stop().await;
 }
+over_both!(a_declined_issuance_window_does_not_verify_even_when_the_key_exists);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_issuance_window_that_charged_another_amount_does_not_verify() {
-    let sbx = Sbx::start().await;
+async fn an_issuance_window_that_charged_another_amount_does_not_verify(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let pg = Some("kakaopay.TCSUBSCRIP");
     let ticket = subs
@@ -262,10 +262,10 @@ async fn an_issuance_window_that_charged_another_amount_does_not_verify() {
     );
     sbx.stop().await;
 }
+over_both!(an_issuance_window_that_charged_another_amount_does_not_verify);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_window_payment_that_pays_the_first_period_is_counted_once() {
-    let sbx = Sbx::start().await;
+async fn the_window_payment_that_pays_the_first_period_is_counted_once(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let pg = Some("kakaopay.TCSUBSCRIP");
     let ticket = subs
@@ -311,3 +311,4 @@ async fn the_window_payment_that_pays_the_first_period_is_counted_once() {
     );
     sbx.stop().await;
 }
+over_both!(the_window_payment_that_pays_the_first_period_is_counted_once);

@@ -5,6 +5,7 @@ use pos_core::store::{OrderState, SubscriptionState};
 use pos_core::subscription::{RegistrationEnd, SubscriptionError};
 
 use super::subscription_support::{reread, Sbx};
+use crate::relay_support::{over_both, Backend};
 
 /// The owner finishes the billing window in the sandbox's SDK (0원 allowed there): the window
 /// opens for `merchant_uid` and `customer_uid` and is approved. Returns the imp_uid.
@@ -59,9 +60,8 @@ async fn billing_window_ends(
     imp_uid
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_closed_window_subscribing_again_reopens_the_same_registration() {
-    let sbx = Sbx::start().await;
+async fn after_a_closed_window_subscribing_again_reopens_the_same_registration(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let first = subs
         .start("sub_monthly", None)
@@ -113,10 +113,10 @@ async fn after_a_closed_window_subscribing_again_reopens_the_same_registration()
     );
     sbx.stop().await;
 }
+over_both!(after_a_closed_window_subscribing_again_reopens_the_same_registration);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declined_card_shows_as_카드_거절_and_can_be_registered_again() {
-    let sbx = Sbx::start().await;
+async fn a_declined_card_shows_as_카드_거절_and_can_be_registered_again(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
@@ -144,10 +144,10 @@ async fn a_declined_card_shows_as_카드_거절_and_can_be_registered_again() {
     );
     sbx.stop().await;
 }
+over_both!(a_declined_card_shows_as_카드_거절_and_can_be_registered_again);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one() {
-    let sbx = Sbx::start().await;
+async fn cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let first = subs
         .start("sub_monthly", None)
@@ -180,10 +180,12 @@ async fn cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one() {
     );
     sbx.stop().await;
 }
+over_both!(cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_one() {
-    let sbx = Sbx::start().await;
+async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_one(
+    backend: Backend,
+) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
@@ -213,10 +215,12 @@ async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_on
     assert_eq!(sub.state, SubscriptionState::Active, "unchanged");
     sbx.stop().await;
 }
+over_both!(a_registered_subscription_is_not_reopened_and_still_refuses_a_second_one);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_try_reopens_it() {
-    let sbx = Sbx::start().await;
+async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_try_reopens_it(
+    backend: Backend,
+) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
@@ -250,10 +254,10 @@ async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_t
     );
     sbx.stop().await;
 }
+over_both!(a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_try_reopens_it);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_window_with_no_payment_id_is_recorded_as_등록_취소() {
-    let sbx = Sbx::start().await;
+async fn a_window_with_no_payment_id_is_recorded_as_등록_취소(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
@@ -271,6 +275,7 @@ async fn a_window_with_no_payment_id_is_recorded_as_등록_취소() {
     );
     sbx.stop().await;
 }
+over_both!(a_window_with_no_payment_id_is_recorded_as_등록_취소);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pgs_words_and_does_not_block(

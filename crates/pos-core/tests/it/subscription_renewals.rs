@@ -98,14 +98,13 @@ async fn twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day
     sbx.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declining_key_goes_past_due_retries_on_the_policy_days_and_recovers() {
-    let sbx = Sbx::start().await;
+async fn a_declining_key_goes_past_due_retries_on_the_policy_days_and_recovers(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_dunning").await;
     let renewed = renew_once(&sbx, &subs, &sub.id).await;
     let failing_period_start = renewed.current_period_end;
-    sbx.customer("cust_dunning", true).await;
+    sbx.customer(&sbx.uid("cust_dunning"), true).await;
     let past_due = renew_once(&sbx, &subs, &sub.id).await;
     assert_eq!(
         past_due.state,
@@ -147,7 +146,7 @@ async fn a_declining_key_goes_past_due_retries_on_the_policy_days_and_recovers()
             "the next retry is on day {next_day}"
         );
     }
-    sbx.customer("cust_dunning", false).await;
+    sbx.customer(&sbx.uid("cust_dunning"), false).await;
     let at = reread(&subs.store, &sub.id)
         .next_retry_at
         .unwrap_or_else(|| panic!("a retry is due"));
@@ -172,13 +171,13 @@ async fn a_declining_key_goes_past_due_retries_on_the_policy_days_and_recovers()
     );
     sbx.stop().await;
 }
+over_both!(a_declining_key_goes_past_due_retries_on_the_policy_days_and_recovers);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_that_keeps_declining_ends_unpaid_after_four_retries() {
-    let sbx = Sbx::start().await;
+async fn a_key_that_keeps_declining_ends_unpaid_after_four_retries(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_unpaid").await;
-    sbx.customer("cust_unpaid", true).await;
+    sbx.customer(&sbx.uid("cust_unpaid"), true).await;
     let past_due = renew_once(&sbx, &subs, &sub.id).await;
     assert_eq!(
         past_due.state,
@@ -211,7 +210,7 @@ async fn a_key_that_keeps_declining_ends_unpaid_after_four_retries() {
         unpaid.last_failure_reason
     );
     let renewal = unpaid.next_charge_merchant_uid.clone().unwrap_or_default();
-    let client = sbx.client();
+    let client = sbx.iamport();
     let attempts = client
         .find_all_payments(&renewal, None)
         .await
@@ -238,14 +237,14 @@ async fn a_key_that_keeps_declining_ends_unpaid_after_four_retries() {
     );
     sbx.stop().await;
 }
+over_both!(a_key_that_keeps_declining_ends_unpaid_after_four_retries);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deleted_billing_key_is_a_hard_decline_and_never_retried() {
-    let sbx = Sbx::start().await;
+async fn a_deleted_billing_key_is_a_hard_decline_and_never_retried(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_deleted").await;
     sbx.client()
-        .delete_billing_key("cust_deleted", None)
+        .delete_billing_key(&sbx.uid("cust_deleted"), None)
         .await
         .unwrap_or_else(|e| panic!("the card is deleted at Iamport: {e}"));
     let after = renew_once(&sbx, &subs, &sub.id).await;
@@ -258,10 +257,10 @@ async fn a_deleted_billing_key_is_a_hard_decline_and_never_retried() {
     assert_eq!(after.next_retry_at, None, "no retry is planned");
     sbx.stop().await;
 }
+over_both!(a_deleted_billing_key_is_a_hard_decline_and_never_retried);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_renewal_seen_by_the_change_feed_extends_the_period_once() {
-    let sbx = Sbx::start().await;
+async fn a_renewal_seen_by_the_change_feed_extends_the_period_once(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_feed").await;
     let next = sub
@@ -296,13 +295,13 @@ async fn a_renewal_seen_by_the_change_feed_extends_the_period_once() {
     );
     sbx.stop().await;
 }
+over_both!(a_renewal_seen_by_the_change_feed_extends_the_period_once);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
-    let sbx = Sbx::start().await;
+async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing(backend: Backend) {
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let sub = subscribed(&sbx, &subs, "cust_retry_now").await;
-    sbx.customer("cust_retry_now", true).await;
+    sbx.customer(&sbx.uid("cust_retry_now"), true).await;
     let past_due = renew_once(&sbx, &subs, &sub.id).await;
     assert_eq!(
         past_due.state,
@@ -313,7 +312,7 @@ async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
         .next_charge_merchant_uid
         .clone()
         .unwrap_or_default();
-    sbx.customer("cust_retry_now", false).await;
+    sbx.customer(&sbx.uid("cust_retry_now"), false).await;
     let now = sbx.now().await;
     let recovered = subs
         .retry_now(&sub.id, now)
@@ -325,7 +324,7 @@ async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
         "지금 다시 시도 pays at once"
     );
     let attempts = sbx
-        .client()
+        .iamport()
         .find_all_payments(&renewal, None)
         .await
         .unwrap_or_else(|e| panic!("attempts: {e}"));
@@ -352,5 +351,6 @@ async fn retry_now_recovers_at_once_and_a_late_failure_changes_nothing() {
     );
     sbx.stop().await;
 }
+over_both!(retry_now_recovers_at_once_and_a_late_failure_changes_nothing);
 
 over_both!(twelve_renewals_from_the_31st_are_twelve_paid_periods_on_the_anchor_day);

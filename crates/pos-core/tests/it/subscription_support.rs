@@ -129,6 +129,9 @@ impl Sbx {
         let v = self
             .post("/__sandbox/clock", json!({ "advance": seconds }))
             .await;
+        if let (Some(front), true) = (&self.front, seconds != 0) {
+            front.sync_clock().await;
+        }
         let now = v["now"]
             .as_i64()
             .unwrap_or_else(|| panic!("clock reply has now: {v}"));
@@ -186,13 +189,17 @@ impl Sbx {
         iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
     }
 
+    /// `store` minting ids as this connection needs (behind the relay store's prefix).
+    pub fn book(&self, store: Store) -> Store {
+        match &self.front {
+            Some(front) => front.book(store),
+            None => store,
+        }
+    }
+
     /// The subscription domain over a fresh in-memory store and this sandbox.
     pub fn subs(&self) -> Subscriptions {
-        let store = match &self.front {
-            Some(front) => front.book(super::store()),
-            None => super::store(),
-        };
-        Subscriptions::new(store, self.client())
+        Subscriptions::new(self.book(super::store()), self.client())
     }
 
     /// Stops the sandbox.
