@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock, ipcError } from "./test/fakeBackend";
-import { CommandError, appStatus, listPlans, saveSettings, setCredentials, toCommandError } from "./ipc";
+import { CommandError, appStatus, listPlans, refundOrder, saveSettings, setCredentials, toCommandError } from "./ipc";
 import { PLANS, sandboxStatus } from "./test/fixtures";
 
 beforeEach(() => {
@@ -49,5 +49,14 @@ describe("ipc wrapper", () => {
 
   it("does not trust an unknown error code", () => {
     expect(toCommandError({ code: "teapot", message: "x" }).code).toBe("internal");
+  });
+
+  it("never sends an empty partial refund amount, which Rust would read as everything left", async () => {
+    fakeBackend({ refund_order: () => ({ status: "done" }) });
+    const partial = { merchantUid: "order_1", amount: "  ", reason: "고객 요청", refundAccount: null };
+    await expect(refundOrder(partial)).rejects.toMatchObject({ code: "validation" });
+    expect(invokeMock).not.toHaveBeenCalled();
+    await refundOrder({ ...partial, amount: null });
+    expect(invokeMock, "전액 환불 sends no amount").toHaveBeenCalledWith("refund_order", expect.objectContaining({ amount: null }));
   });
 });

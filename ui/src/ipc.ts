@@ -144,18 +144,27 @@ export function orderEvents(merchantUid: string): Promise<OrderEvent[]> {
   return call<OrderEvent[]>("order_events", { merchantUid });
 }
 
-/** What the refund form sends; the amount is what the owner typed (Rust checks it against the balance). */
+/**
+ * What a refund sends. `amount` is null for 전액 환불 (Rust refunds whatever is left), or the
+ * amount the owner typed for 부분 환불 (Rust checks it against the balance). The UI never sends
+ * an amount of its own.
+ */
 export interface RefundInput {
   merchantUid: string;
-  /** Empty: refund everything left. */
-  amount: string;
+  amount: string | null;
   reason: string;
   refundAccount: RefundAccount | null;
 }
 
-/** Refunds all or part of a paid order (guarded); offline, the refund waits in the queue. */
+/**
+ * Refunds all or part of a paid order (guarded); offline, the refund waits in the queue. An empty
+ * partial amount is refused here and never sent: Rust reads an empty amount as everything left.
+ */
 export function refundOrder(input: RefundInput, pin: OwnerPin = null): Promise<RefundOutcome> {
-  const amount = input.amount.trim() === "" ? null : input.amount.trim();
+  const amount = input.amount === null ? null : input.amount.trim();
+  if (amount === "") {
+    return Promise.reject(new CommandError("validation", "환불할 금액을 입력해 주세요. 남은 금액을 모두 환불하려면 전액 환불을 눌러 주세요."));
+  }
   return call<RefundOutcome>("refund_order", { ...input, amount, pin });
 }
 

@@ -10,7 +10,7 @@ beforeEach(() => {
   invokeMock.mockReset();
 });
 
-const INPUT = { merchantUid: "order_1", amount: "", reason: "고객 요청", refundAccount: null };
+const INPUT = { merchantUid: "order_1", amount: null, reason: "고객 요청", refundAccount: null };
 
 /** A screen with one guarded action (a refund), reporting what the guard resolved or rejected with. */
 function Harness({ onResult }: { onResult: (result: Guarded<unknown> | null | CommandError) => void }) {

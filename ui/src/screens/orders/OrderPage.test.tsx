@@ -1,8 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { detail, order } from "../../test/fixtures-orders";
+import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { OrderPage } from "./OrderPage";
 import { OrdersScreen } from "./OrdersScreen";
@@ -14,34 +15,74 @@ beforeEach(() => {
 });
 
 describe("OrderPage", () => {
-  it("refunds part of a paid order with a reason, then shows the new state", async () => {
+  it("shows the order in words: what was bought and its state as a badge, no raw codes", async () => {
+    fakeBackend({ get_order: () => detail(order({ state: "paid", impUid: "imp_1" })) });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    const status = await screen.findByTestId("order-status");
+    expect(status).toHaveTextContent("결제 완료");
+    expect(status).toHaveAttribute("data-state", "paid");
+    expect(await screen.findByTestId("order-plan")).toHaveTextContent("1개월 이용권");
+    expect(screen.getByTestId("order-detail")).not.toHaveTextContent(/\bpaid\b|pass_1m/);
+    expect(screen.getByTestId("order-merchant-uid")).toHaveAttribute("title", UID);
+    await expectNoSeriousA11yViolations();
+  });
+
+  it("전액 환불 asks first with the amount and what remains, and sends no amount", async () => {
     const states = [
-      detail(order({ state: "paid", impUid: "imp_1" }), {
-        receiptUrl: "https://iamport.kr/receipts/imp_1",
-        events: [
-          { id: 1, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 0), fromState: null, toState: "created", cause: "created", detail: null },
-          { id: 2, merchantUid: UID, at: Date.UTC(2026, 10, 27, 3, 1), fromState: "awaiting_payment", toState: "paid", cause: "verify", detail: null },
-        ],
-      }),
+      detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 2000 })),
+      detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 })),
+    ];
+    fakeBackend({
+      get_order: () => states.shift() ?? detail(order({ state: "refunded", refundedAmount: 9900 })),
+      refund_order: () => ({ status: "done", order: order({ state: "refunded", refundedAmount: 9900 }) }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("refund-full"));
+    const dialog = screen.getByRole("dialog", { name: "전액 환불할까요?" });
+    expect(screen.getByTestId("refund-this"), "what this refund returns").toHaveTextContent("7,900원");
+    expect(screen.getByTestId("refund-remaining"), "nothing remains after it").toHaveTextContent("0원");
+    expect(screen.queryByTestId("refund-amount"), "no amount field to leave empty").toBeNull();
+    expect(screen.getByTestId("refund-submit"), "no refund without a reason").toBeDisabled();
+    expect(invokeMock).not.toHaveBeenCalledWith("refund_order", expect.anything());
+    await userEvent.type(screen.getByTestId("refund-reason"), "고객 요청");
+    expect(screen.getByTestId("refund-submit")).toHaveTextContent("7,900원 전액 환불");
+    await expectNoSeriousA11yViolations();
+    await userEvent.click(screen.getByTestId("refund-submit"));
+    expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불이 완료");
+    expect(dialog).not.toBeInTheDocument();
+    expect(invokeMock).toHaveBeenCalledWith("refund_order", {
+      merchantUid: UID,
+      amount: null,
+      reason: "고객 요청",
+      refundAccount: null,
+      pin: null,
+    });
+  });
+
+  it("부분 환불 shows what remains as the amount is typed and sends exactly what was typed", async () => {
+    const states = [
+      detail(order({ state: "paid", impUid: "imp_1" })),
       detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 3000 })),
     ];
     fakeBackend({
-      get_order: () => states.shift(),
+      get_order: () => states.shift() ?? detail(order({ state: "partially_refunded", refundedAmount: 3000 })),
       refund_order: () => ({ status: "done", order: order({ state: "partially_refunded", refundedAmount: 3000 }) }),
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
-    expect(await screen.findByTestId("order-status")).toHaveTextContent("paid");
-    expect(screen.getAllByTestId("order-event")).toHaveLength(2);
-    expect(screen.getByTestId("open-receipt")).toBeInTheDocument();
-
-    await userEvent.click(screen.getByTestId("refund-open"));
-    expect(screen.queryByTestId("refund-bank"), "a card refund asks for no account").toBeNull();
-    await userEvent.type(screen.getByTestId("refund-amount"), "3000");
+    await userEvent.click(await screen.findByTestId("refund-partial"));
     await userEvent.type(screen.getByTestId("refund-reason"), "고객 요청");
+    expect(screen.getByTestId("refund-submit"), "an empty amount never means everything").toBeDisabled();
+    await userEvent.type(screen.getByTestId("refund-amount"), "12000");
+    expect(screen.getByTestId("refund-amount-error")).toHaveTextContent("9,900원까지");
+    expect(screen.getByTestId("refund-submit")).toBeDisabled();
+    await userEvent.clear(screen.getByTestId("refund-amount"));
+    await userEvent.type(screen.getByTestId("refund-amount"), "3000");
+    expect(screen.getByTestId("refund-this")).toHaveTextContent("3,000원");
+    expect(screen.getByTestId("refund-remaining")).toHaveTextContent("6,900원");
+    expect(screen.getByTestId("refund-submit")).toHaveTextContent("3,000원 환불");
     await userEvent.click(screen.getByTestId("refund-submit"));
-
     expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불이 완료");
-    expect(await screen.findByText("partially_refunded")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("order-status")).toHaveAttribute("data-state", "partially_refunded"));
     expect(invokeMock).toHaveBeenCalledWith("refund_order", {
       merchantUid: UID,
       amount: "3000",
@@ -51,6 +92,18 @@ describe("OrderPage", () => {
     });
   });
 
+  it("돌아가기 and Esc close the refund dialog without refunding", async () => {
+    fakeBackend({ get_order: () => detail(order({ state: "paid", impUid: "imp_1" })), refund_order: () => ({ status: "done" }) });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("refund-full"));
+    await userEvent.click(screen.getByTestId("refund-cancel"));
+    expect(screen.queryByTestId("refund-dialog")).toBeNull();
+    await userEvent.click(screen.getByTestId("refund-partial"));
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("refund-dialog")).toBeNull();
+    expect(invokeMock).not.toHaveBeenCalledWith("refund_order", expect.anything());
+  });
+
   it("a refund asks for the owner's PIN once one is set and sends it to Rust", async () => {
     const pin = fakeOwnerPin();
     const states = [
@@ -58,12 +111,12 @@ describe("OrderPage", () => {
       detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 })),
     ];
     fakeBackend({
-      get_order: () => states.shift(),
+      get_order: () => states.shift() ?? detail(order({ state: "refunded", refundedAmount: 9900 })),
       pin_status: pin.status,
       refund_order: pin.guarded(() => ({ status: "done", order: order({ state: "refunded", refundedAmount: 9900 }) })),
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
-    await userEvent.click(await screen.findByTestId("refund-open"));
+    await userEvent.click(await screen.findByTestId("refund-full"));
     await userEvent.type(screen.getByTestId("refund-reason"), "고객 요청");
     await userEvent.click(screen.getByTestId("refund-submit"));
     expect(await screen.findByTestId("pin-dialog")).toHaveTextContent("관리자 PIN을 입력하세요");
@@ -71,26 +124,27 @@ describe("OrderPage", () => {
     await userEvent.type(screen.getByTestId("pin-input"), OWNER_PIN);
     await userEvent.click(screen.getByTestId("pin-submit"));
     expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불이 완료");
-    expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({ pin: OWNER_PIN }));
+    expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({ pin: OWNER_PIN, amount: null }));
   });
 
   it("asks for the refund account of a virtual-account order and shows Rust's refusal", async () => {
     fakeBackend({
       get_order: () => detail(order({ state: "paid", payMethod: "vbank", impUid: "imp_v" })),
       refund_order: () => {
-        throw ipcError("validation", "환불 금액 20000원이 환불 가능한 잔액 9900원보다 큽니다.");
+        throw ipcError("validation", "환불 계좌번호가 올바르지 않습니다.");
       },
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
-    await userEvent.click(await screen.findByTestId("refund-open"));
+    await userEvent.click(await screen.findByTestId("refund-full"));
     await userEvent.type(screen.getByTestId("refund-bank"), "신한은행");
     await userEvent.type(screen.getByTestId("refund-account-number"), "110-123-456789");
     await userEvent.type(screen.getByTestId("refund-holder"), "김사장");
-    await userEvent.type(screen.getByTestId("refund-amount"), "20000");
     await userEvent.type(screen.getByTestId("refund-reason"), "중복 결제");
     await userEvent.click(screen.getByTestId("refund-submit"));
-    expect(await screen.findByTestId("refund-error")).toHaveTextContent("잔액");
+    expect(await screen.findByTestId("refund-error")).toHaveTextContent("계좌번호");
+    expect(screen.getByTestId("refund-dialog"), "the dialog stays open to fix it").toBeInTheDocument();
     expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({
+      amount: null,
       refundAccount: { bank: "신한은행", number: "110-123-456789", holder: "김사장" },
     }));
   });

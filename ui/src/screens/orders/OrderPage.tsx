@@ -1,10 +1,15 @@
 import { useCallback, useState } from "react";
+import { Button } from "../../components/Button";
+import { Badge } from "../../components/Badge";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { ShortId } from "../../components/ShortId";
+import { Loading } from "../../components/States";
 import { formatWon } from "../../format";
 import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
 import { useCommand } from "../../useCommand";
-import { formatKstMs, orderStateLabel, PAY_METHOD_LABELS } from "./labels";
-import { RefundForm } from "./RefundForm";
+import { usePlanNames } from "../../usePlanNames";
+import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
+import { RefundDialog, type RefundKind } from "./RefundDialog";
 import { Timeline } from "./Timeline";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
@@ -19,7 +24,8 @@ interface OrderPageProps {
 export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
   const load = useCallback(() => getOrder(merchantUid), [merchantUid]);
   const [detail, reload] = useCommand(load, REFRESH_MS);
-  const [refundOpen, setRefundOpen] = useState(false);
+  const [refund, setRefund] = useState<RefundKind | null>(null);
+  const planName = usePlanNames();
   const [notice, setNotice] = useState<string | null>(null);
   const [receiptError, setReceiptError] = useState<CommandError | null>(null);
 
@@ -33,7 +39,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
           주문 내역으로
         </button>
       </div>
-      {detail.status === "loading" && <p className="muted">주문을 불러오는 중…</p>}
+      {detail.status === "loading" && <Loading what="주문을" />}
       {detail.status === "error" && <ErrorNotice error={detail.error} />}
       {detail.status === "ok" && (
         <>
@@ -45,12 +51,16 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                 <dl className="order-facts" data-testid="order-detail">
                   <dt>주문번호</dt>
                   <dd>
-                    <code data-testid="order-merchant-uid">{order.merchantUid}</code>
+                    <ShortId id={order.merchantUid} testId="order-merchant-uid" />
                   </dd>
                   <dt>상태</dt>
                   <dd>
-                    {orderStateLabel(order)} (<code data-testid="order-status">{order.state}</code>)
+                    <Badge tone={orderStateTone(order)} state={order.state} testId="order-status">
+                      {orderStateLabel(order)}
+                    </Badge>
                   </dd>
+                  <dt>상품</dt>
+                  <dd data-testid="order-plan">{planName(order.planId)}</dd>
                   <dt>금액</dt>
                   <dd data-testid="order-amount">{formatWon(order.amount)}</dd>
                   <dt>환불된 금액</dt>
@@ -79,8 +89,8 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   <div className="notice warning" role="status" data-testid="refund-pending">
                     환불 {formatWon(pendingRefund.amount)}{" "}
                     {pendingRefund.state === "needs_attention"
-                      ? `이(가) 거절되어 확인이 필요합니다: ${pendingRefund.lastError ?? ""}`
-                      : "을(를) 처리 중입니다 (대기열). 아임포트에 연결되면 자동으로 처리됩니다."}
+                      ? `이 거절되어 확인이 필요합니다: ${pendingRefund.lastError ?? ""}`
+                      : "을 처리 중입니다 (대기열). 아임포트에 연결되면 자동으로 처리됩니다."}
                   </div>
                 )}
                 {notice && (
@@ -102,26 +112,38 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                       영수증 보기 (브라우저)
                     </button>
                   )}
-                  {refundable && !refundOpen && (
-                    <button
-                      type="button"
-                      className="button"
-                      data-testid="refund-open"
-                      onClick={() => {
-                        setNotice(null);
-                        setRefundOpen(true);
-                      }}
-                    >
-                      환불
-                    </button>
+                  {refundable && (
+                    <>
+                      <Button
+                        variant="danger"
+                        data-testid="refund-full"
+                        onClick={() => {
+                          setNotice(null);
+                          setRefund("full");
+                        }}
+                      >
+                        전액 환불
+                      </Button>
+                      <Button
+                        data-testid="refund-partial"
+                        onClick={() => {
+                          setNotice(null);
+                          setRefund("partial");
+                        }}
+                      >
+                        부분 환불
+                      </Button>
+                    </>
                   )}
                 </div>
                 {receiptError && <ErrorNotice error={receiptError} testId="receipt-error" />}
-                {refundable && refundOpen && (
-                  <RefundForm
+                {refundable && refund && (
+                  <RefundDialog
                     order={order}
+                    kind={refund}
+                    onClose={() => setRefund(null)}
                     onDone={(outcome) => {
-                      setRefundOpen(false);
+                      setRefund(null);
                       setNotice(
                         outcome.status === "done"
                           ? "환불이 완료되었습니다."
