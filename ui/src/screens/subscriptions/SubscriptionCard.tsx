@@ -1,6 +1,7 @@
 import type { ChargeRow } from "../../bindings/ChargeRow";
 import type { SubscriptionState } from "../../bindings/SubscriptionState";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
+import { Badge, type Tone } from "../../components/Badge";
 import { formatWon } from "../../format";
 import { formatKstMs, STATE_LABELS } from "../orders/labels";
 
@@ -10,6 +11,15 @@ export const SUBSCRIPTION_STATE_LABELS: Record<SubscriptionState, string> = {
   past_due: "결제 재시도 중 (음악은 계속 재생)",
   unpaid: "미납 (결제 실패)",
   cancelled: "해지됨",
+};
+
+/** The colour of a subscription's state. */
+export const SUBSCRIPTION_STATE_TONES: Record<SubscriptionState, Tone> = {
+  incomplete: "warn",
+  active: "ok",
+  past_due: "warn",
+  unpaid: "error",
+  cancelled: "neutral",
 };
 
 export type SubscriptionAction =
@@ -52,9 +62,9 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
     <article className="plan-card subscription" data-testid={`subscription-${sub.id}`}>
       <h2>
         {view.planName}{" "}
-        <span className={`badge sub-${sub.state}`}>
-          {unfinished ? "카드 등록 미완료" : SUBSCRIPTION_STATE_LABELS[sub.state]} (<code data-testid="subscription-state">{sub.state}</code>)
-        </span>
+        <Badge tone={unfinished ? "warn" : SUBSCRIPTION_STATE_TONES[sub.state]} state={sub.state} testId="subscription-state">
+          {unfinished ? "카드 등록 미완료" : SUBSCRIPTION_STATE_LABELS[sub.state]}
+        </Badge>
       </h2>
       <dl className="order-facts">
         <dt>이용 기간</dt>
@@ -101,7 +111,7 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         )}
         {live && !unfinished && !sub.cancelAtPeriodEnd && (
           <button type="button" className="button" data-testid="subscription-cancel" disabled={busy} onClick={() => onAction("cancel")}>
-            해지 예약
+            {sub.state === "active" ? "해지 예약" : "지금 해지"}
           </button>
         )}
         {sub.state === "active" && sub.cancelAtPeriodEnd && (
@@ -121,7 +131,7 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
         )}
         {sub.state === "cancelled" && (
           <button type="button" className="button" data-testid="subscription-delete-card" disabled={busy} onClick={() => onAction("delete-card")}>
-            카드 삭제 (Delete card)
+            카드 삭제
           </button>
         )}
       </div>

@@ -1,11 +1,12 @@
 import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { BillingReturn } from "../../bindings/BillingReturn";
 import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { Subscription } from "../../bindings/Subscription";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { emitEvent, fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
+import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { PLANS } from "../../test/fixtures";
 import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { BILLING_RESULT_EVENT } from "../checkout/paymentEvents";
@@ -89,7 +90,8 @@ describe("SubscriptionsScreen", () => {
     subs = [view(subscription())];
     windowEnded({ issued: true, subscription: subscription() });
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독이 시작");
-    expect(await screen.findByTestId("subscription-state")).toHaveTextContent("active");
+    expect(await screen.findByTestId("subscription-state")).toHaveAttribute("data-state", "active");
+    expect(screen.getByTestId("subscription-state"), "the state in a word, no code").toHaveTextContent(/^이용 중$/);
     expect(screen.getByTestId("subscription-next-charge")).toHaveTextContent("9,900원");
     expect(screen.getByTestId("subscription-card")).toHaveTextContent("1234");
   });
@@ -130,6 +132,9 @@ describe("SubscriptionsScreen", () => {
     });
     render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-change-card"));
+    expect(screen.getByRole("alertdialog", { name: "결제 카드를 바꿀까요?" })).toHaveTextContent("536181******1234");
+    expect(invokeMock, "no window before the owner agreed").not.toHaveBeenCalledWith("card_change_window", expect.anything());
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(await screen.findByTestId("subscriptions-progress")).toHaveTextContent("새 카드를 등록해 주세요");
     expect(invokeMock).toHaveBeenCalledWith("card_change_window", { id: "sub_1", pin: null });
     windowEnded({ purpose: "subscribe", issued: true });
@@ -150,6 +155,12 @@ describe("SubscriptionsScreen", () => {
     });
     render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-cancel"));
+    const question = screen.getByRole("alertdialog", { name: "해지를 예약할까요?" });
+    expect(question, "until when it can be used").toHaveTextContent("2026. 12. 27. 12:00 KST까지");
+    expect(question).toHaveTextContent("없음 (자동 결제 중지)");
+    await expectNoSeriousA11yViolations();
+    expect(invokeMock).not.toHaveBeenCalledWith("cancel_subscription", expect.anything());
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(await screen.findByTestId("subscription-cancel-scheduled")).toHaveTextContent("까지 이용");
     expect(screen.getByTestId("subscription-resume")).toBeInTheDocument();
     expect(screen.queryByTestId("subscription-delete-card")).not.toBeInTheDocument();
@@ -166,6 +177,7 @@ describe("SubscriptionsScreen", () => {
     });
     render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-change-card"));
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(await screen.findByTestId("pin-dialog")).toHaveTextContent("카드 변경");
     expect(screen.queryByText(/새 카드를 등록해 주세요/), "no window before the PIN").toBeNull();
     await userEvent.type(screen.getByTestId("pin-input"), OWNER_PIN);
@@ -188,10 +200,46 @@ describe("SubscriptionsScreen", () => {
     });
     render(<SubscriptionsScreen />);
     await userEvent.click(await screen.findByTestId("subscription-cancel"));
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     await userEvent.click(await screen.findByTestId("pin-cancel"));
     expect(screen.queryByTestId("subscriptions-notice")).toBeNull();
     expect(screen.queryByTestId("subscriptions-error")).toBeNull();
     expect(screen.getByTestId("subscription-cancel")).toBeEnabled();
+  });
+
+  it("an unpaid subscription is ended now, after a question that says so", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription({ state: "unpaid", lastFailureReason: "잔액 부족" }))],
+      cancel_subscription: () => subscription({ state: "cancelled" }),
+    });
+    render(<SubscriptionsScreen />);
+    const button = await screen.findByTestId("subscription-cancel");
+    expect(button).toHaveTextContent("지금 해지");
+    await userEvent.click(button);
+    expect(screen.getByRole("alertdialog", { name: "구독을 지금 해지할까요?" })).toHaveTextContent("지금 끝남");
+    await userEvent.keyboard("{Escape}");
+    expect(invokeMock, "Esc cancels nothing").not.toHaveBeenCalledWith("cancel_subscription", expect.anything());
+    await userEvent.click(button);
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독을 해지했습니다");
+  });
+
+  it("지금 다시 시도 charges only after a question with the amount and the card", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription({ state: "past_due", lastFailureReason: "잔액 부족" }))],
+      retry_subscription: () => subscription(),
+    });
+    render(<SubscriptionsScreen />);
+    await userEvent.click(await screen.findByTestId("subscription-retry"));
+    const question = screen.getByRole("alertdialog", { name: "지금 결제할까요?" });
+    expect(question).toHaveTextContent("9,900원");
+    expect(question).toHaveTextContent("536181******1234");
+    expect(invokeMock).not.toHaveBeenCalledWith("retry_subscription", expect.anything());
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("결제를 다시 시도했습니다");
+    expect(invokeMock).toHaveBeenCalledWith("retry_subscription", { id: "sub_1" });
   });
 
   it("offers 지금 다시 시도 for a past-due subscription and shows why it failed", async () => {
@@ -213,17 +261,17 @@ describe("SubscriptionsScreen", () => {
         throw ipcError("conflict", refusal);
       },
     });
-    const confirm = vi.spyOn(window, "confirm").mockReturnValueOnce(false).mockReturnValueOnce(true);
     render(<SubscriptionsScreen />);
     const button = await screen.findByTestId("subscription-delete-card");
     expect(screen.queryByTestId("subscription-cancel")).not.toBeInTheDocument();
     await userEvent.click(button);
-    expect(confirm).toHaveBeenCalledWith(expect.stringContaining("삭제할까요"));
+    expect(screen.getByRole("alertdialog", { name: "등록된 카드를 삭제할까요?" })).toHaveTextContent("536181******1234");
+    await userEvent.click(screen.getByTestId("confirm-dialog-cancel"));
     expect(invokeMock).not.toHaveBeenCalledWith("delete_billing_key", expect.anything());
     await userEvent.click(button);
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(await screen.findByTestId("subscriptions-error")).toHaveTextContent("삭제할 수 없습니다");
     expect(invokeMock).toHaveBeenCalledWith("delete_billing_key", { customerUid: "cust_1", pin: null });
-    confirm.mockRestore();
   });
   it("shows an unfinished registration (등록 취소) with 다시 등록 and 취소; 다시 등록 reopens it through Rust", async () => {
     let current = subscription({ state: "incomplete", cardMasked: null, nextChargeAt: null, lastFailureReason: "등록 취소" });
@@ -243,7 +291,8 @@ describe("SubscriptionsScreen", () => {
     current = subscription();
     windowEnded({ issued: true, subscription: current });
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("구독이 시작");
-    expect(await screen.findByTestId("subscription-state")).toHaveTextContent("active");
+    expect(await screen.findByTestId("subscription-state")).toHaveAttribute("data-state", "active");
+    expect(screen.getByTestId("subscription-state"), "the state in a word, no code").toHaveTextContent(/^이용 중$/);
   });
 
   it("shows a declined card as 카드 거절 with the PG's words; 취소 cancels the registration", async () => {
@@ -260,6 +309,7 @@ describe("SubscriptionsScreen", () => {
     expect(await screen.findByTestId("subscription-failure")).toHaveTextContent("카드 거절: [F0004] 카드 승인이 거절되었습니다.");
     expect(screen.getByTestId("subscription-register-again")).toHaveTextContent("다시 등록");
     await userEvent.click(screen.getByTestId("subscription-abandon"));
+    await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(invokeMock).toHaveBeenCalledWith("cancel_subscription", { id: "sub_1", pin: null });
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("카드 등록을 취소했습니다");
     expect(await screen.findByTestId("subscriptions-empty")).toBeInTheDocument();

@@ -4,6 +4,7 @@ import type { BillingPurpose } from "../../bindings/BillingPurpose";
 import type { BillingReturn } from "../../bindings/BillingReturn";
 import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
+import { useConfirm } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatPlanPrice } from "../../format";
 import {
@@ -22,6 +23,7 @@ import {
 import { useCommand } from "../../useCommand";
 import { usePinGuard } from "../../usePinGuard";
 import { BILLING_RESULT_EVENT, waitForResults, type ResultWaiter } from "../checkout/paymentEvents";
+import { confirmationFor } from "./confirmations";
 import { SubscriptionCard, type SubscriptionAction } from "./SubscriptionCard";
 
 /** What the owner reads after a window that issued no key ("closed", a PG's message). */
@@ -42,6 +44,7 @@ export function SubscriptionsScreen() {
   const [error, setError] = useState<CommandError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { guard, dialog } = usePinGuard();
+  const { confirm, dialog: confirmDialog } = useConfirm();
 
   async function run(work: () => Promise<string | null>) {
     setBusy(true);
@@ -111,21 +114,17 @@ export function SubscriptionsScreen() {
       : "카드가 등록되었습니다. 첫 결제를 확인하는 중입니다.";
   }
 
-  const act = (view: SubscriptionView, action: SubscriptionAction) => {
+  const act = async (view: SubscriptionView, action: SubscriptionAction) => {
     const id = view.subscription.id;
-    if (
-      action === "delete-card" &&
-      !window.confirm(
-        `${view.planName}에 등록된 카드(${view.subscription.cardMasked ?? view.subscription.customerUid})를 아임포트에서 삭제할까요? 삭제한 카드는 다시 쓸 수 없습니다.`,
-      )
-    ) {
-      return;
-    }
+    const question = confirmationFor(view, action);
+    if (question && !(await confirm(question))) return;
     void run(async () => {
       switch (action) {
         case "cancel":
           if (!(await guard("구독 해지", (pin) => cancelSubscription(id, pin)))) return null;
-          return "해지를 예약했습니다. 이번 이용 기간이 끝날 때까지 음악을 이용할 수 있습니다.";
+          return view.subscription.state === "active"
+            ? "해지를 예약했습니다. 이번 이용 기간이 끝날 때까지 음악을 이용할 수 있습니다."
+            : "구독을 해지했습니다. 더 이상 결제를 시도하지 않습니다.";
         case "resume":
           await resumeSubscription(id);
           return "구독을 재개했습니다.";
@@ -187,6 +186,7 @@ export function SubscriptionsScreen() {
       )}
       {error && <ErrorNotice error={error} testId="subscriptions-error" />}
       {dialog}
+      {confirmDialog}
       {subs.status === "error" && <ErrorNotice error={subs.error} />}
       {subs.status === "ok" && subs.data.length === 0 && (
         <p className="muted" data-testid="subscriptions-empty">
@@ -199,7 +199,7 @@ export function SubscriptionsScreen() {
               key={view.subscription.id}
               view={view}
               busy={busy}
-              onAction={(action) => act(view, action)}
+              onAction={(action) => void act(view, action)}
             />
           ))}
     </section>
