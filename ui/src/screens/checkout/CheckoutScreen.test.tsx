@@ -51,8 +51,8 @@ describe("CheckoutScreen", () => {
     expect(screen.getByTestId("checkout-progress")).toHaveTextContent("결제창을 닫으면 주문은 열린 채로 남습니다");
     expect(screen.getByTestId("checkout-submit")).toBeDisabled();
     windowEnded({ verified: verified("paid") });
-    expect(await screen.findByTestId("result-status")).toHaveTextContent("paid");
-    expect(screen.getByTestId("result-merchant-uid")).toHaveTextContent(UID);
+    expect(await screen.findByTestId("result-status")).toHaveAttribute("data-state", "paid");
+    expect(screen.getByTestId("result-merchant-uid")).toHaveAttribute("data-full-id", UID);
   });
 
   it("ignores the result of another order's window", async () => {
@@ -77,14 +77,14 @@ describe("CheckoutScreen", () => {
     renderScreen();
     await startPaying();
     windowEnded({ verified: verified("failed", { failReason: "카드 한도 초과" }) });
-    expect(await screen.findByTestId("result-status")).toHaveTextContent("failed");
+    expect(await screen.findByTestId("result-status")).toHaveAttribute("data-state", "failed");
     expect(screen.getByTestId("result-fail-reason")).toHaveTextContent("카드 한도 초과");
 
     await userEvent.click(screen.getByTestId("checkout-retry"));
     await screen.findByText(/결제창에서 결제를 진행해 주세요/);
     expect(invokeMock).toHaveBeenCalledWith("retry_checkout", { merchantUid: UID });
     windowEnded({ verified: verified("paid") });
-    expect(await screen.findByText("paid")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("result-status")).toHaveAttribute("data-state", "paid"));
   });
 
   it("shows the virtual account with its bank, number, holder and deadline", async () => {
@@ -115,7 +115,7 @@ describe("CheckoutScreen", () => {
     const open = await screen.findByTestId("checkout-open");
     expect(open).toHaveTextContent("주문은 열려 있으니");
     expect(open).toHaveTextContent("결제창이 닫혔습니다.");
-    expect(screen.getByTestId("result-merchant-uid")).toHaveTextContent(UID);
+    expect(screen.getByTestId("result-merchant-uid")).toHaveAttribute("data-full-id", UID);
     expect(screen.getByTestId("checkout-retry")).toBeInTheDocument();
   });
 

@@ -11,6 +11,7 @@ import { CommandError, retryCheckout, startCheckout, toCommandError } from "../.
 import { PAY_METHOD_LABELS } from "../orders/labels";
 import { PAYMENT_RESULT_EVENT, waitForResults, type ResultWaiter } from "./paymentEvents";
 import { PaymentResult } from "./PaymentResult";
+import { ShortId } from "../../components/ShortId";
 
 /** The pay methods offered for a pass, in display order. */
 export const PAY_METHODS: readonly PayMethod[] = ["card", "vbank", "phone"];
@@ -163,7 +164,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
           <p>{phase.text}</p>
           {phase.error && phase.error.code !== "not_found" && <p className="hint">{phase.error.message}</p>}
           <p>
-            주문번호 <code data-testid="result-merchant-uid">{phase.merchantUid}</code>
+            주문번호 <ShortId id={phase.merchantUid} testId="result-merchant-uid" />
           </p>
           <div className="actions">
             <button

@@ -1,6 +1,8 @@
 import type { Order } from "../../bindings/Order";
 import { formatWon } from "../../format";
-import { formatKstMs, STATE_LABELS } from "../orders/labels";
+import { Badge } from "../../components/Badge";
+import { ShortId } from "../../components/ShortId";
+import { formatKstMs, orderStateLabel, orderStateTone } from "../orders/labels";
 
 interface PaymentResultProps {
   order: Order;
@@ -28,19 +30,20 @@ function headline(order: Order): string {
   }
 }
 
-/** The result of a payment as Rust verified it: `result-status` holds the order's state name. */
+/** The result of a payment as Rust verified it: `result-status` is its state (word on screen, name in `data-state`). */
 export function PaymentResult({ order, onRetry, onOpenOrder }: PaymentResultProps) {
   const ok = order.state === "paid" || order.state === "vbank_issued";
   return (
     <div className={ok ? "notice ok" : "notice error"} data-testid="payment-result" role="status">
       <strong>{headline(order)}</strong>
       <p>
-        상태: {STATE_LABELS[order.state]} (
-        <code data-testid="result-status">{order.state}</code>)
+        상태:{" "}
+        <Badge tone={orderStateTone(order)} state={order.state} testId="result-status">
+          {orderStateLabel(order)}
+        </Badge>
       </p>
       <p>
-        주문번호 <code data-testid="result-merchant-uid">{order.merchantUid}</code> ·{" "}
-        {formatWon(order.amount)}
+        주문번호 <ShortId id={order.merchantUid} testId="result-merchant-uid" /> · {formatWon(order.amount)}
       </p>
       {order.state === "vbank_issued" && (
         <dl className="vbank" data-testid="vbank-account">

@@ -1,5 +1,6 @@
 import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import { PaymentResult } from "./PaymentResult";
+import { ShortId } from "../../components/ShortId";
 
 interface PaymentReturnScreenProps {
   result: PaymentReturn;
@@ -19,7 +20,7 @@ export function PaymentReturnScreen({ result, onOpenOrder }: PaymentReturnScreen
         <div className="notice warning" role="status" data-testid="checkout-open">
           <p>{result.problem ?? "결제 결과를 확인하지 못했습니다."}</p>
           <p>
-            주문번호 <code data-testid="result-merchant-uid">{result.merchantUid}</code> · 주문은 열려
+            주문번호 <ShortId id={result.merchantUid} testId="result-merchant-uid" /> · 주문은 열려
             있으며 앱이 아임포트에서 결과를 다시 확인합니다.
           </p>
           <button type="button" className="button" onClick={() => onOpenOrder(result.merchantUid)}>
