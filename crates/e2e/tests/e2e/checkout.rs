@@ -30,8 +30,8 @@ async fn the_one_month_pass_paid_by_card_shows_paid() {
     scenario("checkout_card_paid", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
         app.click_in_payment_window("imp-approve").await?;
-        app.wait_for_text("result-status", "paid").await?;
-        let uid = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "paid").await?;
+        let uid = app.full_id("result-merchant-uid").await?;
         ensure(
             uid.starts_with("order_"),
             format!("the result names the order: {uid:?}"),
@@ -55,13 +55,13 @@ async fn a_declined_card_retried_on_the_same_order_ends_paid() {
     scenario("checkout_decline_retry", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
         app.click_in_payment_window("imp-decline").await?;
-        app.wait_for_text("result-status", "failed").await?;
-        let first = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "failed").await?;
+        let first = app.full_id("result-merchant-uid").await?;
         app.click("checkout-retry").await?;
         payment_window_shows_the_sdk(app).await?;
         app.click_in_payment_window("imp-approve").await?;
-        app.wait_for_text("result-status", "paid").await?;
-        let second = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "paid").await?;
+        let second = app.full_id("result-merchant-uid").await?;
         ensure(
             first == second,
             format!("the retry pays the same order: {first:?} then {second:?}"),
@@ -76,7 +76,7 @@ async fn a_virtual_account_is_issued_and_shown() {
     scenario("checkout_vbank_issued", async |app: &mut App| -> Result {
         open_window(app, "pass_3m", "vbank").await?;
         app.click_in_payment_window("imp-vbank").await?;
-        app.wait_for_text("result-status", "vbank_issued").await?;
+        app.wait_for_state("result-status", "vbank_issued").await?;
         let account = app.wait_for_text("vbank-account", "KST").await?;
         ensure(
             account.contains("입금 기한") && account.contains("계좌번호"),
@@ -92,16 +92,21 @@ async fn a_partial_refund_from_the_order_page() {
     scenario("order_partial_refund", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
         app.click_in_payment_window("imp-approve").await?;
-        app.wait_for_text("result-status", "paid").await?;
-        let uid = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "paid").await?;
+        let uid = app.full_id("result-merchant-uid").await?;
         app.click("nav-orders").await?;
         app.click(&format!("order-row-{uid}")).await?;
-        app.wait_for_text("order-status", "paid").await?;
-        app.click("refund-open").await?;
+        app.wait_for_state("order-status", "paid").await?;
+        app.click("refund-partial").await?;
         app.fill("refund-amount", "3000").await?;
         app.fill("refund-reason", "고객 요청 부분 환불").await?;
+        let remaining = app.text("refund-remaining").await?;
+        ensure(
+            remaining.contains("6,900원"),
+            format!("the dialog says what remains before refunding: {remaining:?}"),
+        )?;
         app.click("refund-submit").await?;
-        app.wait_for_text("order-status", "partially_refunded")
+        app.wait_for_state("order-status", "partially_refunded")
             .await?;
         let refunded = app.text("order-refunded").await?;
         ensure(
@@ -126,17 +131,17 @@ async fn a_closed_window_leaves_the_order_open_and_a_phone_payment_pays_it() {
             open_window(app, "pass_1m", "phone").await?;
             app.click_in_payment_window("imp-close").await?;
             app.wait_until_payment_window_closed().await?;
-            let status = app.wait_for("result-status").await?.text().await?;
+            let status = app.state("result-status").await?;
             ensure(
                 status == "awaiting_payment" || status == "created",
                 format!("a closed window leaves the order open, not failed: {status:?}"),
             )?;
-            let first = app.text("result-merchant-uid").await?;
+            let first = app.full_id("result-merchant-uid").await?;
             app.click("checkout-retry").await?;
             payment_window_shows_the_sdk(app).await?;
             app.click_in_payment_window("imp-approve").await?;
-            app.wait_for_text("result-status", "paid").await?;
-            let second = app.text("result-merchant-uid").await?;
+            app.wait_for_state("result-status", "paid").await?;
+            let second = app.full_id("result-merchant-uid").await?;
             ensure(
                 first == second,
                 format!("the same order is paid: {first:?} then {second:?}"),
@@ -157,7 +162,7 @@ async fn a_payment_window_that_closes_itself_leaves_the_order_open_to_pay_again(
             app.close_payment_window_from_its_page().await?;
             app.wait_until_payment_window_closed().await?;
             app.wait_for("checkout-retry").await?;
-            let uid = app.text("result-merchant-uid").await?;
+            let uid = app.full_id("result-merchant-uid").await?;
             ensure(
                 uid.starts_with("order_"),
                 format!("the main window names the open order: {uid:?}"),
@@ -169,8 +174,8 @@ async fn a_payment_window_that_closes_itself_leaves_the_order_open_to_pay_again(
             app.click("checkout-retry").await?;
             payment_window_shows_the_sdk(app).await?;
             app.click_in_payment_window("imp-approve").await?;
-            app.wait_for_text("result-status", "paid").await?;
-            let paid = app.text("result-merchant-uid").await?;
+            app.wait_for_state("result-status", "paid").await?;
+            let paid = app.full_id("result-merchant-uid").await?;
             ensure(
                 paid == uid,
                 format!("the same order is paid: {uid:?} then {paid:?}"),

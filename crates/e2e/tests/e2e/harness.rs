@@ -264,6 +264,47 @@ impl App {
         }
     }
 
+    /// The attribute `name` of the element with `data-testid=testid` (empty when it has none).
+    pub async fn attr(&self, testid: &str, name: &str) -> Result<String> {
+        let element = self.wait_for(testid).await?;
+        step(&format!("read {name} of {testid}"), async {
+            Ok(element.attr(name).await?.unwrap_or_default())
+        })
+        .await
+    }
+
+    /// The machine state behind a state badge (`data-state`); the screen shows it as a word.
+    pub async fn state(&self, testid: &str) -> Result<String> {
+        self.attr(testid, "data-state").await
+    }
+
+    /// The whole id behind a shortened one (`data-full-id` of a `ShortId`).
+    pub async fn full_id(&self, testid: &str) -> Result<String> {
+        self.attr(testid, "data-full-id").await
+    }
+
+    /// Waits until the state badge `testid` is in `expected` (its `data-state`).
+    pub async fn wait_for_state(&self, testid: &str, expected: &str) -> Result<String> {
+        self.wait_for_attr(testid, "data-state", expected).await
+    }
+
+    /// Waits until the attribute `name` of `testid` is `expected`.
+    pub async fn wait_for_attr(&self, testid: &str, name: &str, expected: &str) -> Result<String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let value = self.attr(testid, name).await?;
+            if value == expected {
+                return Ok(value);
+            }
+            if Instant::now() > deadline {
+                return Err(fail(format!(
+                    "{name} of {testid} never became {expected:?}; last: {value:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Runs asynchronous JavaScript in the app's page: `arguments` are `args`, and the script calls
     /// `arguments[arguments.length - 1](value)` to return `value`.
     pub async fn run_js(

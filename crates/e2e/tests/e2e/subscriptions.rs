@@ -22,7 +22,7 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
         app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("subscriptions-notice", "구독이 시작")
             .await?;
-        app.wait_for_text("subscription-state", "active").await?;
+        app.wait_for_state("subscription-state", "active").await?;
         let next = app.text("subscription-next-charge").await?;
         ensure(
             next.contains("KST") && next.contains("9,900원"),
@@ -37,11 +37,12 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
         // 카드 변경: the window issues a new key (another test card); future charges move to it.
         let card_before = app.text("subscription-card").await?;
         app.click("subscription-change-card").await?;
+        app.click("confirm-dialog-confirm").await?;
         payment_window_shows_the_sdk(app).await?;
         app.click_in_payment_window("imp-approve").await?;
         app.wait_for_text("subscriptions-notice", "카드를 변경")
             .await?;
-        app.wait_for_text("subscription-state", "active").await?;
+        app.wait_for_state("subscription-state", "active").await?;
         let deadline = std::time::Instant::now() + crate::harness::STEP_TIMEOUT;
         let mut card_after = app.text("subscription-card").await?;
         while card_after == card_before && std::time::Instant::now() < deadline {
@@ -54,9 +55,10 @@ async fn subscribe_monthly_then_cancel_at_period_end() {
         )?;
 
         app.click("subscription-cancel").await?;
+        app.click("confirm-dialog-confirm").await?;
         app.wait_for_text("subscription-cancel-scheduled", "까지 이용")
             .await?;
-        app.wait_for_text("subscription-state", "active").await?;
+        app.wait_for_state("subscription-state", "active").await?;
         app.wait_for_text("subscription-next-charge", "해지 예약")
             .await?;
         ensure(
@@ -81,7 +83,7 @@ async fn a_declined_or_closed_card_registration_is_listed_and_can_be_registered_
             app.click_in_payment_window("imp-decline").await?;
             app.wait_for_text("subscription-failure", "카드 거절")
                 .await?;
-            app.wait_for_text("subscription-state", "incomplete")
+            app.wait_for_state("subscription-state", "incomplete")
                 .await?;
             ensure(
                 app.exists("subscription-register-again").await?
@@ -103,7 +105,7 @@ async fn a_declined_or_closed_card_registration_is_listed_and_can_be_registered_
             app.click_in_payment_window("imp-approve").await?;
             app.wait_for_text("subscriptions-notice", "구독이 시작")
                 .await?;
-            app.wait_for_text("subscription-state", "active").await?;
+            app.wait_for_state("subscription-state", "active").await?;
             let history = app.text("subscription-history").await?;
             ensure(
                 history.contains("1회차")

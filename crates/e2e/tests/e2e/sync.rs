@@ -53,8 +53,8 @@ async fn a_payment_redirect_is_verified_in_rust_whatever_it_claims() {
         // A real payment first, so there is a paid order and its payment to point at.
         open_window(app, "pass_1m", "card").await?;
         app.click_in_payment_window("imp-approve").await?;
-        app.wait_for_text("result-status", "paid").await?;
-        let paid_uid = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "paid").await?;
+        let paid_uid = app.full_id("result-merchant-uid").await?;
         let found = app
             .run_js(
                 "const [uid, done] = arguments;\
@@ -93,8 +93,8 @@ async fn a_payment_redirect_is_verified_in_rust_whatever_it_claims() {
         app.to_main_window().await?;
         claimed?;
         app.wait_until_payment_window_closed().await?;
-        let state = app.wait_for("result-status").await?.text().await?;
-        let shown = app.text("result-merchant-uid").await?;
+        let state = app.state("result-status").await?;
+        let shown = app.full_id("result-merchant-uid").await?;
         ensure(
             shown != paid_uid,
             format!("the result is the window's own order, not the one the redirect named: {shown:?}"),
@@ -118,8 +118,9 @@ async fn a_payment_redirect_is_verified_in_rust_whatever_it_claims() {
             format!("the window was for the same order: {claimed_uid} vs {shown:?}"),
         )?;
         app.wait_until_payment_window_closed().await?;
-        app.wait_for_text("result-merchant-uid", &shown).await?;
-        let state = app.text("result-status").await?;
+        app.wait_for_attr("result-merchant-uid", "data-full-id", &shown)
+            .await?;
+        let state = app.state("result-status").await?;
         ensure(
             state == "awaiting_payment",
             format!("imp_success=true is never believed: {state:?}"),
@@ -137,8 +138,8 @@ async fn a_virtual_account_deposit_reaches_the_order_through_the_sync_engine() {
         app.wait_for_text("checkout-submit", "결제하기").await?;
         app.click("checkout-submit").await?;
         app.click_in_payment_window("imp-vbank").await?;
-        app.wait_for_text("result-status", "vbank_issued").await?;
-        let uid = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "vbank_issued").await?;
+        let uid = app.full_id("result-merchant-uid").await?;
         // The buyer deposits: the sandbox's control API, as the bank would tell Iamport.
         let found = app
             .run_js(
