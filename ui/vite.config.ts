@@ -20,5 +20,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     restoreMocks: true,
+    // A screen test types, clicks and runs axe-core; on a loaded 2-core CI machine 5 s is too little.
+    testTimeout: 20000,
   },
 });
