@@ -4,6 +4,7 @@ import { SandboxBanner } from "./components/SandboxBanner";
 import { StartupErrorScreen } from "./components/StartupErrorScreen";
 import { StatusBar } from "./components/StatusBar";
 import { appStatus, subscriptionsNeedingAttention, syncStatus } from "./ipc";
+import { OnlineContext } from "./online";
 import { navOf, type Route } from "./routes";
 import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
 import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
@@ -59,6 +60,8 @@ export function App() {
   const current = status.status === "ok" ? status.data : null;
   const [sync, reloadSync] = useCommand(syncStatus, STATUS_REFRESH_MS);
   const [subsAttention] = useCommand(subscriptionsNeedingAttention, STATUS_REFRESH_MS);
+  const engine = sync.status === "ok" && !sync.data.stopped ? sync.data : null;
+  const online = engine ? engine.online : current ? current.online : null;
   usePaymentReturn((result) => setRoute({ name: "payment-result", result }));
 
   if (current?.storeProblem) {
@@ -86,9 +89,11 @@ export function App() {
         </div>
       )}
       <PinSetupOffer />
-      <main className="content">
-        {renderScreen(route, setRoute, reloadStatus)}
-      </main>
+      <OnlineContext.Provider value={online}>
+        <main className="content">
+          {renderScreen(route, setRoute, reloadStatus)}
+        </main>
+      </OnlineContext.Provider>
       <StatusBar
         status={current}
         sync={sync.status === "ok" ? sync.data : null}

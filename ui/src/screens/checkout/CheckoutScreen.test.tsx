@@ -5,6 +5,8 @@ import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import { emitEvent, fakeBackend, invokeMock, ipcError, listenerCount } from "../../test/fakeBackend";
 import { PLANS } from "../../test/fixtures";
 import { order, ticket } from "../../test/fixtures-orders";
+import { OnlineContext } from "../../online";
+import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { CheckoutScreen } from "./CheckoutScreen";
 import { PAYMENT_RESULT_EVENT } from "./paymentEvents";
 
@@ -141,5 +143,25 @@ describe("CheckoutScreen", () => {
     expect(listenerCount(PAYMENT_RESULT_EVENT)).toBe(1);
     view.unmount();
     await waitFor(() => expect(listenerCount(PAYMENT_RESULT_EVENT), "no listener left behind").toBe(0));
+  });
+
+  it("offline, says payment needs internet and makes no order; when the network returns it can pay", async () => {
+    fakeBackend({ start_checkout: () => ticket() });
+    const screenAt = (online: boolean) => (
+      <OnlineContext.Provider value={online}>
+        <CheckoutScreen plan={PASS} onBack={() => {}} onOpenOrder={() => {}} />
+      </OnlineContext.Provider>
+    );
+    const { rerender } = render(screenAt(false));
+    expect(screen.getByTestId("checkout-offline")).toHaveTextContent("인터넷이 연결되어 있어야 합니다");
+    expect(screen.getByTestId("checkout-offline")).toHaveTextContent("주문을 만들지 않습니다");
+    expect(screen.getByTestId("checkout-submit")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("pay-method-card"), "{Enter}");
+    expect(invokeMock, "no order is made offline").not.toHaveBeenCalledWith("start_checkout", expect.anything());
+    await expectNoSeriousA11yViolations();
+    rerender(screenAt(true));
+    expect(screen.queryByTestId("checkout-offline")).toBeNull();
+    await startPaying();
+    expect(invokeMock).toHaveBeenCalledWith("start_checkout", { planId: "pass_1m", payMethod: "card" });
   });
 });

@@ -6,6 +6,8 @@ import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import type { PayMethod } from "../../bindings/PayMethod";
 import type { Plan } from "../../bindings/Plan";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Offline } from "../../components/States";
+import { useOnline } from "../../online";
 import { formatPlanPrice } from "../../format";
 import { CommandError, retryCheckout, startCheckout, toCommandError } from "../../ipc";
 import { PAY_METHOD_LABELS } from "../orders/labels";
@@ -94,6 +96,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
 
   const retry = (merchantUid: string) => void pay(() => retryCheckout(merchantUid));
   const busy = phase.step === "working";
+  const online = useOnline();
   const shownUid = phase.step === "result" ? phase.order.merchantUid : phase.step === "open" ? phase.merchantUid : "";
 
   return (
@@ -109,6 +112,8 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
           className="form"
           onSubmit={(event) => {
             event.preventDefault();
+            // Offline, no order is made: the payment window could not load anyway.
+            if (!online) return;
             void pay(() => startCheckout(plan.id, method));
           }}
         >
@@ -131,13 +136,19 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
               ))}
             </div>
           </fieldset>
+          {!online && (
+            <Offline testId="checkout-offline">
+              결제는 인터넷이 연결되어 있어야 합니다. 연결되지 않은 동안에는 주문을 만들지 않습니다. 연결되면 이 화면이
+              저절로 결제하기를 다시 켭니다.
+            </Offline>
+          )}
           {phase.step === "error" && <ErrorNotice error={phase.error} testId="checkout-error" />}
           <div className="actions">
             <button
               type="submit"
               className="button primary"
               data-testid="checkout-submit"
-              disabled={busy}
+              disabled={busy || !online}
             >
               결제하기
             </button>
