@@ -5,6 +5,7 @@ import { StartupErrorScreen } from "./components/StartupErrorScreen";
 import { StatusBar } from "./components/StatusBar";
 import { appStatus, subscriptionsNeedingAttention, syncStatus } from "./ipc";
 import { OnlineContext } from "./online";
+import { ownerText } from "./ownerText";
 import { navOf, type Route } from "./routes";
 import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
 import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
@@ -77,12 +78,12 @@ export function App() {
       </header>
       {status.status === "error" && (
         <div className="notice error" role="alert" data-testid="status-error">
-          앱 상태를 확인하지 못했습니다: {status.error.message}
+          앱 상태를 확인하지 못했습니다: {ownerText(status.error.message)}
         </div>
       )}
       {current?.settingsProblem && route.name !== "settings" && (
         <div className="notice warning" role="alert" data-testid="settings-problem-banner">
-          {current.settingsProblem}{" "}
+          {ownerText(current.settingsProblem)}{" "}
           <button type="button" className="link" onClick={() => setRoute({ name: "settings" })}>
             설정 열기
           </button>

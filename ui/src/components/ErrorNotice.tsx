@@ -1,5 +1,6 @@
 import { adviceFor } from "../errors";
 import type { CommandError } from "../ipc";
+import { ownerText } from "../ownerText";
 
 interface ErrorNoticeProps {
   error: CommandError;
@@ -8,13 +9,13 @@ interface ErrorNoticeProps {
   action?: string;
 }
 
-/** One failed command, in Korean: what went wrong (from Rust) and what the owner can do. */
+/** One failed command, in Korean: what went wrong (from Rust, as the owner reads it) and what the owner can do. */
 export function ErrorNotice({ error, testId = "error-notice", action }: ErrorNoticeProps) {
   const advice = adviceFor(error.code);
   return (
     <div className="notice error" role="alert" data-testid={testId} data-code={error.code}>
       <strong>{advice.title}</strong>
-      <p>{error.message}</p>
+      <p>{ownerText(error.message)}</p>
       <p className="hint">{action ?? advice.action}</p>
     </div>
   );

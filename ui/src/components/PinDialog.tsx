@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { ownerText } from "../ownerText";
 import { Button } from "./Button";
 import { Dialog, DialogActions } from "./Dialog";
 
@@ -71,7 +72,7 @@ export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel
         )}
         {error && (
           <p className="notice error" role="alert" data-testid="pin-error">
-            {error}
+            {ownerText(error)}
           </p>
         )}
         <input

@@ -4,7 +4,9 @@ import type { JobView } from "../bindings/JobView";
 import type { SyncStatus } from "../bindings/SyncStatus";
 import { listJobs, retryJob, syncNow, toCommandError, type CommandError } from "../ipc";
 import { formatKstMs } from "../screens/orders/labels";
+import { ownerText } from "../ownerText";
 import { ErrorNotice } from "./ErrorNotice";
+import { ShortId } from "./ShortId";
 
 /** `95` -> `1분 35초`: how long the oldest job has waited. */
 export function formatAge(secs: number): string {
@@ -88,7 +90,7 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
       </span>
       {(sync.stopped || sync.restarting) && sync.lastError && (
         <span className="attention" data-testid="sync-problem">
-          {sync.lastError}
+          {ownerText(sync.lastError)}
         </span>
       )}
       {clockNote(sync) && (
@@ -117,7 +119,7 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
           <ul>
             {jobs.map((job) => (
               <li key={job.id} data-testid={`job-${job.id}`}>
-                {JOB_KIND_LABELS[job.kind] ?? job.kind} · <code>{job.merchantUid}</code> · {job.lastError ?? ""}{" "}
+                {JOB_KIND_LABELS[job.kind] ?? "작업"} · 주문 <ShortId id={job.merchantUid} copy={false} /> · {ownerText(job.lastError ?? "")}{" "}
                 <button
                   type="button"
                   className="button"
