@@ -8,7 +8,7 @@ interface NavProps {
 /** The main navigation: 요금제 / 주문 내역 / 설정 (`data-testid="nav-<name>"`). */
 export function Nav({ current, onNavigate }: NavProps) {
   return (
-    <nav className="nav" aria-label="주 메뉴 (Main menu)">
+    <nav className="nav" aria-label="주 메뉴">
       {NAV_ITEMS.map((item) => (
         <button
           key={item.name}

@@ -2,7 +2,7 @@
 export function SandboxBanner() {
   return (
     <div className="sandbox-banner" role="status" data-testid="sandbox-banner">
-      <strong>SANDBOX</strong> 테스트 모드입니다. 실제 결제가 일어나지 않습니다. (Test mode: no real payments.)
+      <strong>SANDBOX</strong> 테스트 모드입니다. 실제 결제가 일어나지 않습니다.
     </div>
   );
 }

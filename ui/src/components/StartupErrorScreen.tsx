@@ -16,8 +16,6 @@ export function StartupErrorScreen({ problem, dataDir }: StartupErrorScreenProps
       </p>
       <p>
         주문 데이터는 그대로 보존되어 있으며 아무것도 지우거나 바꾸지 않았습니다.
-        <br />
-        (Your data was not changed.)
       </p>
       <dl>
         <dt>데이터 폴더</dt>

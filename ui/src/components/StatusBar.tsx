@@ -21,7 +21,7 @@ export function StatusBar({
   if (!status) {
     return (
       <footer className="status-bar" data-testid="status-bar">
-        상태 확인 중… (Checking status)
+        상태 확인 중…
       </footer>
     );
   }
@@ -32,16 +32,16 @@ export function StatusBar({
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-mode">
         {status.modeHeld
-          ? "결제 멈춤: 설정 확인 필요 (No mode)"
+          ? "결제 멈춤: 설정 확인 필요"
           : status.mode === "sandbox"
-            ? "테스트 모드 (Sandbox)"
-            : "실제 결제 (Live)"}
+            ? "테스트 모드"
+            : "실제 결제"}
       </span>
       <span
         data-testid="status-online"
         className={online ? "dot online" : "dot offline"}
       >
-        {online ? "온라인 (Online)" : "오프라인 (Offline)"}
+        {online ? "온라인" : "오프라인"}
       </span>
       <span data-testid="status-queue">대기 작업 {pending}건</span>
       {status.mode === "sandbox" && !status.modeHeld && !status.sandbox && (

@@ -205,7 +205,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
                 onChange={() => update({ connection: "direct" })}
                 data-testid="settings-mode-live"
               />{" "}
-              실제 결제 · 직접 연결 (Live, direct)
+              실제 결제 · 직접 연결
             </label>
             <label>
               <input
@@ -215,7 +215,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
                 onChange={() => update({ connection: "relay" })}
                 data-testid="settings-mode-relay"
               />{" "}
-              실제 결제 · 중계 서버 (Live, relay)
+              실제 결제 · 중계 서버
             </label>
           </div>
           <p className="hint muted">

@@ -118,7 +118,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
           }}
         >
           <fieldset>
-            <legend>결제 수단 (Pay method)</legend>
+            <legend>결제 수단</legend>
             <div className="radio-row">
               {PAY_METHODS.map((m) => (
                 <label key={m}>

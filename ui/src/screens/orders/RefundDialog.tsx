@@ -117,7 +117,7 @@ export function RefundDialog({ order, kind, onDone, onClose }: RefundDialogProps
             error={amountError}
           />
         )}
-        <Field label="환불 사유" value={reason} onChange={setReason} testId="refund-reason" maxLength={200} hint="고객에게 전달되는 사유입니다." />
+        <Field label="환불 사유" value={reason} onChange={setReason} testId="refund-reason" maxLength={200} hint="아임포트의 환불 기록에 남습니다." />
         {vbank && (
           <>
             <p className="hint">가상계좌 결제는 환불받을 계좌가 필요합니다.</p>

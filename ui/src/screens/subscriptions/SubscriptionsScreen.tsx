@@ -6,6 +6,7 @@ import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { useConfirm } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Empty, Loading } from "../../components/States";
 import { formatPlanPrice } from "../../format";
 import {
   cancelSubscription,
@@ -188,10 +189,11 @@ export function SubscriptionsScreen() {
       {dialog}
       {confirmDialog}
       {subs.status === "error" && <ErrorNotice error={subs.error} />}
+      {subs.status === "loading" && <Loading what="구독을" />}
       {subs.status === "ok" && subs.data.length === 0 && (
-        <p className="muted" data-testid="subscriptions-empty">
-          구독이 없습니다. (No subscriptions.)
-        </p>
+        <Empty testId="subscriptions-empty" title="구독이 없습니다">
+          위의 구독하기를 누르면 카드를 등록하고 매월 자동으로 결제합니다.
+        </Empty>
       )}
       {subs.status === "ok" &&
         subs.data.map((view) => (
