@@ -95,7 +95,7 @@ async fn a_partial_refund_from_the_order_page() {
         app.wait_for_state("result-status", "paid").await?;
         let uid = app.full_id("result-merchant-uid").await?;
         app.click("nav-orders").await?;
-        app.click(&format!("order-row-{uid}")).await?;
+        app.click(&format!("order-open-{uid}")).await?;
         app.wait_for_state("order-status", "paid").await?;
         app.click("refund-partial").await?;
         app.fill("refund-amount", "3000").await?;

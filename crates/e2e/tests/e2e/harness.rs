@@ -18,6 +18,7 @@ use tempfile::TempDir;
 
 use crate::driver::Driver;
 
+mod a11y;
 mod processes;
 mod windows;
 

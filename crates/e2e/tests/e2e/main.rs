@@ -16,6 +16,7 @@ mod csp;
 mod driver;
 mod harness;
 mod owner_pin;
+mod screens;
 mod shell;
 mod subscriptions;
 mod sync;

@@ -168,7 +168,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                     <button
                       type="button"
                       className="link"
-                      data-testid="order-plan"
+                      data-testid={`order-open-${order.merchantUid}`}
                       onClick={(event) => {
                         event.stopPropagation();
                         onOpen(order.merchantUid);
