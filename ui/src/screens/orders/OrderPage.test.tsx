@@ -28,13 +28,14 @@ describe("OrderPage", () => {
   });
 
   it("전액 환불 asks first with the amount and what remains, and sends no amount", async () => {
-    const states = [
-      detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 2000 })),
-      detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 })),
-    ];
+    // The page re-reads the order every 5 s: it reads what the book holds, before and after the refund.
+    let book = detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 2000 }));
     fakeBackend({
-      get_order: () => states.shift() ?? detail(order({ state: "refunded", refundedAmount: 9900 })),
-      refund_order: () => ({ status: "done", order: order({ state: "refunded", refundedAmount: 9900 }) }),
+      get_order: () => book,
+      refund_order: () => {
+        book = detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 }));
+        return { status: "done", order: book.order };
+      },
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
     await userEvent.click(await screen.findByTestId("refund-full"));
@@ -60,13 +61,13 @@ describe("OrderPage", () => {
   });
 
   it("부분 환불 shows what remains as the amount is typed and sends exactly what was typed", async () => {
-    const states = [
-      detail(order({ state: "paid", impUid: "imp_1" })),
-      detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 3000 })),
-    ];
+    let book = detail(order({ state: "paid", impUid: "imp_1" }));
     fakeBackend({
-      get_order: () => states.shift() ?? detail(order({ state: "partially_refunded", refundedAmount: 3000 })),
-      refund_order: () => ({ status: "done", order: order({ state: "partially_refunded", refundedAmount: 3000 }) }),
+      get_order: () => book,
+      refund_order: () => {
+        book = detail(order({ state: "partially_refunded", impUid: "imp_1", refundedAmount: 3000 }));
+        return { status: "done", order: book.order };
+      },
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
     await userEvent.click(await screen.findByTestId("refund-partial"));
@@ -106,14 +107,14 @@ describe("OrderPage", () => {
 
   it("a refund asks for the owner's PIN once one is set and sends it to Rust", async () => {
     const pin = fakeOwnerPin();
-    const states = [
-      detail(order({ state: "paid", impUid: "imp_1" })),
-      detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 })),
-    ];
+    let book = detail(order({ state: "paid", impUid: "imp_1" }));
     fakeBackend({
-      get_order: () => states.shift() ?? detail(order({ state: "refunded", refundedAmount: 9900 })),
+      get_order: () => book,
       pin_status: pin.status,
-      refund_order: pin.guarded(() => ({ status: "done", order: order({ state: "refunded", refundedAmount: 9900 }) })),
+      refund_order: pin.guarded(() => {
+        book = detail(order({ state: "refunded", impUid: "imp_1", refundedAmount: 9900 }));
+        return { status: "done", order: book.order };
+      }),
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
     await userEvent.click(await screen.findByTestId("refund-full"));
