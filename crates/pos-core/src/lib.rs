@@ -3,13 +3,17 @@
 //! Nothing here knows about Tauri: the shell calls these blocking functions from
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
+pub mod backup;
 pub mod checkout;
 pub mod clock;
 pub mod connection;
 pub mod contact;
+pub mod diagnostics;
 pub mod error;
 pub mod format;
 pub mod ids;
+pub mod logfile;
+pub mod notices;
 pub mod owner_pin;
 pub mod paths;
 pub mod report;

@@ -52,6 +52,18 @@ impl PathError {
     }
 }
 
+/// The app's log folder: `dirs::data_local_dir()/kr.panmusic.pos/logs` (what Tauri's
+/// `app_log_dir` is on Linux and Windows: `~/.local/share/…`, `%LOCALAPPDATA%\…`); on macOS
+/// `~/Library/Logs/kr.panmusic.pos`.
+pub fn default_log_dir() -> Result<PathBuf, PathError> {
+    let dir = if cfg!(target_os = "macos") {
+        dirs::home_dir().map(|home| home.join("Library/Logs").join(APP_IDENTIFIER))
+    } else {
+        dirs::data_local_dir().map(|base| base.join(APP_IDENTIFIER).join("logs"))
+    };
+    dir.ok_or(PathError::NoDataDir)
+}
+
 /// `dirs::data_dir()/kr.panmusic.pos`: the folder the app uses unless told otherwise.
 pub fn default_data_dir() -> Result<PathBuf, PathError> {
     dirs::data_dir()

@@ -42,4 +42,9 @@ poll: PollSettings,
  * In live mode: `Some` goes through this relay (중계 서버), `None` straight to Iamport
  * (직접 연결). Ignored in sandbox mode. Both use the live order book.
  */
-relay?: RelaySettings, };
+relay?: RelaySettings, 
+/**
+ * A folder the owner picked (a USB stick, a synced folder) that gets a copy of every backup
+ * of the order book; `None`: backups stay in the data dir only.
+ */
+backupFolder?: string, };

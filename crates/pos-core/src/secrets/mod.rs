@@ -40,6 +40,14 @@ pub struct Credentials {
     pub imp_secret: String,
 }
 
+impl Credentials {
+    /// Registers the key and secret with the log redaction, so no log line ever shows them.
+    pub fn keep_out_of_logs(&self) {
+        crate::logfile::keep_out_of_logs(&self.imp_key);
+        crate::logfile::keep_out_of_logs(&self.imp_secret);
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -216,6 +224,14 @@ impl CredentialStore {
     /// The stored credentials, if any. With the keyring backend, a file left by an earlier run
     /// without a keyring is still found.
     pub fn get(&self) -> Result<Option<Credentials>, SecretError> {
+        let found = self.get_unlogged()?;
+        if let Some(c) = &found {
+            c.keep_out_of_logs();
+        }
+        Ok(found)
+    }
+
+    fn get_unlogged(&self) -> Result<Option<Credentials>, SecretError> {
         if self.backend() == SecretBackend::Keyring {
             match self.keyring_get() {
                 Ok(Some(found)) => return Ok(Some(found)),
@@ -235,6 +251,7 @@ impl CredentialStore {
     /// Stores `c` (trimmed and checked). If the keyring refuses at runtime, the file is used.
     pub fn set(&self, c: &Credentials) -> Result<(), SecretError> {
         let c = c.normalized()?;
+        c.keep_out_of_logs();
         if self.backend() == SecretBackend::Keyring {
             match self.keyring_set(&c) {
                 Ok(()) => return file::remove(&self.file),

@@ -119,6 +119,10 @@ pub struct Settings {
     /// (직접 연결). Ignored in sandbox mode. Both use the live order book.
     #[ts(optional)]
     pub relay: Option<RelaySettings>,
+    /// A folder the owner picked (a USB stick, a synced folder) that gets a copy of every backup
+    /// of the order book; `None`: backups stay in the data dir only.
+    #[ts(optional)]
+    pub backup_folder: Option<String>,
 }
 
 /// Settings that do not hold together.

@@ -161,6 +161,13 @@ pub enum StoreError {
     /// Another program's sync engine works on the sandbox book; nothing was deleted.
     #[error("다른 프로그램({holder}, pid {pid})이 테스트 장부로 동기화 중이라 테스트 데이터를 지우지 않았습니다. 그 프로그램을 끈 뒤 다시 시도하세요. (the sandbox book is in use)")]
     SandboxBookInUse { holder: String, pid: i64 },
+    /// The backup taken before a schema migration failed, so the migration did not run.
+    #[error("데이터베이스를 새 버전으로 바꾸기 전에 백업하지 못해 바꾸지 않았습니다 (스키마 버전 {from}). 디스크 공간과 폴더 권한을 확인한 뒤 앱을 다시 시작하세요: {source}")]
+    PreMigrationBackup {
+        from: u32,
+        #[source]
+        source: Box<crate::backup::BackupError>,
+    },
     /// A file of the sandbox book could not be deleted.
     #[error("테스트 데이터({path})를 지우지 못했습니다. 실제 결제 데이터는 건드리지 않았습니다. 앱을 다시 시작한 뒤 다시 시도하세요. (cannot delete the sandbox data)")]
     ClearSandbox {
@@ -202,7 +209,8 @@ impl StoreError {
             | StoreError::LegacyMove { .. }
             | StoreError::LegacyConflict { .. }
             | StoreError::ClearSandbox { .. }
-            | StoreError::Export { .. } => ErrorCode::Internal,
+            | StoreError::Export { .. }
+            | StoreError::PreMigrationBackup { .. } => ErrorCode::Internal,
             StoreError::LegacyBusy | StoreError::SandboxBookInUse { .. } => ErrorCode::Conflict,
         }
     }

@@ -9,6 +9,7 @@ mod batch;
 mod book;
 mod codec;
 mod error;
+mod event_feed;
 mod job_queue;
 mod job_rows;
 mod jobs;

@@ -28,6 +28,18 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
     })?;
     schema::refuse_newer(&conn)?;
     configure(&conn, true).map_err(|source| classify(path, source))?;
+    let found = schema::user_version(&conn)?;
+    if found > 0 && found < schema::SCHEMA_VERSION {
+        // A migration changes the book for good: keep the book as it was first.
+        let kept =
+            crate::backup::before_migration(&conn, path, chrono::Utc::now()).map_err(|source| {
+                StoreError::PreMigrationBackup {
+                    from: found,
+                    source: Box::new(source),
+                }
+            })?;
+        tracing::info!(from = found, to = schema::SCHEMA_VERSION, backup = %kept.display(), "backed up before migrating");
+    }
     schema::migrate(&mut conn)?;
     restrict_permissions(path)?;
     Ok(conn)
@@ -120,6 +132,27 @@ fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
 }
 
 impl super::Store {
+    /// How many orders the book holds.
+    pub fn order_count(&self) -> Result<i64, StoreError> {
+        let conn = self.lock();
+        conn.query_row("SELECT COUNT(*) FROM orders", [], |row| row.get(0))
+            .map_err(|source| StoreError::Sqlite {
+                context: "count the orders",
+                source,
+            })
+    }
+
+    /// Moves everything in the WAL into the main file and empties the WAL (before the file is
+    /// replaced by a restore).
+    pub fn checkpoint_truncate(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|source| StoreError::Sqlite {
+                context: "checkpoint the database",
+                source,
+            })
+    }
+
     /// SQLite's `quick_check`: an empty list means the file is sound; otherwise the problems
     /// SQLite found (for `posctl doctor`). Reads only.
     pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {

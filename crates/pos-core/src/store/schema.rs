@@ -64,4 +64,52 @@ mod tests {
             "every migration must apply cleanly to an empty database"
         );
     }
+
+    #[test]
+    fn an_older_book_is_backed_up_before_it_is_migrated() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let db = dir.path().join(crate::store::DB_FILE);
+        let older = SCHEMA_VERSION - 1;
+        {
+            let mut conn = Connection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+            MIGRATIONS
+                .to_version(&mut conn, older as usize)
+                .unwrap_or_else(|e| panic!("an older schema: {e}"));
+            conn.execute(
+                "INSERT INTO orders (merchant_uid, plan_id, kind, amount, state, pay_method, created_at, updated_at) \
+                 VALUES ('order_old', 'pass_1m', 'one_time', 9900, 'created', 'card', 0, 0)",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("an order of the older build: {e}"));
+        }
+        let store =
+            crate::Store::open(dir.path()).unwrap_or_else(|e| panic!("the older book opens: {e}"));
+        assert_eq!(
+            store.schema_version().ok(),
+            Some(SCHEMA_VERSION),
+            "the book is migrated"
+        );
+        let kept = crate::backup::list(&dir.path().join(crate::backup::BACKUP_DIR))
+            .unwrap_or_else(|e| panic!("list: {e}"));
+        assert_eq!(kept.len(), 1, "one backup was made before the migration");
+        assert_eq!(
+            kept[0].reason,
+            crate::backup::BackupReason::BeforeMigration,
+            "named for the migration"
+        );
+        assert_eq!(
+            kept[0].schema_version, older,
+            "the backup holds the book as it was, unmigrated"
+        );
+        assert_eq!(kept[0].order_count, 1, "with its order");
+        drop(store);
+        crate::Store::open(dir.path()).unwrap_or_else(|e| panic!("reopen: {e}"));
+        let again =
+            crate::backup::list(&dir.path().join(crate::backup::BACKUP_DIR)).unwrap_or_default();
+        assert_eq!(
+            again.len(),
+            1,
+            "a book already at this version is not backed up on open"
+        );
+    }
 }

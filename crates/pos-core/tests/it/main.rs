@@ -1,11 +1,13 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
+mod backups;
 mod books;
 mod books_attack;
 mod checkout_start;
 mod checkout_support;
 mod checkout_verify;
 mod connection;
+mod diagnostics;
 mod extreme_times;
 mod job_claims;
 mod jobs;

@@ -104,6 +104,11 @@ pub enum Command {
     Refund(RefundArgs),
     /// 정산: paid, refunded and net by pay method and by plan for KST days FROM..=TO.
     Report(ReportArgs),
+    /// Backups of the order book (백업): made, listed, restored.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// The owner's PIN (관리자 PIN) that guards settings, refunds and card changes in the app.
     Pin {
         #[command(subcommand)]
@@ -123,6 +128,20 @@ pub struct ReportArgs {
     /// Also write the sales as CSV (UTF-8 with BOM, for Excel) to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Backs up the order book now (and copies it to the owner's backup folder, if one is set).
+    Create,
+    /// The order book's backups, newest first: file, time, orders.
+    List,
+    /// Replaces the order book with FILE after checking it; the current book is kept as a
+    /// backup. Refused while the app or `posctl sync --watch` runs on this book.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -59,6 +59,9 @@ pub enum CliError {
     /// A subscription action.
     #[error(transparent)]
     Subscription(#[from] pos_core::subscription::SubscriptionError),
+    /// A backup or restore.
+    #[error(transparent)]
+    Backup(#[from] pos_core::backup::BackupError),
     /// The owner's PIN file.
     #[error(transparent)]
     Pin(#[from] pos_core::owner_pin::PinError),
@@ -87,6 +90,7 @@ impl CliError {
             CliError::Subscription(e) => e.code(),
             CliError::Checkout(e) => e.code(),
             CliError::Pin(e) => e.code(),
+            CliError::Backup(e) => e.code(),
             CliError::NoApiBase
             | CliError::NoCredentials
             | CliError::ModeUnknown

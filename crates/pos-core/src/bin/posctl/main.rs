@@ -3,6 +3,7 @@
 //! Human output is Korean (won as `9,900원`, times in KST); `--json` prints machine-readable JSON
 //! on stdout. Errors go to stderr with a non-zero exit code (1 for a failure, 2 for bad usage).
 
+mod backup_cmd;
 mod checkout_cmd;
 mod cli;
 mod context;
@@ -55,6 +56,9 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Doctor => doctor::run(&cli.global),
+        Command::Backup { command } => {
+            backup_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
+        }
         Command::Pin { command } => pin_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS),
         Command::Subscriptions { command } => {
             subscriptions_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
