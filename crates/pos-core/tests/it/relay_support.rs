@@ -61,9 +61,14 @@ impl Front {
 
     /// A client as the store PC builds it, with `timeout` per request.
     pub fn client(&self, timeout: Duration) -> iamport::Client {
+        self.client_with(timeout, Duration::from_secs(2))
+    }
+
+    /// [`Front::client`] with `connect` to connect.
+    pub fn client_with(&self, timeout: Duration, connect: Duration) -> iamport::Client {
         let mut config = iamport::Config::new(&self.base, &self.key, &self.secret);
         config.timeout = timeout;
-        config.connect_timeout = Duration::from_secs(2);
+        config.connect_timeout = connect;
         iamport::Client::new(config).unwrap_or_else(|e| panic!("client: {e}"))
     }
 

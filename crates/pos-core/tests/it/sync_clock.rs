@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use pos_core::sync::{CheckoutWork, SyncEngine, SyncHandle, SyncStatus};
 
-use super::sync_support::{client, fast_options, sandbox, Control};
+use super::sync_support::{client, fast_options, sandbox, Control, Net};
+use crate::relay_support::{over_both, Backend};
 
 async fn wait_for(engine: &SyncHandle, what: &str, done: impl Fn(&SyncStatus) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -20,15 +21,23 @@ async fn wait_for(engine: &SyncHandle, what: &str, done: impl Fn(&SyncStatus) ->
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_status_shows_iamports_clock_offset_once_it_answered() {
+async fn the_status_shows_iamports_clock_offset_once_it_answered(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     Control::new(&sb.base_url()).advance_clock(86_400).await;
+    net.sync_clock().await;
     let work = Arc::new(CheckoutWork);
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let engine = SyncEngine::start(super::store(), c, work.clone(), work, fast_options(), "app")
-        .await
-        .unwrap_or_else(|e| panic!("engine: {e}"));
+    let c = net.client(Duration::from_secs(5));
+    let engine = SyncEngine::start(
+        net.book(super::store()),
+        c,
+        work.clone(),
+        work,
+        fast_options(),
+        "app",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("engine: {e}"));
     wait_for(&engine, "a first cycle", |s| s.last_success_at.is_some()).await;
     let offset = engine.status().clock_offset_secs;
     assert!(
@@ -38,6 +47,7 @@ async fn the_status_shows_iamports_clock_offset_once_it_answered() {
     assert!(engine.stop().await.is_ok(), "the engine stops");
     sb.shutdown().await;
 }
+over_both!(the_status_shows_iamports_clock_offset_once_it_answered);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_shows_no_offset_while_iamport_never_answered() {

@@ -8,18 +8,18 @@ use pos_core::checkout::{request_refund, RefundRequest};
 use pos_core::sync::{CheckoutWork, SyncEngine, SyncError};
 use pos_core::{OrderState, PayMethod, Store};
 
-use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control};
+use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control, Net};
 use crate::relay_support::{over_both, Backend, Front};
 
 fn store() -> Store {
     super::store()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests() {
+async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let store = store();
+    let store = net.book(store());
     let orders: Vec<_> = (0..250)
         .map(|_| new_order(&store, PayMethod::Card))
         .collect();
@@ -27,7 +27,7 @@ async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests() 
         ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await;
     }
     let before = ctl.rest_calls().await;
-    let report = run_once(&store, &client(&sb.base_url(), Duration::from_secs(5)))
+    let report = run_once(&store, &net.client(Duration::from_secs(5)))
         .await
         .unwrap_or_else(|e| panic!("a cycle against a healthy sandbox: {e}"));
     let calls = ctl.rest_calls().await - before;
@@ -46,6 +46,7 @@ async fn one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests() 
     );
     sb.shutdown().await;
 }
+over_both!(one_full_cycle_brings_paid_orders_to_paid_with_a_handful_of_requests);
 
 async fn a_console_cancel_of_a_settled_order_arrives_through_the_change_feed(backend: Backend) {
     let sb = sandbox(None, None).await;
@@ -118,13 +119,13 @@ async fn a_vbank_deposit_is_noticed_within_one_sweep(backend: Backend) {
     sb.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder() {
+async fn only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let open = || Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let open = || net.book(Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}")));
     let work = Arc::new(CheckoutWork);
-    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let c = net.client(Duration::from_secs(5));
     let first = SyncEngine::start(
         open(),
         c.clone(),
@@ -160,7 +161,10 @@ async fn only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder() {
     }
     sb.shutdown().await;
 }
+over_both!(only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder);
 
+// Direct only: behind a relay the store still reaches the relay while Iamport is down, so
+// the engine reports failing jobs (retried with backoff), not 오프라인.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
     let state_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -245,12 +249,12 @@ async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
     back.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep() {
+async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let store = store();
+    let c = net.client(Duration::from_secs(5));
+    let store = net.book(store());
     let order = new_order(&store, PayMethod::Card);
     let imp_uid = ctl
         .pay(&order.merchant_uid, order.amount, "card", "paid")
@@ -290,6 +294,7 @@ async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep() {
     );
     sb.shutdown().await;
 }
+over_both!(with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep);
 
 /// An executor with a bug: it panics on every job.
 struct PanickingExecutor;
@@ -305,10 +310,10 @@ impl pos_core::sync::JobExecutor for PanickingExecutor {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown() {
+async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown(backend: Backend) {
     let sb = sandbox(None, None).await;
-    let store = store();
+    let net = Net::over(backend, &sb).await;
+    let store = net.book(store());
     let id = store
         .enqueue_job(&pos_core::NewJob {
             kind: "cancel".into(),
@@ -319,7 +324,7 @@ async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown()
         .unwrap_or_else(|e| panic!("enqueue: {e}"));
     let result = SyncEngine::run_once(
         store.clone(),
-        client(&sb.base_url(), Duration::from_secs(5)),
+        net.client(Duration::from_secs(5)),
         Arc::new(PanickingExecutor),
         Arc::new(CheckoutWork),
         fast_options(),
@@ -341,17 +346,18 @@ async fn a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown()
     );
     sb.shutdown().await;
 }
+over_both!(a_job_whose_executor_panics_goes_back_to_the_queue_as_outcome_unknown);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_engine_whose_lease_is_taken_over_stops_and_says_so() {
+async fn an_engine_whose_lease_is_taken_over_stops_and_says_so(backend: Backend) {
     let sb = sandbox(None, None).await;
-    let store = store();
+    let net = Net::over(backend, &sb).await;
+    let store = net.book(store());
     let options = pos_core::sync::SyncOptions {
         heartbeat: Duration::from_millis(50),
         ..fast_options()
     };
     let work = Arc::new(CheckoutWork);
-    let client = client(&sb.base_url(), Duration::from_secs(5));
+    let client = net.client(Duration::from_secs(5));
     let engine = SyncEngine::start(store.clone(), client, work.clone(), work, options, "app")
         .await
         .unwrap_or_else(|e| panic!("engine: {e}"));
@@ -385,6 +391,7 @@ async fn an_engine_whose_lease_is_taken_over_stops_and_says_so() {
     assert!(engine.stop().await.is_ok(), "stop after the loop ended");
     sb.shutdown().await;
 }
+over_both!(an_engine_whose_lease_is_taken_over_stops_and_says_so);
 
 over_both!(a_console_cancel_of_a_settled_order_arrives_through_the_change_feed);
 

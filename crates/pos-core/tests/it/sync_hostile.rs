@@ -9,7 +9,8 @@ use pos_core::sync::planner::CURSOR_SKEW_SECS;
 use pos_core::sync::{CheckoutWork, SyncEngine, SyncHandle, SyncStatus};
 use pos_core::{OrderState, PayMethod};
 
-use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control};
+use super::sync_support::{fast_options, new_order, run_once, sandbox, Control, Net};
+use crate::relay_support::{over_both, Backend};
 
 /// Polls the engine's status until `done` holds (at most 10 s); returns the last status.
 async fn wait_for(
@@ -31,13 +32,13 @@ async fn wait_for(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crashed_engine_says_so_and_is_started_again_and_works() {
+async fn a_crashed_engine_says_so_and_is_started_again_and_works(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let store = super::store();
+    let store = net.book(super::store());
     let work = Arc::new(CheckoutWork);
-    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let c = net.client(Duration::from_secs(5));
     let engine = SyncEngine::start(store.clone(), c, work.clone(), work, fast_options(), "app")
         .await
         .unwrap_or_else(|e| panic!("engine: {e}"));
@@ -90,13 +91,16 @@ async fn a_crashed_engine_says_so_and_is_started_again_and_works() {
     );
     sb.shutdown().await;
 }
+over_both!(a_crashed_engine_says_so_and_is_started_again_and_works);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_engine_stopped_while_it_waits_to_restart_reports_stopped_and_frees_the_lease() {
+async fn an_engine_stopped_while_it_waits_to_restart_reports_stopped_and_frees_the_lease(
+    backend: Backend,
+) {
     let sb = sandbox(None, None).await;
-    let store = super::store();
+    let net = Net::over(backend, &sb).await;
+    let store = net.book(super::store());
     let work = Arc::new(CheckoutWork);
-    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let c = net.client(Duration::from_secs(5));
     let engine = SyncEngine::start(
         store.clone(),
         c.clone(),
@@ -125,15 +129,19 @@ async fn an_engine_stopped_while_it_waits_to_restart_reports_stopped_and_frees_t
     }
     sb.shutdown().await;
 }
+over_both!(an_engine_stopped_while_it_waits_to_restart_reports_stopped_and_frees_the_lease);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payment_dated_a_month_ahead_never_moves_the_feed_cursor_past_iamports_now() {
+async fn a_payment_dated_a_month_ahead_never_moves_the_feed_cursor_past_iamports_now(
+    backend: Backend,
+) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let store = super::store();
+    let c = net.client(Duration::from_secs(5));
+    let store = net.book(super::store());
     // A month: far past any skew, and inside the feed's 90-day window, so the reply is served.
     ctl.advance_clock(30 * 24 * 3600).await;
+    net.sync_clock().await;
     let order = new_order(&store, PayMethod::Card);
     ctl.pay(&order.merchant_uid, order.amount, "card", "paid")
         .await;
@@ -167,3 +175,4 @@ async fn a_payment_dated_a_month_ahead_never_moves_the_feed_cursor_past_iamports
     );
     sb.shutdown().await;
 }
+over_both!(a_payment_dated_a_month_ahead_never_moves_the_feed_cursor_past_iamports_now);

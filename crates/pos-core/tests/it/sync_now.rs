@@ -6,14 +6,15 @@ use std::time::Duration;
 use pos_core::sync::{CheckoutWork, SyncEngine};
 use pos_core::{OrderState, PayMethod};
 
-use super::sync_support::{client, fast_options, new_order, run_once, sandbox, Control};
+use super::sync_support::{fast_options, new_order, run_once, sandbox, Control, Net};
+use crate::relay_support::{over_both, Backend};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_now_looks_up_an_open_virtual_account_at_once_and_reports_it() {
+async fn sync_now_looks_up_an_open_virtual_account_at_once_and_reports_it(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_secs(5));
-    let store = super::store();
+    let c = net.client(Duration::from_secs(5));
+    let store = net.book(super::store());
     let order = new_order(&store, PayMethod::Vbank);
     let imp_uid = ctl
         .pay(&order.merchant_uid, order.amount, "vbank", "ready")
@@ -56,3 +57,4 @@ async fn sync_now_looks_up_an_open_virtual_account_at_once_and_reports_it() {
     );
     sb.shutdown().await;
 }
+over_both!(sync_now_looks_up_an_open_virtual_account_at_once_and_reports_it);

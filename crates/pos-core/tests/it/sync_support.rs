@@ -9,6 +9,8 @@ use pos_core::sync::{Backoff, CheckoutWork, CycleReport, SyncEngine, SyncOptions
 use pos_core::{NewOrder, Order, PayMethod, Store};
 use serde_json::{json, Value};
 
+use crate::relay_support::{Backend, Front};
+
 /// `n` scaled by the env var `SYNC_TEST_SCALE` (a percentage, default 100).
 pub fn scaled(n: usize) -> usize {
     let pct = std::env::var("SYNC_TEST_SCALE")
@@ -178,4 +180,33 @@ pub fn new_order(store: &Store, method: PayMethod) -> Order {
             buyer_email: None,
         })
         .unwrap_or_else(|e| panic!("create an order: {e}"))
+}
+
+/// The sandbox as a test's store reaches it: directly, or through a relay in front of it.
+pub struct Net {
+    front: Front,
+}
+
+impl Net {
+    /// The sandbox `sb` over `backend`.
+    pub async fn over(backend: Backend, sb: &Sandbox) -> Net {
+        Net {
+            front: Front::start(backend, &sb.base_url()).await,
+        }
+    }
+
+    /// The store's client, with `timeout` per request (and to connect).
+    pub fn client(&self, timeout: Duration) -> iamport::Client {
+        self.front.client_with(timeout, timeout)
+    }
+
+    /// `store` minting ids as this connection needs (behind the relay store's prefix).
+    pub fn book(&self, store: Store) -> Store {
+        self.front.book(store)
+    }
+
+    /// After the sandbox's clock moved: a relay re-reads Iamport's clock at once.
+    pub async fn sync_clock(&self) {
+        self.front.sync_clock().await;
+    }
 }
