@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock } from "./test/fakeBackend";
 import { App } from "./App";
 import { PLANS, sandboxStatus } from "./test/fixtures";
+import { expectNoSeriousA11yViolations } from "./test/axe";
 
 beforeEach(() => {
   invokeMock.mockReset();
@@ -18,6 +19,7 @@ describe("App shell", () => {
     expect(screen.getByTestId("status-mode")).toHaveTextContent("테스트 모드");
     expect(screen.getByTestId("status-online")).toHaveTextContent("온라인");
     expect(screen.getByTestId("status-queue")).toHaveTextContent("대기 작업 0건");
+    await expectNoSeriousA11yViolations();
   });
 
   it("shows no banner in live mode and reports offline and queued work", async () => {

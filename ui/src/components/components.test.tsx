@@ -99,3 +99,10 @@ describe("Badge and Table", () => {
     await expectNoSeriousA11yViolations();
   });
 });
+
+describe("the axe-core check", () => {
+  it("fails on a real serious violation: a button with no name", async () => {
+    render(<button type="button" />);
+    await expect(expectNoSeriousA11yViolations()).rejects.toThrow(/button-name/);
+  });
+});

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock, ipcError } from "../test/fakeBackend";
 import { PLANS } from "../test/fixtures";
 import { PlansScreen } from "./PlansScreen";
+import { expectNoSeriousA11yViolations } from "../test/axe";
 
 beforeEach(() => {
   invokeMock.mockReset();
@@ -18,6 +19,7 @@ describe("PlansScreen", () => {
     expect(screen.getByTestId("plan-price-pass_1m")).toHaveTextContent(/^9,900원$/);
     expect(screen.getByTestId("plan-price-pass_3m")).toHaveTextContent(/^27,000원$/);
     expect(screen.getByTestId("plan-price-sub_monthly")).toHaveTextContent(/^9,900원\/월$/);
+    await expectNoSeriousA11yViolations();
   });
 
   it("shows the Korean error and retries on request", async () => {
@@ -33,6 +35,7 @@ describe("PlansScreen", () => {
     const notice = await screen.findByTestId("error-notice");
     expect(notice).toHaveTextContent("주문 데이터를 열 수 없습니다.");
     expect(notice).toHaveTextContent("앱을 다시 시작해 보세요");
+    await expectNoSeriousA11yViolations();
     await userEvent.setup().click(screen.getByRole("button", { name: "다시 시도" }));
     expect(await screen.findByTestId("plan-pass_1m")).toBeInTheDocument();
   });

@@ -6,6 +6,7 @@ import { fakeBackend, invokeMock, ipcError } from "../test/fakeBackend";
 import { defaultSettings, settingsView } from "../test/fixtures-settings";
 import { fakeOwnerPin, OWNER_PIN } from "../test/fakePin";
 import { SettingsScreen } from "./SettingsScreen";
+import { expectNoSeriousA11yViolations } from "../test/axe";
 
 beforeEach(() => {
   invokeMock.mockReset();
@@ -26,6 +27,7 @@ describe("SettingsScreen", () => {
     const user = userEvent.setup();
     render(<SettingsScreen />);
     await user.type(await screen.findByTestId("settings-store-name"), "행복한 카페");
+    await expectNoSeriousA11yViolations();
     await user.click(screen.getByTestId("settings-save"));
 
     expect(await screen.findByTestId("settings-saved")).toHaveTextContent("저장했습니다");
@@ -139,6 +141,7 @@ describe("SettingsScreen", () => {
     expect(await screen.findByTestId("settings-buyer-email-error")).toHaveTextContent("이메일 주소 형식이 아닙니다");
     expect(email).toHaveAttribute("aria-invalid", "true");
     expect(email).toHaveFocus();
+    await expectNoSeriousA11yViolations();
     expect(invokeMock).not.toHaveBeenCalledWith("save_settings", expect.anything());
     expect(screen.queryByTestId("settings-saved")).not.toBeInTheDocument();
 

@@ -179,6 +179,7 @@ describe("OrderPage", () => {
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
     expect(await screen.findByTestId("refund-pending")).toHaveTextContent("대기열");
+    await expectNoSeriousA11yViolations();
   });
 });
 
@@ -192,6 +193,7 @@ describe("OrdersScreen", () => {
     const row = await screen.findByTestId(`order-row-${UID}`);
     expect(row).toHaveTextContent("9,900원");
     expect(row).toHaveTextContent("결제 완료");
+    await expectNoSeriousA11yViolations();
     await userEvent.selectOptions(screen.getByTestId("orders-filter-state"), "paid");
     expect(invokeMock).toHaveBeenLastCalledWith("list_orders", {
       query: { state: "paid", payMethod: null, search: null, from: null, to: null, class: null, limit: 50, offset: 0 },
