@@ -22,5 +22,7 @@ export default defineConfig({
     restoreMocks: true,
     // A screen test types, clicks and runs axe-core; on a loaded 2-core CI machine 5 s is too little.
     testTimeout: 20000,
+    // The design-token test reads the stylesheets as text (`?raw`).
+    css: { include: [/\.css\?raw/] },
   },
 });
