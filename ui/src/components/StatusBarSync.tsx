@@ -7,6 +7,7 @@ import { formatKstMs } from "../screens/orders/labels";
 import { ownerText } from "../ownerText";
 import { ErrorNotice } from "./ErrorNotice";
 import { ShortId } from "./ShortId";
+import { Button } from "./Button";
 
 /** `95` -> `1분 35초`: how long the oldest job has waited. */
 export function formatAge(secs: number): string {
@@ -98,13 +99,13 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
           {clockNote(sync)}
         </span>
       )}
-      <button type="button" className="link" data-testid="sync-now" disabled={busy} onClick={() => void run(async () => setFindings(syncFindings(await syncNow())))}>
+      <Button variant="link" data-testid="sync-now" disabled={busy} onClick={() => void run(async () => setFindings(syncFindings(await syncNow())))}>
         {busy ? "동기화 중…" : "지금 동기화"}
-      </button>
+      </Button>
       {sync.needsAttention > 0 && (
-        <button type="button" className="link attention" data-testid="needs-attention-open" onClick={() => void loadJobs()}>
+        <Button variant="link" className="attention" data-testid="needs-attention-open" onClick={() => void loadJobs()}>
           확인 필요 {sync.needsAttention}건 보기
-        </button>
+        </Button>
       )}
       {findings && (
         <span role="status" data-testid="sync-findings">
@@ -120,9 +121,7 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
             {jobs.map((job) => (
               <li key={job.id} data-testid={`job-${job.id}`}>
                 {JOB_KIND_LABELS[job.kind] ?? "작업"} · 주문 <ShortId id={job.merchantUid} copy={false} /> · {ownerText(job.lastError ?? "")}{" "}
-                <button
-                  type="button"
-                  className="button"
+                <Button
                   data-testid={`job-retry-${job.id}`}
                   disabled={busy}
                   onClick={() => void run(async () => {
@@ -131,13 +130,13 @@ export function StatusBarSync({ sync, onSynced }: StatusBarSyncProps) {
                   })}
                 >
                   다시 시도
-                </button>
+                </Button>
               </li>
             ))}
           </ul>
-          <button type="button" className="link" onClick={() => setJobs(null)}>
+          <Button variant="link" onClick={() => setJobs(null)}>
             닫기
-          </button>
+          </Button>
         </div>
       )}
     </>

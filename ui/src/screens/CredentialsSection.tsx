@@ -4,6 +4,7 @@ import { Field } from "../components/Field";
 import { CommandError, setCredentials, toCommandError } from "../ipc";
 import { usePinGuard } from "../usePinGuard";
 import { Badge } from "../components/Badge";
+import { Button } from "../components/Button";
 
 interface CredentialsSectionProps {
   /** Whether a key and secret are stored (the only thing the app ever shows about them). */
@@ -92,14 +93,13 @@ export function CredentialsSection({ isSet, onSaved, relay = false }: Credential
           </p>
         )}
         <div className="actions">
-          <button
+          <Button
             type="submit"
-            className="button"
             disabled={busy || key.trim() === "" || secret.trim() === ""}
             data-testid={`${prefix}-save`}
           >
             {isSet ? "API 키 바꾸기" : "API 키 저장"}
-          </button>
+          </Button>
         </div>
       </fieldset>
       {dialog}

@@ -3,6 +3,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { formatPlanPrice } from "../format";
 import { listPlans } from "../ipc";
 import { useCommand } from "../useCommand";
+import { Button } from "../components/Button";
 
 interface PlansScreenProps {
   /** Called when the owner picks a plan (the checkout screen hooks in here). */
@@ -29,9 +30,9 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
       {plans.status === "error" && (
         <>
           <ErrorNotice error={plans.error} />
-          <button type="button" className="button" onClick={reload}>
+          <Button onClick={reload}>
             다시 시도
-          </button>
+          </Button>
         </>
       )}
       {plans.status === "ok" && plans.data.length === 0 && (
@@ -55,13 +56,12 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
                 </p>
                 <p className="muted">{periodText(plan)}</p>
                 {onSelect && (
-                  <button
-                    type="button"
-                    className="button primary"
+                  <Button
+                    variant="primary"
                     data-testid={`plan-buy-${plan.id}`}
                   >
                     구매하기
-                  </button>
+                  </Button>
                 )}
               </article>
             </li>

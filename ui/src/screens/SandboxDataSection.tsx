@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { clearSandboxData, CommandError, toCommandError } from "../ipc";
 import { usePinGuard } from "../usePinGuard";
+import { Button } from "../components/Button";
 
 /**
  * 테스트 데이터 지우기: empties the sandbox order book (test orders, jobs, subscriptions) and the
@@ -48,25 +49,22 @@ export function SandboxDataSection() {
           <div className="notice warning" role="alert" data-testid="sandbox-clear-confirm">
             <p>테스트 주문과 테스트 결제를 모두 지울까요? 되돌릴 수 없습니다. 실제 결제 데이터는 그대로 남습니다.</p>
             <div className="actions">
-              <button
-                type="button"
-                className="button danger"
+              <Button
+                variant="danger"
                 disabled={busy}
                 onClick={clear}
                 data-testid="sandbox-clear-yes"
               >
                 {busy ? "지우는 중…" : "지우기"}
-              </button>
-              <button type="button" className="button" disabled={busy} onClick={() => setAsking(false)}>
+              </Button>
+              <Button disabled={busy} onClick={() => setAsking(false)}>
                 취소
-              </button>
+              </Button>
             </div>
           </div>
         ) : (
           <div className="actions">
-            <button
-              type="button"
-              className="button"
+            <Button
               onClick={() => {
                 setDone(false);
                 setAsking(true);
@@ -74,7 +72,7 @@ export function SandboxDataSection() {
               data-testid="sandbox-clear"
             >
               테스트 데이터 지우기
-            </button>
+            </Button>
           </div>
         )}
       </fieldset>

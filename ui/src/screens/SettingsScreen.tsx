@@ -10,6 +10,7 @@ import { CredentialsSection } from "./CredentialsSection";
 import { SandboxDataSection } from "./SandboxDataSection";
 import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
+import { Button } from "../components/Button";
 
 /** The input of each field that can be wrong, to move focus to the first problem. */
 const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
@@ -45,9 +46,9 @@ export function SettingsScreen({ onSaved }: SettingsScreenProps) {
       {loaded.status === "error" && (
         <>
           <ErrorNotice error={loaded.error} testId="settings-load-error" />
-          <button type="button" className="button" onClick={reload}>
+          <Button onClick={reload}>
             다시 시도
-          </button>
+          </Button>
         </>
       )}
       {loaded.status === "ok" && <SettingsEditor view={loaded.data} onSaved={onSaved} />}
@@ -286,9 +287,9 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button primary" disabled={busy} data-testid="settings-save">
+          <Button type="submit" variant="primary" disabled={busy} data-testid="settings-save">
             {busy ? "저장 중…" : "저장"}
-          </button>
+          </Button>
         </div>
       </form>
       <CredentialsSection isSet={credentialsSet} onSaved={setCredentialsSet} />

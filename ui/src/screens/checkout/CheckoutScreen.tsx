@@ -14,6 +14,7 @@ import { PAY_METHOD_LABELS } from "../orders/labels";
 import { PAYMENT_RESULT_EVENT, waitForResults, type ResultWaiter } from "./paymentEvents";
 import { PaymentResult } from "./PaymentResult";
 import { ShortId } from "../../components/ShortId";
+import { Button } from "../../components/Button";
 
 /** The pay methods offered for a pass, in display order. */
 export const PAY_METHODS: readonly PayMethod[] = ["card", "vbank", "phone"];
@@ -144,17 +145,17 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
           )}
           {phase.step === "error" && <ErrorNotice error={phase.error} testId="checkout-error" />}
           <div className="actions">
-            <button
+            <Button
               type="submit"
-              className="button primary"
+              variant="primary"
               data-testid="checkout-submit"
               disabled={busy || !online}
             >
               결제하기
-            </button>
-            <button type="button" className="button" onClick={onBack} disabled={busy}>
+            </Button>
+            <Button onClick={onBack} disabled={busy}>
               요금제로 돌아가기
-            </button>
+            </Button>
           </div>
         </form>
       )}
@@ -178,17 +179,16 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
             주문번호 <ShortId id={phase.merchantUid} testId="result-merchant-uid" />
           </p>
           <div className="actions">
-            <button
-              type="button"
-              className="button primary"
+            <Button
+              variant="primary"
               data-testid="checkout-retry"
               onClick={() => retry(shownUid)}
             >
               다시 시도
-            </button>
-            <button type="button" className="button" onClick={() => onOpenOrder(phase.merchantUid)}>
+            </Button>
+            <Button onClick={() => onOpenOrder(phase.merchantUid)}>
               주문 상세 보기
-            </button>
+            </Button>
           </div>
         </div>
       )}

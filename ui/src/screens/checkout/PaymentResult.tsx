@@ -3,6 +3,7 @@ import { formatWon } from "../../format";
 import { Badge } from "../../components/Badge";
 import { ShortId } from "../../components/ShortId";
 import { formatKstMs, orderStateLabel, orderStateTone } from "../orders/labels";
+import { Button } from "../../components/Button";
 
 interface PaymentResultProps {
   order: Order;
@@ -62,19 +63,17 @@ export function PaymentResult({ order, onRetry, onOpenOrder }: PaymentResultProp
       )}
       <div className="actions">
         {onRetry && (order.state === "failed" || order.state === "awaiting_payment") && (
-          <button type="button" className="button primary" data-testid="checkout-retry" onClick={onRetry}>
+          <Button variant="primary" data-testid="checkout-retry" onClick={onRetry}>
             다시 시도
-          </button>
+          </Button>
         )}
         {onOpenOrder && (
-          <button
-            type="button"
-            className="button"
+          <Button
             data-testid="result-open-order"
             onClick={() => onOpenOrder(order.merchantUid)}
           >
             주문 상세 보기
-          </button>
+          </Button>
         )}
       </div>
     </div>

@@ -1,6 +1,7 @@
 import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import { PaymentResult } from "./PaymentResult";
 import { ShortId } from "../../components/ShortId";
+import { Button } from "../../components/Button";
 
 interface PaymentReturnScreenProps {
   result: PaymentReturn;
@@ -23,9 +24,9 @@ export function PaymentReturnScreen({ result, onOpenOrder }: PaymentReturnScreen
             주문번호 <ShortId id={result.merchantUid} testId="result-merchant-uid" /> · 주문은 열려
             있으며 앱이 아임포트에서 결과를 다시 확인합니다.
           </p>
-          <button type="button" className="button" onClick={() => onOpenOrder(result.merchantUid)}>
+          <Button onClick={() => onOpenOrder(result.merchantUid)}>
             주문 상세 보기
-          </button>
+          </Button>
         </div>
       )}
     </section>

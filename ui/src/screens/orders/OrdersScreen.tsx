@@ -14,6 +14,7 @@ import { listOrders } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
 import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { Button } from "../../components/Button";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
@@ -139,9 +140,9 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
             setOffset(0);
           }}
         />
-        <button type="button" className="button" onClick={reload}>
+        <Button onClick={reload}>
           새로 고침
-        </button>
+        </Button>
       </div>
       {page.status === "loading" && <Loading what="주문을" />}
       {page.status === "error" && <ErrorNotice error={page.error} />}
@@ -165,9 +166,8 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                 header: "상품",
                 cell: (order) => (
                   <>
-                    <button
-                      type="button"
-                      className="link"
+                    <Button
+                      variant="link"
                       data-testid={`order-open-${order.merchantUid}`}
                       onClick={(event) => {
                         event.stopPropagation();
@@ -175,7 +175,7 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                       }}
                     >
                       {planName(order.planId)}
-                    </button>
+                    </Button>
                     {order.buyerName && <span className="muted"> · {order.buyerName}</span>}
                   </>
                 ),
@@ -215,25 +215,21 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
             ]}
           />
           <div className="actions pager">
-            <button
-              type="button"
-              className="button"
+            <Button
               disabled={offset === 0}
               onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
             >
               이전
-            </button>
+            </Button>
             <span className="muted" data-testid="orders-range">
               {offset + 1}–{offset + page.data.items.length} / 총 {page.data.total}건
             </span>
-            <button
-              type="button"
-              className="button"
+            <Button
               disabled={offset + page.data.items.length >= page.data.total}
               onClick={() => setOffset(offset + PAGE_SIZE)}
             >
               다음
-            </button>
+            </Button>
           </div>
         </>
       )}

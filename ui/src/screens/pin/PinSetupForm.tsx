@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import type { PinStatus } from "../../bindings/PinStatus";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CommandError, setOwnerPin, toCommandError } from "../../ipc";
+import { Button } from "../../components/Button";
 
 interface PinSetupFormProps {
   /** A PIN is set already: changing it asks for the current one. */
@@ -66,14 +67,14 @@ export function PinSetupForm({ changing, onSaved, extraAction }: PinSetupFormPro
       <PinInput label="새 PIN 확인" value={again} onChange={setAgain} testId="pin-setup-again" />
       {error && <ErrorNotice error={error} testId="pin-setup-error" />}
       <div className="actions">
-        <button
+        <Button
           type="submit"
-          className="button primary"
+          variant="primary"
           disabled={busy || next.length < 4 || again === ""}
           data-testid="pin-setup-save"
         >
           {changing ? "PIN 변경" : "PIN 설정"}
-        </button>
+        </Button>
         {extraAction}
       </div>
     </form>

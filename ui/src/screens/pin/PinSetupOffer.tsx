@@ -2,6 +2,7 @@ import { useState } from "react";
 import { pinStatus } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { PinSetupForm } from "./PinSetupForm";
+import { Button } from "../../components/Button";
 
 /** Where 나중에 is remembered (this PC's webview; the offer is only a suggestion). */
 export const PIN_OFFER_DISMISSED_KEY = "panmusic.pinOfferDismissed";
@@ -42,9 +43,9 @@ export function PinSetupOffer() {
     setDismissed(true);
   };
   const laterButton = (
-    <button type="button" className="button" onClick={later} data-testid="pin-offer-later">
+    <Button onClick={later} data-testid="pin-offer-later">
       나중에
-    </button>
+    </Button>
   );
 
   return (
@@ -58,9 +59,9 @@ export function PinSetupOffer() {
         <PinSetupForm changing={false} onSaved={() => setDone(true)} extraAction={laterButton} />
       ) : (
         <div className="actions">
-          <button type="button" className="button primary" onClick={() => setOpen(true)} data-testid="pin-offer-open">
+          <Button variant="primary" onClick={() => setOpen(true)} data-testid="pin-offer-open">
             PIN 설정
-          </button>
+          </Button>
           {laterButton}
         </div>
       )}

@@ -4,6 +4,7 @@ import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { Badge, type Tone } from "../../components/Badge";
 import { formatWon } from "../../format";
 import { formatKstMs, STATE_LABELS } from "../orders/labels";
+import { Button } from "../../components/Button";
 
 export const SUBSCRIPTION_STATE_LABELS: Record<SubscriptionState, string> = {
   incomplete: "카드 등록 중",
@@ -101,38 +102,38 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
       <div className="actions">
         {unfinished && (
           <>
-            <button type="button" className="button primary" data-testid="subscription-register-again" disabled={busy} onClick={() => onAction("register-again")}>
+            <Button variant="primary" data-testid="subscription-register-again" disabled={busy} onClick={() => onAction("register-again")}>
               다시 등록
-            </button>
-            <button type="button" className="button" data-testid="subscription-abandon" disabled={busy} onClick={() => onAction("abandon")}>
+            </Button>
+            <Button data-testid="subscription-abandon" disabled={busy} onClick={() => onAction("abandon")}>
               취소
-            </button>
+            </Button>
           </>
         )}
         {live && !unfinished && !sub.cancelAtPeriodEnd && (
-          <button type="button" className="button" data-testid="subscription-cancel" disabled={busy} onClick={() => onAction("cancel")}>
+          <Button data-testid="subscription-cancel" disabled={busy} onClick={() => onAction("cancel")}>
             {sub.state === "active" ? "해지 예약" : "지금 해지"}
-          </button>
+          </Button>
         )}
         {sub.state === "active" && sub.cancelAtPeriodEnd && (
-          <button type="button" className="button primary" data-testid="subscription-resume" disabled={busy} onClick={() => onAction("resume")}>
+          <Button variant="primary" data-testid="subscription-resume" disabled={busy} onClick={() => onAction("resume")}>
             재개
-          </button>
+          </Button>
         )}
         {needsPayment && (
-          <button type="button" className="button primary" data-testid="subscription-retry" disabled={busy} onClick={() => onAction("retry")}>
+          <Button variant="primary" data-testid="subscription-retry" disabled={busy} onClick={() => onAction("retry")}>
             지금 다시 시도
-          </button>
+          </Button>
         )}
         {live && !unfinished && (
-          <button type="button" className="button" data-testid="subscription-change-card" disabled={busy} onClick={() => onAction("change-card")}>
+          <Button data-testid="subscription-change-card" disabled={busy} onClick={() => onAction("change-card")}>
             카드 변경
-          </button>
+          </Button>
         )}
         {sub.state === "cancelled" && (
-          <button type="button" className="button" data-testid="subscription-delete-card" disabled={busy} onClick={() => onAction("delete-card")}>
+          <Button data-testid="subscription-delete-card" disabled={busy} onClick={() => onAction("delete-card")}>
             카드 삭제
-          </button>
+          </Button>
         )}
       </div>
       <h3>결제 내역</h3>

@@ -26,6 +26,7 @@ import { usePinGuard } from "../../usePinGuard";
 import { BILLING_RESULT_EVENT, waitForResults, type ResultWaiter } from "../checkout/paymentEvents";
 import { confirmationFor } from "./confirmations";
 import { SubscriptionCard, type SubscriptionAction } from "./SubscriptionCard";
+import { Button } from "../../components/Button";
 
 /** What the owner reads after a window that issued no key ("closed", a PG's message). */
 function saidByWindow(result: BillingReturn): string {
@@ -163,16 +164,15 @@ export function SubscriptionsScreen() {
       </h1>
       <div className="actions">
         {subscriptionPlans.map((plan) => (
-          <button
+          <Button
             key={plan.id}
-            type="button"
-            className="button primary"
+            variant="primary"
             data-testid={`subscribe-${plan.id}`}
             disabled={busy}
             onClick={() => void subscribe(plan.id)}
           >
             {plan.nameKo} 구독하기 ({formatPlanPrice(plan)})
-          </button>
+          </Button>
         ))}
       </div>
       {progress && (
