@@ -4,6 +4,7 @@ import { formatPlanPrice } from "../format";
 import { listPlans } from "../ipc";
 import { useCommand } from "../useCommand";
 import { Button } from "../components/Button";
+import { Empty, Loading } from "../components/States";
 
 interface PlansScreenProps {
   /** Called when the owner picks a plan (the checkout screen hooks in here). */
@@ -26,7 +27,7 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
         요금제 <span className="en">Plans</span>
       </h1>
       <p className="lead">매장에서 틀 음악 이용권을 골라 주세요.</p>
-      {plans.status === "loading" && <p className="muted">요금제를 불러오는 중…</p>}
+      {plans.status === "loading" && <Loading what="요금제를" />}
       {plans.status === "error" && (
         <>
           <ErrorNotice error={plans.error} />
@@ -36,7 +37,9 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
         </>
       )}
       {plans.status === "ok" && plans.data.length === 0 && (
-        <p className="muted">판매 중인 요금제가 없습니다.</p>
+        <Empty title="판매 중인 요금제가 없습니다" testId="plans-empty">
+          요금제 목록이 비어 있습니다. 판뮤직 고객센터에 문의해 주세요.
+        </Empty>
       )}
       {plans.status === "ok" && (
         <ul className="plan-list">

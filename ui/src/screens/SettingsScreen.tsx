@@ -11,6 +11,7 @@ import { SandboxDataSection } from "./SandboxDataSection";
 import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
 import { Button } from "../components/Button";
+import { Loading } from "../components/States";
 
 /** The input of each field that can be wrong, to move focus to the first problem. */
 const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
@@ -42,7 +43,7 @@ export function SettingsScreen({ onSaved }: SettingsScreenProps) {
       <h1 id="settings-title">
         설정 <span className="en">Settings</span>
       </h1>
-      {loaded.status === "loading" && <p className="muted">설정을 불러오는 중…</p>}
+      {loaded.status === "loading" && <Loading what="설정을" />}
       {loaded.status === "error" && (
         <>
           <ErrorNotice error={loaded.error} testId="settings-load-error" />

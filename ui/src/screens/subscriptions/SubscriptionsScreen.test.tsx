@@ -7,6 +7,7 @@ import type { Subscription } from "../../bindings/Subscription";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { emitEvent, fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { expectNoSeriousA11yViolations } from "../../test/axe";
+import { OnlineContext } from "../../online";
 import { PLANS } from "../../test/fixtures";
 import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { BILLING_RESULT_EVENT } from "../checkout/paymentEvents";
@@ -381,5 +382,22 @@ describe("SubscriptionsScreen", () => {
     const statuses = screen.getAllByTestId("subscription-charge-status");
     expect(statuses[1]).toHaveTextContent("예약됨 (2026. 12. 27. 12:00 KST 결제 예정)");
     expect(statuses[1]).not.toHaveTextContent("결제 대기");
+  });
+
+  it("offline, says subscribing needs internet and offers no 구독하기 until it is back", async () => {
+    fakeBackend({ list_plans: () => PLANS, list_subscriptions: () => [] });
+    const at = (online: boolean) => (
+      <OnlineContext.Provider value={online}>
+        <SubscriptionsScreen />
+      </OnlineContext.Provider>
+    );
+    const { rerender } = render(at(false));
+    expect(await screen.findByTestId("subscriptions-offline")).toHaveTextContent("인터넷이 연결되어야 합니다");
+    expect(await screen.findByTestId("subscribe-sub_monthly")).toBeDisabled();
+    expect(await screen.findByTestId("subscriptions-empty")).toHaveTextContent("구독이 없습니다");
+    await expectNoSeriousA11yViolations();
+    rerender(at(true));
+    expect(screen.queryByTestId("subscriptions-offline")).toBeNull();
+    expect(screen.getByTestId("subscribe-sub_monthly")).toBeEnabled();
   });
 });

@@ -6,7 +6,8 @@ import type { BillingWindow } from "../../bindings/BillingWindow";
 import type { SubscriptionView } from "../../bindings/SubscriptionView";
 import { useConfirm } from "../../components/ConfirmDialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { Empty, Loading } from "../../components/States";
+import { Empty, Loading, Offline } from "../../components/States";
+import { useOnline } from "../../online";
 import { formatPlanPrice } from "../../format";
 import {
   cancelSubscription,
@@ -47,6 +48,7 @@ export function SubscriptionsScreen() {
   const [notice, setNotice] = useState<string | null>(null);
   const { guard, dialog } = usePinGuard();
   const { confirm, dialog: confirmDialog } = useConfirm();
+  const online = useOnline();
 
   async function run(work: () => Promise<string | null>) {
     setBusy(true);
@@ -168,13 +170,18 @@ export function SubscriptionsScreen() {
             key={plan.id}
             variant="primary"
             data-testid={`subscribe-${plan.id}`}
-            disabled={busy}
+            disabled={busy || !online}
             onClick={() => void subscribe(plan.id)}
           >
             {plan.nameKo} 구독하기 ({formatPlanPrice(plan)})
           </Button>
         ))}
       </div>
+      {!online && (
+        <Offline testId="subscriptions-offline">
+          구독하기, 카드 변경, 지금 다시 시도는 인터넷이 연결되어야 합니다. 연결되면 이 화면에서 바로 다시 할 수 있습니다.
+        </Offline>
+      )}
       {progress && (
         <p className="muted" role="status" data-testid="subscriptions-progress">
           {progress}
