@@ -23,7 +23,7 @@ pub enum SubscriptionError {
     #[error("'{plan_id}'은(는) 정기결제 요금제가 아닙니다. (not a subscription plan)")]
     NotASubscriptionPlan { plan_id: String },
     /// This store already subscribes to the plan.
-    #[error("'{plan_id}' 요금제는 이미 구독 중입니다 (구독 {existing}). 같은 요금제를 두 번 구독할 수 없습니다. (already subscribed)")]
+    #[error("이 요금제는 이미 구독 중입니다. 같은 요금제를 두 번 구독할 수 없습니다. 구독 화면에서 지금 구독을 확인해 주세요. (already subscribed: {plan_id}, {existing})")]
     AlreadySubscribed { plan_id: String, existing: String },
     /// Iamport does not know this billing key.
     #[error("아임포트에 등록되지 않은 빌링키입니다 (customer_uid {customer_uid}). 카드를 다시 등록하세요. (unknown billing key)")]
