@@ -10,6 +10,7 @@ fn main() {
         "start_checkout",
         "complete_payment",
         "retry_checkout",
+        "abandon_order",
         "list_orders",
         "get_order",
         "order_events",

@@ -2,6 +2,7 @@
 // and result types generated from the Rust types (ui/src/bindings, by ts-rs). Components never call
 // `invoke` with a hand-typed command name.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AbandonOutcome } from "./bindings/AbandonOutcome";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { BillingWindow } from "./bindings/BillingWindow";
 import type { Subscription } from "./bindings/Subscription";
@@ -127,6 +128,14 @@ export function startCheckout(planId: string, payMethod: PayMethod): Promise<Che
 /** Opens the payment window again for the same order (same merchant_uid and amount). */
 export function retryCheckout(merchantUid: string): Promise<CheckoutTicket> {
   return call<CheckoutTicket>("retry_checkout", { merchantUid });
+}
+
+/**
+ * 주문 취소 of an unpaid order: Rust gives it up and revokes an issued virtual account at Iamport
+ * (queued when offline). A paid order is refused.
+ */
+export function abandonOrder(merchantUid: string): Promise<AbandonOutcome> {
+  return call<AbandonOutcome>("abandon_order", { merchantUid });
 }
 
 /** One page of the order history, newest first. */

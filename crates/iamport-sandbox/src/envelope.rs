@@ -117,6 +117,9 @@ pub enum ApiError {
     /// `PUT`/`reschedule` to a time that is not in the future.
     #[error("예약결제 시각은 현재 시각 이후여야 합니다.")]
     ScheduleTimeNotFuture,
+    /// `DELETE /vbanks`: not a virtual account, or not waiting for its deposit.
+    #[error("입금 대기 중인 가상계좌가 아닙니다. 가상계좌 결제건이 아니거나 이미 입금 또는 발급 취소되었습니다.")]
+    VbankNotWaiting,
     /// A deposit to a virtual account after its deadline (`vbank_date`).
     #[error("가상계좌 입금기한이 지났습니다.")]
     VbankExpired,
@@ -172,6 +175,7 @@ impl ApiError {
             | PreparedAmountMismatch(_)
             | SdkSessionInvalid
             | NotThisMethod(_)
+            | VbankNotWaiting
             | VbankExpired => StatusCode::BAD_REQUEST,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Refused(crate::guard::Refused::NotJson) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

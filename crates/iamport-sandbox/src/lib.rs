@@ -28,6 +28,7 @@ mod state;
 mod subscribe;
 mod test_cards;
 mod token;
+mod vbanks;
 
 pub use guard::{random_token, Guard, Refused, CONTROL_TOKEN_HEADER};
 pub use server::{Sandbox, SandboxError};

@@ -4,7 +4,7 @@
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use parking_lot::Mutex;
 use std::net::SocketAddr;
@@ -22,7 +22,7 @@ use crate::form::BODY_LIMIT;
 use crate::state::{Shared, Store};
 use crate::{
     cancel, control, guard, onetime, payments, persist, prepare, schedule, schedule_list, sdk,
-    subscribe, token, SandboxConfig,
+    subscribe, token, vbanks, SandboxConfig,
 };
 
 /// Why a sandbox could not start or save its state.
@@ -245,6 +245,7 @@ fn router(shared: Arc<Shared>) -> Router {
             get(prepare::prepare_get),
         )
         .route("/payments/cancel", post(cancel::cancel))
+        .route("/vbanks/{imp_uid}", delete(vbanks::revoke))
         .route("/subscribe/customers", get(subscribe::customers_batch))
         .route(
             "/subscribe/customers/{customer_uid}",

@@ -1,7 +1,7 @@
 //! Checkout (issue 5): the UI names a plan and a pay method; Rust fixes the amount, and every
 //! payment is verified against Iamport through one path.
 
-use pos_core::checkout::{CheckoutTicket, Verified};
+use pos_core::checkout::{AbandonOutcome, CheckoutTicket, Verified};
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
@@ -35,4 +35,14 @@ pub async fn retry_checkout<R: Runtime>(
     merchant_uid: String,
 ) -> CommandResult<CheckoutTicket> {
     Ok(flows::retry(&app, &merchant_uid).await?)
+}
+
+/// 주문 취소 of an unpaid order (waiting for payment or a deposit, or failed); an issued virtual
+/// account is revoked at Iamport, or queued for it offline. A paid order is refused.
+#[tauri::command]
+pub async fn abandon_order<R: Runtime>(
+    app: AppHandle<R>,
+    merchant_uid: String,
+) -> CommandResult<AbandonOutcome> {
+    Ok(flows::abandon(&app, &merchant_uid).await?)
 }

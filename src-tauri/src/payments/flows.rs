@@ -3,7 +3,9 @@
 //! callback and PG redirects arrive as one navigation) verifies through [`complete`] (pos-core's
 //! `complete_payment`).
 
-use pos_core::checkout::{self, Buyer, CheckoutTicket, RefundOutcome, RefundRequest, Verified};
+use pos_core::checkout::{
+    self, AbandonOutcome, Buyer, CheckoutTicket, RefundOutcome, RefundRequest, Verified,
+};
 use pos_core::store::JobFilter;
 use pos_core::{OrderPage, OrderQuery, PayMethod};
 use tauri::{AppHandle, Runtime};
@@ -48,6 +50,15 @@ pub async fn retry<R: Runtime>(
     let ticket = checkout::retry_checkout(&c.store, Some(&c.client), &c.env, merchant_uid).await?;
     open_window(app, &c, &ticket)?;
     Ok(ticket)
+}
+
+/// 주문 취소: the order is given up and a virtual account revoked at Iamport (queued offline).
+pub async fn abandon<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: &str,
+) -> Result<AbandonOutcome, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    Ok(checkout::abandon_now(&c.store, Some(&c.client), merchant_uid).await?)
 }
 
 /// Marks the window open (the sync engine watches the order from now) and opens it.

@@ -5,6 +5,7 @@ mod billing;
 mod cancel;
 mod payments;
 mod schedules;
+mod vbanks;
 
 use reqwest::Method;
 use serde::Serialize;

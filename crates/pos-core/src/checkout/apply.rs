@@ -16,6 +16,8 @@ use crate::store::{NewJob, Order, Store, StoreError};
 pub const CANCEL_JOB: &str = "cancel";
 /// Job kind of a payment verification owed to Iamport.
 pub const VERIFY_JOB: &str = "verify";
+/// Job kind of revoking the virtual account of an order the owner gave up (`DELETE /vbanks`).
+pub const REVOKE_VBANK_JOB: &str = "revoke_vbank";
 
 /// How often a transition is re-decided when the order moved underneath.
 const MAX_RACES: usize = 3;

@@ -63,6 +63,12 @@ pub enum CheckoutError {
     /// A refund larger than what is left to refund.
     #[error("환불 금액 {amount}원이 환불 가능한 잔액 {balance}원보다 큽니다. (refund exceeds the balance)")]
     RefundExceedsBalance { amount: i64, balance: i64 },
+    /// Only an unpaid order (waiting for payment or a deposit, or failed) can be given up.
+    #[error("이 주문은 {state} 상태라 취소할 수 없습니다. 결제 대기, 입금 대기 또는 결제 실패 주문만 취소할 수 있습니다. 결제된 주문은 환불하세요. (order cannot be abandoned)")]
+    NotAbandonable {
+        merchant_uid: String,
+        state: &'static str,
+    },
     /// Only paid (or partly refunded) orders can be refunded.
     #[error("주문 '{merchant_uid}'은(는) 지금 상태({state})에서는 환불할 수 없습니다. 결제 완료 또는 부분 환불 상태만 환불할 수 있습니다. (order is not refundable)")]
     NotRefundable {
@@ -105,6 +111,7 @@ impl CheckoutError {
             CheckoutError::PaymentNotFound { .. } => ErrorCode::NotFound,
             CheckoutError::Refused(_)
             | CheckoutError::NotRetryable { .. }
+            | CheckoutError::NotAbandonable { .. }
             | CheckoutError::NotRefundable { .. }
             | CheckoutError::RefundPending { .. } => ErrorCode::Conflict,
             CheckoutError::RefundRefused { .. } => ErrorCode::Declined,

@@ -1,9 +1,11 @@
 //! One-time checkout, verified: start (order at the catalog price, `prepare`, the payment-window
-//! ticket), verify (`complete_payment` → `reconcile` → `apply_transition`), and refunds.
+//! ticket), verify (`complete_payment` → `reconcile` → `apply_transition`), refunds, and 주문 취소
+//! of an unpaid order (`abandon_now`).
 //!
 //! The UI never sends an amount and nothing the browser says is believed: every state change
 //! comes from a payment fetched from Iamport, decided by the pure [`reconcile`].
 
+mod abandon;
 mod apply;
 mod error;
 mod mismatch;
@@ -16,8 +18,12 @@ mod verify;
 #[cfg(test)]
 mod reconcile_tests;
 
+pub use abandon::{
+    abandon_now, abandon_order, AbandonOutcome, RevokeVbankPayload, OWNER_ABANDONED,
+};
 pub use apply::{
-    apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, VERIFY_JOB,
+    apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, REVOKE_VBANK_JOB,
+    VERIFY_JOB,
 };
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;

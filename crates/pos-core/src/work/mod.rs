@@ -1,5 +1,6 @@
 //! Executing the jobs owed to Iamport: `cancel` (refunds, automatic cancels of mismatched
-//! payments) and `verify` (look a payment up and apply it).
+//! payments), `verify` (look a payment up and apply it) and `revoke_vbank` (revoke the virtual
+//! account of an order the owner gave up).
 //!
 //! [`execute_job`] runs one attempt and says how it ended; it does not touch the job row. The
 //! sync engine's worker loop claims due jobs and records the result (complete, retry with
@@ -10,13 +11,14 @@
 
 mod cancel;
 pub mod executor;
+mod revoke;
 mod verify;
 
 use chrono::{Duration, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::checkout::{CheckoutError, CANCEL_JOB, VERIFY_JOB};
+use crate::checkout::{CheckoutError, CANCEL_JOB, REVOKE_VBANK_JOB, VERIFY_JOB};
 use crate::error::ErrorCode;
 use crate::store::{Job, Order, Store, StoreError};
 
@@ -126,6 +128,7 @@ pub async fn execute_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFai
     match job.kind.as_str() {
         CANCEL_JOB => cancel::execute(ctx, job).await,
         VERIFY_JOB => verify::execute(ctx, job).await,
+        REVOKE_VBANK_JOB => revoke::execute(ctx, job).await,
         crate::subscription::CHARGE_JOB => crate::subscription::execute_charge_job(ctx, job).await,
         other => Err(JobFailure::Permanent {
             message: format!("알 수 없는 작업 종류 '{other}'입니다. 이 버전의 앱은 이 작업을 처리할 수 없습니다."),

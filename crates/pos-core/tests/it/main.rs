@@ -1,5 +1,6 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
+mod abandon;
 mod backups;
 mod books;
 mod books_attack;

@@ -183,3 +183,39 @@ fn open_receipt_refuses_an_address_that_is_not_https() {
         );
     }
 }
+
+#[test]
+fn abandon_order_gives_up_an_unpaid_order_once_and_refuses_it_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = TestApp::sandboxed(dir.path());
+    let ticket: Value = app.ok(
+        "start_checkout",
+        json!({ "planId": "pass_1m", "payMethod": "card" }),
+    );
+    let uid = ticket["merchantUid"].as_str().unwrap_or_default();
+    let outcome: Value = app.ok("abandon_order", json!({ "merchantUid": uid }));
+    assert_eq!(outcome["status"], "done", "given up at once: {outcome}");
+    assert_eq!(
+        outcome["order"]["state"], "abandoned",
+        "the order is given up: {outcome}"
+    );
+    let (code, message) = app.err("abandon_order", json!({ "merchantUid": uid }));
+    assert_eq!(
+        code, "conflict",
+        "a given-up order cannot be given up again"
+    );
+    assert!(
+        message.contains("취소할 수 없습니다"),
+        "says why in Korean: {message}"
+    );
+    let (code, _) = app.err(
+        "abandon_order",
+        json!({ "merchantUid": "order_does_not_exist" }),
+    );
+    assert_eq!(code, "not_found", "an unknown order");
+    let retry: Value = app.ok("retry_checkout", json!({ "merchantUid": uid }));
+    assert_eq!(
+        retry["merchantUid"], uid,
+        "a given-up order can still be paid later with the same merchant_uid"
+    );
+}

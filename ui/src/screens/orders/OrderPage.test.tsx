@@ -2,7 +2,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
-import { detail, order } from "../../test/fixtures-orders";
+import { detail, order, ticket } from "../../test/fixtures-orders";
 import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { OrderPage } from "./OrderPage";
@@ -168,6 +168,58 @@ describe("OrderPage", () => {
     expect(timeline).toHaveTextContent("결제창 열림");
     expect(timeline).toHaveTextContent("환불 3,000원");
     expect(timeline).toHaveTextContent("사유: 고객 요청");
+  });
+
+  it("an order waiting for payment offers 이어서 결제, which opens the window for the same order", async () => {
+    fakeBackend({
+      get_order: () => detail(order({ state: "awaiting_payment" })),
+      retry_checkout: () => ticket(),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("order-resume"));
+    expect(invokeMock).toHaveBeenCalledWith("retry_checkout", { merchantUid: UID });
+    expect(await screen.findByTestId("order-action-notice")).toHaveTextContent("결제창을 열었습니다");
+  });
+
+  it("주문 취소 of an issued virtual account asks first, names the account, and does nothing on 돌아가기", async () => {
+    const issued = order({ state: "vbank_issued", payMethod: "vbank", impUid: "imp_v", vbankBank: "국민은행", vbankNum: "123-456-7890" });
+    fakeBackend({
+      get_order: () => detail(issued),
+      abandon_order: () => ({ status: "done", order: { ...issued, state: "abandoned" } }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    expect(await screen.findByTestId("vbank-continue"), "a virtual account is continued by a deposit").toBeInTheDocument();
+    expect(screen.queryByTestId("order-resume"), "no second account is opened for the same order").toBeNull();
+
+    await userEvent.click(screen.getByTestId("order-abandon"));
+    expect(await screen.findByTestId("abandon-dialog")).toHaveTextContent("국민은행 123-456-7890");
+    await userEvent.click(screen.getByTestId("abandon-dialog-cancel"));
+    expect(invokeMock, "nothing sent on 돌아가기").not.toHaveBeenCalledWith("abandon_order", expect.anything());
+
+    await userEvent.click(screen.getByTestId("order-abandon"));
+    await userEvent.click(await screen.findByTestId("abandon-dialog-confirm"));
+    expect(invokeMock).toHaveBeenCalledWith("abandon_order", { merchantUid: UID });
+    expect(await screen.findByTestId("order-action-notice")).toHaveTextContent("가상계좌 발급도 취소했습니다");
+  });
+
+  it("says plainly when the virtual account's revoke waits for the internet", async () => {
+    const issued = order({ state: "vbank_issued", payMethod: "vbank", impUid: "imp_v", vbankBank: "국민은행", vbankNum: "123" });
+    fakeBackend({
+      get_order: () => detail(issued),
+      abandon_order: () => ({ status: "revoke_queued", order: { ...issued, state: "abandoned" }, jobId: 3, message: "아임포트에 연결할 수 없습니다" }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await userEvent.click(await screen.findByTestId("order-abandon"));
+    await userEvent.click(await screen.findByTestId("abandon-dialog-confirm"));
+    expect(await screen.findByTestId("order-action-notice")).toHaveTextContent("대기열");
+  });
+
+  it("a paid order offers neither 이어서 결제 nor 주문 취소", async () => {
+    fakeBackend({ get_order: () => detail(order({ state: "paid", impUid: "imp_1" })) });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    await screen.findByTestId("refund-full");
+    expect(screen.queryByTestId("order-resume")).toBeNull();
+    expect(screen.queryByTestId("order-abandon")).toBeNull();
   });
 
   it("shows a refund waiting in the queue as pending", async () => {

@@ -10,6 +10,7 @@ import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
 import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
 import { RefundDialog, type RefundKind } from "./RefundDialog";
+import { OpenOrderActions } from "./OpenOrderActions";
 import { Timeline } from "./Timeline";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
@@ -85,6 +86,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                     </>
                   )}
                 </dl>
+                <OpenOrderActions order={order} onChanged={reload} />
                 {pendingRefund && (
                   <div className="notice warning" role="status" data-testid="refund-pending">
                     환불 {formatWon(pendingRefund.amount)}{" "}
