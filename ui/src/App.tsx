@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Nav } from "./components/Nav";
 import { SandboxBanner } from "./components/SandboxBanner";
 import { StartupErrorScreen } from "./components/StartupErrorScreen";
@@ -16,6 +16,7 @@ import { PlansScreen } from "./screens/PlansScreen";
 import { SubscriptionsScreen } from "./screens/subscriptions/SubscriptionsScreen";
 import { PinSetupOffer } from "./screens/pin/PinSetupOffer";
 import { SettingsScreen } from "./screens/SettingsScreen";
+import { useScreenFocus, useShortcuts } from "./useAppKeys";
 import { useCommand } from "./useCommand";
 
 /** How often the status bar asks Rust for mode, connectivity and queue length. */
@@ -64,6 +65,19 @@ export function App() {
   const engine = sync.status === "ok" && !sync.data.stopped ? sync.data : null;
   const online = engine ? engine.online : current ? current.online : null;
   usePaymentReturn((result) => setRoute({ name: "payment-result", result }));
+  const { main, focusNext } = useScreenFocus(route);
+  const shortcuts = useMemo(
+    () => ({
+      plans: () => setRoute({ name: "plans" }),
+      orders: () => setRoute({ name: "orders" }),
+      search: () => {
+        focusNext('[data-testid="orders-search"]');
+        setRoute({ name: "orders" });
+      },
+    }),
+    [focusNext],
+  );
+  useShortcuts(shortcuts);
 
   if (current?.storeProblem) {
     return <StartupErrorScreen problem={current.storeProblem} dataDir={current.dataDir} />;
@@ -91,7 +105,7 @@ export function App() {
       )}
       <PinSetupOffer />
       <OnlineContext.Provider value={online}>
-        <main className="content">
+        <main className="content" ref={main}>
           {renderScreen(route, setRoute, reloadStatus)}
         </main>
       </OnlineContext.Provider>

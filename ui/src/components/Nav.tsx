@@ -1,4 +1,8 @@
 import { NAV_ITEMS, type NavName } from "../routes";
+import { SHORTCUT_KEYS } from "../useAppKeys";
+
+/** The keyboard shortcut of a navigation item, when it has one. */
+const SHORTCUTS: Partial<Record<NavName, string>> = { plans: SHORTCUT_KEYS.plans, orders: SHORTCUT_KEYS.orders };
 
 interface NavProps {
   current: NavName;
@@ -16,6 +20,8 @@ export function Nav({ current, onNavigate }: NavProps) {
           className={item.name === current ? "nav-item active" : "nav-item"}
           aria-current={item.name === current ? "page" : undefined}
           data-testid={`nav-${item.name}`}
+          aria-keyshortcuts={SHORTCUTS[item.name]}
+          title={SHORTCUTS[item.name] ? `${item.labelKo} (${SHORTCUTS[item.name]})` : undefined}
           onClick={() => onNavigate(item.name)}
         >
           <span className="ko">{item.labelKo}</span>
