@@ -277,10 +277,10 @@ async fn a_window_with_no_payment_id_is_recorded_as_등록_취소(backend: Backe
 }
 over_both!(a_window_with_no_payment_id_is_recorded_as_등록_취소);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pgs_words_and_does_not_block(
+    backend: Backend,
 ) {
-    let sbx = Sbx::start().await;
+    let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
     let ticket = subs
         .start("sub_monthly", None)
@@ -314,3 +314,4 @@ async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pg
     );
     sbx.stop().await;
 }
+over_both!(a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pgs_words_and_does_not_block);
