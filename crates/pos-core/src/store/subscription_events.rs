@@ -97,3 +97,19 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Appends a note to a subscription's timeline without changing it (its state stays):
+    /// something the engine learned or started, with `detail` (never secrets).
+    pub fn note_subscription_event(
+        &self,
+        id: &str,
+        cause: &str,
+        detail: &serde_json::Value,
+    ) -> Result<(), SubscriptionError> {
+        let conn = self.lock();
+        let sub = subscription_in(&conn, id)?;
+        insert_subscription_event(&conn, id, Some(sub.state), sub.state, cause, Some(detail))?;
+        Ok(())
+    }
+}

@@ -104,6 +104,15 @@ impl Subscriptions {
                     },
                 )?)
             }
+            // A card registration that waits: its window may have left a key at Iamport,
+            // so the cancel also deletes it (a `key_delete` job).
+            SubscriptionState::Incomplete if self.awaits_registration(&sub)? => self
+                .give_up_registration(
+                    &sub,
+                    "registration_cancelled",
+                    "등록 취소 (주인이 취소)",
+                    now,
+                ),
             _ => self.cancel_now(id, now).await,
         }
     }

@@ -29,6 +29,7 @@ impl Subscriptions {
         billing_pg: Option<&str>,
     ) -> Result<IssuanceTicket, SubscriptionError> {
         if let Some(unfinished) = self.unfinished_registration(plan_id)? {
+            // Refused while 확인 중 (`reopen_registration` says why).
             return self.reopen_registration(&unfinished.id, billing_pg);
         }
         let plan = self.store.plan(plan_id)?;
@@ -43,6 +44,7 @@ impl Subscriptions {
         })?;
         self.store
             .record_minted_key(&customer_uid, &sub.id, KeyPurpose::Issuance)?;
+        self.registration_opened(&sub.id)?;
         Ok(IssuanceTicket {
             subscription_id: sub.id,
             merchant_uid: sub.billing_merchant_uid,

@@ -8,7 +8,9 @@
 //!   re-send); [`settle`]: applying a payment (idempotent, network-free).
 //! - `lifecycle` (start, verify issuance, subscribe with a key, first period), `cancel`
 //!   (at period end, now, resume), `retry` (dunning and "지금 다시 시도"), `card` (card change,
-//!   key deletion), `registration` (an unfinished card registration: reopen, how it ended);
+//!   key deletion), `registration` (an unfinished card registration: reopen, how it ended),
+//!   [`registration_check`] (a registration whose window's result was lost: looked up, confirmed
+//!   or given up);
 //!   [`poll`]: what the sync engine runs each cycle.
 //!
 //! Every Iamport-side decision takes `now` from the caller (the sandbox's clock in tests, the
@@ -24,6 +26,7 @@ mod lifecycle;
 pub mod period;
 pub mod poll;
 mod registration;
+pub mod registration_check;
 mod retry;
 pub mod settle;
 
@@ -32,6 +35,7 @@ pub use error::SubscriptionError;
 pub use issuance::{IssuanceRule, IssuanceTicket};
 pub use poll::{apply_renewal_payment, execute_charge_job, poll_due, PollReport, CHARGE_JOB};
 pub use registration::RegistrationEnd;
+pub use registration_check::{execute_key_delete_job, KEY_DELETE_JOB, REGISTRATION_CHECK_TIMEOUT};
 pub use settle::{Ledger, Settled};
 
 use crate::store::Store;

@@ -104,6 +104,8 @@ impl Subscriptions {
                     }
                     Ok(settled)
                 }
+                // The card registration itself may have completed unseen: look it up.
+                None => self.check_registration(sub, now).await,
                 _ => Ok(Settled::Unchanged),
             },
             SubscriptionState::Active => {

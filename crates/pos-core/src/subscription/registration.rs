@@ -3,6 +3,11 @@
 //! new 구독하기 for the same plan reopens it instead of being refused: the same `billing_` order
 //! (its amount fixed when it was made, its merchant_uid reused, so nothing can be charged twice)
 //! and the same `customer_uid`.
+//!
+//! A registration whose ending is not known (확인 중: the window may have completed at Iamport
+//! without the app hearing of it) is neither reopened nor started again: that is refused with
+//! the reason until the sync engine confirms it or gives it up (`registration_check`), or the
+//! owner cancels it. Reopening is safe only once Iamport has said the window did not complete.
 
 use iamport::PaymentStatus;
 use serde::Deserialize;
@@ -77,7 +82,8 @@ impl Subscriptions {
     }
 
     /// 다시 등록: the billing window of unfinished subscription `id` again (same `billing_`
-    /// order and amount, same `customer_uid`). Nothing is sent.
+    /// order and amount, same `customer_uid`). Nothing is sent; the registration is 확인 중
+    /// again from now. Refused while it is 확인 중 already.
     pub fn reopen_registration(
         &self,
         id: &str,
@@ -87,6 +93,16 @@ impl Subscriptions {
         if !self.is_unfinished(&sub)? {
             return Err(not_allowed(&sub, "카드를 다시 등록"));
         }
+        if self.registration_checking(&sub)? {
+            // Its window may have completed at Iamport unseen: a second window could issue a
+            // second key (or, with a PG that charges at issuance, try to charge again). The
+            // engine confirms or gives it up; the owner can 취소 it.
+            return Err(SubscriptionError::RegistrationChecking {
+                plan_id: sub.plan_id,
+                existing: sub.id,
+            });
+        }
+        self.registration_opened(&sub.id)?;
         let plan = self.store.plan(&sub.plan_id)?;
         let billing = self.store.order(&sub.billing_merchant_uid)?;
         Ok(IssuanceTicket {

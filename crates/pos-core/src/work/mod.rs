@@ -130,6 +130,9 @@ pub async fn execute_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFai
         VERIFY_JOB => verify::execute(ctx, job).await,
         REVOKE_VBANK_JOB => revoke::execute(ctx, job).await,
         crate::subscription::CHARGE_JOB => crate::subscription::execute_charge_job(ctx, job).await,
+        crate::subscription::KEY_DELETE_JOB => {
+            crate::subscription::execute_key_delete_job(ctx, job).await
+        }
         other => Err(JobFailure::Permanent {
             message: format!("알 수 없는 작업 종류 '{other}'입니다. 이 버전의 앱은 이 작업을 처리할 수 없습니다."),
         }),

@@ -32,6 +32,7 @@ mod subscription_clock;
 mod subscription_crash;
 mod subscription_engine;
 mod subscription_issuance;
+mod subscription_lost_callback;
 mod subscription_posctl;
 mod subscription_registration;
 mod subscription_renewals;

@@ -20,7 +20,7 @@ async fn card_registered_in_window(
 
 /// The billing window opens at the sandbox and the owner presses `action` there (approve,
 /// decline: the card refused, close: 창 닫기). Returns the window's imp_uid.
-async fn billing_window_ends(
+pub async fn billing_window_ends(
     sbx: &Sbx,
     merchant_uid: &str,
     amount: i64,
