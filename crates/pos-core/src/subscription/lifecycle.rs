@@ -59,6 +59,9 @@ impl Subscriptions {
     /// (b) Verifies the key issued by the SDK window (`imp_uid` from its callback): the payment
     /// is this subscription's `billing_` order with `customer_uid_usage = issue`, and Iamport
     /// has the key. Then the first period is charged (unless the issuance payment paid it).
+    ///
+    /// The window's return and the sync engine's lookup (`registration_check`) may both find
+    /// the same issuance: they take turns, and the second finds it done and returns it.
     pub async fn verify_issuance(
         &self,
         id: &str,
@@ -66,8 +69,13 @@ impl Subscriptions {
         billing_pg: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Subscription, SubscriptionError> {
+        let _turn = super::registration_check::CONFIRMING.lock().await;
         let sub = self.store.subscription(id)?;
         if sub.state != SubscriptionState::Incomplete {
+            let billing = self.store.order(&sub.billing_merchant_uid)?;
+            if billing.state == OrderState::Paid && billing.imp_uid.as_deref() == Some(imp_uid) {
+                return Ok(sub);
+            }
             return Err(not_allowed(&sub, "카드 등록 확인"));
         }
         let payment = self

@@ -37,6 +37,10 @@ pub const KEY_DELETE_JOB: &str = "key_delete";
 /// Timeline cause that (re)starts the check: the window was opened at `iamportAt` (ms).
 pub(crate) const OPENED: &str = "registration_opened";
 
+/// Held while a registration is confirmed, so the window's return and the engine's lookup in
+/// one process never confirm the same issuance at once.
+pub(crate) static CONFIRMING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Why a given-up registration ended (shown on the subscription).
 pub const GAVE_UP_REASON: &str =
     "카드 등록 확인 시간 초과: 아임포트에서 등록 완료를 찾지 못해 취소했습니다. 구독하기로 다시 시작하세요.";
