@@ -37,6 +37,15 @@ export function isUnfinishedRegistration(view: SubscriptionView): boolean {
   return view.subscription.state === "incomplete" && view.charges.length === 0;
 }
 
+/**
+ * An unfinished registration whose ending is not known (확인 중): its window may have completed at
+ * Iamport without the app hearing of it. The sync engine looks it up each cycle and confirms it, or
+ * gives it up after an hour (deleting any key it left); until then a new registration is refused.
+ */
+export function isCheckingRegistration(view: SubscriptionView): boolean {
+  return isUnfinishedRegistration(view) && view.subscription.lastFailureReason === null;
+}
+
 /** How one period's charge reads: 예약됨 with its date until it runs, then its payment's state. */
 export function chargeStatus(row: ChargeRow): string {
   const open = row.state === null || row.state === "created" || row.state === "awaiting_payment";
@@ -58,13 +67,14 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
   const sub = view.subscription;
   const live = sub.state !== "cancelled";
   const unfinished = isUnfinishedRegistration(view);
+  const checking = isCheckingRegistration(view);
   const needsPayment = !unfinished && (sub.state === "past_due" || sub.state === "unpaid" || sub.state === "incomplete");
   return (
     <article className="plan-card subscription" data-testid={`subscription-${sub.id}`}>
       <h2>
         {view.planName}{" "}
         <Badge tone={unfinished ? "warn" : SUBSCRIPTION_STATE_TONES[sub.state]} state={sub.state} testId="subscription-state">
-          {unfinished ? "카드 등록 미완료" : SUBSCRIPTION_STATE_LABELS[sub.state]}
+          {checking ? "카드 등록 확인 중" : unfinished ? "카드 등록 미완료" : SUBSCRIPTION_STATE_LABELS[sub.state]}
         </Badge>
       </h2>
       <dl className="order-facts">
@@ -94,6 +104,12 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
           </>
         )}
       </dl>
+      {checking && (
+        <p className="notice" data-testid="subscription-checking">
+          확인 중: 카드 등록 결과를 아임포트에서 확인하고 있습니다. 등록이 끝났으면 동기화 때 구독이 시작되고, 1시간 안에 찾지 못하면
+          자동으로 취소됩니다(남은 카드 정보도 삭제). 기다리지 않으려면 취소하세요. (Checking the card registration with Iamport.)
+        </p>
+      )}
       {sub.cancelAtPeriodEnd && sub.currentPeriodEnd !== null && (
         <p className="notice warning" data-testid="subscription-cancel-scheduled">
           해지 예약됨: {formatKstMs(sub.currentPeriodEnd)}까지 이용할 수 있습니다.
@@ -102,9 +118,11 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
       <div className="actions">
         {unfinished && (
           <>
-            <Button variant="primary" data-testid="subscription-register-again" disabled={busy} onClick={() => onAction("register-again")}>
-              다시 등록
-            </Button>
+            {!checking && (
+              <Button variant="primary" data-testid="subscription-register-again" disabled={busy} onClick={() => onAction("register-again")}>
+                다시 등록
+              </Button>
+            )}
             <Button data-testid="subscription-abandon" disabled={busy} onClick={() => onAction("abandon")}>
               취소
             </Button>

@@ -316,6 +316,20 @@ describe("SubscriptionsScreen", () => {
     expect(await screen.findByTestId("subscriptions-empty")).toBeInTheDocument();
   });
 
+  it("shows a registration whose result is not known as 확인 중 with the way out (취소), not 다시 등록", async () => {
+    const subs = [view(subscription({ state: "incomplete", cardMasked: null, nextChargeAt: null, lastFailureReason: null }))];
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => subs,
+    });
+    render(<SubscriptionsScreen />);
+    expect(await screen.findByTestId("subscription-checking"), "what is going on and what happens next").toHaveTextContent("확인 중");
+    expect(screen.getByTestId("subscription-checking")).toHaveTextContent("1시간");
+    expect(screen.getByText(/카드 등록 확인 중/), "the badge says 확인 중").toBeInTheDocument();
+    expect(screen.getByTestId("subscription-abandon"), "the way out").toHaveTextContent("취소");
+    expect(screen.queryByTestId("subscription-register-again"), "a second window is not offered while the first may have completed").toBeNull();
+  });
+
   it("a window that ended without a key leaves the subscription listed, and 구독하기 stays available", async () => {
     let subs: SubscriptionView[] = [];
     fakeBackend({
