@@ -118,6 +118,11 @@ pub async fn cancel(
     let refund_account_given = [&body.refund_holder, &body.refund_bank, &body.refund_account]
         .iter()
         .all(|f| f.as_deref().is_some_and(|s| !s.trim().is_empty()));
+    if let Some(bank) = body.refund_bank.as_deref().filter(|b| !b.trim().is_empty()) {
+        if crate::banks::bank(bank).is_none() {
+            return Err(ApiError::InvalidRefundBank(bank.chars().take(40).collect()));
+        }
+    }
     let mut store = shared.store.lock();
     let i = store
         .cancel_target(body.imp_uid.as_deref(), body.merchant_uid.as_deref())

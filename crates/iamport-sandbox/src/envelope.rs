@@ -76,6 +76,12 @@ pub enum ApiError {
     /// A virtual-account refund without the refund account fields.
     #[error("가상계좌 환불을 위해서는 refund_holder, refund_bank, refund_account 가 필요합니다.")]
     RefundAccountRequired,
+    /// No bank has this standard code.
+    #[error("코드에 해당되는 은행정보를 찾을 수 없습니다.")]
+    BankNotFound,
+    /// A virtual-account refund naming a bank that is not a standard bank code.
+    #[error("환불 은행코드(refund_bank: {0})가 올바르지 않습니다. 은행 표준코드를 보내 주세요.")]
+    InvalidRefundBank(String),
     /// Unknown billing key on a lookup (`GET|DELETE /subscribe/customers/{uid}`).
     #[error("요청하신 customer_uid({0})로 등록된 정보를 찾을 수 없습니다.")]
     CustomerNotFound(String),
@@ -162,7 +168,7 @@ impl ApiError {
         match self {
             Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
             UnknownPath | PaymentNotFound | PrepareNotFound | CustomerNotFound(_) | NoCustomers
-            | ScheduleNotFound => StatusCode::NOT_FOUND,
+            | BankNotFound | ScheduleNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             MalformedBody(_)
             | InvalidParam(_)
@@ -186,6 +192,7 @@ impl ApiError {
             | OverCancel
             | InvalidCancelAmount
             | RefundAccountRequired
+            | InvalidRefundBank(_)
             | UnknownBuyer
             | NoCustomerInfo
             | IssueRefused

@@ -7,6 +7,7 @@
 //! by a controllable clock. The control API under `/__sandbox/*` and the SDK are described in
 //! the crate README.
 
+mod banks;
 mod cancel;
 mod clock;
 mod control;

@@ -246,6 +246,8 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/payments/cancel", post(cancel::cancel))
         .route("/vbanks/{imp_uid}", delete(vbanks::revoke))
+        .route("/banks", get(crate::banks::list))
+        .route("/banks/{bank_standard_code}", get(crate::banks::one))
         .route("/subscribe/customers", get(subscribe::customers_batch))
         .route(
             "/subscribe/customers/{customer_uid}",

@@ -212,3 +212,61 @@ async fn console_cancel_needs_no_refund_account() {
     assert_eq!(c["cancel_amount"], 500, "console partial cancel");
     assert_eq!(c["cancel_reason"], "콘솔", "reason kept");
 }
+
+#[tokio::test]
+async fn a_vbank_refund_naming_the_bank_in_free_text_is_refused_and_nothing_is_refunded() {
+    let env = Env::start().await;
+    let v = env
+        .control("/__sandbox/payments", json!({"merchant_uid": "order_vb", "amount": 7000, "pay_method": "vbank", "outcome": "ready"}))
+        .await;
+    let imp_uid = v["imp_uid"].as_str().unwrap_or("").to_string();
+    env.control(&format!("/__sandbox/payments/{imp_uid}/deposit"), json!({}))
+        .await;
+    let (status, body) = env
+        .post(
+            "/payments/cancel",
+            json!({"imp_uid": imp_uid, "refund_holder": "홍길동", "refund_bank": "국민은행", "refund_account": "110123456789"}),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::OK,
+        1,
+        "a bank name is not a bank code",
+    );
+    let (status, body) = env.get(&format!("/payments/{imp_uid}")).await;
+    assert_eq!(
+        assert_ok(status, &body, "lookup")["cancel_amount"],
+        0,
+        "nothing was refunded"
+    );
+}
+
+#[tokio::test]
+async fn banks_lists_the_standard_codes_and_looks_one_up() {
+    let env = Env::start().await;
+    let (status, body) = env.get("/banks").await;
+    let list = assert_ok(status, &body, "GET /banks");
+    let codes: Vec<&str> = list
+        .as_array()
+        .map(|l| l.iter().filter_map(|b| b["code"].as_str()).collect())
+        .unwrap_or_default();
+    for code in ["004", "011", "020", "081", "088", "090"] {
+        assert!(codes.contains(&code), "{code} is listed: {codes:?}");
+    }
+    let (status, body) = env.get("/banks/088").await;
+    assert_eq!(
+        assert_ok(status, &body, "GET /banks/088")["name"],
+        "신한은행",
+        "one bank by its code"
+    );
+    let (status, body) = env.get("/banks/999").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, 1, "an unknown code");
+    let (status, _) = env.get_anon("/banks").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "needs a token like every REST call"
+    );
+}
