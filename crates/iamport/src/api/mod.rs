@@ -3,6 +3,7 @@
 
 mod billing;
 mod cancel;
+mod codes;
 mod payments;
 mod schedules;
 mod vbanks;

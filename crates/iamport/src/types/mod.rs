@@ -1,11 +1,13 @@
 //! Typed objects of the V1 API: what Iamport returns and what the client sends.
 
+mod bank;
 mod customer;
 mod enums;
 mod payment;
 mod requests;
 mod schedule;
 
+pub use bank::Bank;
 pub use customer::Customer;
 pub use enums::{
     CustomerUidUsage, PayMethod, PaymentStatus, ScheduleSorting, ScheduleStatus, Sorting,
