@@ -4,8 +4,9 @@
 //! runs it once.
 
 use super::apply::{CancelPayload, CANCEL_JOB};
+use super::banks::clean_account;
 use super::error::CheckoutError;
-use super::refund::{clean_account, RefundAccount, RefundOutcome};
+use super::refund::{RefundAccount, RefundOutcome};
 use crate::store::{JobState, NewJob, OrderPatch, OrderState, Store, StoreError};
 use crate::work::{run_job_now, JobRun, WorkContext};
 
@@ -19,7 +20,7 @@ pub async fn resume_mismatch_cancel(
     account: &RefundAccount,
 ) -> Result<RefundOutcome, CheckoutError> {
     let order = store.order(merchant_uid)?;
-    let account = clean_account(account)?;
+    let account = clean_account(store, account)?;
     let parked = store
         .open_job(CANCEL_JOB, merchant_uid)?
         .filter(|j| j.state == JobState::NeedsAttention);

@@ -7,6 +7,7 @@
 
 mod abandon;
 mod apply;
+pub mod banks;
 mod error;
 mod mismatch;
 mod reconcile;
@@ -25,6 +26,7 @@ pub use apply::{
     apply_payment, Applied, CancelPayload, CANCEL_JOB, MISMATCH_CANCEL_REASON, REVOKE_VBANK_JOB,
     VERIFY_JOB,
 };
+pub use banks::{clean_account, known_bank, refund_banks, Bank, BankList, BankSource};
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;
 pub use reconcile::{

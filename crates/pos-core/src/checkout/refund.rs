@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::apply::{CancelPayload, CANCEL_JOB};
+use super::banks::clean_account;
 use super::error::CheckoutError;
 use crate::store::{JobState, NewJob, Order, OrderPatch, OrderState, PayMethod, Store, StoreError};
 use crate::work::{run_job_now, JobRun, WorkContext};
@@ -20,7 +21,7 @@ pub const REFUND_REASON_MAX_CHARS: usize = 200;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RefundAccount {
-    /// Bank code or name as the PG expects it.
+    /// Standard bank code (three digits, from the bank list; never a name).
     pub bank: String,
     /// Account number (digits and dashes).
     pub number: String,
@@ -80,36 +81,6 @@ pub enum RefundOutcome {
     },
 }
 
-pub(crate) fn clean_account(account: &RefundAccount) -> Result<RefundAccount, CheckoutError> {
-    let bank = account.bank.trim();
-    let number = account.number.trim();
-    let holder = account.holder.trim();
-    if bank.is_empty() || bank.chars().count() > 30 {
-        return Err(CheckoutError::InvalidRefundAccount {
-            field: "은행",
-            reason: "1~30자여야 합니다",
-        });
-    }
-    let digits = number.chars().filter(char::is_ascii_digit).count();
-    if !(6..=20).contains(&digits) || !number.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        return Err(CheckoutError::InvalidRefundAccount {
-            field: "계좌번호",
-            reason: "숫자 6~20자리여야 합니다 (대시 허용)",
-        });
-    }
-    if holder.is_empty() || holder.chars().count() > 30 {
-        return Err(CheckoutError::InvalidRefundAccount {
-            field: "예금주",
-            reason: "1~30자여야 합니다",
-        });
-    }
-    Ok(RefundAccount {
-        bank: bank.to_string(),
-        number: number.to_string(),
-        holder: holder.to_string(),
-    })
-}
-
 /// Validates a refund of `merchant_uid` and queues it: a `cancel` job (amount, checksum = our
 /// refundable balance, reason, refund account) and a `refund_requested` event, in one
 /// transaction. The order's state does not change until Iamport confirms.
@@ -147,7 +118,7 @@ pub fn request_refund(
         return Err(CheckoutError::RefundExceedsBalance { amount, balance });
     }
     let account = match (&request.refund_account, order.pay_method) {
-        (Some(account), _) => Some(clean_account(account)?),
+        (Some(account), _) => Some(clean_account(store, account)?),
         (None, PayMethod::Vbank) => return Err(CheckoutError::RefundAccountRequired),
         (None, _) => None,
     };

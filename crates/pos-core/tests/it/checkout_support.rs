@@ -226,7 +226,7 @@ pub fn refund(amount: Option<i64>) -> RefundRequest {
 /// A well-formed refund account.
 pub fn account() -> RefundAccount {
     RefundAccount {
-        bank: "국민은행".into(),
+        bank: "004".into(),
         number: "123-4567-8901".into(),
         holder: "홍길동".into(),
     }

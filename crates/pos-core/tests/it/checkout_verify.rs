@@ -428,7 +428,7 @@ async fn tampered_virtual_account_deposit_is_cancelled_once_a_person_gives_the_r
         "nothing was refunded without an account"
     );
     let account = pos_core::checkout::RefundAccount {
-        bank: "국민은행".into(),
+        bank: "004".into(),
         number: "123-4567-8901".into(),
         holder: "홍길동".into(),
     };

@@ -293,3 +293,87 @@ async fn payment_complete_json_reports_the_order_and_a_repeat_changes_nothing() 
         assert_eq!(v["impUid"], imp.as_str(), "round {round} names the payment");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuses_a_bank_name() {
+    let shop = Shop::open().await;
+    let (dir, base) = (tempdir(), shop.sandbox.base_url());
+    let muid = create(dir.path(), &base, "pass_1m", "vbank").await;
+    // The buyer's window was tampered: an account for 100원 instead of 9,900원, then deposited.
+    let imp = shop.buyer_pays(&muid, 100, "vbank", "ready").await;
+    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    assert!(
+        out.status.success(),
+        "issued account verifies: {}",
+        stderr(&out)
+    );
+    shop.deposit(&imp).await;
+    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    assert!(
+        stdout(&out).contains("확인 필요"),
+        "the automatic cancel is parked for the refund account: {} {}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    let resume = |bank: &'static str| {
+        let (dir, base, muid) = (dir.path().to_path_buf(), base.clone(), muid.clone());
+        async move {
+            posctl(
+                &dir,
+                &base,
+                &[
+                    "refund",
+                    "resume",
+                    &muid,
+                    "--refund-bank",
+                    bank,
+                    "--refund-account",
+                    "123-4567-8901",
+                    "--refund-holder",
+                    "홍길동",
+                ],
+            )
+            .await
+        }
+    };
+    let out = resume("국민은행").await;
+    assert!(
+        !out.status.success(),
+        "a bank name is refused: {}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("은행"),
+        "the error names the field: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        0,
+        "nothing was sent with free text as refund_bank"
+    );
+
+    let banks = posctl(dir.path(), &base, &["refund", "banks"]).await;
+    assert!(
+        stdout(&banks).contains("004") && stdout(&banks).contains("아임포트 목록"),
+        "the codes come from Iamport's GET /banks: {}",
+        stdout(&banks)
+    );
+    let out = resume("004").await;
+    assert!(
+        out.status.success(),
+        "with a bank code it is sent: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        shop.payment(&imp).await.cancel_amount,
+        100,
+        "the whole tampered deposit was refunded to the account"
+    );
+    assert!(
+        stdout(&out).contains("자동 취소를 보냈습니다"),
+        "it says the cancel was sent: {}",
+        stdout(&out)
+    );
+}

@@ -14,14 +14,14 @@ use crate::context;
 use crate::error::{emit, print_json, say, CliError};
 use crate::sync_cmd::iamport_client;
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(CliError::Runtime)
 }
 
-fn open(global: &Global) -> Result<(Store, iamport::Client), CliError> {
+pub(crate) fn open(global: &Global) -> Result<(Store, iamport::Client), CliError> {
     let dir = prepare_data_dir(&context::data_dir(global)?)?;
     let client = iamport_client(global, &dir, None)?;
     Ok((context::open_book(global, &dir)?, client))
@@ -94,17 +94,15 @@ pub fn refund(global: &Global, args: &RefundArgs) -> Result<(), CliError> {
             holder: holder.clone().unwrap_or_default(),
         }),
     };
+    // clap requires both without a subcommand; empty ones are refused by `refund_now` itself.
     let request = RefundRequest {
         amount: args.amount,
-        reason: args.reason.clone(),
+        reason: args.reason.clone().unwrap_or_default(),
         refund_account,
     };
-    let outcome = runtime()?.block_on(refund_now(
-        &store,
-        Some(&client),
-        &args.merchant_uid,
-        &request,
-    ))?;
+    let merchant_uid = args.merchant_uid.clone().unwrap_or_default();
+    let outcome =
+        runtime()?.block_on(refund_now(&store, Some(&client), &merchant_uid, &request))?;
     if global.json {
         return print_json(&outcome);
     }

@@ -164,17 +164,22 @@ pub enum PaymentCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RefundArgs {
+    /// `resume` (the parked automatic cancel of a virtual account) or `banks`.
+    #[command(subcommand)]
+    pub action: Option<RefundAction>,
     /// The order's merchant_uid.
-    pub merchant_uid: String,
+    #[arg(required = true)]
+    pub merchant_uid: Option<String>,
     /// Won to refund (default: the whole remaining balance).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub amount: Option<i64>,
     /// Why (shown on the cancel receipt and in the order's timeline).
-    #[arg(long, value_name = "R")]
-    pub reason: String,
-    /// Refund bank (virtual-account orders).
-    #[arg(long, value_name = "B")]
+    #[arg(long, value_name = "R", required = true)]
+    pub reason: Option<String>,
+    /// Refund bank: the standard bank code (`posctl refund banks`), virtual-account orders.
+    #[arg(long, value_name = "CODE")]
     pub refund_bank: Option<String>,
     /// Refund account number (virtual-account orders).
     #[arg(long, value_name = "A")]
@@ -182,6 +187,28 @@ pub struct RefundArgs {
     /// Refund account holder (virtual-account orders).
     #[arg(long, value_name = "H")]
     pub refund_holder: Option<String>,
+}
+
+/// What `posctl refund` does besides refunding.
+#[derive(Debug, Subcommand)]
+pub enum RefundAction {
+    /// Sends the parked automatic cancel of a virtual account whose amount did not match, with
+    /// the buyer's refund account (Iamport needs one to refund a virtual account).
+    Resume {
+        /// The order's merchant_uid.
+        merchant_uid: String,
+        /// The refund bank's standard code (`posctl refund banks`), e.g. 004.
+        #[arg(long, value_name = "CODE")]
+        refund_bank: String,
+        /// The refund account number (digits, dashes allowed).
+        #[arg(long, value_name = "N")]
+        refund_account: String,
+        /// The account holder.
+        #[arg(long, value_name = "H")]
+        refund_holder: String,
+    },
+    /// Lists the bank codes a refund account takes (Iamport's list, or the kept copy offline).
+    Banks,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ mod jobs_cmd;
 mod orders;
 mod pin_cmd;
 mod plans;
+mod refund_cmd;
 mod report_cmd;
 mod subscriptions_cmd;
 mod sync_cmd;
@@ -21,8 +22,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, JobsCommand, OrdersCommand, PaymentCommand, PlansCommand};
+use cli::{Cli, Command, JobsCommand, OrdersCommand, PaymentCommand, PlansCommand, RefundAction};
 use error::CliError;
+use pos_core::checkout::RefundAccount;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -80,9 +82,25 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 },
         } => checkout_cmd::complete(&cli.global, merchant_uid, imp_uid).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => report_cmd::run(&cli.global, args).map(|()| ExitCode::SUCCESS),
-        Command::Refund(args) => {
-            checkout_cmd::refund(&cli.global, args).map(|()| ExitCode::SUCCESS)
+        Command::Refund(args) => match &args.action {
+            Some(RefundAction::Resume {
+                merchant_uid,
+                refund_bank,
+                refund_account,
+                refund_holder,
+            }) => refund_cmd::resume(
+                &cli.global,
+                merchant_uid,
+                &RefundAccount {
+                    bank: refund_bank.clone(),
+                    number: refund_account.clone(),
+                    holder: refund_holder.clone(),
+                },
+            ),
+            Some(RefundAction::Banks) => refund_cmd::banks(&cli.global),
+            None => checkout_cmd::refund(&cli.global, args),
         }
+        .map(|()| ExitCode::SUCCESS),
         Command::Plans { command } => match command {
             PlansCommand::List => plans::list(&cli.global),
             PlansCommand::SetPrice { id, price } => plans::set_price(&cli.global, id, *price),
