@@ -28,7 +28,7 @@ pub enum SubscriptionError {
     /// The plan's card registration is still being confirmed (its window may have completed
     /// at Iamport without the app hearing of it): a second registration could issue a second
     /// key or charge twice, so it waits for the check or the owner's 취소.
-    #[error("'{plan_id}' 요금제의 카드 등록(구독 {existing})을 아임포트에서 확인하고 있습니다. 확인이 끝나면 구독이 시작되거나 다시 등록할 수 있습니다. 기다리지 않으려면 그 등록을 먼저 취소하세요. (card registration being confirmed)")]
+    #[error("이 요금제의 카드 등록 결과를 아임포트에서 확인하고 있습니다. 확인되면 구독이 시작되고, 1시간 안에 확인되지 않으면 자동으로 취소됩니다. 기다리지 않으려면 구독 화면에서 그 등록을 취소하세요. (card registration being confirmed: {plan_id}, {existing})")]
     RegistrationChecking { plan_id: String, existing: String },
     /// Iamport does not know this billing key.
     #[error("아임포트에 등록되지 않은 빌링키입니다 (customer_uid {customer_uid}). 카드를 다시 등록하세요. (unknown billing key)")]
