@@ -34,6 +34,12 @@ fn main() {
         "clear_sandbox_data",
         "pin_status",
         "set_owner_pin",
+        "store_pc_status",
+        "set_autostart",
+        "backup_now",
+        "restore_backup",
+        "export_diagnostics",
+        "choose_backup_folder",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -1,4 +1,5 @@
-//! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`) and `--sandbox`.
+//! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`), `--sandbox`, and
+//! `--hidden` (started at login: straight to the tray, no window shown).
 //!
 //! Parsed by hand because anything else on the command line (a second instance's arguments,
 //! whatever a launcher or tauri-driver adds) must be ignored, not refused: the window must open.
@@ -13,7 +14,12 @@ pub struct LaunchArgs {
     pub data_dir: Option<PathBuf>,
     /// Force sandbox mode whatever the saved settings say.
     pub sandbox: bool,
+    /// Start in the tray without showing the window (how autostart launches the app).
+    pub hidden: bool,
 }
+
+/// The flag autostart launches the app with.
+pub const HIDDEN_FLAG: &str = "--hidden";
 
 impl LaunchArgs {
     /// Parses the process's arguments (without the program name).
@@ -29,6 +35,8 @@ impl LaunchArgs {
         while let Some(arg) = args.next() {
             if arg == "--sandbox" {
                 parsed.sandbox = true;
+            } else if arg == HIDDEN_FLAG {
+                parsed.hidden = true;
             } else if arg == "--data-dir" {
                 if let Some(dir) = args.next().filter(|dir| !dir.is_empty()) {
                     parsed.data_dir = Some(PathBuf::from(dir));
@@ -82,6 +90,18 @@ mod tests {
         let args = parse(&["--data-dir", "/d", "--sandbox"]);
         assert!(args.sandbox, "--sandbox after --data-dir");
         assert_eq!(args.data_dir, Some(PathBuf::from("/d")), "dir kept");
+    }
+
+    #[test]
+    fn the_autostart_flag_starts_hidden() {
+        assert!(
+            parse(&[HIDDEN_FLAG]).hidden,
+            "--hidden: straight to the tray"
+        );
+        assert!(
+            !parse(&["--sandbox"]).hidden,
+            "a plain launch shows the window"
+        );
     }
 
     #[test]

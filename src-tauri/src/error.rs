@@ -87,6 +87,26 @@ pub enum ShellError {
     #[error("테스트용 결제 서버(SANDBOX)를 시작하지 못했습니다. 앱을 다시 시작해 주세요.")]
     SandboxStart,
 
+    /// A backup or restore failed (the message says why and that the data is unchanged).
+    #[error(transparent)]
+    Backup(#[from] pos_core::backup::BackupError),
+
+    /// The diagnostics zip could not be written.
+    #[error(transparent)]
+    Diagnostics(#[from] pos_core::diagnostics::DiagnosticsError),
+
+    /// The login item (autostart) could not be read or changed.
+    #[error("로그인할 때 자동 실행 설정을 바꾸지 못했습니다. 잠시 후 다시 시도해 주세요.")]
+    Autostart(#[source] tauri_plugin_autostart::Error),
+
+    /// The settings file is broken: the settings screen must be saved first.
+    #[error("설정 파일에 문제가 있어 백업 폴더를 저장하지 않았습니다. 설정 화면에서 설정을 확인하고 먼저 저장해 주세요.")]
+    SettingsNeedSaving,
+
+    /// A restore needs an open order book (it restores the book of the mode in effect).
+    #[error("지금 열린 주문 장부가 없어 복원할 수 없습니다. 설정에서 모드를 확인해 주세요.")]
+    NoBookToRestore,
+
     /// A background task of a command died (a bug).
     #[error("작업을 끝내지 못했습니다. 앱을 다시 시작해 주세요.")]
     TaskFailed,
@@ -101,6 +121,10 @@ impl ShellError {
             ShellError::Secrets(e) => e.code(),
             ShellError::Pin(e) => e.code(),
             ShellError::Switch(e) => e.code(),
+            ShellError::Backup(e) => e.code(),
+            ShellError::Diagnostics(e) => e.code(),
+            ShellError::NoBookToRestore | ShellError::SettingsNeedSaving => ErrorCode::Conflict,
+            ShellError::Autostart(_) => ErrorCode::Internal,
             ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials
             | ShellError::CredentialsRefused => ErrorCode::Validation,

@@ -2,11 +2,15 @@
 //! window that runs Iamport's SDK with no access to the commands, and the in-process sandbox.
 
 pub mod args;
+pub mod backups;
 pub mod books;
 pub mod commands;
+pub mod diagnostics;
 pub mod error;
+pub mod logging;
 pub mod models;
 pub mod navigation;
+pub mod notify;
 pub mod owner;
 pub mod payments;
 pub mod paywindow;
@@ -16,13 +20,14 @@ pub mod settings_flow;
 pub mod startup;
 pub mod state;
 pub mod status;
+pub mod tray;
 
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 use crate::args::LaunchArgs;
 
-/// Registers the plugins (single-instance first, so a second launch only focuses the first),
-/// the commands and the start-up work on `builder`.
+/// Registers the plugins (single-instance first, so a second launch only shows the first's
+/// window), the commands and the start-up work on `builder`.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder<R> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -30,10 +35,23 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
         }))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![args::HIDDEN_FLAG]),
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(window_state(&args))
         .invoke_handler(commands::handler())
         .setup(move |app| {
             startup::setup(app.handle(), &args);
-            navigation::create_main_window(app.handle())?;
+            app.manage(diagnostics::LogDir(logging::log_dir(&args)));
+            let window = navigation::create_main_window(app.handle(), !args.hidden)?;
+            tray::hide_on_close(&window);
+            tray::create(app.handle())?;
+            startup::autostart_on_first_run(app.handle());
+            notify::start(app.handle());
+            backups::start_daily(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 payments::engine::ensure_started(&handle).await;
@@ -42,10 +60,25 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
         })
 }
 
-/// Runs the app until its window closes.
+/// The main window's size, position and maximized state, remembered across starts (in the data
+/// dir when `--data-dir` is given, so test runs do not share it). Visibility is not restored:
+/// the app decides that (hidden when started at login).
+fn window_state<R: Runtime>(args: &LaunchArgs) -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    let mut plugin = tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .with_filter(|label| label == navigation::MAIN_WINDOW);
+    if let Some(dir) = &args.data_dir {
+        // An absolute name replaces the config dir the plugin would join it to.
+        plugin = plugin.with_filename(dir.join("window-state.json").to_string_lossy());
+    }
+    plugin.build()
+}
+
+/// Runs the app until 종료 (closing the window only hides it to the tray).
 pub fn run() {
-    init_logging();
     let args = LaunchArgs::from_env();
+    logging::init(&args);
     let context = tauri::generate_context!();
     match app_builder(Builder::default(), args).build(context) {
         Ok(app) => app.run(|handle, event| {
@@ -59,18 +92,5 @@ pub fn run() {
             eprintln!("판뮤직 POS를 실행하지 못했습니다 (Panmusic POS failed to start): {error}");
             std::process::exit(1);
         }
-    }
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // A second subscriber (tests) is not an error worth stopping for.
-    if tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .try_init()
-        .is_err()
-    {
-        eprintln!("logging was already set up");
     }
 }

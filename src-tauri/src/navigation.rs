@@ -25,13 +25,18 @@ pub fn main_window_may_load(url: &Url, dev_url: Option<&Url>) -> bool {
         || dev_url.is_some_and(|dev| dev.origin() == url.origin())
 }
 
-/// Creates the main window (the config has `"create": false` so these hooks can be attached).
-pub fn create_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+/// Creates the main window (the config has `"create": false` so these hooks can be attached);
+/// `visible: false` when started at login (it waits in the tray).
+pub fn create_main_window<R: Runtime>(
+    app: &AppHandle<R>,
+    visible: bool,
+) -> tauri::Result<WebviewWindow<R>> {
     let dev_url = app.config().build.dev_url.clone();
     WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
         .title(WINDOW_TITLE)
         .inner_size(1100.0, 760.0)
         .min_inner_size(800.0, 600.0)
+        .visible(visible)
         .on_web_resource_request({
             let app = app.clone();
             move |request, response| apply_page_policy(&app, &request, response)

@@ -86,6 +86,7 @@ impl SandboxSlot {
             }
         };
         if let Some(token) = &guard.control_token {
+            pos_core::logfile::keep_out_of_logs(token);
             write_control_token(&token_file, token);
         }
         let info = info_of(&sandbox);

@@ -131,3 +131,25 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) {
         }
     }
 }
+
+/// A marker in the data dir: autostart was set up once (on by default after install); from
+/// then on the owner's choice in 설정 stands.
+pub const AUTOSTART_MARKER: &str = "autostart-set";
+
+/// Turns starting at login on the first time the app runs on this data dir.
+pub fn autostart_on_first_run<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_plugin_autostart::ManagerExt;
+    let marker = app.pos().data_dir.join(AUTOSTART_MARKER);
+    if marker.exists() {
+        return;
+    }
+    match app.autolaunch().enable() {
+        Ok(()) => {
+            tracing::info!("autostart at login turned on (first run)");
+            if let Err(error) = std::fs::write(&marker, b"") {
+                tracing::warn!(error = %error, "autostart marker not written");
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "autostart at login not turned on"),
+    }
+}

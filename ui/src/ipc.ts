@@ -4,6 +4,9 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AbandonOutcome } from "./bindings/AbandonOutcome";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { BackupMade } from "./bindings/BackupMade";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { StorePcView } from "./bindings/StorePcView";
 import type { BillingWindow } from "./bindings/BillingWindow";
 import type { Subscription } from "./bindings/Subscription";
 import type { SubscriptionView } from "./bindings/SubscriptionView";
@@ -254,4 +257,34 @@ export function subscriptionsNeedingAttention(): Promise<number> {
 /** 테스트 데이터 지우기: empties the sandbox order book and the sandbox's saved payments; live data is never touched. */
 export async function clearSandboxData(pin: OwnerPin = null): Promise<void> {
   await call<null>("clear_sandbox_data", { pin });
+}
+
+/** 설정 → 매장 PC: autostart, the backups of the order book in effect, the owner's backup folder. */
+export function storePcStatus(): Promise<StorePcView> {
+  return call<StorePcView>("store_pc_status");
+}
+
+/** Turns starting at login (hidden, in the tray) on or off (guarded). Returns whether it is on now. */
+export function setAutostart(enabled: boolean, pin: OwnerPin = null): Promise<boolean> {
+  return call<boolean>("set_autostart", { enabled, pin });
+}
+
+/** 지금 백업: a backup of the order book in effect now. */
+export function backupNow(): Promise<BackupMade> {
+  return call<BackupMade>("backup_now");
+}
+
+/** Restores the order book in effect from one of its backups (guarded); the current book is kept as a backup. */
+export function restoreBackup(path: string, pin: OwnerPin = null): Promise<RestoreReport> {
+  return call<RestoreReport>("restore_backup", { path, pin });
+}
+
+/** 진단 정보 내보내기: Rust asks where to save and writes the zip; `null` when the owner cancelled. */
+export function exportDiagnostics(): Promise<string | null> {
+  return call<string | null>("export_diagnostics");
+}
+
+/** 백업 폴더 (guarded): Rust asks for a folder (or with `clear`, stops copying there); returns the folder now set. */
+export function chooseBackupFolder(clear: boolean, pin: OwnerPin = null): Promise<string | null> {
+  return call<string | null>("choose_backup_folder", { clear, pin });
 }

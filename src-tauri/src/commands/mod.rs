@@ -6,6 +6,7 @@ mod owner;
 mod plans;
 mod settings;
 mod status;
+mod store_pc;
 mod subscriptions;
 mod sync;
 
@@ -49,6 +50,12 @@ pub const COMMANDS: &[&str] = &[
     "clear_sandbox_data",
     "pin_status",
     "set_owner_pin",
+    "store_pc_status",
+    "set_autostart",
+    "backup_now",
+    "restore_backup",
+    "export_diagnostics",
+    "choose_backup_folder",
 ];
 
 /// The commands that need the owner's PIN once one is set (each takes a `pin` argument and
@@ -62,6 +69,9 @@ pub const GUARDED_COMMANDS: &[&str] = &[
     "change_card",
     "delete_billing_key",
     "clear_sandbox_data",
+    "set_autostart",
+    "restore_backup",
+    "choose_backup_folder",
 ];
 
 /// The invoke handler with every command.
@@ -98,6 +108,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::subscriptions_needing_attention,
         settings::clear_sandbox_data,
         owner::pin_status,
-        owner::set_owner_pin
+        owner::set_owner_pin,
+        store_pc::store_pc_status,
+        store_pc::set_autostart,
+        store_pc::backup_now,
+        store_pc::restore_backup,
+        store_pc::export_diagnostics,
+        store_pc::choose_backup_folder
     ]
 }

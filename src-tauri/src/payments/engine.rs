@@ -198,3 +198,8 @@ pub(crate) fn crash_for_test<R: Runtime>(app: &AppHandle<R>) -> bool {
         .map(pos_core::sync::SyncHandle::crash_for_test)
         .is_some()
 }
+
+/// The running engine's status as it is now (`None`: no engine runs). Does not start one.
+pub fn current_status<R: Runtime>(app: &AppHandle<R>) -> Option<SyncStatus> {
+    lock(&app.payments().engine).as_ref().map(|h| h.status())
+}

@@ -88,6 +88,7 @@ impl Payments {
         let (base_url, imp_key, imp_secret) = match mode {
             Mode::Sandbox => {
                 let info = state.sandbox.info().ok_or(PaymentsError::NoSandbox)?;
+                pos_core::logfile::keep_out_of_logs(iamport_sandbox::DEFAULT_IMP_SECRET);
                 (
                     info.base_url,
                     iamport_sandbox::DEFAULT_IMP_KEY.to_owned(),

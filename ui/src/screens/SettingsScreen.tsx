@@ -8,6 +8,7 @@ import { useCommand } from "../useCommand";
 import { usePinGuard } from "../usePinGuard";
 import { CredentialsSection } from "./CredentialsSection";
 import { SandboxDataSection } from "./SandboxDataSection";
+import { StorePcSection } from "./StorePcSection";
 import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
 import { Button } from "../components/Button";
@@ -298,6 +299,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
         <CredentialsSection relay isSet={relayCredentialsSet} onSaved={setRelayCredentialsSet} />
       )}
       <SandboxDataSection />
+      <StorePcSection />
       <OwnerPinSection />
       {dialog}
     </>

@@ -12,9 +12,11 @@ vi.mock("@tauri-apps/api/core", () => ({
   invoke: (command: string, args?: Record<string, unknown>) => invokeMock(command, args),
 }));
 
-/** What a fresh install answers unless a test says otherwise: no owner PIN is set, the three plans. */
+/** What a fresh install answers unless a test says otherwise: no owner PIN is set, the three plans,
+ * autostart on and no backups yet. */
 const DEFAULTS: Record<string, Handler> = {
   pin_status: () => ({ set: false, triesLeft: 5, lockedUntil: null }),
+  store_pc_status: () => ({ autostart: true, backups: [], backupFolder: null }),
   list_plans: () => PLANS,
 };
 

@@ -490,7 +490,7 @@ fn artifacts_dir() -> PathBuf {
 }
 
 /// `PANMUSIC_APP_BIN`, else `$CARGO_TARGET_DIR/debug/panmusic-pos`, else `<workspace>/target/debug/..`.
-fn app_binary() -> Result<PathBuf> {
+pub(crate) fn app_binary() -> Result<PathBuf> {
     let path = match std::env::var_os("PANMUSIC_APP_BIN") {
         Some(path) => PathBuf::from(path),
         None => {

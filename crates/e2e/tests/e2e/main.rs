@@ -18,6 +18,7 @@ mod harness;
 mod owner_pin;
 mod screens;
 mod shell;
+mod store_pc;
 mod subscriptions;
 mod sync;
 mod webdriver;

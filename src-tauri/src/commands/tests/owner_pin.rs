@@ -61,6 +61,9 @@ fn guarded_calls(save: &Value) -> Vec<(&'static str, Value)> {
         ),
         ("delete_billing_key", json!({ "customerUid": "cust_x" })),
         ("clear_sandbox_data", json!({})),
+        ("set_autostart", json!({ "enabled": false })),
+        ("restore_backup", json!({ "path": "/nowhere/pos.sqlite3" })),
+        ("choose_backup_folder", json!({ "clear": true })),
     ];
     for command in GUARDED_COMMANDS {
         assert!(

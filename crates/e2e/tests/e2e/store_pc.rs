@@ -1,0 +1,230 @@
+//! Living on the store PC: closing the window hides it to the tray while the sync engine keeps
+//! working (a virtual-account deposit is found and announced with no window), a second launch
+//! shows the window again, and the day's log file never holds a secret, a token or the buyer's
+//! phone number.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::harness::{app_binary, ensure, fail, scenario_with, App, Result, Start};
+
+/// The default buyer phone the shop saved in its settings: it goes with every order.
+const BUYER_PHONE: &str = "010-4321-8765";
+/// The sandbox's REST secret (Iamport's public sample secret, which the app's sandbox accepts).
+const SANDBOX_SECRET: &str =
+    "ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f";
+/// How long the engine may take to find a deposit on its own (the change feed runs every 30 s
+/// while an order is open).
+const ENGINE_FINDS_DEPOSIT: Duration = Duration::from_secs(90);
+
+fn with_buyer_phone(dir: &Path) -> std::io::Result<()> {
+    let settings = json!({ "settings": { "mode": "sandbox", "buyer": { "tel": BUYER_PHONE } } });
+    std::fs::write(dir.join("settings.json"), settings.to_string())
+}
+
+async fn invoke(app: &App, command: &str, args: serde_json::Value) -> Result<serde_json::Value> {
+    let reply = app
+        .run_js(
+            "const [command, args, done] = arguments;\
+             window.__TAURI_INTERNALS__.invoke(command, args)\
+               .then((value) => done({ ok: value }), (e) => done({ err: JSON.stringify(e) }));",
+            vec![json!(command), args],
+        )
+        .await?;
+    match reply.get("ok") {
+        Some(value) => Ok(value.clone()),
+        None => Err(fail(format!("{command} failed: {reply}"))),
+    }
+}
+
+async fn main_window_visible(app: &App) -> Result<bool> {
+    let visible = invoke(app, "plugin:window|is_visible", json!({ "label": "main" })).await?;
+    visible
+        .as_bool()
+        .ok_or_else(|| fail(format!("is_visible answers a boolean: {visible}")))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hidden_app_keeps_syncing_and_a_second_launch_shows_it_again() {
+    let start = Start {
+        prepare: with_buyer_phone,
+        ..Start::default()
+    };
+    scenario_with("store_pc_tray", start, async |app: &mut App| -> Result {
+        app.click("plan-pass_1m").await?;
+        app.click("pay-method-vbank").await?;
+        app.wait_for_text("checkout-submit", "결제하기").await?;
+        app.click("checkout-submit").await?;
+        app.click_in_payment_window("imp-vbank").await?;
+        app.wait_for_state("result-status", "vbank_issued").await?;
+        let uid = app.full_id("result-merchant-uid").await?;
+        let status = invoke(app, "app_status", json!({})).await?;
+        let detail = invoke(app, "get_order", json!({ "merchantUid": uid })).await?;
+        let (Some(base), Some(imp_uid)) = (
+            status["sandbox"]["baseUrl"].as_str(),
+            detail["order"]["impUid"].as_str(),
+        ) else {
+            return Err(fail(format!(
+                "no sandbox address or payment id: {status} {detail}"
+            )));
+        };
+
+        // The owner closes the window (the title bar's close: a close request).
+        invoke(app, "plugin:window|close", json!({ "label": "main" })).await?;
+        ensure(
+            !main_window_visible(app).await?,
+            "closing the window hides it",
+        )?;
+
+        // The buyer deposits while nobody looks; nobody presses 지금 동기화.
+        let token = control_token(app.data_dir())?;
+        let reply = post(
+            base,
+            &format!("/__sandbox/payments/{imp_uid}/deposit"),
+            &token,
+            "{}",
+        )?;
+        ensure(
+            reply.starts_with("HTTP/1.1 200"),
+            format!("the sandbox took the deposit: {reply}"),
+        )?;
+        let began = Instant::now();
+        loop {
+            let detail = invoke(app, "get_order", json!({ "merchantUid": uid })).await?;
+            if detail["order"]["state"] == "paid" {
+                break;
+            }
+            ensure(
+                began.elapsed() < ENGINE_FINDS_DEPOSIT,
+                format!(
+                    "the hidden app's engine finds the deposit by itself: {}",
+                    detail["order"]["state"]
+                ),
+            )?;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+        ensure(
+            !main_window_visible(app).await?,
+            "the window stayed hidden while the engine worked",
+        )?;
+        let log = wait_for_log(app.data_dir(), "가상계좌 입금 확인").await?;
+
+        // A second launch (a double-click on the desktop icon) shows the running app's window.
+        let second = std::process::Command::new(app_binary()?)
+            .arg("--data-dir")
+            .arg(app.data_dir())
+            .status()?;
+        ensure(
+            second.success(),
+            format!("the second launch hands over and exits: {second}"),
+        )?;
+        let began = Instant::now();
+        while !main_window_visible(app).await? {
+            ensure(
+                began.elapsed() < Duration::from_secs(15),
+                "the second launch shows the window",
+            )?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+
+        // The log of the whole run keeps the secrets and the buyer's phone out.
+        let access_token = sandbox_token(base)?;
+        let log = format!("{log}{}", read_logs(app.data_dir())?);
+        for (what, secret) in [
+            ("the sandbox's REST secret", SANDBOX_SECRET),
+            ("the sandbox's control token", token.as_str()),
+            ("the access token in use", access_token.as_str()),
+            ("the buyer's phone number", BUYER_PHONE),
+            (
+                "the buyer's phone number without dashes",
+                &BUYER_PHONE.replace('-', ""),
+            ),
+        ] {
+            ensure(
+                !log.contains(secret),
+                format!("the log file never holds {what}"),
+            )?;
+        }
+        ensure(
+            log.contains("sync engine started"),
+            "the scan read the run's log (it holds the engine's start)",
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Waits until the day's log file holds `text` (the notification line); returns the logs.
+async fn wait_for_log(data_dir: &Path, text: &str) -> Result<String> {
+    let began = Instant::now();
+    loop {
+        let logs = read_logs(data_dir)?;
+        if logs.contains(text) {
+            return Ok(logs);
+        }
+        ensure(
+            began.elapsed() < Duration::from_secs(20),
+            format!("the deposit notification ({text}) is logged"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Every log file of the run.
+fn read_logs(data_dir: &Path) -> Result<String> {
+    let mut all = String::new();
+    for entry in std::fs::read_dir(data_dir.join("logs"))? {
+        all.push_str(&std::fs::read_to_string(entry?.path())?);
+    }
+    Ok(all)
+}
+
+/// The sandbox's current access token: it hands out the token in use while it is valid.
+fn sandbox_token(base: &str) -> Result<String> {
+    let body = json!({ "imp_key": "imp_apikey", "imp_secret": SANDBOX_SECRET }).to_string();
+    let reply = post(base, "/users/getToken", "", &body)?;
+    let json_start = reply
+        .find('{')
+        .ok_or_else(|| fail(format!("getToken answers JSON: {reply}")))?;
+    // The body may be followed by the end of a chunked reply: read the first JSON value only.
+    let value: serde_json::Value = serde_json::Deserializer::from_str(&reply[json_start..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .ok_or_else(|| fail(format!("getToken answers JSON: {reply}")))??;
+    value["response"]["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| fail(format!("getToken gives a token: {value}")))
+}
+
+/// The in-app sandbox's control token (written owner-only into the sandbox book's folder).
+fn control_token(data_dir: &Path) -> Result<String> {
+    let path = data_dir.join("sandbox").join("sandbox-control-token");
+    Ok(std::fs::read_to_string(&path)
+        .map_err(|e| {
+            fail(format!(
+                "no sandbox control token at {}: {e}",
+                path.display()
+            ))
+        })?
+        .trim()
+        .to_owned())
+}
+
+/// A JSON POST to the sandbox on loopback; returns the whole reply.
+fn post(base: &str, path: &str, token: &str, body: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nX-Sandbox-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    Ok(reply)
+}
