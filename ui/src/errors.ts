@@ -12,7 +12,7 @@ export interface ErrorAdvice {
 const ADVICE: Record<ErrorCode, ErrorAdvice> = {
   validation: {
     title: "입력한 내용을 확인해 주세요",
-    action: "안내에 따라 항목을 고친 뒤 다시 저장해 주세요.",
+    action: "안내에 따라 입력한 내용을 고친 뒤 다시 시도해 주세요.",
   },
   not_found: {
     title: "찾을 수 없습니다",
@@ -24,7 +24,7 @@ const ADVICE: Record<ErrorCode, ErrorAdvice> = {
   },
   offline: {
     title: "아임포트에 연결할 수 없습니다",
-    action: "인터넷 연결을 확인해 주세요. 작업은 저장되어 있고, 연결되면 자동으로 이어서 처리됩니다.",
+    action: "인터넷 연결을 확인한 뒤 다시 시도해 주세요.",
   },
   declined: {
     title: "요청이 거절되었습니다",
@@ -43,6 +43,9 @@ const ADVICE: Record<ErrorCode, ErrorAdvice> = {
     action: "앱을 다시 시작해 보세요. 계속되면 판뮤직 고객센터에 문의해 주세요.",
   },
 };
+
+/** What to do after a refused save: the same advice, said for a save. */
+export const SAVE_AGAIN = "안내에 따라 항목을 고친 뒤 다시 저장해 주세요.";
 
 export function adviceFor(code: ErrorCode): ErrorAdvice {
   return ADVICE[code] ?? ADVICE.internal;

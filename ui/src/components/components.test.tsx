@@ -3,7 +3,9 @@ import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import { expectNoSeriousA11yViolations } from "../test/axe";
+import { CommandError } from "../ipc";
 import { Badge } from "./Badge";
+import { ErrorNotice } from "./ErrorNotice";
 import { Button } from "./Button";
 import { useConfirm } from "./ConfirmDialog";
 import { ShortId, shortId } from "./ShortId";
@@ -104,5 +106,24 @@ describe("the axe-core check", () => {
   it("fails on a real serious violation: a button with no name", async () => {
     render(<button type="button" />);
     await expect(expectNoSeriousA11yViolations()).rejects.toThrow(/button-name/);
+  });
+});
+
+describe("ErrorNotice", () => {
+  it("says what happened in Korean only and advice that fits any action (no 저장 outside a save)", () => {
+    render(
+      <ErrorNotice
+        error={new CommandError("validation", "주문 'order_1'은(는) 지금 상태(refunded)에서는 환불할 수 없습니다. (order is not refundable)")}
+      />,
+    );
+    const notice = screen.getByTestId("error-notice");
+    expect(notice).toHaveTextContent("주문 'order_1'은 지금 상태(환불 완료)에서는 환불할 수 없습니다.");
+    expect(notice).not.toHaveTextContent("not refundable");
+    expect(notice).not.toHaveTextContent("저장");
+  });
+
+  it("offline advice promises nothing it cannot keep", () => {
+    render(<ErrorNotice error={new CommandError("offline", "아임포트에 연결할 수 없습니다.")} />);
+    expect(screen.getByTestId("error-notice")).not.toHaveTextContent("자동으로 이어서 처리");
   });
 });

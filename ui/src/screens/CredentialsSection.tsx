@@ -5,6 +5,7 @@ import { CommandError, setCredentials, toCommandError } from "../ipc";
 import { usePinGuard } from "../usePinGuard";
 import { Badge } from "../components/Badge";
 import { Button } from "../components/Button";
+import { SAVE_AGAIN } from "../errors";
 
 interface CredentialsSectionProps {
   /** Whether a key and secret are stored (the only thing the app ever shows about them). */
@@ -86,7 +87,7 @@ export function CredentialsSection({ isSet, onSaved, relay = false }: Credential
           onChange={setSecret}
           testId={relay ? "settings-relay-secret" : "settings-imp-secret"}
         />
-        {error && <ErrorNotice error={error} testId={`${prefix}-error`} />}
+        {error && <ErrorNotice error={error} testId={`${prefix}-error`} action={error.code === "validation" ? SAVE_AGAIN : undefined} />}
         {saved && (
           <p className="notice ok" role="status" data-testid={`${prefix}-saved`}>
             API 키를 저장했습니다.

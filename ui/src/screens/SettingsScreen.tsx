@@ -13,6 +13,7 @@ import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
 import { Button } from "../components/Button";
 import { Loading } from "../components/States";
+import { SAVE_AGAIN } from "../errors";
 
 /** The input of each field that can be wrong, to move focus to the first problem. */
 const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
@@ -282,7 +283,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
           />
         </fieldset>
 
-        {error && <ErrorNotice error={error} testId="settings-error" action={errorAction} />}
+        {error && <ErrorNotice error={error} testId="settings-error" action={errorAction ?? (error.code === "validation" ? SAVE_AGAIN : undefined)} />}
         {justSaved && (
           <p className="notice ok" role="status" data-testid="settings-saved">
             설정을 저장했습니다.
