@@ -14,6 +14,8 @@ pub mod format;
 pub mod ids;
 pub mod logfile;
 pub mod notices;
+#[cfg(not(target_os = "linux"))]
+mod os_process;
 pub mod owner_pin;
 pub mod paths;
 pub mod report;

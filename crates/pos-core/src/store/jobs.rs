@@ -192,16 +192,25 @@ impl ClaimOwner {
     }
 }
 
-/// When process `pid` started, in clock ticks since boot (field 22 of `/proc/<pid>/stat`);
-/// `None` when it cannot be read or off Linux.
+/// When process `pid` started: on Linux in clock ticks since boot (field 22 of
+/// `/proc/<pid>/stat`), elsewhere in seconds since the epoch from the OS's process table. Only
+/// ever compared with another reading on the same machine, to tell a reused pid from its first
+/// owner. `None` when it cannot be read.
 pub fn process_started(pid: i64) -> Option<i64> {
-    if !cfg!(target_os = "linux") || pid <= 0 {
+    if pid <= 0 {
         return None;
     }
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the parenthesised command name start at field 3 (the state).
-    let (_, rest) = stat.rsplit_once(')')?;
-    rest.split_whitespace().nth(22 - 3)?.parse().ok()
+    #[cfg(target_os = "linux")]
+    {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the parenthesised command name start at field 3 (the state).
+        let (_, rest) = stat.rsplit_once(')')?;
+        rest.split_whitespace().nth(22 - 3)?.parse().ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        crate::os_process::started(pid)
+    }
 }
 
 pub(crate) const JOB_COLUMNS: &str = "id, kind, merchant_uid, payload, state, attempts, \

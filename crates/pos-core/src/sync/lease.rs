@@ -16,13 +16,17 @@ use crate::Store;
 /// A heartbeat older than this means the holder is gone.
 pub const STALE_AFTER: Duration = Duration::from_secs(30);
 
-/// Whether process `pid` is alive. Linux: `/proc/<pid>` exists and is not a zombie. Elsewhere
-/// we cannot tell without unsafe code, so we say alive and rely on the heartbeat.
+/// Whether process `pid` is alive. Linux: `/proc/<pid>` exists and is not a zombie. Windows and
+/// macOS: the OS's process table lists it (and not as a zombie).
 pub fn pid_alive(pid: i64) -> bool {
-    if !cfg!(target_os = "linux") {
-        return pid > 0;
+    #[cfg(target_os = "linux")]
+    {
+        pid_alive_in(std::path::Path::new("/proc"), pid)
     }
-    pid_alive_in(std::path::Path::new("/proc"), pid)
+    #[cfg(not(target_os = "linux"))]
+    {
+        crate::os_process::alive(pid)
+    }
 }
 
 /// [`pid_alive`] over a procfs mounted at `proc_root`. Only a missing entry or a zombie counts
