@@ -114,6 +114,19 @@ pub enum Command {
         #[command(subcommand)]
         command: PinCommand,
     },
+    /// The Iamport REST key and secret in the app's credential store (OS keyring or file).
+    Credentials {
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Saves --imp-key (or IAMPORT_KEY) with IAMPORT_SECRET (or --imp-secret-file), as 설정 does.
+    Set,
+    /// Removes the saved key and secret.
+    Clear,
 }
 
 /// `posctl report`.

@@ -7,6 +7,7 @@ mod backup_cmd;
 mod checkout_cmd;
 mod cli;
 mod context;
+mod credentials_cmd;
 mod doctor;
 mod error;
 mod jobs_cmd;
@@ -62,6 +63,9 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             backup_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
         }
         Command::Pin { command } => pin_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS),
+        Command::Credentials { command } => {
+            credentials_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
+        }
         Command::Subscriptions { command } => {
             subscriptions_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
         }
