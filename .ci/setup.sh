@@ -17,6 +17,8 @@ pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
       fonts-nanum postgresql)
 if [ "$want_test" = 1 ]; then
   pkgs+=(chromium chromium-driver xdotool x11-utils faketime)
+  # The Windows cross-build (.ci/windows-build.sh) and posctl.exe's tests under Wine.
+  pkgs+=(mingw-w64 nsis wine wine64 zip)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
@@ -41,6 +43,10 @@ if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
 fi
 
 if [ "$want_test" = 1 ]; then
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    log "adding the Rust target x86_64-pc-windows-gnu"
+    rustup target add x86_64-pc-windows-gnu >/dev/null
+  fi
   if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     log "installing tauri-driver"
     cargo install tauri-driver --locked --quiet

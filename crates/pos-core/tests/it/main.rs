@@ -19,6 +19,7 @@ mod owner_pin_posctl;
 mod plans;
 mod posctl;
 mod posctl_checkout;
+mod posctl_windows;
 mod refund_recovery;
 mod refunds;
 mod relay_support;
