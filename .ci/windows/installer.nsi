@@ -65,7 +65,7 @@ VIAddVersionKey /LANG=1042 "LegalCopyright" "${PUBLISHER}"
     ${EndIf}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION \
       "${PRODUCT}이 실행 중입니다. 작업 표시줄 알림 영역의 ${PRODUCT} 아이콘에서 '종료'를 누른 뒤 '다시 시도'를 누르세요." \
-      IDRETRY +2
+      /SD IDCANCEL IDRETRY +2
     Abort
   ${Loop}
 !macroend
@@ -81,7 +81,7 @@ Function .onInit
   ${OrIf} $1 == "0.0.0.0"
     MessageBox MB_YESNO|MB_ICONINFORMATION \
       "${PRODUCT}에는 Microsoft WebView2 런타임이 필요합니다. 지금 Microsoft 다운로드 페이지를 열까요?$\r$\n(설치는 계속됩니다. 런타임을 설치한 뒤 ${PRODUCT}을 실행하세요.)" \
-      IDNO +2
+      /SD IDNO IDNO +2
     ExecShell "open" "${WEBVIEW2_DOWNLOAD}"
   ${EndIf}
 FunctionEnd
