@@ -15,6 +15,7 @@ mod checkout;
 mod csp;
 mod driver;
 mod harness;
+mod layout;
 mod owner_pin;
 mod screens;
 mod shell;
