@@ -129,6 +129,21 @@ pub enum ApiError {
     /// A deposit to a virtual account after its deadline (`vbank_date`).
     #[error("가상계좌 입금기한이 지났습니다.")]
     VbankExpired,
+    /// A cash receipt for a payment that is not paid (or fully cancelled).
+    #[error("결제완료(paid)된 결제건이 아니어서 현금영수증을 발행할 수 없습니다.")]
+    ReceiptNotPaid,
+    /// A cash receipt for a payment that is not cash-like (a card payment).
+    #[error("현금영수증 발행 대상이 아닌 결제수단({0})입니다. (현금성 거래: 가상계좌, 계좌이체)")]
+    ReceiptNotCashLike(String),
+    /// A second cash receipt while one stands.
+    #[error("이미 현금영수증이 발행된 결제건입니다.")]
+    ReceiptAlreadyIssued,
+    /// No cash receipt was ever issued for the payment (look-up).
+    #[error("현금영수증 발행된 내역이 확인되지 않습니다.")]
+    ReceiptNotFound,
+    /// Cancel of a cash receipt that does not stand.
+    #[error("포트원으로 현금영수증이 발급된 적 없는 건입니다.")]
+    ReceiptNotIssued,
     /// An injected fault (see `/__sandbox/faults`).
     #[error("일시적인 서버 오류입니다. (sandbox fault)")]
     InjectedFault,
@@ -168,7 +183,7 @@ impl ApiError {
         match self {
             Unauthorized | BadCredentials => StatusCode::UNAUTHORIZED,
             UnknownPath | PaymentNotFound | PrepareNotFound | CustomerNotFound(_) | NoCustomers
-            | BankNotFound | ScheduleNotFound => StatusCode::NOT_FOUND,
+            | BankNotFound | ScheduleNotFound | ReceiptNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             MalformedBody(_)
             | InvalidParam(_)
@@ -182,7 +197,11 @@ impl ApiError {
             | SdkSessionInvalid
             | NotThisMethod(_)
             | VbankNotWaiting
-            | VbankExpired => StatusCode::BAD_REQUEST,
+            | VbankExpired
+            | ReceiptNotPaid
+            | ReceiptNotCashLike(_)
+            | ReceiptAlreadyIssued
+            | ReceiptNotIssued => StatusCode::BAD_REQUEST,
             InjectedFault => StatusCode::SERVICE_UNAVAILABLE,
             Refused(crate::guard::Refused::NotJson) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refused(_) => StatusCode::FORBIDDEN,

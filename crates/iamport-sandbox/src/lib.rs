@@ -21,6 +21,7 @@ mod onetime;
 mod payments;
 mod persist;
 mod prepare;
+mod receipts;
 mod schedule;
 mod schedule_list;
 mod sdk;

@@ -21,8 +21,8 @@ use crate::faults::{self, FaultPlan, Stats};
 use crate::form::BODY_LIMIT;
 use crate::state::{Shared, Store};
 use crate::{
-    cancel, control, guard, onetime, payments, persist, prepare, schedule, schedule_list, sdk,
-    subscribe, token, vbanks, SandboxConfig,
+    cancel, control, guard, onetime, payments, persist, prepare, receipts, schedule, schedule_list,
+    sdk, subscribe, token, vbanks, SandboxConfig,
 };
 
 /// Why a sandbox could not start or save its state.
@@ -248,6 +248,12 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/vbanks/{imp_uid}", delete(vbanks::revoke))
         .route("/banks", get(crate::banks::list))
         .route("/banks/{bank_standard_code}", get(crate::banks::one))
+        .route(
+            "/receipts/{imp_uid}",
+            get(receipts::get_receipt)
+                .post(receipts::issue)
+                .delete(receipts::cancel),
+        )
         .route("/subscribe/customers", get(subscribe::customers_batch))
         .route(
             "/subscribe/customers/{customer_uid}",

@@ -60,6 +60,9 @@ pub struct Store {
     /// Billing keys issued without a card number (the SDK window's test cards handed out so far).
     #[serde(default)]
     pub window_cards_issued: u64,
+    /// Cash receipts by imp_uid (a cancelled one stays, with `cancelled_at`).
+    #[serde(default)]
+    pub receipts: BTreeMap<String, crate::receipts::Receipt>,
     seq: u64,
 }
 

@@ -5,6 +5,7 @@ mod billing;
 mod cancel;
 mod codes;
 mod payments;
+mod receipts;
 mod schedules;
 mod vbanks;
 

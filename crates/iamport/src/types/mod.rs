@@ -4,6 +4,7 @@ mod bank;
 mod customer;
 mod enums;
 mod payment;
+mod receipt;
 mod requests;
 mod schedule;
 
@@ -13,6 +14,7 @@ pub use enums::{
     CustomerUidUsage, PayMethod, PaymentStatus, ScheduleSorting, ScheduleStatus, Sorting,
 };
 pub use payment::{CancelHistory, Payment, PaymentPage, Prepared, VbankDeposit};
+pub use receipt::{Receipt, ReceiptRequest, ReceiptType};
 pub use requests::{
     AgainRequest, CancelRequest, ScheduleItem, ScheduleQuery, ScheduleRequest, StatusQuery,
 };

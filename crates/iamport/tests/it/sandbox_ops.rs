@@ -163,3 +163,72 @@ async fn deleted_billing_key_is_gone() {
     assert!(err.is_not_found(), "lookup after delete: {err:?}");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn a_cash_receipt_is_issued_looked_up_and_cancelled() {
+    let env = Env::start().await;
+    let paid = env
+        .control(
+            "payments",
+            json!({"merchant_uid": "order_trans", "amount": 9_900, "pay_method": "trans"}),
+        )
+        .await;
+    let imp = paid["imp_uid"].as_str().unwrap_or_default().to_owned();
+    let none = env.client.receipt(&imp).await;
+    assert!(
+        matches!(none, Err(iamport::Error::NotFound { .. })),
+        "no receipt yet: {none:?}"
+    );
+    let request = iamport::ReceiptRequest {
+        identifier: "1234567891".into(),
+        identifier_type: Some("business".into()),
+        receipt_type: iamport::ReceiptType::Company,
+        buyer_name: None,
+        product_type: Some("digital".into()),
+    };
+    let issued = env
+        .client
+        .issue_receipt(&imp, &request)
+        .await
+        .expect("issued");
+    assert_eq!(
+        (issued.amount, issued.vat),
+        (9_900, 900),
+        "the payment's amount, VAT one eleventh"
+    );
+    assert!(issued.is_active(), "it stands");
+    let again = env.client.issue_receipt(&imp, &request).await;
+    assert!(
+        matches!(again, Err(iamport::Error::Api { .. })),
+        "a second receipt is refused: {again:?}"
+    );
+    let looked_up = env.client.receipt(&imp).await.expect("look-up");
+    assert_eq!(looked_up.apply_num, issued.apply_num, "the same receipt");
+    let cancelled = env.client.cancel_receipt(&imp).await.expect("cancelled");
+    assert!(!cancelled.is_active(), "cancelled_at set");
+    let twice = env.client.cancel_receipt(&imp).await;
+    assert!(
+        matches!(twice, Err(iamport::Error::Api { .. })),
+        "nothing left to cancel: {twice:?}"
+    );
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_cash_receipt_for_a_card_payment_is_refused() {
+    let env = Env::start().await;
+    let imp = env.paid("order_card", 9_900).await;
+    let request = iamport::ReceiptRequest {
+        identifier: "01012345678".into(),
+        identifier_type: None,
+        receipt_type: iamport::ReceiptType::Person,
+        buyer_name: None,
+        product_type: None,
+    };
+    let refused = env.client.issue_receipt(&imp, &request).await;
+    assert!(
+        matches!(refused, Err(iamport::Error::Api { .. })),
+        "a card payment has no cash receipt: {refused:?}"
+    );
+    env.stop().await;
+}

@@ -14,7 +14,7 @@ pub type Case = (
     Option<&'static str>,
 );
 
-pub fn cases(imp: &str, now: i64) -> Vec<Case> {
+pub fn cases(imp: &str, vbank_imp: &str, now: i64) -> Vec<Case> {
     use Method as M;
     use StatusCode as S;
     let key = json!({"imp_key": iamport_sandbox::DEFAULT_IMP_KEY, "imp_secret": iamport_sandbox::DEFAULT_IMP_SECRET});
@@ -53,6 +53,8 @@ pub fn cases(imp: &str, now: i64) -> Vec<Case> {
     let rs = "/subscribe/payments/schedule/{merchant_uid}/reschedule";
     let rt = "/subscribe/payments/schedule/{merchant_uid}/retry";
     let paged = Some("PagedScheduleResponse");
+    let rc = "/receipts/{imp_uid}";
+    let company = || Some(json!({"identifier": "1234567891", "type": "company"}));
     let s = |x: &str| x.to_owned();
     vec![
         (M::POST, tok, s(tok), Some(key), S::OK, None),
@@ -417,6 +419,70 @@ pub fn cases(imp: &str, now: i64) -> Vec<Case> {
             s("/subscribe/customers/oa_cu"),
             None,
             S::NOT_FOUND,
+            None,
+        ),
+        (
+            M::GET,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            None,
+            S::NOT_FOUND,
+            None,
+        ),
+        (
+            M::POST,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            company(),
+            S::OK,
+            None,
+        ),
+        (
+            M::POST,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            company(),
+            S::BAD_REQUEST,
+            None,
+        ),
+        (
+            M::POST,
+            rc,
+            format!("/receipts/{imp}"),
+            company(),
+            S::BAD_REQUEST,
+            None,
+        ),
+        (
+            M::POST,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            Some(json!({})),
+            S::BAD_REQUEST,
+            None,
+        ),
+        (
+            M::GET,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            None,
+            S::OK,
+            None,
+        ),
+        (
+            M::DELETE,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            None,
+            S::OK,
+            None,
+        ),
+        (
+            M::DELETE,
+            rc,
+            format!("/receipts/{vbank_imp}"),
+            None,
+            S::BAD_REQUEST,
             None,
         ),
     ]

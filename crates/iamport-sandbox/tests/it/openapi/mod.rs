@@ -110,7 +110,8 @@ async fn every_implemented_operation_matches_the_official_swagger_definitions() 
     );
     let body: Value = noauth.json().await.expect("json");
     c.validate("ResponseAnnotation", &body, "401 body");
-    for (method, spec_path, path, body, want, override_def) in cases(&imp, now) {
+    let vbank_imp = vbank["imp_uid"].as_str().unwrap_or("").to_owned();
+    for (method, spec_path, path, body, want, override_def) in cases(&imp, &vbank_imp, now) {
         c.call(&env, method, spec_path, &path, body, want, override_def)
             .await;
     }
