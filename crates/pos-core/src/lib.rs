@@ -24,6 +24,7 @@ pub mod settings;
 pub mod store;
 pub mod subscription;
 pub mod sync;
+pub mod tax;
 pub mod work;
 
 pub use error::ErrorCode;

@@ -27,9 +27,15 @@ channels: PayMethodChannels,
  */
 storeName: string, 
 /**
- * 사업자등록번호, 10 digits (dashes allowed).
+ * 사업자등록번호, 10 digits (dashes allowed) with a right check digit. Cash receipts
+ * (지출증빙) are issued to it by default.
  */
 businessNumber: string | null, 
+/**
+ * Issue a cash receipt (지출증빙 to `business_number`) automatically when a virtual-account,
+ * bank-transfer or phone payment is verified paid. Off: the owner issues it from the order page.
+ */
+autoCashReceipt: boolean, 
 /**
  * Default buyer details.
  */

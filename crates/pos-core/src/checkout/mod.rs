@@ -8,6 +8,7 @@
 mod abandon;
 mod apply;
 pub mod banks;
+mod card_details;
 mod error;
 mod mismatch;
 mod reconcile;
@@ -27,6 +28,7 @@ pub use apply::{
     VERIFY_JOB,
 };
 pub use banks::{clean_account, known_bank, refund_banks, Bank, BankList, BankSource};
+pub use card_details::{card_details, CardDetails};
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;
 pub use reconcile::{

@@ -133,13 +133,18 @@ fn receipt_detail(payment: &Payment) -> Option<serde_json::Value> {
         .iter()
         .filter_map(|c| c.receipt_url.as_deref())
         .collect();
-    if payment.receipt_url.is_none() && cancel_receipts.is_empty() {
+    let card = super::card_details::card_detail(payment);
+    if payment.receipt_url.is_none() && cancel_receipts.is_empty() && card.is_none() {
         return None;
     }
-    Some(serde_json::json!({
+    let mut detail = serde_json::json!({
         RECEIPT_URL_KEY: payment.receipt_url,
         "cancelReceiptUrls": cancel_receipts,
-    }))
+    });
+    if let (Some(card), Some(map)) = (card, detail.as_object_mut()) {
+        map.insert(super::card_details::CARD_KEY.to_string(), card);
+    }
+    Some(detail)
 }
 
 /// Key of the receipt URL in an event's `detail` (see [`receipt_url`]).

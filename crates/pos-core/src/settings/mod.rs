@@ -109,8 +109,12 @@ pub struct Settings {
     pub channels: PayMethodChannels,
     /// Shop name shown on receipts and the title bar.
     pub store_name: String,
-    /// 사업자등록번호, 10 digits (dashes allowed).
+    /// 사업자등록번호, 10 digits (dashes allowed) with a right check digit. Cash receipts
+    /// (지출증빙) are issued to it by default.
     pub business_number: Option<String>,
+    /// Issue a cash receipt (지출증빙 to `business_number`) automatically when a virtual-account,
+    /// bank-transfer or phone payment is verified paid. Off: the owner issues it from the order page.
+    pub auto_cash_receipt: bool,
     /// Default buyer details.
     pub buyer: BuyerDefaults,
     /// Sync engine cadence.
@@ -138,8 +142,11 @@ pub enum SettingsError {
     #[error("매장 이름은 {max}자 이하여야 합니다. (store name too long)")]
     StoreNameTooLong { max: usize },
     /// The business number is not 10 digits.
-    #[error("사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890). (business number must be 10 digits)")]
+    #[error("사업자등록번호는 숫자 10자리입니다 (예: 123-45-67891). (business number must be 10 digits)")]
     InvalidBusinessNumber,
+    /// The business number has 10 digits but its check digit is wrong (a typo).
+    #[error("사업자등록번호의 마지막 자리(검증 번호)가 맞지 않습니다. 사업자등록증의 번호를 다시 확인해 입력하세요. (business number check digit is wrong)")]
+    BusinessNumberChecksum,
     /// A channel value is empty, too long or has spaces.
     #[error("{method} 결제 채널 값이 올바르지 않습니다 (공백 없이 100자 이하). (invalid channel)")]
     InvalidChannel { method: &'static str },
@@ -186,10 +193,15 @@ impl Settings {
             });
         }
         if let Some(number) = &self.business_number {
-            let digits = number.chars().filter(char::is_ascii_digit).count();
-            let shape = number.chars().all(|c| c.is_ascii_digit() || c == '-');
-            if digits != 10 || !shape {
-                return Err(SettingsError::InvalidBusinessNumber);
+            use crate::tax::BusinessNumberProblem;
+            match crate::tax::business_number_digits(number) {
+                Ok(_) => {}
+                Err(BusinessNumberProblem::Shape) => {
+                    return Err(SettingsError::InvalidBusinessNumber)
+                }
+                Err(BusinessNumberProblem::Checksum) => {
+                    return Err(SettingsError::BusinessNumberChecksum)
+                }
             }
         }
         let channels = [
@@ -243,7 +255,9 @@ impl Settings {
             SettingsError::StoreNameTooLong { .. } => {
                 self.store_name = self.store_name.chars().take(STORE_NAME_MAX_CHARS).collect();
             }
-            SettingsError::InvalidBusinessNumber => self.business_number = None,
+            SettingsError::InvalidBusinessNumber | SettingsError::BusinessNumberChecksum => {
+                self.business_number = None
+            }
             SettingsError::InvalidChannel { .. } => self.channels = defaults.channels,
             SettingsError::SweepOutOfRange { .. } => self.poll = defaults.poll,
             SettingsError::InvalidBuyer { .. } => self.buyer = defaults.buyer,
@@ -331,6 +345,13 @@ mod tests {
                     ..Default::default()
                 },
                 SettingsError::InvalidBusinessNumber,
+            ),
+            (
+                Settings {
+                    business_number: Some("123-45-67890".into()),
+                    ..Default::default()
+                },
+                SettingsError::BusinessNumberChecksum,
             ),
             (
                 Settings {

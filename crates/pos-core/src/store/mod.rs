@@ -7,6 +7,7 @@
 
 mod batch;
 mod book;
+mod cash_receipts;
 mod codec;
 mod error;
 mod event_feed;
@@ -41,6 +42,9 @@ use rusqlite::Connection;
 pub use book::{
     book_dir, book_path, clear_sandbox_book, live_book_exists, sandbox_state_path,
     SANDBOX_STATE_FILE,
+};
+pub use cash_receipts::{
+    CashReceipt, ReceiptKind, ReceiptState, AUTO_RECEIPT_KEY, RECEIPT_CANCEL_JOB, RECEIPT_ISSUE_JOB,
 };
 pub use error::StoreError;
 pub use job_queue::JobFilter;

@@ -191,6 +191,7 @@ impl Store {
         for job in &patch.jobs {
             enqueue_in(&tx, job, at)?;
         }
+        super::cash_receipts::on_transition(&tx, from, &order, at)?;
         tx.commit().ctx("commit an order transition")?;
         Ok(order)
     }

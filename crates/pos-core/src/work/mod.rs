@@ -1,6 +1,7 @@
 //! Executing the jobs owed to Iamport: `cancel` (refunds, automatic cancels of mismatched
-//! payments), `verify` (look a payment up and apply it) and `revoke_vbank` (revoke the virtual
-//! account of an order the owner gave up).
+//! payments), `verify` (look a payment up and apply it), `revoke_vbank` (revoke the virtual
+//! account of an order the owner gave up) and the cash receipt jobs (`receipt_issue`,
+//! `receipt_cancel`).
 //!
 //! [`execute_job`] runs one attempt and says how it ended; it does not touch the job row. The
 //! sync engine's worker loop claims due jobs and records the result (complete, retry with
@@ -11,6 +12,7 @@
 
 mod cancel;
 pub mod executor;
+mod receipt;
 mod revoke;
 mod verify;
 
@@ -133,6 +135,8 @@ pub async fn execute_job(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFai
         crate::subscription::KEY_DELETE_JOB => {
             crate::subscription::execute_key_delete_job(ctx, job).await
         }
+        crate::store::RECEIPT_ISSUE_JOB => receipt::issue(ctx, job).await,
+        crate::store::RECEIPT_CANCEL_JOB => receipt::cancel(ctx, job).await,
         other => Err(JobFailure::Permanent {
             message: format!("알 수 없는 작업 종류 '{other}'입니다. 이 버전의 앱은 이 작업을 처리할 수 없습니다."),
         }),

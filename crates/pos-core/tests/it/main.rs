@@ -20,6 +20,7 @@ mod plans;
 mod posctl;
 mod posctl_checkout;
 mod posctl_windows;
+mod receipts;
 mod refund_recovery;
 mod refunds;
 mod relay_support;

@@ -31,7 +31,7 @@ fn saved_settings_land_in_the_store_file_and_load_again() {
     let app = TestApp::sandboxed(dir.path());
     let mut settings = fresh_settings(&app);
     settings["storeName"] = json!("행복한 카페");
-    settings["businessNumber"] = json!("123-45-67890");
+    settings["businessNumber"] = json!("123-45-67891");
     let view: Value = app.ok("save_settings", json!({ "settings": settings }));
     assert_eq!(
         view["settings"]["storeName"], "행복한 카페",

@@ -102,6 +102,11 @@ pub enum Command {
     },
     /// Refunds a paid order in full or in part (queued when Iamport is unreachable).
     Refund(RefundArgs),
+    /// Cash receipts (현금영수증) of non-card orders.
+    Receipts {
+        #[command(subcommand)]
+        command: crate::receipts_cmd::ReceiptsCommand,
+    },
     /// 정산: paid, refunded and net by pay method and by plan for KST days FROM..=TO.
     Report(ReportArgs),
     /// Backups of the order book (백업): made, listed, restored.

@@ -62,6 +62,9 @@ pub enum CliError {
     /// A backup or restore.
     #[error(transparent)]
     Backup(#[from] pos_core::backup::BackupError),
+    /// A cash receipt.
+    #[error(transparent)]
+    Receipt(#[from] pos_core::tax::ReceiptError),
     /// The owner's PIN file.
     #[error(transparent)]
     Pin(#[from] pos_core::owner_pin::PinError),
@@ -91,6 +94,7 @@ impl CliError {
             CliError::Checkout(e) => e.code(),
             CliError::Pin(e) => e.code(),
             CliError::Backup(e) => e.code(),
+            CliError::Receipt(e) => e.code(),
             CliError::NoApiBase
             | CliError::NoCredentials
             | CliError::ModeUnknown

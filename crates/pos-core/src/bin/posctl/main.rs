@@ -14,6 +14,7 @@ mod jobs_cmd;
 mod orders;
 mod pin_cmd;
 mod plans;
+mod receipts_cmd;
 mod refund_cmd;
 mod report_cmd;
 mod subscriptions_cmd;
@@ -85,6 +86,9 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                     imp_uid,
                 },
         } => checkout_cmd::complete(&cli.global, merchant_uid, imp_uid).map(|()| ExitCode::SUCCESS),
+        Command::Receipts { command } => {
+            receipts_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
+        }
         Command::Report(args) => report_cmd::run(&cli.global, args).map(|()| ExitCode::SUCCESS),
         Command::Refund(args) => match &args.action {
             Some(RefundAction::Resume {
