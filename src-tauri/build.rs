@@ -40,6 +40,11 @@ fn main() {
         "restore_backup",
         "export_diagnostics",
         "choose_backup_folder",
+        "settlement",
+        "settlement_orders",
+        "export_settlement_csv",
+        "issue_cash_receipt",
+        "cancel_cash_receipt",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

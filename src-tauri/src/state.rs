@@ -96,7 +96,10 @@ impl PosState {
         live_api_base: String,
     ) -> Self {
         let slot = match book {
-            BookStart::Open(book) => BookSlot::Open(book),
+            BookStart::Open(book) => {
+                apply_receipt_rule(&book.store, &settings.settings);
+                BookSlot::Open(book)
+            }
             BookStart::Failed(problem) => BookSlot::Failed(problem.to_string()),
             BookStart::Held => BookSlot::Held,
         };
@@ -186,7 +189,10 @@ impl PosState {
     /// Puts `book` (or its problem) in effect.
     pub fn set_book(&self, book: Result<Book, StartupProblem>) {
         *lock(&self.book) = match book {
-            Ok(book) => BookSlot::Open(book),
+            Ok(book) => {
+                apply_receipt_rule(&book.store, &self.settings().settings);
+                BookSlot::Open(book)
+            }
             Err(problem) => BookSlot::Failed(problem.to_string()),
         };
     }
@@ -203,6 +209,9 @@ impl PosState {
 
     /// Replaces the settings after a successful save (the load problem is gone).
     pub fn replace_settings(&self, settings: Settings) {
+        if let BookSlot::Open(book) = &*lock(&self.book) {
+            apply_receipt_rule(&book.store, &settings);
+        }
         *self.lock_settings() = CurrentSettings {
             settings,
             problem: None,
@@ -248,5 +257,23 @@ pub trait PosStateExt<R: Runtime> {
 impl<R: Runtime, M: Manager<R>> PosStateExt<R> for M {
     fn pos(&self) -> &PosState {
         self.state::<PosState>().inner()
+    }
+}
+
+/// Writes the owner's automatic cash-receipt rule into the book (transitions apply it in their own
+/// transaction): the business number's digits when `auto_cash_receipt` is on and the number is
+/// valid, otherwise off. A failure is logged; receipts can still be issued from the order page.
+fn apply_receipt_rule(store: &Store, settings: &Settings) {
+    let number = settings
+        .auto_cash_receipt
+        .then(|| {
+            settings
+                .business_number
+                .as_deref()
+                .and_then(|n| pos_core::tax::business_number_digits(n).ok())
+        })
+        .flatten();
+    if let Err(e) = store.set_auto_cash_receipt(number.as_deref()) {
+        tracing::error!(error = %e, "could not record the automatic cash receipt rule");
     }
 }

@@ -12,6 +12,7 @@ import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
 import { usePaymentReturn } from "./screens/checkout/usePaymentReturn";
 import { OrderPage } from "./screens/orders/OrderPage";
 import { OrdersScreen } from "./screens/orders/OrdersScreen";
+import { SettlementScreen } from "./screens/settlement/SettlementScreen";
 import { PlansScreen } from "./screens/PlansScreen";
 import { SubscriptionsScreen } from "./screens/subscriptions/SubscriptionsScreen";
 import { PinSetupOffer } from "./screens/pin/PinSetupOffer";
@@ -48,6 +49,8 @@ function renderScreen(route: Route, go: (route: Route) => void, onSettingsSaved:
       return <PaymentReturnScreen result={route.result} onOpenOrder={openOrder} />;
     case "orders":
       return <OrdersScreen onOpen={openOrder} />;
+    case "settlement":
+      return <SettlementScreen onOpen={openOrder} />;
     case "order":
       return <OrderPage merchantUid={route.merchantUid} onBack={() => go({ name: "orders" })} />;
     case "settings":

@@ -27,6 +27,11 @@ import type { PinStatus } from "./bindings/PinStatus";
 import type { Plan } from "./bindings/Plan";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
+import type { ExportDone } from "./bindings/ExportDone";
+import type { ReceiptAsk } from "./bindings/ReceiptAsk";
+import type { ReceiptOutcome } from "./bindings/ReceiptOutcome";
+import type { Settlement } from "./bindings/Settlement";
+import type { SettlementQuery } from "./bindings/SettlementQuery";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "validation",
@@ -287,4 +292,29 @@ export function exportDiagnostics(): Promise<string | null> {
 /** 백업 폴더 (guarded): Rust asks for a folder (or with `clear`, stops copying there); returns the folder now set. */
 export function chooseBackupFolder(clear: boolean, pin: OwnerPin = null): Promise<string | null> {
   return call<string | null>("choose_backup_folder", { clear, pin });
+}
+
+/** 정산 of KST days `from..=to` (YYYY-MM-DD): totals by pay method and by plan. */
+export function settlement(from: string, to: string): Promise<Settlement> {
+  return call<Settlement>("settlement", { range: { from, to } });
+}
+
+/** The orders behind one settlement figure. */
+export function settlementOrders(query: SettlementQuery): Promise<OrderPage> {
+  return call<OrderPage>("settlement_orders", { query });
+}
+
+/** Saves the sales of the range as CSV where the owner picks (native dialog); null if cancelled. */
+export function exportSettlementCsv(from: string, to: string): Promise<ExportDone | null> {
+  return call<ExportDone | null>("export_settlement_csv", { range: { from, to } });
+}
+
+/** Issues an order's cash receipt (지출증빙 to the settings' business number unless given). */
+export function issueCashReceipt(merchantUid: string, ask: ReceiptAsk): Promise<ReceiptOutcome> {
+  return call<ReceiptOutcome>("issue_cash_receipt", { merchantUid, ask });
+}
+
+/** Cancels an order's cash receipt. */
+export function cancelCashReceipt(merchantUid: string): Promise<ReceiptOutcome> {
+  return call<ReceiptOutcome>("cancel_cash_receipt", { merchantUid });
 }

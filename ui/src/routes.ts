@@ -6,7 +6,7 @@ import type { PaymentReturn } from "./bindings/PaymentReturn";
 import type { Plan } from "./bindings/Plan";
 
 /** The screens reachable from the navigation bar. */
-export type NavName = "plans" | "subscriptions" | "orders" | "settings";
+export type NavName = "plans" | "subscriptions" | "orders" | "settlement" | "settings";
 
 export type Route =
   | { name: NavName }
@@ -31,5 +31,6 @@ export const NAV_ITEMS: readonly { name: NavName; labelKo: string; labelEn: stri
   { name: "plans", labelKo: "요금제", labelEn: "Plans" },
   { name: "subscriptions", labelKo: "구독", labelEn: "Subscriptions" },
   { name: "orders", labelKo: "주문 내역", labelEn: "Orders" },
+  { name: "settlement", labelKo: "정산", labelEn: "Settlement" },
   { name: "settings", labelKo: "설정", labelEn: "Settings" },
 ];

@@ -1,6 +1,7 @@
 //! The IPC commands: each parses, calls one function, and maps the result to `{code, message}`.
 
 mod checkout;
+mod ledger;
 mod orders;
 mod owner;
 mod plans;
@@ -56,6 +57,11 @@ pub const COMMANDS: &[&str] = &[
     "restore_backup",
     "export_diagnostics",
     "choose_backup_folder",
+    "settlement",
+    "settlement_orders",
+    "export_settlement_csv",
+    "issue_cash_receipt",
+    "cancel_cash_receipt",
 ];
 
 /// The commands that need the owner's PIN once one is set (each takes a `pin` argument and
@@ -114,6 +120,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         store_pc::backup_now,
         store_pc::restore_backup,
         store_pc::export_diagnostics,
-        store_pc::choose_backup_folder
+        store_pc::choose_backup_folder,
+        ledger::settlement,
+        ledger::settlement_orders,
+        ledger::export_settlement_csv,
+        ledger::issue_cash_receipt,
+        ledger::cancel_cash_receipt
     ]
 }

@@ -20,6 +20,9 @@ pub enum PaymentsError {
     /// Checkout, verification or refund.
     #[error(transparent)]
     Checkout(#[from] CheckoutError),
+    /// A cash receipt.
+    #[error(transparent)]
+    Receipt(#[from] pos_core::tax::ReceiptError),
     /// Subscriptions.
     #[error(transparent)]
     Subscription(#[from] SubscriptionError),
@@ -45,7 +48,7 @@ pub enum PaymentsError {
     },
     /// A pay method the app does not offer.
     #[error(
-        "결제 수단 '{given}'은(는) 지원하지 않습니다. 카드, 가상계좌, 휴대폰 중에서 골라 주세요."
+        "결제 수단 '{given}'은(는) 지원하지 않습니다. 카드, 계좌이체, 가상계좌, 휴대폰 중에서 골라 주세요."
     )]
     UnknownPayMethod {
         /// What the webview sent.
@@ -75,6 +78,7 @@ impl PaymentsError {
             PaymentsError::Store(e) => e.code(),
             PaymentsError::Checkout(e) => e.code(),
             PaymentsError::Subscription(e) => e.code(),
+            PaymentsError::Receipt(e) => e.code(),
             PaymentsError::Sync(e) => e.code(),
             PaymentsError::NoCredentials
             | PaymentsError::UnknownPayMethod { .. }

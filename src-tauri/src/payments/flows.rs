@@ -109,10 +109,11 @@ pub async fn order_detail<R: Runtime>(
             store.order(&merchant_uid)?,
             store.order_events(&merchant_uid)?,
             store.jobs_of_order(&merchant_uid)?,
+            store.cash_receipt(&merchant_uid)?,
         ))
     })
     .await
-    .map(|(order, events, jobs)| OrderDetail::new(order, events, &jobs))
+    .map(|(order, events, jobs, receipt)| OrderDetail::new(order, events, &jobs, receipt))
     .map_err(PaymentsError::from)
 }
 

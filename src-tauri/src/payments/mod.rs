@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod error;
 pub mod flows;
+pub mod ledger;
 pub mod models;
 pub mod subscription_models;
 pub mod subscriptions;

@@ -1,7 +1,10 @@
 //! What the payment commands send that pos-core has no type for (camelCase over IPC;
 //! TypeScript generated into `ui/src/bindings` by `cargo test -p panmusic-pos`).
 
-use pos_core::checkout::{receipt_url, CancelPayload, Verified, CANCEL_JOB};
+use pos_core::checkout::{
+    card_details, receipt_url, CancelPayload, CardDetails, Verified, CANCEL_JOB,
+};
+use pos_core::store::CashReceipt;
 use pos_core::{ErrorCode, Job, JobState, Order, OrderEvent};
 use serde::Serialize;
 use ts_rs::TS;
@@ -19,6 +22,10 @@ pub struct OrderDetail {
     pub receipt_url: Option<String>,
     /// A refund asked for and not yet confirmed by Iamport (queued, or parked for a person).
     pub pending_refund: Option<PendingRefund>,
+    /// A card payment's card company, masked number, approval number and installments.
+    pub card: Option<CardDetails>,
+    /// The cash receipt (현금영수증) of a non-card payment, once asked for.
+    pub cash_receipt: Option<CashReceipt>,
 }
 
 /// A refund in the queue.
@@ -40,7 +47,12 @@ pub struct PendingRefund {
 
 impl OrderDetail {
     /// Assembles the page from the order, its events and its jobs.
-    pub fn new(order: Order, events: Vec<OrderEvent>, jobs: &[Job]) -> OrderDetail {
+    pub fn new(
+        order: Order,
+        events: Vec<OrderEvent>,
+        jobs: &[Job],
+        cash_receipt: Option<CashReceipt>,
+    ) -> OrderDetail {
         let pending_refund = jobs
             .iter()
             .rev()
@@ -57,6 +69,8 @@ impl OrderDetail {
             .next();
         OrderDetail {
             receipt_url: receipt_url(&events),
+            card: card_details(&events),
+            cash_receipt,
             order,
             events,
             pending_refund,

@@ -19,4 +19,4 @@ approval: string | null,
 /**
  * Installment months; 0 is a lump sum (일시불).
  */
-installments: bigint | null, };
+installments: number | null, };

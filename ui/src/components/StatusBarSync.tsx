@@ -22,6 +22,8 @@ const JOB_KIND_LABELS: Record<string, string> = {
   cancel: "환불/취소",
   charge: "정기결제 청구",
   revoke_vbank: "가상계좌 발급 취소",
+  receipt_issue: "현금영수증 발급",
+  receipt_cancel: "현금영수증 취소",
 };
 
 /** What a 지금 동기화 found, in one line: how many open orders were checked and what changed. */

@@ -52,6 +52,33 @@ describe("SettingsScreen", () => {
     expect(savedSettings().channels.card).toBeNull();
   });
 
+  it("saves the subscription channel and the automatic cash receipt choice", async () => {
+    fakeBackend({
+      get_settings: () => settingsView(),
+      save_settings: (args) => settingsView({ settings: (args as { settings: Settings }).settings }),
+    });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByTestId("settings-business-number"), "123-45-67891");
+    await user.click(screen.getByTestId("settings-auto-cash-receipt"));
+    await user.type(screen.getByTestId("settings-channel-billing"), "nice.billing01");
+    await user.click(screen.getByTestId("settings-save"));
+    await screen.findByTestId("settings-saved");
+    expect(savedSettings().channels.billing).toBe("nice.billing01");
+    expect(savedSettings().autoCashReceipt).toBe(true);
+    expect(savedSettings().businessNumber).toBe("123-45-67891");
+  });
+
+  it("refuses a business number whose check digit is wrong before sending", async () => {
+    fakeBackend({ get_settings: () => settingsView(), save_settings: () => settingsView() });
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.type(await screen.findByTestId("settings-business-number"), "123-45-67890");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByText(/검증 번호/)).toBeInTheDocument();
+    expect(invokeMock.mock.calls.some(([command]) => command === "save_settings")).toBe(false);
+  });
+
   it("shows Rust's Korean validation message and what to do", async () => {
     fakeBackend({
       get_settings: () => settingsView(),

@@ -29,6 +29,8 @@ const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
   channelCard: "settings-channel-card",
   channelVbank: "settings-channel-vbank",
   channelPhone: "settings-channel-phone",
+  channelBilling: "settings-channel-billing",
+  autoCashReceipt: "settings-auto-cash-receipt",
 };
 
 interface SettingsScreenProps {
@@ -153,6 +155,15 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             error={errors.businessNumber}
             placeholder="000-00-00000"
           />
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.autoCashReceipt}
+              onChange={(e) => update({ autoCashReceipt: e.target.checked })}
+              data-testid="settings-auto-cash-receipt"
+            />
+            가상계좌·계좌이체·휴대폰 결제가 확인되면 현금영수증(지출증빙)을 사업자등록번호로 자동 발급
+          </label>
         </fieldset>
 
         <fieldset>
@@ -280,6 +291,14 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             onChange={(channelPhone) => update({ channelPhone })}
             testId="settings-channel-phone"
             error={errors.channelPhone}
+          />
+          <Field
+            label="정기결제 채널 키"
+            value={form.channelBilling}
+            onChange={(channelBilling) => update({ channelBilling })}
+            testId="settings-channel-billing"
+            error={errors.channelBilling}
+            hint="정기결제(카드 등록·자동 결제)에 쓰는 PG 채널입니다. 비워 두면 아임포트의 기본 PG를 씁니다."
           />
         </fieldset>
 

@@ -7,6 +7,8 @@ import type { Settings } from "../bindings/Settings";
 export interface SettingsForm {
   storeName: string;
   businessNumber: string;
+  /** Issue a 현금영수증 (지출증빙) automatically when a non-card payment is verified. */
+  autoCashReceipt: boolean;
   buyerName: string;
   buyerTel: string;
   buyerEmail: string;
@@ -18,12 +20,14 @@ export interface SettingsForm {
   channelCard: string;
   channelVbank: string;
   channelPhone: string;
+  channelBilling: string;
 }
 
 export function toForm(settings: Settings): SettingsForm {
   return {
     storeName: settings.storeName,
     businessNumber: settings.businessNumber ?? "",
+    autoCashReceipt: settings.autoCashReceipt,
     buyerName: settings.buyer.name ?? "",
     buyerTel: settings.buyer.tel ?? "",
     buyerEmail: settings.buyer.email ?? "",
@@ -34,6 +38,7 @@ export function toForm(settings: Settings): SettingsForm {
     channelCard: settings.channels.card ?? "",
     channelVbank: settings.channels.vbank ?? "",
     channelPhone: settings.channels.phone ?? "",
+    channelBilling: settings.channels.billing ?? "",
   };
 }
 
@@ -45,6 +50,7 @@ export function fromForm(form: SettingsForm, base: Settings): Settings {
     ...base,
     storeName: form.storeName.trim(),
     businessNumber: orNull(form.businessNumber),
+    autoCashReceipt: form.autoCashReceipt,
     buyer: {
       ...base.buyer,
       name: orNull(form.buyerName),
@@ -65,6 +71,7 @@ export function fromForm(form: SettingsForm, base: Settings): Settings {
       card: orNull(form.channelCard),
       vbank: orNull(form.channelVbank),
       phone: orNull(form.channelPhone),
+      billing: orNull(form.channelBilling),
     },
   };
 }
@@ -86,6 +93,17 @@ function emailOk(email: string): boolean {
 
 const channelOk = (value: string) => value.length <= 100 && !/\s/.test(value);
 
+/** Whether `text` is a 사업자등록번호 with a right check digit (Rust's `business_number_digits`). */
+export function businessNumberOk(text: string): boolean {
+  if (!/^[0-9-]+$/.test(text)) return false;
+  const d = [...text].filter((c) => c >= "0" && c <= "9").map(Number);
+  if (d.length !== 10) return false;
+  const weights = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+  const at = (i: number) => d[i] ?? 0;
+  const sum = weights.reduce((acc, w, i) => acc + w * at(i), 0) + Math.floor((at(8) * 5) / 10);
+  return (10 - (sum % 10)) % 10 === at(9);
+}
+
 /** What is wrong with each field, by the same rules as Rust's `Settings::validate` (Korean). */
 export function fieldErrors(form: SettingsForm): FieldErrors {
   const errors: FieldErrors = {};
@@ -93,7 +111,9 @@ export function fieldErrors(form: SettingsForm): FieldErrors {
   if ([...t(form.storeName)].length > STORE_NAME_MAX) errors.storeName = `매장 이름은 ${STORE_NAME_MAX}자 이하로 입력해 주세요.`;
   const business = t(form.businessNumber);
   if (business && (!/^[0-9-]+$/.test(business) || (business.match(/[0-9]/g)?.length ?? 0) !== 10)) {
-    errors.businessNumber = "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890).";
+    errors.businessNumber = "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67891).";
+  } else if (business && !businessNumberOk(business)) {
+    errors.businessNumber = "사업자등록번호의 마지막 자리(검증 번호)가 맞지 않습니다. 사업자등록증의 번호를 다시 확인해 주세요.";
   }
   if ([...t(form.buyerName)].length > 50) errors.buyerName = "이름은 50자 이하로 입력해 주세요.";
   if (t(form.buyerTel) && !telOk(t(form.buyerTel))) errors.buyerTel = "전화번호는 숫자 8~15자리입니다 (예: 010-1234-5678).";
@@ -101,7 +121,7 @@ export function fieldErrors(form: SettingsForm): FieldErrors {
   const code = t(form.merchantCode);
   if (code && !/^imp[0-9]{8}$/.test(code)) errors.merchantCode = "가맹점 식별코드는 'imp'와 숫자 8자리입니다 (예: imp12345678).";
   if (!code && form.connection !== "sandbox") errors.merchantCode = "실제 결제 모드에는 가맹점 식별코드가 필요합니다.";
-  for (const key of ["channelCard", "channelVbank", "channelPhone"] as const) {
+  for (const key of ["channelCard", "channelVbank", "channelPhone", "channelBilling"] as const) {
     if (!channelOk(t(form[key]))) errors[key] = "채널 값은 공백 없이 100자 이하로 입력해 주세요.";
   }
   return errors;

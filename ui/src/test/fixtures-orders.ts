@@ -54,5 +54,5 @@ export function ticket(overrides: Partial<CheckoutTicket> = {}): CheckoutTicket 
 }
 
 export function detail(o: Order, overrides: Partial<OrderDetail> = {}): OrderDetail {
-  return { order: o, events: [], receiptUrl: null, pendingRefund: null, ...overrides };
+  return { order: o, events: [], receiptUrl: null, pendingRefund: null, card: null, cashReceipt: null, ...overrides };
 }

@@ -8,6 +8,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     channels: { card: null, vbank: null, phone: null, billing: null },
     storeName: "",
     businessNumber: null,
+    autoCashReceipt: false,
     buyer: { name: null, tel: null, email: null },
     poll: { sweepSecs: 300 },
     ...overrides,

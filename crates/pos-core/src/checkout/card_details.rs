@@ -23,6 +23,7 @@ pub struct CardDetails {
     /// Approval number (승인번호).
     pub approval: Option<String>,
     /// Installment months; 0 is a lump sum (일시불).
+    #[ts(type = "number | null")]
     pub installments: Option<i64>,
 }
 

@@ -7,10 +7,11 @@ use ts_rs::TS;
 use crate::format::kst;
 use crate::store::StoreError;
 
-/// KST days `from..=to`. Built only through [`DateRange::new`] (or its helpers), so `from <= to`
-/// always holds.
+/// KST days `from..=to`. [`DateRange::new`] refuses a backwards range; one that arrives over IPC
+/// is deserialised as sent and refused by every `Store` method that takes it
+/// ([`DateRange::check`]), so the owner gets the Korean message, not a decoding error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", try_from = "RawRange")]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct DateRange {
     /// First day (KST), `YYYY-MM-DD`.
@@ -21,20 +22,6 @@ pub struct DateRange {
     pub to: NaiveDate,
 }
 
-/// The unchecked shape a range arrives in over IPC.
-#[derive(Deserialize)]
-struct RawRange {
-    from: NaiveDate,
-    to: NaiveDate,
-}
-
-impl TryFrom<RawRange> for DateRange {
-    type Error = StoreError;
-    fn try_from(raw: RawRange) -> Result<Self, Self::Error> {
-        DateRange::new(raw.from, raw.to)
-    }
-}
-
 impl DateRange {
     /// `from..=to`. A range that ends before it starts: [`StoreError::BackwardsRange`].
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<DateRange, StoreError> {
@@ -42,6 +29,11 @@ impl DateRange {
             return Err(StoreError::BackwardsRange { from, to });
         }
         Ok(DateRange { from, to })
+    }
+
+    /// The range again if it runs forwards; a backwards one: [`StoreError::BackwardsRange`].
+    pub fn check(&self) -> Result<DateRange, StoreError> {
+        DateRange::new(self.from, self.to)
     }
 
     /// Parses two `YYYY-MM-DD` dates (as typed on the command line).
@@ -178,9 +170,13 @@ mod tests {
     }
 
     #[test]
-    fn a_backwards_range_from_json_is_refused() {
+    fn a_backwards_range_from_json_is_refused_when_used() {
         let parsed: Result<DateRange, _> =
             serde_json::from_str(r#"{"from":"2026-11-30","to":"2026-11-01"}"#);
-        assert!(parsed.is_err(), "deserialising checks the order too");
+        let checked = parsed.map(|r| r.check());
+        assert!(
+            matches!(checked, Ok(Err(StoreError::BackwardsRange { .. }))),
+            "decoded as sent, refused by check: {checked:?}"
+        );
     }
 }

@@ -161,6 +161,7 @@ fn sales_where(q: &SettlementQuery) -> (String, Vec<Value>) {
 impl Store {
     /// The 정산 of `range`: totals, by pay method, by plan, and unpaid virtual accounts.
     pub fn settlement(&self, range: &DateRange) -> Result<Settlement, StoreError> {
+        range.check()?;
         let (start, end) = range.bounds_ms();
         let conn = self.lock();
         let mut settlement = Settlement {
@@ -230,6 +231,7 @@ impl Store {
     /// The orders behind one settlement figure, newest payment first, paged like the order
     /// history. Their amounts sum to the figure (the same WHERE clause).
     pub fn settlement_orders(&self, q: &SettlementQuery) -> Result<OrderPage, StoreError> {
+        q.range.check()?;
         if q.limit == 0 || q.limit > MAX_PAGE_LIMIT {
             return Err(StoreError::LimitOutOfRange {
                 limit: q.limit,

@@ -22,6 +22,7 @@ impl Store {
         range: &DateRange,
         out: &mut dyn Write,
     ) -> Result<u64, StoreError> {
+        range.check()?;
         let (start, end) = range.bounds_ms();
         let io = |source| StoreError::Export { source };
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
@@ -86,6 +87,7 @@ impl Store {
     /// Writes the settlement CSV of `range` to `path`: into a temporary file beside it first,
     /// renamed over `path` only when complete, so a failed export never leaves half a file.
     pub fn export_settlement_csv(&self, range: &DateRange, path: &Path) -> Result<u64, StoreError> {
+        range.check()?;
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())

@@ -4,6 +4,7 @@
 mod books;
 mod checkout;
 mod engine;
+mod ledger;
 mod owner_pin;
 mod owner_pin_money;
 mod payment_window;

@@ -17,7 +17,7 @@ import { ShortId } from "../../components/ShortId";
 import { Button } from "../../components/Button";
 
 /** The pay methods offered for a pass, in display order. */
-export const PAY_METHODS: readonly PayMethod[] = ["card", "vbank", "phone"];
+export const PAY_METHODS: readonly PayMethod[] = ["card", "trans", "vbank", "phone"];
 
 interface CheckoutScreenProps {
   plan: Plan;

@@ -9,6 +9,8 @@ import { getOrder, openReceipt, toCommandError, type CommandError } from "../../
 import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
 import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
+import { CardFacts } from "./CardFacts";
+import { CashReceiptSection } from "./CashReceiptSection";
 import { RefundDialog, type RefundKind } from "./RefundDialog";
 import { OpenOrderActions } from "./OpenOrderActions";
 import { Timeline } from "./Timeline";
@@ -87,6 +89,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   )}
                 </dl>
                 <OpenOrderActions order={order} onChanged={reload} />
+                {detail.data.card && <CardFacts card={detail.data.card} />}
                 {pendingRefund && (
                   <div className="notice warning" role="status" data-testid="refund-pending">
                     환불 {formatWon(pendingRefund.amount)}{" "}
@@ -155,6 +158,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                     }}
                   />
                 )}
+                <CashReceiptSection order={order} receipt={detail.data.cashReceipt} onChanged={reload} />
                 <h2>진행 기록</h2>
                 <Timeline events={events} />
               </>
