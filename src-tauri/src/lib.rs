@@ -49,7 +49,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
             let window = navigation::create_main_window(app.handle(), !args.hidden)?;
             tray::hide_on_close(&window);
             tray::create(app.handle())?;
-            startup::autostart_on_first_run(app.handle());
+            startup::autostart_on_first_run(app.handle(), &args);
             notify::start(app.handle());
             backups::start_daily(app.handle());
             let handle = app.handle().clone();

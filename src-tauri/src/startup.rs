@@ -136,9 +136,14 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) {
 /// then on the owner's choice in 설정 stands.
 pub const AUTOSTART_MARKER: &str = "autostart-set";
 
-/// Turns starting at login on the first time the app runs on this data dir.
-pub fn autostart_on_first_run<R: Runtime>(app: &AppHandle<R>) {
+/// Turns starting at login on the first time the app runs on its default data dir. A run with
+/// `--data-dir` (tests, a second shop folder) registers nothing: the login item starts the app
+/// on the default folder, and a test run must not leave a login item on the machine.
+pub fn autostart_on_first_run<R: Runtime>(app: &AppHandle<R>, args: &LaunchArgs) {
     use tauri_plugin_autostart::ManagerExt;
+    if args.data_dir.is_some() {
+        return;
+    }
     let marker = app.pos().data_dir.join(AUTOSTART_MARKER);
     if marker.exists() {
         return;
