@@ -8,6 +8,7 @@ mod ledger;
 mod owner_pin;
 mod owner_pin_money;
 mod payment_window;
+mod relay_mode;
 mod relay_switch;
 mod settings;
 mod status;

@@ -1,0 +1,115 @@
+//! The app itself in 중계 서버 mode, through real IPC: saved with a relay in front of the sandbox
+//! (the relay holds the real key; the app holds a store key), it takes a payment and syncs a
+//! change made at Iamport behind its back, every request going through the relay.
+
+use std::time::Duration;
+
+use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
+use panmusic_relay::testing::TestRelay;
+use serde_json::{json, Value};
+
+use super::{no_args, TestApp};
+
+/// POST to the sandbox's control API; its `response`.
+fn control(sandbox: &Sandbox, path: &str, body: Value) -> Value {
+    let url = format!("{}{path}", sandbox.base_url());
+    let reply: Value = tauri::async_runtime::block_on(async {
+        reqwest::Client::new()
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .expect("control call")
+            .json()
+            .await
+            .expect("control reply")
+    });
+    assert_eq!(reply["code"], 0, "POST {path}: {reply}");
+    reply["response"].clone()
+}
+
+#[test]
+fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sandbox = tauri::async_runtime::block_on(Sandbox::start(SandboxConfig::default()))
+        .expect("the sandbox as Iamport");
+    let relay = tauri::async_runtime::block_on(TestRelay::start(
+        &sandbox.base_url(),
+        DEFAULT_IMP_KEY,
+        DEFAULT_IMP_SECRET,
+    ));
+    // Live calls of 직접 연결 would go nowhere: everything must go through the relay.
+    let app = TestApp::on(dir.path(), false, "http://127.0.0.1:9");
+    app.ok::<Value>(
+        "set_credentials",
+        json!({ "credentials": { "impKey": relay.store.key, "impSecret": relay.store.secret },
+                "relay": true }),
+    );
+    let view: Value = app.ok("get_settings", no_args());
+    let mut settings = view["settings"].clone();
+    settings["mode"] = json!("live");
+    settings["merchantCode"] = json!("imp12345678");
+    settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
+    app.ok::<Value>("save_settings", json!({ "settings": settings }));
+
+    let ticket: Value = app.ok(
+        "start_checkout",
+        json!({ "planId": "pass_1m", "payMethod": "card" }),
+    );
+    let uid = ticket["merchantUid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        uid.starts_with(&relay.store.prefix),
+        "the order is minted behind the store's prefix: {ticket}"
+    );
+    assert_eq!(
+        ticket["prepare"]["status"], "registered",
+        "the amount was registered with Iamport through the relay: {ticket}"
+    );
+    let paid = control(
+        &sandbox,
+        "/__sandbox/payments",
+        json!({"merchant_uid": uid, "amount": ticket["amount"], "pay_method": "card",
+               "outcome": "paid"}),
+    );
+    let imp_uid = paid["imp_uid"].as_str().unwrap_or_default().to_owned();
+    let verified: Value = app.ok(
+        "complete_payment",
+        json!({ "merchantUid": uid, "impUid": imp_uid }),
+    );
+    assert_eq!(
+        verified["order"]["state"], "paid",
+        "verified as paid through the relay: {verified}"
+    );
+
+    // A refund made in the Iamport console: the app learns it by syncing through the relay.
+    control(
+        &sandbox,
+        &format!("/__sandbox/payments/{imp_uid}/cancel"),
+        json!({"reason": "콘솔 취소"}),
+    );
+    tauri::async_runtime::block_on(relay.catch_up());
+    let mut state = Value::Null;
+    for _ in 0..250 {
+        app.ok::<Value>("sync_now", no_args());
+        let detail: Value = app.ok("get_order", json!({ "merchantUid": uid }));
+        state = detail["order"]["state"].clone();
+        if state == "refunded" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert_eq!(
+        state, "refunded",
+        "the sync through the relay saw the refund"
+    );
+    let status: Value = app.ok("sync_status", no_args());
+    assert!(
+        status["online"] == true && status["lastError"].is_null(),
+        "the engine syncs through the relay: {status}"
+    );
+    tauri::async_runtime::block_on(relay.stop());
+    tauri::async_runtime::block_on(sandbox.shutdown());
+}
