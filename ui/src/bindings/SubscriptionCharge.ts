@@ -41,4 +41,9 @@ customerUid: string,
 /**
  * Where the request stands.
  */
-request: ChargeRequest, };
+request: ChargeRequest, 
+/**
+ * The charge that replaced this one for the same period (this one was paid with the wrong
+ * amount and cancelled), if any.
+ */
+supersededBy: string | null, };

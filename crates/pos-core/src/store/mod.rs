@@ -8,6 +8,8 @@
 mod batch;
 mod book;
 mod cash_receipts;
+mod charge_queries;
+mod charge_supersede;
 mod codec;
 mod error;
 mod event_feed;

@@ -84,6 +84,9 @@ pub struct SubscriptionCharge {
     pub customer_uid: String,
     /// Where the request stands.
     pub request: ChargeRequest,
+    /// The charge that replaced this one for the same period (this one was paid with the wrong
+    /// amount and cancelled), if any.
+    pub superseded_by: Option<String>,
 }
 
 /// A charge to mint.
@@ -114,10 +117,11 @@ pub struct ChargePatch {
     pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-const COLUMNS: &str =
-    "merchant_uid, subscription_id, period_no, period_start, period_end, via, charge_at, customer_uid, request";
+pub(super) const COLUMNS: &str =
+    "merchant_uid, subscription_id, period_no, period_start, period_end, via, \
+     charge_at, customer_uid, request, superseded_by";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<SubscriptionCharge> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<SubscriptionCharge> {
     Ok(SubscriptionCharge {
         merchant_uid: row.get(0)?,
         subscription_id: row.get(1)?,
@@ -128,10 +132,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<SubscriptionCharge> {
         charge_at: ms_col(row, 6)?,
         customer_uid: row.get(7)?,
         request: row.get(8)?,
+        superseded_by: row.get(9)?,
     })
 }
 
-fn charge_in(
+pub(super) fn charge_in(
     conn: &Connection,
     merchant_uid: &str,
 ) -> Result<Option<SubscriptionCharge>, StoreError> {
@@ -154,7 +159,18 @@ impl Store {
         id: &str,
         new: &NewCharge,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
-        self.insert_charge(id, new, false)
+        self.insert_charge(id, new, false, true)
+    }
+
+    /// Mints a charge for a period after the next one (a renewal scheduled ahead): like
+    /// [`Self::add_subscription_charge`], but the subscription's next charge is pointed at it
+    /// only when it has none.
+    pub fn add_lookahead_charge(
+        &self,
+        id: &str,
+        new: &NewCharge,
+    ) -> Result<SubscriptionCharge, SubscriptionError> {
+        self.insert_charge(id, new, false, false)
     }
 
     /// The first period's charge row on the subscription's own `billing_` order, for a PG
@@ -165,7 +181,7 @@ impl Store {
         id: &str,
         new: &NewCharge,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
-        self.insert_charge(id, new, true)
+        self.insert_charge(id, new, true, true)
     }
 
     fn insert_charge(
@@ -173,6 +189,7 @@ impl Store {
         id: &str,
         new: &NewCharge,
         on_billing_order: bool,
+        point: bool,
     ) -> Result<SubscriptionCharge, SubscriptionError> {
         let mut conn = self.lock();
         let tx = begin_write(&mut conn).ctx("start minting a charge")?;
@@ -217,11 +234,26 @@ impl Store {
                 .into())
             }
         }
-        let patch = SubscriptionPatch {
-            next_charge: Some(Some((merchant_uid.clone(), new.charge_at))),
-            ..SubscriptionPatch::default()
-        };
-        update_in(&tx, &sub.id, sub.state, "next_charge_minted", &patch)?;
+        if point || sub.next_charge_merchant_uid.is_none() {
+            let patch = SubscriptionPatch {
+                next_charge: Some(Some((merchant_uid.clone(), new.charge_at))),
+                ..SubscriptionPatch::default()
+            };
+            update_in(&tx, &sub.id, sub.state, "next_charge_minted", &patch)?;
+        } else {
+            let detail = serde_json::json!({
+                "merchantUid": merchant_uid, "periodNo": new.period_no,
+                "chargeAt": new.charge_at.timestamp_millis(),
+            });
+            super::subscription_events::insert_subscription_event(
+                &tx,
+                &sub.id,
+                Some(sub.state),
+                sub.state,
+                "renewal_minted_ahead",
+                Some(&detail),
+            )?;
+        }
         let charge =
             charge_in(&tx, &merchant_uid)?.ok_or_else(|| SubscriptionError::ChargeNotFound {
                 merchant_uid: merchant_uid.clone(),
@@ -244,7 +276,8 @@ impl Store {
         let conn = self.lock();
         let mut stmt = conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM subscription_charges WHERE subscription_id = ?1 ORDER BY period_no"
+                "SELECT {COLUMNS} FROM subscription_charges WHERE subscription_id = ?1 \
+                 ORDER BY period_no, superseded_by IS NULL, created_at"
             ))
             .ctx("list subscription charges")?;
         let rows = stmt
@@ -313,7 +346,7 @@ impl Store {
 }
 
 /// Inserts the `renew_` order of a new charge and its `created` event.
-fn insert_renewal_order(
+pub(super) fn insert_renewal_order(
     tx: &rusqlite::Connection,
     sub: &crate::store::Subscription,
     merchant_uid: &str,

@@ -1,10 +1,13 @@
-//! Cancelling and resuming: cancel at the period end (the default: the next charge is
-//! unscheduled at Iamport, access is kept until the period ends), cancel now, and resume before
-//! the end (the same merchant_uid is rescheduled, so the period is still charged once).
+//! Cancelling and resuming: cancel at the period end (the default: every renewal scheduled
+//! ahead is unscheduled at Iamport, access is kept until the period ends), cancel now, and
+//! resume before the end (the same merchant_uids are rescheduled, so each period is still
+//! charged once). Unscheduling is keyed by merchant_uid and checked by lookup, so repeating it
+//! after a crash is safe.
 
 use chrono::{DateTime, Utc};
 use iamport::ScheduleStatus;
 
+use super::ahead::still_owed;
 use super::error::SubscriptionError;
 use super::lifecycle::not_allowed;
 use super::Subscriptions;
@@ -20,72 +23,132 @@ fn declined(s: &iamport::Schedule) -> bool {
         && s.payment_status == Some(iamport::PaymentStatus::Failed)
 }
 
+/// What a cancel did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancelled {
+    /// The subscription after the cancel.
+    pub subscription: Subscription,
+    /// How many future renewals were unscheduled (at Iamport, or before they were sent).
+    pub unscheduled: u32,
+}
+
 impl Subscriptions {
-    /// Revokes the next charge at Iamport if it is registered and has not run. A charge that
-    /// was never sent is simply marked revoked.
-    pub(crate) async fn revoke_next(&self, sub: &Subscription) -> Result<(), SubscriptionError> {
-        let Some(charge) = self.next_charge(sub)? else {
-            return Ok(());
-        };
-        if charge.via != ChargeVia::Schedule {
-            return Ok(());
-        }
-        match charge.request {
-            ChargeRequest::Revoked => return Ok(()),
-            ChargeRequest::Pending => {}
-            ChargeRequest::Sending | ChargeRequest::Sent => {
-                let done = self
-                    .client
-                    .unschedule(
-                        &charge.customer_uid,
-                        std::slice::from_ref(&charge.merchant_uid),
-                    )
-                    .await;
-                if let Err(e) = done {
-                    // Nothing to revoke: see whether it never arrived or already ran.
-                    match self
-                        .client
-                        .schedule_by_merchant_uid(&charge.merchant_uid)
-                        .await
-                    {
-                        Ok(s) if s.schedule_status == ScheduleStatus::Revoked => {}
-                        Err(nf) if nf.is_not_found() => {}
-                        // It ran and was declined (a `past_due` or `unpaid` subscription):
-                        // nothing is left to revoke, and cancelling stops the retries.
-                        Ok(s) if declined(&s) => {}
-                        Ok(_) => {
-                            return Err(SubscriptionError::NotAllowed {
-                                id: sub.id.clone(),
-                                state: sub.state.as_str(),
-                                action:
-                                    "예약을 취소 (이미 실행된 정기결제가 있어 동기화 후 다시 시도)",
-                            })
-                        }
-                        Err(_) => return Err(SubscriptionError::iamport("unschedule")(e)),
-                    }
-                }
+    /// The schedule charges of `sub` that Iamport may still run (or that were never sent):
+    /// not revoked, not replaced, their period still owed.
+    pub(crate) fn live_schedules(
+        &self,
+        sub: &Subscription,
+    ) -> Result<Vec<SubscriptionCharge>, SubscriptionError> {
+        let mut live = Vec::new();
+        for charge in self.store.subscription_charges(&sub.id)? {
+            if charge.via != ChargeVia::Schedule
+                || charge.request == ChargeRequest::Revoked
+                || charge.superseded_by.is_some()
+            {
+                continue;
+            }
+            if still_owed(self.store.order(&charge.merchant_uid)?.state) {
+                live.push(charge);
             }
         }
-        self.store.update_subscription_charge(
-            &charge.merchant_uid,
-            charge.request,
-            &ChargePatch {
-                request: Some(ChargeRequest::Revoked),
-                ..ChargePatch::default()
-            },
-        )?;
+        Ok(live)
+    }
+
+    /// Unschedules every renewal of `sub` still scheduled (one `unschedule` per billing key,
+    /// listing the merchant_uids) and marks each `revoked`. One that Iamport no longer has
+    /// waiting is looked up: revoked already, never arrived, or run and declined are fine; run
+    /// and paid refuses (sync first). Returns the merchant_uids revoked.
+    pub(crate) async fn revoke_future(
+        &self,
+        sub: &Subscription,
+    ) -> Result<Vec<String>, SubscriptionError> {
+        let live = self.live_schedules(sub)?;
+        let mut keys: Vec<&str> = live
+            .iter()
+            .filter(|c| c.request != ChargeRequest::Pending)
+            .map(|c| c.customer_uid.as_str())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let listed: Vec<String> = live
+                .iter()
+                .filter(|c| c.customer_uid == key && c.request != ChargeRequest::Pending)
+                .map(|c| c.merchant_uid.clone())
+                .collect();
+            self.unschedule_confirmed(sub, key, &listed).await?;
+        }
+        for charge in &live {
+            self.set_request(charge, ChargeRequest::Revoked)?;
+        }
+        Ok(live.into_iter().map(|c| c.merchant_uid).collect())
+    }
+
+    /// Unschedules `listed` (schedules on billing key `key`) in one call; any the call did not
+    /// revoke is looked up ([`Self::confirm_not_waiting`]).
+    pub(crate) async fn unschedule_confirmed(
+        &self,
+        sub: &Subscription,
+        key: &str,
+        listed: &[String],
+    ) -> Result<(), SubscriptionError> {
+        if listed.is_empty() {
+            return Ok(());
+        }
+        let revoked: Vec<String> = match self.client.unschedule(key, listed).await {
+            Ok(list) => list.into_iter().map(|s| s.merchant_uid).collect(),
+            Err(e) if e.is_outcome_unknown() => {
+                return Err(SubscriptionError::iamport("unschedule")(e))
+            }
+            Err(_) => Vec::new(),
+        };
+        for m in listed.iter().filter(|m| !revoked.contains(m)) {
+            self.confirm_not_waiting(sub, m).await?;
+        }
         Ok(())
     }
 
-    /// Cancels at the period end (the default): the next charge is unscheduled, the music
-    /// plays until the period ends, then the subscription is `cancelled`. A subscription that
-    /// is not paid up (`incomplete`, `past_due`, `unpaid`) has no paid period left to wait for:
-    /// it is cancelled now, which also stops its dunning retries.
+    /// A schedule the unschedule call did not revoke: fine unless it is still waiting or ran
+    /// and was paid.
+    async fn confirm_not_waiting(
+        &self,
+        sub: &Subscription,
+        merchant_uid: &str,
+    ) -> Result<(), SubscriptionError> {
+        match self.client.schedule_by_merchant_uid(merchant_uid).await {
+            Ok(s) if s.schedule_status == ScheduleStatus::Revoked => Ok(()),
+            Err(nf) if nf.is_not_found() => Ok(()),
+            // It ran and was declined (a `past_due` or `unpaid` subscription): nothing is left
+            // to revoke, and cancelling stops the retries.
+            Ok(s) if declined(&s) => Ok(()),
+            Ok(_) => Err(SubscriptionError::NotAllowed {
+                id: sub.id.clone(),
+                state: sub.state.as_str(),
+                action: "예약을 취소 (이미 실행된 정기결제가 있어 동기화 후 다시 시도)",
+            }),
+            Err(e) => Err(SubscriptionError::iamport("schedule_by_merchant_uid")(e)),
+        }
+    }
+
+    /// Cancels at the period end (the default): see [`Self::cancel_counted`].
     pub async fn cancel(
         &self,
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Subscription, SubscriptionError> {
+        Ok(self.cancel_counted(id, now).await?.subscription)
+    }
+
+    /// Cancels at the period end: the flag is stored first (a crash leaves it for the engine to
+    /// finish), then every renewal scheduled ahead is unscheduled; the music plays until the
+    /// period ends, then the subscription is `cancelled`. A subscription that is not paid up
+    /// (`incomplete`, `past_due`, `unpaid`) has no paid period left to wait for: it is cancelled
+    /// now, which also stops its dunning retries.
+    pub async fn cancel_counted(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Cancelled, SubscriptionError> {
         let sub = self.store.subscription(id)?;
         match sub.state {
             SubscriptionState::Cancelled => Err(SubscriptionError::AlreadyCancelled { id: sub.id }),
@@ -93,44 +156,90 @@ impl Subscriptions {
                 Err(SubscriptionError::AlreadyCancelled { id: sub.id })
             }
             SubscriptionState::Active => {
-                self.revoke_next(&sub).await?;
-                Ok(self.store.update_subscription(
-                    id,
-                    SubscriptionState::Active,
-                    "cancel_at_period_end",
-                    &SubscriptionPatch {
-                        cancel_at_period_end: Some(true),
-                        ..SubscriptionPatch::default()
-                    },
-                )?)
+                let flagged = self.set_cancel_flag(id, true, "cancel_at_period_end")?;
+                let revoked = match self.revoke_future(&flagged).await {
+                    Ok(revoked) => revoked,
+                    Err(e @ SubscriptionError::NotAllowed { .. }) => {
+                        self.set_cancel_flag(id, false, "cancel_refused")?;
+                        return Err(e);
+                    }
+                    Err(e) => return Err(e),
+                };
+                self.note_unscheduled(id, &revoked, "renewals_unscheduled")?;
+                Ok(Cancelled {
+                    subscription: self.store.subscription(id)?,
+                    unscheduled: count(&revoked),
+                })
             }
             // A card registration that waits: its window may have left a key at Iamport,
             // so the cancel also deletes it (a `key_delete` job).
-            SubscriptionState::Incomplete if self.awaits_registration(&sub)? => self
-                .give_up_registration(
+            SubscriptionState::Incomplete if self.awaits_registration(&sub)? => Ok(Cancelled {
+                subscription: self.give_up_registration(
                     &sub,
                     "registration_cancelled",
                     "등록 취소 (주인이 취소)",
                     now,
-                ),
-            _ => self.cancel_now(id, now).await,
+                )?,
+                unscheduled: 0,
+            }),
+            _ => self.cancel_now_counted(id, now).await,
         }
     }
 
-    /// Ends the subscription now: the next charge is unscheduled, access ends.
+    fn set_cancel_flag(
+        &self,
+        id: &str,
+        flag: bool,
+        cause: &str,
+    ) -> Result<Subscription, SubscriptionError> {
+        self.store.update_subscription(
+            id,
+            SubscriptionState::Active,
+            cause,
+            &SubscriptionPatch {
+                cancel_at_period_end: Some(flag),
+                ..SubscriptionPatch::default()
+            },
+        )
+    }
+
+    fn note_unscheduled(
+        &self,
+        id: &str,
+        merchant_uids: &[String],
+        cause: &str,
+    ) -> Result<(), SubscriptionError> {
+        self.store.note_subscription_event(
+            id,
+            cause,
+            &serde_json::json!({ "count": merchant_uids.len(), "merchantUids": merchant_uids }),
+        )
+    }
+
+    /// Ends the subscription now: see [`Self::cancel_now_counted`].
     pub async fn cancel_now(
         &self,
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Subscription, SubscriptionError> {
+        Ok(self.cancel_now_counted(id, now).await?.subscription)
+    }
+
+    /// Ends the subscription now: every future renewal is unscheduled and its order given up,
+    /// access ends, retries stop.
+    pub async fn cancel_now_counted(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Cancelled, SubscriptionError> {
         let sub = self.store.subscription(id)?;
         if sub.state == SubscriptionState::Cancelled {
             return Err(SubscriptionError::AlreadyCancelled { id: sub.id });
         }
-        self.revoke_next(&sub).await?;
-        if let Some(charge) = self.next_charge(&sub)? {
+        let revoked = self.revoke_future(&sub).await?;
+        for charge in self.store.subscription_charges(id)? {
             let order = self.store.order(&charge.merchant_uid)?;
-            if order.state.is_open() || order.state == OrderState::Failed {
+            if still_owed(order.state) {
                 self.store.apply_transition(
                     &order,
                     OrderState::Abandoned,
@@ -151,7 +260,8 @@ impl Subscriptions {
                 )?;
             }
         }
-        self.store.update_subscription(
+        self.note_unscheduled(id, &revoked, "renewals_unscheduled")?;
+        let subscription = self.store.update_subscription(
             id,
             sub.state,
             "cancelled",
@@ -161,11 +271,15 @@ impl Subscriptions {
                 next_retry_at: Some(None),
                 ..SubscriptionPatch::default()
             },
-        )
+        )?;
+        Ok(Cancelled {
+            subscription,
+            unscheduled: count(&revoked),
+        })
     }
 
-    /// Undoes a cancel-at-period-end before the period ends: the next charge is scheduled
-    /// again (the same merchant_uid, `reschedule`).
+    /// Undoes a cancel-at-period-end before the period ends: the renewals are scheduled again
+    /// (the same merchant_uids, `reschedule`), and any missing period ahead is minted.
     pub async fn resume(
         &self,
         id: &str,
@@ -182,40 +296,62 @@ impl Subscriptions {
                     now: kst_minute(now),
                 });
             }
-            if charge.request == ChargeRequest::Revoked {
-                match self
-                    .client
-                    .reschedule(&charge.merchant_uid, charge.charge_at.timestamp())
-                    .await
-                {
-                    Ok(_) => self.set_request(&charge, ChargeRequest::Sent)?,
-                    // Never registered at Iamport: register it normally.
-                    Err(e) if e.is_not_found() => {
-                        self.set_request(&charge, ChargeRequest::Pending)?
-                    }
-                    Err(e) => return Err(SubscriptionError::iamport("reschedule")(e)),
-                }
+        }
+        self.set_cancel_flag(id, false, "resumed")?;
+        self.reschedule_revoked(id, now).await?;
+        self.store.subscription(id)
+    }
+
+    /// "다시 예약": schedules again the renewals that are not scheduled at Iamport (unscheduled
+    /// in the console), for a subscription that renews. Returns it and how many were scheduled
+    /// again. A renewal whose time passed while it was unscheduled is charged now.
+    pub async fn schedule_again(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Subscription, u32), SubscriptionError> {
+        let sub = self.store.subscription(id)?;
+        if sub.state != SubscriptionState::Active || sub.cancel_at_period_end {
+            return Err(not_allowed(&sub, "결제 다시 예약"));
+        }
+        let count = self.reschedule_revoked(id, now).await?;
+        Ok((self.store.subscription(id)?, count))
+    }
+
+    /// Puts every revoked, still owed renewal of `id` back: `reschedule` at its own time when
+    /// Iamport knows it, else registered anew; then registers whatever is pending.
+    async fn reschedule_revoked(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u32, SubscriptionError> {
+        let mut count = 0u32;
+        for charge in self.store.subscription_charges(id)? {
+            if charge.via != ChargeVia::Schedule
+                || charge.request != ChargeRequest::Revoked
+                || charge.superseded_by.is_some()
+                || !still_owed(self.store.order(&charge.merchant_uid)?.state)
+            {
+                continue;
+            }
+            count = count.saturating_add(1);
+            if charge.charge_at <= now + chrono::Duration::minutes(1) {
+                self.set_request(&charge, ChargeRequest::Pending)?;
+                continue;
+            }
+            match self
+                .client
+                .reschedule(&charge.merchant_uid, charge.charge_at.timestamp())
+                .await
+            {
+                Ok(_) => self.set_request(&charge, ChargeRequest::Sent)?,
+                // Never registered at Iamport: register it normally.
+                Err(e) if e.is_not_found() => self.set_request(&charge, ChargeRequest::Pending)?,
+                Err(e) => return Err(SubscriptionError::iamport("reschedule")(e)),
             }
         }
-        let sub = self.store.update_subscription(
-            id,
-            SubscriptionState::Active,
-            "resumed",
-            &SubscriptionPatch {
-                cancel_at_period_end: Some(false),
-                ..SubscriptionPatch::default()
-            },
-        )?;
-        if sub.next_charge_merchant_uid.is_none() {
-            let period_no = self
-                .store
-                .subscription_charges(id)?
-                .last()
-                .map_or(0, |c| c.period_no);
-            self.ledger().mint_next(&sub, period_no)?;
-        }
         self.register_next(id, now).await?;
-        self.store.subscription(id)
+        Ok(count)
     }
 
     pub(crate) fn set_request(
@@ -223,9 +359,13 @@ impl Subscriptions {
         charge: &SubscriptionCharge,
         to: ChargeRequest,
     ) -> Result<(), SubscriptionError> {
+        let current = self
+            .store
+            .subscription_charge(&charge.merchant_uid)?
+            .map_or(charge.request, |c| c.request);
         self.store.update_subscription_charge(
             &charge.merchant_uid,
-            charge.request,
+            current,
             &ChargePatch {
                 request: Some(to),
                 ..ChargePatch::default()
@@ -233,4 +373,8 @@ impl Subscriptions {
         )?;
         Ok(())
     }
+}
+
+fn count(list: &[String]) -> u32 {
+    u32::try_from(list.len()).unwrap_or(u32::MAX)
 }

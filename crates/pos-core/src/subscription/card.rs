@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::ahead::still_owed;
 use super::error::SubscriptionError;
 use super::Subscriptions;
 use crate::store::{
@@ -60,8 +61,8 @@ impl Subscriptions {
         self.move_to_key(id, customer_uid, now).await
     }
 
-    /// A registered schedule is revoked on the old key and registered on the new one under the
-    /// same merchant_uid; a failed renewal is retried on the new key with `again`.
+    /// The subscription's key is changed first (stored), then its owed charges follow it
+    /// ([`Self::finish_key_move`]); then whatever is pending is registered on the new key.
     async fn move_to_key(
         &self,
         id: &str,
@@ -73,42 +74,7 @@ impl Subscriptions {
             return Err(SubscriptionError::AlreadyCancelled { id: sub.id });
         }
         let key = self.known_key(customer_uid).await?;
-        if let Some(charge) = self.next_charge(&sub)? {
-            let order = self.store.order(&charge.merchant_uid)?;
-            let open_schedule = charge.via == ChargeVia::Schedule
-                && matches!(charge.request, ChargeRequest::Sent | ChargeRequest::Sending)
-                && order.state != OrderState::Failed;
-            if open_schedule {
-                self.revoke_next(&sub).await?;
-            }
-            let charge = self
-                .store
-                .subscription_charge(&charge.merchant_uid)?
-                .unwrap_or(charge);
-            let via = if order.state == OrderState::Failed {
-                ChargeVia::Again
-            } else {
-                charge.via
-            };
-            let reopen = (charge.request == ChargeRequest::Revoked && !sub.cancel_at_period_end)
-                || order.state == OrderState::Failed;
-            let request = if reopen {
-                ChargeRequest::Pending
-            } else {
-                charge.request
-            };
-            self.store.update_subscription_charge(
-                &charge.merchant_uid,
-                charge.request,
-                &ChargePatch {
-                    request: Some(request),
-                    via: Some(via),
-                    customer_uid: Some(customer_uid.to_string()),
-                    ..ChargePatch::default()
-                },
-            )?;
-        }
-        self.store.update_subscription(
+        let sub = self.store.update_subscription(
             id,
             sub.state,
             "card_changed",
@@ -118,8 +84,64 @@ impl Subscriptions {
                 ..SubscriptionPatch::default()
             },
         )?;
+        self.finish_key_move(&sub).await?;
         self.register_next(id, now).await?;
         self.store.subscription(id)
+    }
+
+    /// Moves every owed charge still on another billing key than the subscription's to its
+    /// key: a registered schedule is unscheduled on the old key and left `pending` for the new
+    /// one (same merchant_uid); a failed charge is retried with `again` on the new key; one
+    /// revoked stays revoked. Each charge is updated only after its old schedule is confirmed
+    /// gone, so the engine finishes a move interrupted by a crash and nothing runs twice.
+    pub(crate) async fn finish_key_move(
+        &self,
+        sub: &Subscription,
+    ) -> Result<(), SubscriptionError> {
+        let mut stale = Vec::new();
+        for charge in self.store.subscription_charges(&sub.id)? {
+            if charge.customer_uid == sub.customer_uid || charge.superseded_by.is_some() {
+                continue;
+            }
+            let order = self.store.order(&charge.merchant_uid)?;
+            if still_owed(order.state) {
+                stale.push((charge, order.state));
+            }
+        }
+        let mut keys: Vec<String> = stale.iter().map(|(c, _)| c.customer_uid.clone()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in &keys {
+            let listed: Vec<String> = stale
+                .iter()
+                .filter(|(c, state)| {
+                    &c.customer_uid == key
+                        && c.via == ChargeVia::Schedule
+                        && *state != OrderState::Failed
+                        && matches!(c.request, ChargeRequest::Sent | ChargeRequest::Sending)
+                })
+                .map(|(c, _)| c.merchant_uid.clone())
+                .collect();
+            self.unschedule_confirmed(sub, key, &listed).await?;
+        }
+        for (charge, state) in stale {
+            let failed = state == OrderState::Failed;
+            let request = match charge.request {
+                ChargeRequest::Revoked if !failed => ChargeRequest::Revoked,
+                _ => ChargeRequest::Pending,
+            };
+            self.store.update_subscription_charge(
+                &charge.merchant_uid,
+                charge.request,
+                &ChargePatch {
+                    request: Some(request),
+                    via: failed.then_some(ChargeVia::Again),
+                    customer_uid: Some(sub.customer_uid.clone()),
+                    ..ChargePatch::default()
+                },
+            )?;
+        }
+        Ok(())
     }
 
     /// Deletes a billing key at Iamport, only if it is one of ours (minted by the app or held

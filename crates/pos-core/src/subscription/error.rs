@@ -83,6 +83,12 @@ pub enum SubscriptionError {
         #[source]
         source: crate::checkout::CheckoutError,
     },
+    /// A renewal's refund or wrong-amount payment could not be applied to its order.
+    #[error("정기결제 주문에 결제 내용(환불 또는 금액 불일치)을 반영하지 못했습니다: {source}")]
+    ChargeMirror {
+        #[source]
+        source: crate::checkout::CheckoutError,
+    },
     /// Period arithmetic left chrono's range (a corrupt date).
     #[error("구독 기간을 계산할 수 없습니다. (period out of range)")]
     PeriodOutOfRange,
@@ -109,7 +115,8 @@ impl SubscriptionError {
             | SubscriptionError::StateMoved { .. }
             | SubscriptionError::PeriodAlreadyCharged { .. }
             | SubscriptionError::KeyInUse { .. } => ErrorCode::Conflict,
-            SubscriptionError::IssuanceRefund { source } => source.code(),
+            SubscriptionError::IssuanceRefund { source }
+            | SubscriptionError::ChargeMirror { source } => source.code(),
             SubscriptionError::PeriodOutOfRange => ErrorCode::Internal,
         }
     }

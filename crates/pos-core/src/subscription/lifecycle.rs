@@ -242,22 +242,43 @@ impl Subscriptions {
         }
     }
 
-    /// Registers the subscription's next charge at Iamport if it is not registered yet.
+    /// Registers at Iamport every charge of the subscription that is owed and not registered
+    /// yet: its next charge, and the periods scheduled ahead (minted first when missing, see
+    /// [`super::ahead::LOOKAHEAD`]), in period order. A charge found `sending` is looked up
+    /// before it is sent again. Stops when the subscription leaves `active` (a charge whose time
+    /// had already come was charged now and declined).
     pub(crate) async fn register_next(
         &self,
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<(), SubscriptionError> {
         let sub = self.store.subscription(id)?;
-        if let Some(charge) = self.next_charge(&sub)? {
-            if sub.state == SubscriptionState::Active
-                && matches!(
-                    charge.request,
-                    ChargeRequest::Pending | ChargeRequest::Sending
-                )
-            {
-                self.register(&charge, now).await?;
+        if sub.state != SubscriptionState::Active || sub.cancel_at_period_end {
+            return Ok(());
+        }
+        self.ledger().top_up(&sub)?;
+        for charge in self.store.subscription_charges(id)? {
+            let sub = self.store.subscription(id)?;
+            if sub.state != SubscriptionState::Active || sub.cancel_at_period_end {
+                break;
             }
+            let is_next = sub.next_charge_merchant_uid.as_deref() == Some(&charge.merchant_uid);
+            let wanted = matches!(
+                charge.request,
+                ChargeRequest::Pending | ChargeRequest::Sending
+            ) && (is_next || charge.via == ChargeVia::Schedule);
+            if !wanted || charge.superseded_by.is_some() {
+                continue;
+            }
+            let order = self.store.order(&charge.merchant_uid)?;
+            let open = matches!(
+                order.state,
+                OrderState::Created | OrderState::AwaitingPayment
+            );
+            if !open && (!is_next || order.state != OrderState::Failed) {
+                continue;
+            }
+            self.register(&charge, now).await?;
         }
         Ok(())
     }

@@ -11,16 +11,22 @@
 //!   key deletion), `registration` (an unfinished card registration: reopen, how it ended),
 //!   [`registration_check`] (a registration whose window's result was lost: looked up, confirmed
 //!   or given up);
-//!   [`poll`]: what the sync engine runs each cycle.
+//!   [`poll`]: what the sync engine runs each cycle; [`ahead`]: the periods kept scheduled
+//!   at Iamport ahead of the paid one; `executions`: what Iamport ran meanwhile, and renewals
+//!   unscheduled in the console.
 //!
 //! Every Iamport-side decision takes `now` from the caller (the sandbox's clock in tests, the
 //! system clock in the app); local record times (`created_at`) use the system clock.
 
-mod cancel;
+pub mod ahead;
+pub mod cancel;
 mod card;
 mod charge;
+pub mod console;
 pub mod dunning;
 pub mod error;
+mod executions;
+pub mod history;
 pub mod issuance;
 mod lifecycle;
 pub mod period;
@@ -30,8 +36,13 @@ pub mod registration_check;
 mod retry;
 pub mod settle;
 
+pub use ahead::LOOKAHEAD;
+pub use cancel::Cancelled;
+pub use console::{entitled_until, schedule_notice_ko, unscheduled_renewals};
 pub use dunning::DunningPolicy;
 pub use error::SubscriptionError;
+pub use executions::SCHEDULE_SWEEP_AT;
+pub use history::{history, HistoryEntry};
 pub use issuance::{IssuanceRule, IssuanceTicket};
 pub use poll::{apply_renewal_payment, execute_charge_job, poll_due, PollReport, CHARGE_JOB};
 pub use registration::RegistrationEnd;

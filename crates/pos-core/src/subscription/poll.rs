@@ -1,14 +1,15 @@
 //! What the sync engine runs for subscriptions each cycle ([`poll_due`]), what its change feed
 //! hands over ([`apply_renewal_payment`]) and the `charge` job ([`execute_charge_job`]).
 //!
-//! `poll_due` walks the live subscriptions and does what is due, each step safe to repeat:
-//! register the next period's schedule (looked up first if a send was interrupted), detect an
-//! executed schedule (`schedule_by_merchant_uid`: `executed` + the payment it made), retry a
-//! `past_due` charge when the policy says, end a subscription cancelled at its period end. One
+//! `poll_due` does what is due, each step safe to repeat: apply what Iamport ran meanwhile
+//! (`executions`: batch lookups by merchant_uid, oldest first), notice renewals unscheduled in
+//! the console (a daily sweep), then per subscription: finish a card change, keep the periods
+//! ahead minted and registered (looked up first if a send was interrupted), retry a `past_due`
+//! charge when the policy says, end a subscription cancelled at its period end. One
 //! subscription's failure does not stop the others; it is reported.
 
 use chrono::{DateTime, Utc};
-use iamport::{Payment, ScheduleStatus};
+use iamport::Payment;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -16,10 +17,7 @@ use super::error::SubscriptionError;
 use super::settle::{Ledger, Settled};
 use super::{DunningPolicy, Subscriptions};
 use crate::clock::IamportClock;
-use crate::store::{
-    ChargeRequest, ChargeVia, Job, OrderState, Store, Subscription, SubscriptionPatch,
-    SubscriptionState,
-};
+use crate::store::{ChargeRequest, Job, Store, Subscription, SubscriptionPatch, SubscriptionState};
 use crate::work::{JobDone, JobFailure, WorkContext};
 
 /// Job kind of a first-period charge (`again`), keyed by its `renew_` merchant_uid.
@@ -57,12 +55,20 @@ pub fn apply_renewal_payment(
     .settle(payment, now)
 }
 
-/// Does whatever is due for every live subscription at `now` (Iamport's clock).
+/// Does whatever is due for every live subscription at `now` (Iamport's clock): first what
+/// Iamport ran meanwhile (every renewal whose time has come, in the order it ran), then the
+/// daily comparison with Iamport's schedule list, then each subscription's own work.
 pub async fn poll_due(
     subs: &Subscriptions,
     now: DateTime<Utc>,
 ) -> Result<PollReport, SubscriptionError> {
     let mut report = PollReport::default();
+    if let Err(e) = subs.reconcile_executions(now, &mut report).await {
+        report.errors.push(format!("renewals: {e}"));
+    }
+    if let Err(e) = subs.sweep_schedules(now, &mut report).await {
+        report.errors.push(format!("schedules: {e}"));
+    }
     for sub in subs.store.subscriptions()? {
         if !matches!(
             sub.state,
@@ -74,7 +80,7 @@ pub async fn poll_due(
         match subs.poll_one(&sub, now).await {
             Ok(Settled::Paid) => report.paid += 1,
             Ok(Settled::Failed) => report.failed += 1,
-            Ok(Settled::Unchanged) => {}
+            Ok(Settled::Refunded | Settled::Unchanged) => {}
             Err(e) => report.errors.push(format!("{}: {e}", sub.id)),
         }
         if let Ok(after) = subs.store.subscription(&sub.id) {
@@ -92,6 +98,8 @@ impl Subscriptions {
         sub: &Subscription,
         now: DateTime<Utc>,
     ) -> Result<Settled, SubscriptionError> {
+        // A card change or a cancel interrupted by a crash is finished first.
+        self.finish_key_move(sub).await?;
         let charge = self.next_charge(sub)?;
         match sub.state {
             SubscriptionState::Incomplete => match charge {
@@ -110,6 +118,9 @@ impl Subscriptions {
             },
             SubscriptionState::Active => {
                 if sub.cancel_at_period_end {
+                    if !self.live_schedules(sub)?.is_empty() {
+                        self.revoke_future(sub).await?;
+                    }
                     if sub.current_period_end.is_some_and(|end| end <= now) {
                         self.store.update_subscription(
                             &sub.id,
@@ -124,42 +135,18 @@ impl Subscriptions {
                     }
                     return Ok(Settled::Unchanged);
                 }
-                let charge = match charge {
-                    Some(c) => c,
-                    None => {
-                        // Paid but the next period was never minted (a crash in between).
-                        let last = self
-                            .store
-                            .subscription_charges(&sub.id)?
-                            .last()
-                            .map_or(0, |c| c.period_no);
-                        match self.ledger().mint_next(sub, last)? {
-                            Some(c) => c,
-                            None => return Ok(Settled::Unchanged),
-                        }
-                    }
-                };
-                let settled = match charge.request {
-                    ChargeRequest::Pending | ChargeRequest::Sending => {
-                        self.register(&charge, now).await?
-                    }
-                    ChargeRequest::Sent
-                        if charge.via == ChargeVia::Schedule && charge.charge_at <= now =>
-                    {
-                        self.detect_execution(&charge.merchant_uid, now).await?
-                    }
-                    _ => Settled::Unchanged,
-                };
-                if settled == Settled::Paid {
-                    self.register_next(&sub.id, now).await?;
-                }
-                Ok(settled)
+                // Mints what is missing ahead (also after a crash between a payment and the
+                // minting) and registers whatever is not registered yet.
+                self.register_next(&sub.id, now).await?;
+                Ok(Settled::Unchanged)
             }
             SubscriptionState::PastDue => {
                 let Some(charge) = charge else {
                     return Ok(Settled::Unchanged);
                 };
-                if sub.next_retry_at.is_none_or(|at| at > now) {
+                if sub.next_retry_at.is_none_or(|at| at > now)
+                    || self.ledger().refund_pending_before(sub, &charge)?
+                {
                     return Ok(Settled::Unchanged);
                 }
                 let settled = self.retry_charge(&charge, now).await?;
@@ -170,35 +157,6 @@ impl Subscriptions {
             }
             SubscriptionState::Unpaid | SubscriptionState::Cancelled => Ok(Settled::Unchanged),
         }
-    }
-
-    /// Looks an executed schedule up and applies the payment it made.
-    async fn detect_execution(
-        &self,
-        merchant_uid: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Settled, SubscriptionError> {
-        let order = self.store.order(merchant_uid)?;
-        if order.state != OrderState::AwaitingPayment {
-            return Ok(Settled::Unchanged);
-        }
-        let schedule = self
-            .client
-            .schedule_by_merchant_uid(merchant_uid)
-            .await
-            .map_err(SubscriptionError::iamport("schedule_by_merchant_uid"))?;
-        if schedule.schedule_status != ScheduleStatus::Executed {
-            return Ok(Settled::Unchanged);
-        }
-        let Some(imp_uid) = schedule.imp_uid else {
-            return Ok(Settled::Unchanged);
-        };
-        let payment = self
-            .client
-            .payment(&imp_uid)
-            .await
-            .map_err(SubscriptionError::iamport("payment"))?;
-        self.ledger().settle(&payment, now)
     }
 }
 

@@ -10,8 +10,8 @@ use super::dunning::{classify_decline, next_step, DunningPolicy, DunningStep};
 use super::error::SubscriptionError;
 use super::period::{anchor_day_of, next_boundary};
 use crate::store::{
-    ChargePatch, ChargeRequest, ChargeVia, NewCharge, OrderPatch, OrderState, Store, Subscription,
-    SubscriptionCharge, SubscriptionPatch, SubscriptionState,
+    ChargePatch, ChargeRequest, ChargeVia, OrderPatch, OrderState, Store, SubscriptionCharge,
+    SubscriptionPatch, SubscriptionState,
 };
 
 /// What applying a payment did.
@@ -21,6 +21,8 @@ pub enum Settled {
     Paid,
     /// The charge failed (dunning started or continued, or the first charge stays open).
     Failed,
+    /// A refund of a paid period was mirrored.
+    Refunded,
     /// Already applied, or not a final state: nothing changed.
     Unchanged,
 }
@@ -66,27 +68,23 @@ impl Ledger<'_> {
         let Some(charge) = self.store.subscription_charge(&payment.merchant_uid)? else {
             return Ok(Settled::Unchanged);
         };
+        if self.earlier_still_running(&charge, payment, now)? {
+            // Applied in the order Iamport ran them: the subscription poll looks the earlier
+            // one up and then applies this one (it stays open until then).
+            return Ok(Settled::Unchanged);
+        }
         let order = self.store.order(&charge.merchant_uid)?;
+        let holds_money = payment.status == PaymentStatus::Paid
+            || (payment.status == PaymentStatus::Cancelled
+                && (payment.paid_at.is_some_and(|t| t > 0) || payment.cancel_amount > 0));
         match payment.status {
-            PaymentStatus::Paid if payment.amount == order.amount => {
-                self.record_paid(&charge, payment, now)
+            _ if holds_money && payment.amount != order.amount => {
+                // Never extend on a payment for another amount: it is cancelled, and the
+                // period is charged again (dunning).
+                self.wrong_amount(&charge, payment, now)
             }
-            PaymentStatus::Paid => {
-                // Never extend on a payment for another amount; a person must look.
-                if order.state != OrderState::AmountMismatch {
-                    self.store.apply_transition(
-                        &order,
-                        OrderState::AmountMismatch,
-                        "subscription_charge",
-                        &OrderPatch {
-                            imp_uid: Some(payment.imp_uid.clone()),
-                            detail: Some(serde_json::json!({"paidAmount": payment.amount})),
-                            ..OrderPatch::default()
-                        },
-                    )?;
-                }
-                Ok(Settled::Unchanged)
-            }
+            _ if holds_money && payment.cancel_amount > 0 => self.refunded(&charge, payment, now),
+            PaymentStatus::Paid => self.record_paid(&charge, payment, now),
             PaymentStatus::Failed => {
                 // Every attempt moves the order to awaiting_payment before it is sent, so a
                 // failure counts only while one is awaited: a repeat, or an older attempt seen
@@ -105,6 +103,37 @@ impl Ledger<'_> {
             }
             _ => Ok(Settled::Unchanged),
         }
+    }
+
+    /// Whether an earlier renewal of the same subscription, registered at Iamport and due
+    /// before this payment happened, has not been seen yet (its result is unknown here).
+    fn earlier_still_running(
+        &self,
+        charge: &SubscriptionCharge,
+        payment: &Payment,
+        now: DateTime<Utc>,
+    ) -> Result<bool, SubscriptionError> {
+        if charge.period_no == 0 {
+            return Ok(false);
+        }
+        let happened = secs(Some(crate::sync::feed::status_time(payment))).unwrap_or(now);
+        for earlier in self.store.subscription_charges(&charge.subscription_id)? {
+            if earlier.period_no >= charge.period_no {
+                break;
+            }
+            if earlier.via != ChargeVia::Schedule
+                || earlier.request != ChargeRequest::Sent
+                || earlier.superseded_by.is_some()
+                || earlier.charge_at > happened
+            {
+                continue;
+            }
+            let order = self.store.order(&earlier.merchant_uid)?;
+            if order.state == OrderState::AwaitingPayment && order.imp_uid.is_none() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn record_paid(
@@ -129,7 +158,20 @@ impl Ledger<'_> {
             )?;
         }
         let sub = self.store.subscription(&charge.subscription_id)?;
-        if sub.next_charge_merchant_uid.as_deref() != Some(charge.merchant_uid.as_str()) {
+        let pointer = match &sub.next_charge_merchant_uid {
+            Some(m) => self.store.subscription_charge(m)?,
+            None => None,
+        };
+        let is_next = pointer
+            .as_ref()
+            .is_some_and(|p| p.merchant_uid == charge.merchant_uid);
+        // A period scheduled ahead, paid while an earlier one is still owed (in dunning): the
+        // money was taken, so its period is granted; the earlier one keeps being retried.
+        let ahead = !is_next
+            && pointer
+                .as_ref()
+                .is_some_and(|p| charge.period_no > p.period_no);
+        if !is_next && !ahead {
             return Ok(Settled::Unchanged);
         }
         let anchor = sub.anchor_day.unwrap_or_else(|| anchor_day_of(paid_at));
@@ -151,55 +193,57 @@ impl Ledger<'_> {
                 (paid_at, end)
             }
         };
-        let to = if sub.state == SubscriptionState::Cancelled {
-            SubscriptionState::Cancelled
+        // Access only grows: a retry that pays an earlier period after a later one was paid
+        // leaves the later period current.
+        let current_period = sub
+            .current_period_end
+            .is_none_or(|e| end > e)
+            .then_some((start, end));
+        let sub = if is_next {
+            let to = if sub.state == SubscriptionState::Cancelled {
+                SubscriptionState::Cancelled
+            } else {
+                SubscriptionState::Active
+            };
+            let next = self.next_owed_after(&sub.id, charge.period_no)?;
+            let sub = self.store.update_subscription(
+                &sub.id,
+                sub.state,
+                "period_paid",
+                &SubscriptionPatch {
+                    state: Some(to),
+                    anchor_day: Some(anchor),
+                    current_period,
+                    next_charge: Some(next.as_ref().map(|c| (c.merchant_uid.clone(), c.charge_at))),
+                    retry_count: Some(0),
+                    next_retry_at: Some(None),
+                    first_failed_at: Some(None),
+                    last_failure_reason: Some(None),
+                    ..SubscriptionPatch::default()
+                },
+            )?;
+            if let Some(next) = next {
+                // Declined while the PC was off, seen before this payment: dunning starts now,
+                // counted from when Iamport ran it (its schedule time, on Iamport's clock).
+                let order = self.store.order(&next.merchant_uid)?;
+                if order.state == OrderState::Failed {
+                    self.dun(&next.merchant_uid, order.fail_reason, next.charge_at)?;
+                }
+            }
+            self.store.subscription(&sub.id)?
         } else {
-            SubscriptionState::Active
+            self.store.update_subscription(
+                &sub.id,
+                sub.state,
+                "period_paid_ahead",
+                &SubscriptionPatch {
+                    current_period,
+                    ..SubscriptionPatch::default()
+                },
+            )?
         };
-        let sub = self.store.update_subscription(
-            &sub.id,
-            sub.state,
-            "period_paid",
-            &SubscriptionPatch {
-                state: Some(to),
-                anchor_day: Some(anchor),
-                current_period: Some((start, end)),
-                next_charge: Some(None),
-                retry_count: Some(0),
-                next_retry_at: Some(None),
-                first_failed_at: Some(None),
-                last_failure_reason: Some(None),
-                ..SubscriptionPatch::default()
-            },
-        )?;
-        self.mint_next(&sub, charge.period_no)?;
+        self.top_up(&sub)?;
         Ok(Settled::Paid)
-    }
-
-    /// Mints the charge of the period after `period_no` (one ahead), unless the subscription
-    /// ends at its period end.
-    pub(crate) fn mint_next(
-        &self,
-        sub: &Subscription,
-        period_no: u32,
-    ) -> Result<Option<SubscriptionCharge>, SubscriptionError> {
-        if sub.state != SubscriptionState::Active || sub.cancel_at_period_end {
-            return Ok(None);
-        }
-        let (Some(anchor), Some(end)) = (sub.anchor_day, sub.current_period_end) else {
-            return Ok(None);
-        };
-        let next_end = next_boundary(end, anchor).ok_or(SubscriptionError::PeriodOutOfRange)?;
-        let charge = self.store.add_subscription_charge(
-            &sub.id,
-            &NewCharge {
-                period_no: period_no.saturating_add(1),
-                period: Some((end, next_end)),
-                via: ChargeVia::Schedule,
-                charge_at: end,
-            },
-        )?;
-        Ok(Some(charge))
     }
 
     /// A failed attempt: the order fails, and the subscription starts or continues dunning
@@ -224,6 +268,17 @@ impl Ledger<'_> {
                 },
             )?;
         }
+        self.dun(merchant_uid, reason, at)
+    }
+
+    /// The subscription side of a failed attempt of charge `merchant_uid`: when it is the
+    /// subscription's next charge, dunning starts (or continues) by the policy.
+    pub(crate) fn dun(
+        &self,
+        merchant_uid: &str,
+        reason: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Result<(), SubscriptionError> {
         let Some(charge) = self.store.subscription_charge(merchant_uid)? else {
             return Ok(());
         };

@@ -145,7 +145,7 @@ impl SyncCore {
             .unwrap_or_else(chrono::Duration::zero)
     }
 
-    /// The open orders as the planner sees them: on this PC's clock, a virtual account's
+    /// The open orders as the planner sees them (renewals excluded: see below): on this PC's clock, a virtual account's
     /// deadline (Iamport's clock) translated by the measured offset, so it is kept by Iamport's
     /// time however wrong ours is.
     pub(crate) async fn open_orders(&self) -> Result<Vec<OpenOrder>, SyncError> {
@@ -155,6 +155,10 @@ impl SyncCore {
             Ok(store
                 .open_orders()?
                 .iter()
+                // A renewal waits for its schedule at Iamport for up to three months: the
+                // subscription poll looks it up when its time comes, and it is never given
+                // up as an abandoned window.
+                .filter(|o| o.kind != crate::store::OrderKind::Renewal)
                 .map(|o| {
                     let mut open = OpenOrder::from(o);
                     open.vbank_due = open
@@ -216,11 +220,13 @@ impl SyncCore {
             return Ok(0);
         }
         let (store, sink) = (self.store.clone(), self.sink.clone());
+        // Iamport's clock as last learned (no request): it stands in for a missing `paid_at`.
+        let iamport_now = IamportClock::new(&self.client).read().now;
         let (fresh, changed) = blocking(move || {
             let changed = store.batch(|store| {
                 let mut changed = 0u32;
                 for p in &fresh {
-                    match sink.apply(store, p, cause) {
+                    match sink.apply(store, p, cause, iamport_now) {
                         Ok(Applied::Changed) => changed += 1,
                         Ok(Applied::Unchanged | Applied::NotOurs) => {}
                         Ok(Applied::Refused(reason)) => {

@@ -49,11 +49,14 @@ pub enum Applied {
 /// from `spawn_blocking`.
 pub trait PaymentSink: Send + Sync + 'static {
     /// Applies one payment; `cause` goes into the audit event (`poll`, `change_feed`).
+    /// `iamport_now` is Iamport's clock as the engine knows it: it stands in for a time
+    /// Iamport left out of the payment.
     fn apply(
         &self,
         store: &Store,
         payment: &iamport::Payment,
         cause: &'static str,
+        iamport_now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Applied, CheckoutError>;
 }
 
@@ -77,13 +80,14 @@ impl PaymentSink for CheckoutWork {
         store: &Store,
         payment: &iamport::Payment,
         cause: &'static str,
+        iamport_now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Applied, CheckoutError> {
         // A subscription charge's payment moves its subscription too (period, dunning).
         if store.subscription_charge(&payment.merchant_uid)?.is_some() {
             use crate::subscription::{apply_renewal_payment, Settled, SubscriptionError};
-            // `now` stands in only for a time Iamport left out of the payment (`paid_at`,
-            // `failed_at`); every dunning time otherwise comes from Iamport's own stamps.
-            return match apply_renewal_payment(store, payment, chrono::Utc::now()) {
+            // Iamport's now stands in only for a time Iamport left out of the payment
+            // (`paid_at`, `failed_at`); every dunning time otherwise comes from its own stamps.
+            return match apply_renewal_payment(store, payment, iamport_now) {
                 Ok(Settled::Unchanged) => Ok(Applied::Unchanged),
                 Ok(_) => Ok(Applied::Changed),
                 Err(SubscriptionError::Store(e)) => Err(CheckoutError::Store(e)),

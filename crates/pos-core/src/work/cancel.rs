@@ -51,10 +51,31 @@ fn done(
     };
     let applied = apply_payment(&ctx.store, payment, cause)
         .map_err(|e| JobFailure::from_checkout(WHAT, &e))?;
+    if applied.changed && !p.amount_mismatch {
+        // A renewal's refund changes its subscription as a console refund does.
+        mirror_on_subscription(ctx, &applied.order).map_err(|e| JobFailure::Retryable {
+            message: format!("{WHAT}: {e}"),
+        })?;
+    }
     Ok(JobDone {
         order: Some(Box::new(applied.order)),
         note,
     })
+}
+
+fn mirror_on_subscription(
+    ctx: &WorkContext,
+    order: &crate::store::Order,
+) -> Result<(), crate::subscription::SubscriptionError> {
+    let Some(charge) = ctx.store.subscription_charge(&order.merchant_uid)? else {
+        return Ok(());
+    };
+    let policy = crate::subscription::DunningPolicy::default();
+    crate::subscription::Ledger {
+        store: &ctx.store,
+        policy: &policy,
+    }
+    .period_refunded(&charge, order)
 }
 
 pub(super) async fn execute(ctx: &WorkContext, job: &Job) -> Result<JobDone, JobFailure> {

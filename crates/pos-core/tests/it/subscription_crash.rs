@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use iamport::{ScheduleQuery, ScheduleStatus};
 use pos_core::store::{ChargeRequest, SubscriptionState};
+use pos_core::subscription::LOOKAHEAD;
 use serde_json::json;
 
 use super::subscription_support::{posctl, Sbx};
 use crate::relay_support::{over_both, Backend};
 
 /// Waits until the sandbox has received `route`, then kills `child` with SIGKILL.
-async fn kill_after(sbx: &Sbx, child: &mut Child, route: &str) {
+pub async fn kill_after(sbx: &Sbx, child: &mut Child, route: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while sbx.calls(route).await == 0 {
         assert!(Instant::now() < deadline, "{route} was never sent");
@@ -28,7 +29,7 @@ async fn kill_after(sbx: &Sbx, child: &mut Child, route: &str) {
     let _reaped = child.wait();
 }
 
-fn restart_poll(dir: &Path, base: &str) -> Output {
+pub fn restart_poll(dir: &Path, base: &str) -> Output {
     let out = posctl(dir, base, &["subscriptions", "poll", "--json"])
         .output()
         .unwrap_or_else(|e| panic!("posctl poll: {e}"));
@@ -72,22 +73,40 @@ async fn check_once(sbx: &Sbx, dir: &Path, customer_uid: &str) {
             customer_uid,
             &ScheduleQuery {
                 from: now.timestamp(),
-                to: (now + chrono::Duration::days(90)).timestamp(),
+                to: (now + chrono::Duration::days(93)).timestamp(),
                 status: Some(ScheduleStatus::Scheduled),
                 ..ScheduleQuery::default()
             },
         )
         .await
         .unwrap_or_else(|e| panic!("schedules: {e}"));
+    let mut scheduled: Vec<String> = waiting
+        .list
+        .iter()
+        .map(|s| s.merchant_uid.clone())
+        .collect();
+    scheduled.sort();
+    let mut stored: Vec<String> = charges
+        .iter()
+        .filter(|c| c.period_no > 0)
+        .map(|c| c.merchant_uid.clone())
+        .collect();
+    stored.sort();
     assert_eq!(
-        waiting.list.len(),
-        1,
-        "exactly one renewal is scheduled: {waiting:?}"
+        scheduled.len(),
+        LOOKAHEAD as usize,
+        "exactly the next {LOOKAHEAD} renewals are scheduled, each once: {waiting:?}"
     );
     assert_eq!(
-        Some(&waiting.list[0].merchant_uid),
-        sub.next_charge_merchant_uid.as_ref(),
-        "the scheduled renewal is the one stored"
+        scheduled, stored,
+        "the renewals scheduled at Iamport are the ones stored, under their own merchant_uids"
+    );
+    assert!(
+        charges
+            .iter()
+            .skip(1)
+            .all(|c| c.request == ChargeRequest::Sent),
+        "every stored renewal is marked sent: {charges:?}"
     );
 }
 

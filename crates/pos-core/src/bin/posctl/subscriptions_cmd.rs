@@ -1,4 +1,4 @@
-//! `posctl subscriptions create|list|cancel|resume|change-card|retry|delete-key|poll`: subscriptions (정기결제) from the
+//! `posctl subscriptions create|list|cancel|resume|change-card|schedule-again|history|retry|delete-key|poll`: subscriptions (정기결제) from the
 //! command line, over the same domain code the app runs. "Now" is Iamport's clock. Commands
 //! that talk to Iamport hold the engine lease, so they never run beside the app's sync engine.
 
@@ -7,7 +7,7 @@ use clap::Subcommand;
 use pos_core::clock::IamportClock;
 use pos_core::format::{kst_minute, won};
 use pos_core::store::{Subscription, SubscriptionState};
-use pos_core::subscription::{poll_due, Subscriptions};
+use pos_core::subscription::{poll_due, schedule_notice_ko, Subscriptions};
 use pos_core::sync::Lease;
 
 use crate::cli::Global;
@@ -49,6 +49,16 @@ pub enum SubscriptionsCommand {
         /// The new billing key's customer_uid.
         #[arg(long, value_name = "C")]
         customer_uid: String,
+    },
+    /// Schedules again the renewals unscheduled at Iamport (e.g. in the console): "다시 예약".
+    ScheduleAgain {
+        /// Subscription id (sub_…).
+        id: String,
+    },
+    /// The payment history: each period paid, declined, retried or refunded, in order.
+    History {
+        /// Subscription id (sub_…).
+        id: String,
     },
     /// Charges the open charge now ("지금 다시 시도").
     Retry {
@@ -122,10 +132,22 @@ fn show(global: &Global, title: &str, sub: &Subscription) -> Result<(), CliError
     let mut out = String::new();
     say!(out, "{title}");
     say!(out, "{}", line(sub));
+    if let Some(notice) = schedule_notice_ko(&open_store(global)?, sub)? {
+        say!(out, "{notice}");
+    }
     if let Some(reason) = &sub.last_failure_reason {
         say!(out, "마지막 실패 사유: {reason}");
     }
     emit(&out)
+}
+
+/// The subscription's JSON with one more field (how many renewals an action moved).
+fn with_count(sub: &Subscription, field: &str, count: u32) -> serde_json::Value {
+    let mut v = serde_json::to_value(sub).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        map.insert(field.to_string(), count.into());
+    }
+    v
 }
 
 /// Runs one `subscriptions` command.
@@ -140,8 +162,12 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             if subs.is_empty() {
                 say!(out, "구독이 없습니다.");
             }
+            let store = open_store(global)?;
             for sub in &subs {
                 say!(out, "{}", line(sub));
+                if let Some(notice) = schedule_notice_ko(&store, sub)? {
+                    say!(out, "  {notice}");
+                }
             }
             emit(&out)
         }
@@ -157,19 +183,63 @@ pub fn run(global: &Global, command: &SubscriptionsCommand) -> Result<(), CliErr
             show(global, title, &sub)
         }
         SubscriptionsCommand::Cancel { id, now } => {
-            let sub = with_domain(global, |d, rt, now_at| {
+            let done = with_domain(global, |d, rt, now_at| {
                 Ok(if *now {
-                    rt.block_on(d.cancel_now(id, now_at))?
+                    rt.block_on(d.cancel_now_counted(id, now_at))?
                 } else {
-                    rt.block_on(d.cancel(id, now_at))?
+                    rt.block_on(d.cancel_counted(id, now_at))?
                 })
             })?;
-            let title = if sub.state == SubscriptionState::Cancelled {
+            let title = if done.subscription.state == SubscriptionState::Cancelled {
                 "구독을 지금 해지했습니다. 남은 재시도도 하지 않습니다."
             } else {
                 "이번 기간이 끝나면 해지됩니다."
             };
-            show(global, title, &sub)
+            let title = format!(
+                "{title} 예약된 정기결제 {}건의 예약을 취소했습니다.",
+                done.unscheduled
+            );
+            if global.json {
+                return print_json(&with_count(
+                    &done.subscription,
+                    "unscheduled",
+                    done.unscheduled,
+                ));
+            }
+            show(global, &title, &done.subscription)
+        }
+        SubscriptionsCommand::ScheduleAgain { id } => {
+            let (sub, count) = with_domain(global, |d, rt, now| {
+                Ok(rt.block_on(d.schedule_again(id, now))?)
+            })?;
+            if global.json {
+                return print_json(&with_count(&sub, "scheduled", count));
+            }
+            show(
+                global,
+                &format!("정기결제 {count}건을 다시 예약했습니다."),
+                &sub,
+            )
+        }
+        SubscriptionsCommand::History { id } => {
+            let entries = pos_core::subscription::history(&open_store(global)?, id)?;
+            if global.json {
+                return print_json(&entries);
+            }
+            let mut out = String::new();
+            if entries.is_empty() {
+                say!(out, "결제 기록이 없습니다.");
+            }
+            for e in &entries {
+                say!(
+                    out,
+                    "{}  {}  {}",
+                    kst_minute(e.recorded_at),
+                    e.label_ko(),
+                    e.merchant_uid
+                );
+            }
+            emit(&out)
         }
         SubscriptionsCommand::Resume { id } => {
             let sub = with_domain(global, |d, rt, now| Ok(rt.block_on(d.resume(id, now))?))?;
