@@ -48,7 +48,7 @@ fn kept_periods(store: &Store, id: &str) -> Result<Vec<Span>, SubscriptionError>
 pub fn unscheduled_renewals(
     store: &Store,
     sub: &Subscription,
-) -> Result<Vec<SubscriptionCharge>, SubscriptionError> {
+) -> Result<Vec<SubscriptionCharge>, crate::store::StoreError> {
     if sub.state != crate::store::SubscriptionState::Active || sub.cancel_at_period_end {
         return Ok(Vec::new());
     }
@@ -70,7 +70,7 @@ pub fn unscheduled_renewals(
 pub fn schedule_notice_ko(
     store: &Store,
     sub: &Subscription,
-) -> Result<Option<String>, SubscriptionError> {
+) -> Result<Option<String>, crate::store::StoreError> {
     let missing = unscheduled_renewals(store, sub)?;
     if missing.is_empty() {
         return Ok(None);
@@ -203,7 +203,7 @@ impl Ledger<'_> {
             }),
         )?;
         let reason = format!(
-            "결제 금액({})이 주문 금액({})과 달라 자동 취소했습니다. (wrong amount, cancelled)",
+            "결제 금액({})이 주문 금액({})과 달라 자동 취소했습니다.",
             crate::format::won(payment.amount),
             crate::format::won(order.amount)
         );

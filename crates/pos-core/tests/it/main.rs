@@ -31,6 +31,7 @@ mod settlement_posctl;
 mod store_open;
 mod subscription_actions;
 mod subscription_clock;
+mod subscription_console;
 mod subscription_crash;
 mod subscription_crash_ahead;
 mod subscription_engine;

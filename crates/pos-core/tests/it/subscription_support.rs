@@ -152,6 +152,16 @@ impl Sbx {
         self.advance(gap).await
     }
 
+    /// A cancel made in the Iamport console: the whole payment (`None`) or `amount` won.
+    pub async fn console_cancel(&self, imp_uid: &str, amount: Option<i64>) {
+        let body = match amount {
+            Some(a) => json!({ "amount": a, "reason": "콘솔 환불" }),
+            None => json!({ "reason": "콘솔 환불" }),
+        };
+        self.post(&format!("/__sandbox/payments/{imp_uid}/cancel"), body)
+            .await;
+    }
+
     /// Replaces the fault plan (`{}` turns faults off).
     pub async fn faults(&self, spec: Value) {
         self.post("/__sandbox/faults", spec).await;
