@@ -27,6 +27,7 @@ fn main() {
         "cancel_subscription",
         "resume_subscription",
         "retry_subscription",
+        "schedule_subscription_again",
         "card_change_window",
         "change_card",
         "delete_billing_key",

@@ -238,6 +238,11 @@ export function resumeSubscription(id: string): Promise<Subscription> {
   return call<Subscription>("resume_subscription", { id });
 }
 
+/** 다시 예약: schedule again the renewals unscheduled at Iamport (in the console). */
+export function scheduleSubscriptionAgain(id: string): Promise<Subscription> {
+  return call<Subscription>("schedule_subscription_again", { id });
+}
+
 /** 지금 다시 시도: charge the open charge now. */
 export function retrySubscription(id: string): Promise<Subscription> {
   return call<Subscription>("retry_subscription", { id });

@@ -75,6 +75,15 @@ pub async fn retry_subscription<R: Runtime>(
     Ok(subscriptions::act(&app, &id, Action::Retry).await?)
 }
 
+/// 다시 예약: schedules again the renewals unscheduled at Iamport (in the console).
+#[tauri::command]
+pub async fn schedule_subscription_again<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+) -> CommandResult<Subscription> {
+    Ok(subscriptions::act(&app, &id, Action::ScheduleAgain).await?)
+}
+
 /// 카드 변경, step one: the window that issues the new key. Needs the owner's PIN.
 #[tauri::command]
 pub async fn card_change_window<R: Runtime>(

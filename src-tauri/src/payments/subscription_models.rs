@@ -93,4 +93,7 @@ pub struct SubscriptionView {
     pub plan_name: String,
     /// Its charges, first period first (payment history).
     pub charges: Vec<ChargeRow>,
+    /// "다음 결제 예약 없음 …" when renewals were unscheduled at Iamport (the console), with
+    /// "다시 예약" offered; `None` when every renewal is scheduled.
+    pub schedule_notice: Option<String>,
 }

@@ -158,6 +158,8 @@ pub enum Action {
     Resume,
     /// 지금 다시 시도: charge the open charge now.
     Retry,
+    /// 다시 예약: schedule again the renewals unscheduled at Iamport.
+    ScheduleAgain,
 }
 
 /// Runs `action` on subscription `id`.
@@ -172,6 +174,7 @@ pub async fn act<R: Runtime>(
         Action::Cancel => subs.cancel(id, now).await?,
         Action::Resume => subs.resume(id, now).await?,
         Action::Retry => subs.retry_now(id, now).await?,
+        Action::ScheduleAgain => subs.schedule_again(id, now).await?.0,
     })
 }
 
@@ -254,10 +257,12 @@ pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<SubscriptionView
                     charge,
                 });
             }
+            let schedule_notice = pos_core::subscription::schedule_notice_ko(&store, &sub)?;
             views.push(SubscriptionView {
                 subscription: sub,
                 plan_name,
                 charges,
+                schedule_notice,
             });
         }
         Ok(views)

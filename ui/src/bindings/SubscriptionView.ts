@@ -17,4 +17,9 @@ planName: string,
 /**
  * Its charges, first period first (payment history).
  */
-charges: Array<ChargeRow>, };
+charges: Array<ChargeRow>, 
+/**
+ * "다음 결제 예약 없음 …" when renewals were unscheduled at Iamport (the console), with
+ * "다시 예약" offered; `None` when every renewal is scheduled.
+ */
+scheduleNotice: string | null, };

@@ -27,6 +27,7 @@ export type SubscriptionAction =
   | "cancel"
   | "resume"
   | "retry"
+  | "schedule-again"
   | "change-card"
   | "delete-card"
   | "register-again"
@@ -115,7 +116,17 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
           해지 예약됨: {formatKstMs(sub.currentPeriodEnd)}까지 이용할 수 있습니다.
         </p>
       )}
+      {view.scheduleNotice !== null && (
+        <p className="notice warning" role="status" data-testid="subscription-schedule-missing">
+          {view.scheduleNotice}
+        </p>
+      )}
       <div className="actions">
+        {view.scheduleNotice !== null && (
+          <button type="button" className="button primary" data-testid="subscription-schedule-again" disabled={busy} onClick={() => onAction("schedule-again")}>
+            다시 예약
+          </button>
+        )}
         {unfinished && (
           <>
             {!checking && (

@@ -40,7 +40,7 @@ function subscription(overrides: Partial<Subscription> = {}): Subscription {
 }
 
 function view(sub: Subscription): SubscriptionView {
-  return { subscription: sub, planName: "월 정기결제", charges: [] };
+  return { subscription: sub, planName: "월 정기결제", charges: [], scheduleNotice: null };
 }
 
 function billingWindow(overrides: Partial<BillingWindow> = {}): BillingWindow {
@@ -241,6 +241,31 @@ describe("SubscriptionsScreen", () => {
     await userEvent.click(screen.getByTestId("confirm-dialog-confirm"));
     expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("결제를 다시 시도했습니다");
     expect(invokeMock).toHaveBeenCalledWith("retry_subscription", { id: "sub_1" });
+  });
+
+  it("says 다음 결제 예약 없음 when Iamport lost the schedule and 다시 예약 schedules it again", async () => {
+    const notice = "다음 결제 예약 없음 (아임포트에서 예약이 취소됨: 다시 예약하세요)";
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [{ ...view(subscription()), scheduleNotice: notice }],
+      schedule_subscription_again: () => subscription(),
+    });
+    render(<SubscriptionsScreen />);
+    expect(await screen.findByTestId("subscription-schedule-missing")).toHaveTextContent("다음 결제 예약 없음");
+    await userEvent.click(screen.getByTestId("subscription-schedule-again"));
+    expect(await screen.findByTestId("subscriptions-notice")).toHaveTextContent("다시 예약했습니다");
+    expect(invokeMock).toHaveBeenCalledWith("schedule_subscription_again", { id: "sub_1" });
+  });
+
+  it("offers no 다시 예약 while every renewal is scheduled", async () => {
+    fakeBackend({
+      list_plans: () => PLANS,
+      list_subscriptions: () => [view(subscription())],
+    });
+    render(<SubscriptionsScreen />);
+    await screen.findByTestId("subscription-cancel");
+    expect(screen.queryByTestId("subscription-schedule-again")).toBeNull();
+    expect(screen.queryByTestId("subscription-schedule-missing")).toBeNull();
   });
 
   it("offers 지금 다시 시도 for a past-due subscription and shows why it failed", async () => {

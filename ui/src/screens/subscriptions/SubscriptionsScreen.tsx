@@ -19,6 +19,7 @@ import {
   reopenSubscription,
   resumeSubscription,
   retrySubscription,
+  scheduleSubscriptionAgain,
   startSubscription,
   toCommandError,
 } from "../../ipc";
@@ -135,6 +136,9 @@ export function SubscriptionsScreen() {
         case "retry":
           await retrySubscription(id);
           return "결제를 다시 시도했습니다.";
+        case "schedule-again":
+          await scheduleSubscriptionAgain(id);
+          return "정기결제를 아임포트에 다시 예약했습니다.";
         case "register-again":
           return registered(await billingWindow(() => reopenSubscription(id), "subscribe"));
         case "abandon":

@@ -96,6 +96,7 @@ export function confirmationFor(view: SubscriptionView, action: SubscriptionActi
         danger: true,
       };
     case "register-again":
+    case "schedule-again":
       return null;
   }
 }
