@@ -123,9 +123,9 @@ export function SubscriptionCard({ view, busy, onAction }: SubscriptionCardProps
       )}
       <div className="actions">
         {view.scheduleNotice !== null && (
-          <button type="button" className="button primary" data-testid="subscription-schedule-again" disabled={busy} onClick={() => onAction("schedule-again")}>
+          <Button variant="primary" data-testid="subscription-schedule-again" disabled={busy} onClick={() => onAction("schedule-again")}>
             다시 예약
-          </button>
+          </Button>
         )}
         {unfinished && (
           <>
