@@ -58,20 +58,6 @@ pub(crate) fn insert_subscription_event(
 }
 
 impl Store {
-    /// Appends an event that changes nothing on the subscription itself (a renewal's refund
-    /// mirrored, a schedule found revoked at Iamport): the history says what happened.
-    pub fn note_subscription_event(
-        &self,
-        id: &str,
-        cause: &str,
-        detail: &serde_json::Value,
-    ) -> Result<(), SubscriptionError> {
-        let conn = self.lock();
-        let sub = subscription_in(&conn, id)?;
-        insert_subscription_event(&conn, id, Some(sub.state), sub.state, cause, Some(detail))?;
-        Ok(())
-    }
-
     /// The timeline of a subscription, oldest first.
     pub fn subscription_events(
         &self,
