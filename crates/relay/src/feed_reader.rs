@@ -114,7 +114,7 @@ pub async fn run(state: Shared, mut stop: watch::Receiver<bool>) {
             _ = ticker.tick() => {}
             _ = stop.wait_for(|s| *s) => return,
         }
-        if clock_synced.elapsed() > Duration::from_secs(30) {
+        if clock_synced.elapsed() > state.clock_sync_interval {
             state.sync_clock().await;
             clock_synced = tokio::time::Instant::now();
         }

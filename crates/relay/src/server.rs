@@ -32,6 +32,8 @@ pub struct RelayConfig {
     pub upstream_timeout: Duration,
     /// How often the change feed is read upstream, across all instances.
     pub feed_interval: Duration,
+    /// How often this instance re-reads Iamport's clock (a token request upstream).
+    pub clock_sync_interval: Duration,
     /// Lookups of payments confirmed this recently are answered from PostgreSQL.
     pub fresh: Duration,
     /// Database connections of this instance.
@@ -69,6 +71,7 @@ impl RelayConfig {
             imp_secret: imp_secret.into(),
             upstream_timeout: Duration::from_secs(10),
             feed_interval: Duration::from_secs(5),
+            clock_sync_interval: Duration::from_secs(30),
             fresh: Duration::from_secs(2),
             pool_size: 16,
         }
@@ -99,6 +102,7 @@ impl Relay {
             upstream,
             fresh_secs: config.fresh.as_secs_f64(),
             feed_interval: config.feed_interval,
+            clock_sync_interval: config.clock_sync_interval,
             clock: crate::clock::IamportClock::default(),
             clock_source: (
                 reqwest::Client::builder()

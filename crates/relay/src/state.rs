@@ -18,6 +18,8 @@ pub struct RelayState {
     pub fresh_secs: f64,
     /// How often the change feed is read upstream (by whichever instance gets there first).
     pub feed_interval: Duration,
+    /// How often Iamport's clock is re-read.
+    pub clock_sync_interval: Duration,
     /// Iamport's clock.
     pub clock: IamportClock,
     /// Where and how the clock is read: a plain HTTP client, Iamport's base URL, key, secret.
