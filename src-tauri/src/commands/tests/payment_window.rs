@@ -131,6 +131,18 @@ fn a_closed_card_registration_window_leaves_the_subscription_incomplete_as_등�
         (&first["subscriptionId"], &first["merchantUid"]),
         "구독하기 is not refused: it reopens the same registration and billing order"
     );
+    // The reopened window is open, so the registration is 확인 중 until that window ends too
+    // (다시 등록 is refused while it might complete at Iamport); the owner closes it.
+    tauri::async_runtime::block_on(crate::paywindow::result::closed(
+        app.app.handle(),
+        crate::paywindow::Purpose::Subscribe {
+            subscription_id: first["subscriptionId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            merchant_uid: first["merchantUid"].as_str().unwrap_or_default().to_owned(),
+        },
+    ));
     let reopened: Value = app.ok(
         "reopen_subscription",
         json!({ "id": first["subscriptionId"] }),
