@@ -5,7 +5,7 @@
  */
 export type RefundAccount = { 
 /**
- * Bank code or name as the PG expects it.
+ * Standard bank code (three digits, from the bank list; never a name).
  */
 bank: string, 
 /**
