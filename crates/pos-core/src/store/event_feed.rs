@@ -1,10 +1,10 @@
 //! Reading the audit trails forward from an id: what changed since a reader last looked (the
 //! app's desktop notifications follow the trails this way).
 
-use super::codec::{detail_value, ms_col};
 use super::error::{SqlContext, StoreError};
 use super::order_events::OrderEvent;
 use super::subscription_events::SubscriptionEvent;
+use super::trail::{read_trail, TrailSlice};
 use super::Store;
 
 impl Store {
@@ -30,36 +30,11 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<OrderEvent>, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, merchant_uid, at, from_state, to_state, cause, detail \
-                 FROM order_events WHERE id > ?1 ORDER BY id LIMIT ?2",
-            )
-            .ctx("read new order events")?;
-        let rows = stmt
-            .query_map(rusqlite::params![after, limit], |row| {
-                Ok((
-                    OrderEvent {
-                        id: row.get(0)?,
-                        merchant_uid: row.get(1)?,
-                        at: ms_col(row, 2)?,
-                        from_state: row.get(3)?,
-                        to_state: row.get(4)?,
-                        cause: row.get(5)?,
-                        detail: serde_json::Value::Null,
-                    },
-                    row.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .ctx("read new order events")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("read new order events")?;
-        rows.into_iter()
-            .map(|(mut event, detail)| {
-                event.detail = detail_value(detail, "decode an event's detail")?;
-                Ok(event)
-            })
-            .collect()
+        read_trail(
+            &conn,
+            TrailSlice::After { after, limit },
+            "read new order events",
+        )
     }
 
     /// Subscription events with an id above `after`, oldest first, at most `limit`.
@@ -69,35 +44,10 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<SubscriptionEvent>, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, subscription_id, at, from_state, to_state, cause, detail \
-                 FROM subscription_events WHERE id > ?1 ORDER BY id LIMIT ?2",
-            )
-            .ctx("read new subscription events")?;
-        let rows = stmt
-            .query_map(rusqlite::params![after, limit], |row| {
-                Ok((
-                    SubscriptionEvent {
-                        id: row.get(0)?,
-                        subscription_id: row.get(1)?,
-                        at: ms_col(row, 2)?,
-                        from_state: row.get(3)?,
-                        to_state: row.get(4)?,
-                        cause: row.get(5)?,
-                        detail: serde_json::Value::Null,
-                    },
-                    row.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .ctx("read new subscription events")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("read new subscription events")?;
-        rows.into_iter()
-            .map(|(mut event, detail)| {
-                event.detail = detail_value(detail, "decode a subscription event's detail")?;
-                Ok(event)
-            })
-            .collect()
+        read_trail(
+            &conn,
+            TrailSlice::After { after, limit },
+            "read new subscription events",
+        )
     }
 }

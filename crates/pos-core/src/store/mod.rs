@@ -34,6 +34,7 @@ mod subscription_events;
 mod subscriptions;
 mod switch;
 mod sync_state;
+mod trail;
 mod transition;
 
 use std::path::{Path, PathBuf};

@@ -6,9 +6,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::codec::{detail_text, detail_value, ms_col};
+use super::codec::detail_text;
 use super::error::{SqlContext, StoreError};
 use super::orders::OrderState;
+use super::trail::{read_trail, TrailEvent, TrailRow, TrailSlice};
 use super::Store;
 
 /// One entry of an order's timeline.
@@ -34,6 +35,27 @@ pub struct OrderEvent {
     /// Free-form JSON details (never secrets); `null` when there are none.
     #[ts(type = "unknown")]
     pub detail: serde_json::Value,
+}
+
+impl TrailEvent for OrderEvent {
+    type State = OrderState;
+    const TABLE: &'static str = "order_events";
+    const OWNER_COLUMN: &'static str = "merchant_uid";
+    const DETAIL_CONTEXT: &'static str = "decode an event's detail";
+}
+
+impl From<TrailRow<OrderState>> for OrderEvent {
+    fn from(row: TrailRow<OrderState>) -> Self {
+        OrderEvent {
+            id: row.id,
+            merchant_uid: row.owner,
+            at: row.at,
+            from_state: row.from_state,
+            to_state: row.to_state,
+            cause: row.cause,
+            detail: row.detail,
+        }
+    }
 }
 
 /// Appends an event. Callers run it in the transaction that made the change.
@@ -72,35 +94,10 @@ impl Store {
                 merchant_uid: merchant_uid.to_string(),
             });
         }
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, merchant_uid, at, from_state, to_state, cause, detail \
-                 FROM order_events WHERE merchant_uid = ?1 ORDER BY id",
-            )
-            .ctx("read an order's events")?;
-        let rows = stmt
-            .query_map([merchant_uid], |row| {
-                Ok((
-                    OrderEvent {
-                        id: row.get(0)?,
-                        merchant_uid: row.get(1)?,
-                        at: ms_col(row, 2)?,
-                        from_state: row.get(3)?,
-                        to_state: row.get(4)?,
-                        cause: row.get(5)?,
-                        detail: serde_json::Value::Null,
-                    },
-                    row.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .ctx("read an order's events")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("read an order's events")?;
-        rows.into_iter()
-            .map(|(mut event, detail)| {
-                event.detail = detail_value(detail, "decode an event's detail")?;
-                Ok(event)
-            })
-            .collect()
+        read_trail(
+            &conn,
+            TrailSlice::Of(merchant_uid),
+            "read an order's events",
+        )
     }
 }

@@ -6,9 +6,10 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::codec::{detail_text, detail_value, ms_col, now, to_ms};
+use super::codec::{detail_text, now, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::subscriptions::{subscription_in, SubscriptionState};
+use super::trail::{read_trail, TrailEvent, TrailRow, TrailSlice};
 use super::Store;
 use crate::subscription::error::SubscriptionError;
 
@@ -35,6 +36,27 @@ pub struct SubscriptionEvent {
     /// JSON details (never secrets).
     #[ts(type = "unknown")]
     pub detail: serde_json::Value,
+}
+
+impl TrailEvent for SubscriptionEvent {
+    type State = SubscriptionState;
+    const TABLE: &'static str = "subscription_events";
+    const OWNER_COLUMN: &'static str = "subscription_id";
+    const DETAIL_CONTEXT: &'static str = "decode a subscription event's detail";
+}
+
+impl From<TrailRow<SubscriptionState>> for SubscriptionEvent {
+    fn from(row: TrailRow<SubscriptionState>) -> Self {
+        SubscriptionEvent {
+            id: row.id,
+            subscription_id: row.owner,
+            at: row.at,
+            from_state: row.from_state,
+            to_state: row.to_state,
+            cause: row.cause,
+            detail: row.detail,
+        }
+    }
 }
 
 /// Appends a subscription event.
@@ -65,36 +87,11 @@ impl Store {
     ) -> Result<Vec<SubscriptionEvent>, SubscriptionError> {
         let conn = self.lock();
         subscription_in(&conn, id)?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, subscription_id, at, from_state, to_state, cause, detail \
-                 FROM subscription_events WHERE subscription_id = ?1 ORDER BY id",
-            )
-            .ctx("read subscription events")?;
-        let rows = stmt
-            .query_map([id], |row| {
-                Ok((
-                    SubscriptionEvent {
-                        id: row.get(0)?,
-                        subscription_id: row.get(1)?,
-                        at: ms_col(row, 2)?,
-                        from_state: row.get(3)?,
-                        to_state: row.get(4)?,
-                        cause: row.get(5)?,
-                        detail: serde_json::Value::Null,
-                    },
-                    row.get::<_, Option<String>>(6)?,
-                ))
-            })
-            .ctx("read subscription events")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("read subscription events")?;
-        rows.into_iter()
-            .map(|(mut event, detail)| {
-                event.detail = detail_value(detail, "decode a subscription event")?;
-                Ok(event)
-            })
-            .collect()
+        Ok(read_trail(
+            &conn,
+            TrailSlice::Of(id),
+            "read subscription events",
+        )?)
     }
 }
 
