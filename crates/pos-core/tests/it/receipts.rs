@@ -23,6 +23,29 @@ fn company() -> ReceiptAsk {
     }
 }
 
+/// Runs the `kind` job of `muid` waiting in the queue (`what` says why it must be there).
+async fn run_open_job(shop: &Shop, kind: &str, muid: &str, what: &str) -> JobRun {
+    let job = shop
+        .store
+        .open_job(kind, muid)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{what}"));
+    run_job_now(&ctx(shop), job.id)
+        .await
+        .unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+/// A refused request left no receipt row and sent nothing to Iamport.
+async fn nothing_recorded_or_sent(shop: &Shop, muid: &str) {
+    assert_eq!(
+        shop.store.cash_receipt(muid).ok().flatten(),
+        None,
+        "nothing recorded"
+    );
+    assert_eq!(shop.calls(ISSUES).await, 0, "nothing sent");
+}
+
 /// A client of a port nothing listens on: Iamport unreachable.
 fn offline() -> iamport::Client {
     client_of("http://127.0.0.1:9")
@@ -81,12 +104,7 @@ async fn a_cash_receipt_for_a_card_payment_is_refused_and_nothing_is_sent() {
         err.is_some_and(|e| e.to_string().contains("매출전표")),
         "says where a card payment's evidence is"
     );
-    assert_eq!(
-        shop.store.cash_receipt(&muid).ok().flatten(),
-        None,
-        "nothing recorded"
-    );
-    assert_eq!(shop.calls(ISSUES).await, 0, "nothing sent");
+    nothing_recorded_or_sent(&shop, &muid).await;
 }
 
 #[tokio::test]
@@ -104,12 +122,7 @@ async fn a_business_number_with_a_wrong_check_digit_is_refused_and_nothing_is_wr
         matches!(err, Some(ReceiptError::BusinessNumberChecksum)),
         "refused: {err:?}"
     );
-    assert_eq!(
-        shop.store.cash_receipt(&muid).ok().flatten(),
-        None,
-        "nothing recorded"
-    );
-    assert_eq!(shop.calls(ISSUES).await, 0, "nothing sent");
+    nothing_recorded_or_sent(&shop, &muid).await;
 }
 
 #[tokio::test]
@@ -135,15 +148,13 @@ async fn a_receipt_asked_for_offline_is_queued_and_sent_once_when_back_online() 
         matches!(again, Some(ReceiptError::AlreadyIssued { .. })),
         "asking twice does not make a second request: {again:?}"
     );
-    let job = shop
-        .store
-        .open_job(RECEIPT_ISSUE_JOB, &muid)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("the issue job waits in the queue"));
-    let run = run_job_now(&ctx(&shop), job.id)
-        .await
-        .unwrap_or_else(|e| panic!("run: {e}"));
+    let run = run_open_job(
+        &shop,
+        RECEIPT_ISSUE_JOB,
+        &muid,
+        "the issue job waits in the queue",
+    )
+    .await;
     assert!(
         matches!(run, JobRun::Done(_)),
         "sent when back online: {run:?}"
@@ -184,15 +195,7 @@ async fn a_receipt_that_already_landed_is_looked_up_not_sent_again() {
         )
         .await
         .unwrap_or_else(|e| panic!("landed: {e}"));
-    let job = shop
-        .store
-        .open_job(RECEIPT_ISSUE_JOB, &muid)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("queued job"));
-    let run = run_job_now(&ctx(&shop), job.id)
-        .await
-        .unwrap_or_else(|e| panic!("run: {e}"));
+    let run = run_open_job(&shop, RECEIPT_ISSUE_JOB, &muid, "queued job").await;
     assert!(
         matches!(run, JobRun::Done(_)),
         "done by the look-up: {run:?}"
@@ -223,15 +226,13 @@ async fn verification_issues_the_receipt_automatically_and_a_full_refund_cancels
             .is_some_and(|r| r.auto && r.state == ReceiptState::Requested),
         "verification queued a 지출증빙 receipt: {row:?}"
     );
-    let job = shop
-        .store
-        .open_job(RECEIPT_ISSUE_JOB, &muid)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("issue job queued with the payment"));
-    run_job_now(&ctx(&shop), job.id)
-        .await
-        .unwrap_or_else(|e| panic!("run: {e}"));
+    run_open_job(
+        &shop,
+        RECEIPT_ISSUE_JOB,
+        &muid,
+        "issue job queued with the payment",
+    )
+    .await;
     assert!(
         shop.client.receipt(&imp).await.is_ok_and(|r| r.is_active()),
         "issued at Iamport"
@@ -242,15 +243,13 @@ async fn verification_issues_the_receipt_automatically_and_a_full_refund_cancels
     refund_now(&shop.store, Some(&shop.client), &muid, &full)
         .await
         .unwrap_or_else(|e| panic!("refund: {e}"));
-    let job = shop
-        .store
-        .open_job(RECEIPT_CANCEL_JOB, &muid)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("the full refund queued the receipt's cancel"));
-    run_job_now(&ctx(&shop), job.id)
-        .await
-        .unwrap_or_else(|e| panic!("run: {e}"));
+    run_open_job(
+        &shop,
+        RECEIPT_CANCEL_JOB,
+        &muid,
+        "the full refund queued the receipt's cancel",
+    )
+    .await;
     assert!(
         shop.client
             .receipt(&imp)
