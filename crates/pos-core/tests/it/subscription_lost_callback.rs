@@ -7,8 +7,7 @@
 use pos_core::store::{OrderState, SubscriptionState};
 use pos_core::subscription::{SubscriptionError, KEY_DELETE_JOB};
 
-use super::subscription_registration::billing_window_ends;
-use super::subscription_support::{reread, Sbx};
+use super::subscription_support::{reread, start_monthly, Sbx};
 use super::sync_support::run_once;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -16,18 +15,9 @@ async fn a_window_completed_at_iamport_whose_callback_was_lost_is_confirmed_by_t
 {
     let sbx = Sbx::start().await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ticket = start_monthly(&subs);
     // The owner finishes the window at Iamport; the app never hears of it.
-    billing_window_ends(
-        &sbx,
-        &ticket.merchant_uid,
-        ticket.amount,
-        &ticket.customer_uid,
-        "approve",
-    )
-    .await;
+    sbx.billing_window_ends(&ticket, "approve").await;
     let before = reread(&subs.store, &ticket.subscription_id);
     assert!(
         subs.registration_checking(&before).unwrap_or(false),
@@ -73,9 +63,7 @@ async fn a_window_completed_at_iamport_whose_callback_was_lost_is_confirmed_by_t
 async fn while_a_registration_is_being_confirmed_a_second_one_is_refused_with_the_reason() {
     let sbx = Sbx::start().await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ticket = start_monthly(&subs);
     let again = subs.start("sub_monthly", None);
     let Err(refused) = again else {
         panic!("a second 구독하기 while the first is 확인 중 must be refused: {again:?}");
@@ -113,26 +101,10 @@ async fn a_registration_never_confirmed_is_given_up_after_an_hour_of_iamport_tim
     run_once(&subs.store, &subs.client)
         .await
         .unwrap_or_else(|e| panic!("first cycle: {e}"));
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ticket = start_monthly(&subs);
     // The window opened at Iamport and the PG issued the key, but the window never finished
     // (its payment stays `ready`) and the app was gone.
-    let http = reqwest::Client::new();
-    let opened: serde_json::Value = http
-        .post(format!("{}/__sdk/open", sbx.base))
-        .json(&serde_json::json!({
-            "merchant_code": "imp00000000",
-            "params": {"merchant_uid": ticket.merchant_uid, "amount": ticket.amount,
-                       "pay_method": "card", "customer_uid": ticket.customer_uid},
-        }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"))
-        .json()
-        .await
-        .unwrap_or_else(|e| panic!("open reply: {e}"));
-    assert_eq!(opened["code"], 0, "the window opened: {opened}");
+    sbx.billing_window_opens(&ticket).await;
     sbx.customer(&ticket.customer_uid, false).await;
 
     // Each cycle gets a fresh client, as a new `posctl sync --once` process would: it learns
@@ -207,17 +179,8 @@ async fn a_window_declined_at_iamport_with_the_callback_lost_is_recorded_as_카�
 ) {
     let sbx = Sbx::start().await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    billing_window_ends(
-        &sbx,
-        &ticket.merchant_uid,
-        ticket.amount,
-        &ticket.customer_uid,
-        "decline",
-    )
-    .await;
+    let ticket = start_monthly(&subs);
+    sbx.billing_window_ends(&ticket, "decline").await;
     run_once(&subs.store, &subs.client)
         .await
         .unwrap_or_else(|e| panic!("cycle: {e}"));

@@ -1,71 +1,31 @@
 //! A card registration that did not finish (window closed: 등록 취소; card declined: 카드 거절)
 //! stays visible as `incomplete`, says how it ended, and never blocks a new try of the plan.
 
-use pos_core::store::{OrderState, SubscriptionState};
-use pos_core::subscription::{RegistrationEnd, SubscriptionError};
+use pos_core::store::{OrderState, Subscription, SubscriptionState};
+use pos_core::subscription::{IssuanceTicket, RegistrationEnd, SubscriptionError, Subscriptions};
 
-use super::subscription_support::{reread, Sbx};
+use super::subscription_support::{reread, start_monthly, Sbx};
 use crate::relay_support::{over_both, Backend};
 
-/// The owner finishes the billing window in the sandbox's SDK (0원 allowed there): the window
-/// opens for `merchant_uid` and `customer_uid` and is approved. Returns the imp_uid.
-async fn card_registered_in_window(
-    sbx: &Sbx,
-    merchant_uid: &str,
-    amount: i64,
-    customer_uid: &str,
-) -> String {
-    billing_window_ends(sbx, merchant_uid, amount, customer_uid, "approve").await
-}
-
-/// The billing window opens at the sandbox and the owner presses `action` there (approve,
-/// decline: the card refused, close: 창 닫기). Returns the window's imp_uid.
-pub async fn billing_window_ends(
-    sbx: &Sbx,
-    merchant_uid: &str,
-    amount: i64,
-    customer_uid: &str,
-    action: &str,
-) -> String {
-    let http = reqwest::Client::new();
-    let post = |path: &str, body: serde_json::Value| {
-        let request = http.post(format!("{}{path}", sbx.base)).json(&body);
-        async move {
-            let reply: serde_json::Value = request
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("POST: {e}"))
-                .json()
-                .await
-                .unwrap_or_else(|e| panic!("reply: {e}"));
-            assert_eq!(reply["code"], 0, "the window step works: {reply}");
-            reply["response"].clone()
-        }
-    };
-    let opened = post(
-        "/__sdk/open",
-        serde_json::json!({
-            "merchant_code": "imp00000000",
-            "params": {"merchant_uid": merchant_uid, "amount": amount, "pay_method": "card",
-                       "customer_uid": customer_uid},
-        }),
-    )
-    .await;
-    let imp_uid = opened["imp_uid"].as_str().unwrap_or_default().to_string();
-    post(
-        "/__sdk/complete",
-        serde_json::json!({"imp_uid": imp_uid, "action": action}),
-    )
-    .await;
-    imp_uid
+/// The app learns how the ticket's window ended (`imp_uid` is what the window returned, if
+/// anything): an ending is recorded. Returns the subscription as it reads now.
+async fn window_end_recorded(
+    subs: &Subscriptions,
+    ticket: &IssuanceTicket,
+    imp_uid: Option<&str>,
+) -> Subscription {
+    let end = subs
+        .window_ended(&ticket.subscription_id, imp_uid)
+        .await
+        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
+    assert!(end.is_some(), "an ending was recorded");
+    reread(&subs.store, &ticket.subscription_id)
 }
 
 async fn after_a_closed_window_subscribing_again_reopens_the_same_registration(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let first = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let first = start_monthly(&subs);
     let ended = subs
         .registration_ended(&first.subscription_id, &RegistrationEnd::Closed)
         .unwrap_or_else(|e| panic!("record the closed window: {e}"));
@@ -93,9 +53,7 @@ async fn after_a_closed_window_subscribing_again_reopens_the_same_registration(b
         ),
         "the same subscription, billing order (merchant_uid reused) and key handle"
     );
-    let imp_uid =
-        card_registered_in_window(&sbx, &again.merchant_uid, again.amount, &again.customer_uid)
-            .await;
+    let imp_uid = sbx.billing_window_ends(&again, "approve").await;
     let now = sbx.now().await;
     let sub = subs
         .verify_issuance(&again.subscription_id, &imp_uid, None, now)
@@ -118,9 +76,7 @@ over_both!(after_a_closed_window_subscribing_again_reopens_the_same_registration
 async fn a_declined_card_shows_as_카드_거절_and_can_be_registered_again(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ticket = start_monthly(&subs);
     let reason = "[F0004] 카드 승인이 거절되었습니다.";
     let sub = subs
         .registration_ended(
@@ -149,9 +105,7 @@ over_both!(a_declined_card_shows_as_카드_거절_and_can_be_registered_again);
 async fn cancelling_an_unfinished_registration_frees_the_plan_for_a_new_one(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let first = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let first = start_monthly(&subs);
     let now = sbx.now().await;
     let cancelled = subs
         .cancel(&first.subscription_id, now)
@@ -187,16 +141,8 @@ async fn a_registered_subscription_is_not_reopened_and_still_refuses_a_second_on
 ) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    let imp_uid = card_registered_in_window(
-        &sbx,
-        &ticket.merchant_uid,
-        ticket.amount,
-        &ticket.customer_uid,
-    )
-    .await;
+    let ticket = start_monthly(&subs);
+    let imp_uid = sbx.billing_window_ends(&ticket, "approve").await;
     let now = sbx.now().await;
     subs.verify_issuance(&ticket.subscription_id, &imp_uid, None, now)
         .await
@@ -222,23 +168,9 @@ async fn a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new_t
 ) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    let imp_uid = billing_window_ends(
-        &sbx,
-        &ticket.merchant_uid,
-        ticket.amount,
-        &ticket.customer_uid,
-        "close",
-    )
-    .await;
-    let end = subs
-        .window_ended(&ticket.subscription_id, Some(&imp_uid))
-        .await
-        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
-    assert!(end.is_some(), "an ending was recorded");
-    let sub = reread(&subs.store, &ticket.subscription_id);
+    let ticket = start_monthly(&subs);
+    let imp_uid = sbx.billing_window_ends(&ticket, "close").await;
+    let sub = window_end_recorded(&subs, &ticket, Some(&imp_uid)).await;
     assert_eq!(
         (sub.state, sub.last_failure_reason.as_deref()),
         (SubscriptionState::Incomplete, Some("등록 취소")),
@@ -259,15 +191,8 @@ over_both!(a_window_closed_at_the_sandbox_is_recorded_as_등록_취소_and_a_new
 async fn a_window_with_no_payment_id_is_recorded_as_등록_취소(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    let end = subs
-        .window_ended(&ticket.subscription_id, None)
-        .await
-        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
-    assert!(end.is_some(), "an ending was recorded");
-    let sub = reread(&subs.store, &ticket.subscription_id);
+    let ticket = start_monthly(&subs);
+    let sub = window_end_recorded(&subs, &ticket, None).await;
     assert_eq!(
         sub.last_failure_reason.as_deref(),
         Some("등록 취소"),
@@ -282,23 +207,9 @@ async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pg
 ) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
-    let imp_uid = billing_window_ends(
-        &sbx,
-        &ticket.merchant_uid,
-        ticket.amount,
-        &ticket.customer_uid,
-        "decline",
-    )
-    .await;
-    let end = subs
-        .window_ended(&ticket.subscription_id, Some(&imp_uid))
-        .await
-        .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
-    assert!(end.is_some(), "an ending was recorded");
-    let sub = reread(&subs.store, &ticket.subscription_id);
+    let ticket = start_monthly(&subs);
+    let imp_uid = sbx.billing_window_ends(&ticket, "decline").await;
+    let sub = window_end_recorded(&subs, &ticket, Some(&imp_uid)).await;
     let shown = sub.last_failure_reason.unwrap_or_default();
     assert!(
         shown.starts_with("카드 거절: ") && shown.len() > "카드 거절: ".len(),

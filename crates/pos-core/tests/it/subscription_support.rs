@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use iamport_sandbox::{Sandbox, SandboxConfig, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use pos_core::store::Subscription;
-use pos_core::subscription::Subscriptions;
+use pos_core::subscription::{IssuanceTicket, Subscriptions};
 use pos_core::Store;
 use serde_json::{json, Value};
 
@@ -86,19 +86,8 @@ impl Sbx {
         amount: i64,
         customer_uid: &str,
     ) -> String {
-        let v = self
-            .post(
-                "/__sandbox/payments",
-                json!({
-                    "merchant_uid": merchant_uid, "amount": amount,
-                    "customer_uid": customer_uid, "outcome": "paid",
-                }),
-            )
-            .await;
-        v["imp_uid"]
-            .as_str()
-            .unwrap_or_else(|| panic!("payment has an imp_uid: {v}"))
-            .to_string()
+        self.issuance_payment(merchant_uid, amount, customer_uid, "paid")
+            .await
     }
 
     /// The buyer's billing-key window is declined: a failed issuance payment of `amount` for
@@ -109,12 +98,25 @@ impl Sbx {
         amount: i64,
         customer_uid: &str,
     ) -> String {
+        self.issuance_payment(merchant_uid, amount, customer_uid, "failed")
+            .await
+    }
+
+    /// An issuance payment made at the sandbox with `outcome` (`paid`, `failed`). Returns its
+    /// imp_uid.
+    async fn issuance_payment(
+        &self,
+        merchant_uid: &str,
+        amount: i64,
+        customer_uid: &str,
+        outcome: &str,
+    ) -> String {
         let v = self
             .post(
                 "/__sandbox/payments",
                 json!({
                     "merchant_uid": merchant_uid, "amount": amount,
-                    "customer_uid": customer_uid, "outcome": "failed",
+                    "customer_uid": customer_uid, "outcome": outcome,
                 }),
             )
             .await;
@@ -122,6 +124,34 @@ impl Sbx {
             .as_str()
             .unwrap_or_else(|| panic!("payment has an imp_uid: {v}"))
             .to_string()
+    }
+
+    /// The ticket's billing window opens in the sandbox's SDK (0원 allowed there) for its
+    /// merchant_uid and customer_uid. Returns the window's imp_uid.
+    pub async fn billing_window_opens(&self, ticket: &IssuanceTicket) -> String {
+        let opened = self
+            .post(
+                "/__sdk/open",
+                json!({
+                    "merchant_code": "imp00000000",
+                    "params": {"merchant_uid": ticket.merchant_uid, "amount": ticket.amount,
+                               "pay_method": "card", "customer_uid": ticket.customer_uid},
+                }),
+            )
+            .await;
+        opened["imp_uid"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// The ticket's billing window opens and the owner presses `action` there (approve;
+    /// decline: the card refused; close: 창 닫기). Returns the window's imp_uid.
+    pub async fn billing_window_ends(&self, ticket: &IssuanceTicket, action: &str) -> String {
+        let imp_uid = self.billing_window_opens(ticket).await;
+        self.post(
+            "/__sdk/complete",
+            json!({"imp_uid": imp_uid, "action": action}),
+        )
+        .await;
+        imp_uid
     }
 
     /// Moves the sandbox clock forward (running due schedules) and returns its new now.
@@ -226,6 +256,12 @@ pub async fn subscribed(sbx: &Sbx, subs: &Subscriptions, uid: &str) -> Subscript
     subs.create_with_key("sub_monthly", uid, now)
         .await
         .unwrap_or_else(|e| panic!("subscribing with {uid} must work: {e}"))
+}
+
+/// 구독하기 of `sub_monthly`: the registration's ticket (its billing window not yet opened).
+pub fn start_monthly(subs: &Subscriptions) -> IssuanceTicket {
+    subs.start("sub_monthly", None)
+        .unwrap_or_else(|e| panic!("start: {e}"))
 }
 
 /// Re-reads a subscription.
