@@ -9,7 +9,9 @@ use super::batch::begin_write;
 use super::codec::{now, to_ms};
 use super::error::SqlContext;
 use super::orders::OrderKind;
-use super::subscription_charges::{charge_in, insert_renewal_order, ChargeVia, NewCharge};
+use super::subscription_charges::{
+    charge_in, insert_charge_row, insert_renewal_order, ChargeVia, NewCharge,
+};
 use super::subscriptions::{subscription_in, update_in, SubscriptionPatch};
 use super::Store;
 use crate::store::SubscriptionCharge;
@@ -49,23 +51,7 @@ impl Store {
             params![old, merchant_uid, at],
         )
         .ctx("supersede a subscription charge")?;
-        tx.execute(
-            "INSERT INTO subscription_charges (merchant_uid, subscription_id, period_no, period_start, \
-             period_end, via, charge_at, customer_uid, request, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
-            params![
-                merchant_uid,
-                sub.id,
-                new.period_no,
-                new.period.map(|(s, _)| to_ms(s)),
-                new.period.map(|(_, e)| to_ms(e)),
-                new.via,
-                to_ms(charge_at),
-                sub.customer_uid,
-                at
-            ],
-        )
-        .ctx("store a replacement charge")?;
+        insert_charge_row(&tx, &sub, &merchant_uid, &new, at).ctx("store a replacement charge")?;
         let was_next = sub.next_charge_merchant_uid.as_deref() == Some(old);
         let patch = SubscriptionPatch {
             next_charge: was_next.then(|| Some((merchant_uid.clone(), charge_at))),

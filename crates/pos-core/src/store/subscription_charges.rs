@@ -16,7 +16,7 @@ use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
 use super::error::{SqlContext, StoreError};
 use super::order_events::insert_event;
 use super::orders::{OrderKind, OrderState, PayMethod};
-use super::subscriptions::{subscription_in, update_in, SubscriptionPatch};
+use super::subscriptions::{subscription_in, update_in, Subscription, SubscriptionPatch};
 use super::Store;
 use crate::subscription::error::SubscriptionError;
 
@@ -202,22 +202,7 @@ impl Store {
             insert_renewal_order(&tx, &sub, &merchant_uid, new, at)?;
             merchant_uid
         };
-        let inserted = tx.execute(
-            "INSERT INTO subscription_charges (merchant_uid, subscription_id, period_no, period_start, \
-             period_end, via, charge_at, customer_uid, request, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
-            params![
-                merchant_uid,
-                sub.id,
-                new.period_no,
-                new.period.map(|(s, _)| to_ms(s)),
-                new.period.map(|(_, e)| to_ms(e)),
-                new.via,
-                to_ms(new.charge_at),
-                sub.customer_uid,
-                at
-            ],
-        );
+        let inserted = insert_charge_row(&tx, &sub, &merchant_uid, new, at);
         match inserted {
             Ok(_) => {}
             Err(e) if e.sqlite_error_code() == Some(SqliteCode::ConstraintViolation) => {
@@ -345,10 +330,38 @@ impl Store {
     }
 }
 
+/// Inserts the `pending` row of charge `new` of `sub` under `merchant_uid` (its order already
+/// stored). The period number is unique per subscription: a second charge of a period is a
+/// constraint violation, for the caller to name.
+pub(super) fn insert_charge_row(
+    tx: &Connection,
+    sub: &Subscription,
+    merchant_uid: &str,
+    new: &NewCharge,
+    at: i64,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO subscription_charges (merchant_uid, subscription_id, period_no, period_start, \
+         period_end, via, charge_at, customer_uid, request, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
+        params![
+            merchant_uid,
+            sub.id,
+            new.period_no,
+            new.period.map(|(s, _)| to_ms(s)),
+            new.period.map(|(_, e)| to_ms(e)),
+            new.via,
+            to_ms(new.charge_at),
+            sub.customer_uid,
+            at
+        ],
+    )
+}
+
 /// Inserts the `renew_` order of a new charge and its `created` event.
 pub(super) fn insert_renewal_order(
     tx: &rusqlite::Connection,
-    sub: &crate::store::Subscription,
+    sub: &Subscription,
     merchant_uid: &str,
     new: &NewCharge,
     at: i64,
