@@ -1,9 +1,7 @@
 //! `posctl payment complete` and `posctl refund`: the same verification and refund paths the
 //! app's UI uses (`checkout::complete_payment`, `checkout::refund_now`).
 
-use pos_core::checkout::{
-    complete_payment, refund_now, RefundAccount, RefundOutcome, RefundRequest,
-};
+use pos_core::checkout::{complete_payment, refund_now, RefundAccount, RefundRequest};
 use pos_core::format::{kst_minute, won};
 use pos_core::paths::prepare_data_dir;
 use pos_core::work::JobRun;
@@ -12,6 +10,7 @@ use pos_core::Store;
 use crate::cli::{Global, RefundArgs};
 use crate::context;
 use crate::error::{emit, print_json, say, CliError};
+use crate::refund_cmd::print_refund;
 use crate::sync_cmd::iamport_client;
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -103,32 +102,5 @@ pub fn refund(global: &Global, args: &RefundArgs) -> Result<(), CliError> {
     let merchant_uid = args.merchant_uid.clone().unwrap_or_default();
     let outcome =
         runtime()?.block_on(refund_now(&store, Some(&client), &merchant_uid, &request))?;
-    if global.json {
-        return print_json(&outcome);
-    }
-    let mut out = String::new();
-    match &outcome {
-        RefundOutcome::Done { order } => {
-            say!(
-                out,
-                "환불 완료: {} ({})",
-                order.state.label_ko(),
-                order.state.as_str()
-            );
-            say!(out, "주문번호   {}", order.merchant_uid);
-            say!(
-                out,
-                "환불 누계  {} / {}",
-                won(order.refunded_amount),
-                won(order.amount)
-            );
-        }
-        RefundOutcome::Queued { job_id, message } => {
-            say!(
-                out,
-                "환불이 대기열에 등록됨 (queued, 작업 {job_id}): {message}"
-            );
-        }
-    }
-    emit(&out)
+    print_refund(global, &outcome, "환불 완료", "환불이 대기열에 등록됨")
 }

@@ -25,15 +25,31 @@ pub fn resume(
         merchant_uid,
         account,
     ))?;
+    print_refund(
+        global,
+        &outcome,
+        "환불 계좌로 자동 취소를 보냈습니다",
+        "자동 취소가 대기열에 등록됨",
+    )
+}
+
+/// Prints how a refund ended (JSON with `--json`): `done` heads a sent one (the order's state
+/// and refunded total follow), `queued` one waiting in the queue (its job and why follow).
+pub(crate) fn print_refund(
+    global: &Global,
+    outcome: &RefundOutcome,
+    done: &str,
+    queued: &str,
+) -> Result<(), CliError> {
     if global.json {
-        return print_json(&outcome);
+        return print_json(outcome);
     }
     let mut out = String::new();
-    match &outcome {
+    match outcome {
         RefundOutcome::Done { order } => {
             say!(
                 out,
-                "환불 계좌로 자동 취소를 보냈습니다: {} ({})",
+                "{done}: {} ({})",
                 order.state.label_ko(),
                 order.state.as_str()
             );
@@ -46,10 +62,7 @@ pub fn resume(
             );
         }
         RefundOutcome::Queued { job_id, message } => {
-            say!(
-                out,
-                "자동 취소가 대기열에 등록됨 (queued, 작업 {job_id}): {message}"
-            );
+            say!(out, "{queued} (queued, 작업 {job_id}): {message}");
         }
     }
     emit(&out)
