@@ -4,13 +4,21 @@
 //! listens on the native port, every request tauri-driver forwards fails with "Connection refused"
 //! (tens of milliseconds on an idle machine, seconds on a loaded one). So the driver counts as ready
 //! only when this tauri-driver holds a listening socket on its port, ITS WebKitWebDriver holds one on
-//! the native port, and a `GET /status` through tauri-driver answers `ready`. Owning the sockets is
-//! checked in `/proc`, because a port picked free can be taken by another process before it is
-//! bound: then tauri-driver or WebKitWebDriver exits at bind time, and only then are fresh ports
-//! picked (said out loud). WebKitWebDriver is stopped with tauri-driver and checked gone.
+//! the native port, and WebKitWebDriver's own `GET /status` answers `ready`.
+//!
+//! That `/status` goes straight to WebKitWebDriver, never through tauri-driver: tauri-driver keeps
+//! the connection of a forwarded request in its pool, and WebKitWebDriver closes a connection whose
+//! request said `Connection: close` without saying so in its answer. The new-session request was
+//! then sent on that closed pooled connection and failed at once ("client error (SendRequest)",
+//! no app started), now and then on an idle machine and often on a loaded one. Nothing goes through
+//! tauri-driver before the new-session request, so it opens a fresh connection.
+//!
+//! Both ports come from [`ports::reserve`], so no other process is handed them between picking
+//! and binding: a driver that cannot bind its port is a failure, never tried again. WebKitWebDriver
+//! is stopped with tauri-driver and checked gone.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,13 +28,13 @@ use tempfile::TempDir;
 
 use crate::harness::{fail, Result};
 
+mod ports;
+
 /// Longest wait for tauri-driver and WebKitWebDriver to listen and answer (generous: a loaded CI
 /// machine).
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long tauri-driver, WebKitWebDriver or the app gets to exit when stopped.
 pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many times fresh ports are picked when one was taken before it could be bound.
-const PORT_ATTEMPTS: u32 = 5;
 
 /// A tauri-driver process, listening, with its WebKitWebDriver listening and ready; stopped with
 /// SIGTERM on drop (which makes tauri-driver kill WebKitWebDriver), then both are checked gone.
@@ -35,66 +43,55 @@ pub struct Driver {
     /// The port tauri-driver listens on: the WebDriver URL of the test.
     pub port: u16,
     native_pid: u32,
+    /// The two ports, reserved until both processes are gone (fields drop after `Drop::drop`).
+    _ports: [ports::Reserved; 2],
     /// The slow-start wrapper around WebKitWebDriver, when one was asked for.
     _wrapper: Option<TempDir>,
 }
 
-/// Why one start on a pair of ports did not give a ready driver.
-enum Failed {
-    /// One of the two ports was taken by another process before it could be bound.
-    PortTaken(String),
-    /// Anything else: the test fails with it.
-    Fatal(Box<dyn std::error::Error + Send + Sync>),
+/// Why WebKitWebDriver's `GET /status` did not say ready (yet).
+#[derive(Debug)]
+enum NotReady {
+    /// tauri-driver did not accept the connection.
+    Connect(std::io::Error),
+    /// The request could not be sent.
+    Send(std::io::Error),
+    /// An answer other than `200` with `"ready":true`.
+    Answer(String),
 }
 
-impl From<std::io::Error> for Failed {
-    fn from(error: std::io::Error) -> Self {
-        Failed::Fatal(error.into())
+impl std::fmt::Display for NotReady {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotReady::Connect(error) => write!(f, "connect: {error}"),
+            NotReady::Send(error) => write!(f, "send: {error}"),
+            NotReady::Answer(first_line) => write!(f, "/status answered {first_line:?}"),
+        }
     }
 }
 
 impl Driver {
-    /// Starts tauri-driver on free ports and waits until WebKitWebDriver answers through it. With
-    /// `native_delay`, WebKitWebDriver starts that much later than tauri-driver (a loaded machine,
-    /// made certain).
-    pub fn start(native_delay: Option<Duration>) -> Result<Driver> {
+    /// Starts tauri-driver on reserved ports and waits until both listen and WebKitWebDriver says
+    /// it is ready.
+    /// With `native_delay`, WebKitWebDriver starts that much later than tauri-driver (a loaded
+    /// machine, made certain). `app_home`, when given, is where the app started through this
+    /// driver keeps its per-user files (XDG data, cache and config: WebKit's storage among them).
+    pub fn start(native_delay: Option<Duration>, app_home: Option<&Path>) -> Result<Driver> {
         let wrapper = native_delay.map(slow_native_driver).transpose()?;
         let native = wrapper
             .as_ref()
             .map(|dir| dir.path().join("WebKitWebDriver"));
-        let mut wrapper = wrapper;
-        for attempt in 1..=PORT_ATTEMPTS {
-            match Driver::start_once(native.as_deref()) {
-                Ok((child, port, native_pid)) => {
-                    return Ok(Driver {
-                        child,
-                        port,
-                        native_pid,
-                        _wrapper: wrapper.take(),
-                    })
-                }
-                Err(Failed::PortTaken(why)) => {
-                    eprintln!(
-                        "e2e: {why}; picking fresh ports (attempt {attempt} of {PORT_ATTEMPTS})"
-                    )
-                }
-                Err(Failed::Fatal(error)) => return Err(error),
-            }
-        }
-        Err(fail(format!(
-            "tauri-driver lost its port to another process {PORT_ATTEMPTS} times in a row"
-        )))
-    }
-
-    fn start_once(native_driver: Option<&Path>) -> std::result::Result<(Child, u16, u32), Failed> {
-        let binary = tauri_driver_binary().map_err(Failed::Fatal)?;
-        let port = free_port()?;
-        let native_port = free_port()?;
+        let binary = tauri_driver_binary()?;
+        let ports = [ports::reserve()?, ports::reserve()?];
+        let (port, native_port) = (ports[0].port, ports[1].port);
         let mut command = Command::new(&binary);
         // The app inherits this through WebKitWebDriver: tests never touch the machine's keyring
         // (and skip its D-Bus probe, slow on a loaded machine).
         if std::env::var_os("PANMUSIC_SECRETS").is_none() {
             command.env("PANMUSIC_SECRETS", "file");
+        }
+        if let Some(home) = app_home {
+            isolate_user_dirs(&mut command, home)?;
         }
         command.args([
             "--port",
@@ -102,12 +99,13 @@ impl Driver {
             "--native-port",
             &native_port.to_string(),
         ]);
-        if let Some(native) = native_driver {
+        if let Some(native) = &native {
             command.arg("--native-driver").arg(native);
         }
-        let child = command.stdin(Stdio::null()).spawn().map_err(|error| {
-            Failed::Fatal(fail(format!("cannot start {}: {error}", binary.display())))
-        })?;
+        let child = command
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|error| fail(format!("cannot start {}: {error}", binary.display())))?;
         let mut started = StopOnDrop {
             child: Some(child),
             native_pid: None,
@@ -116,8 +114,38 @@ impl Driver {
         wait_until_ready(child, &mut started.native_pid, port, native_port)?;
         let native_pid = started.native_pid.expect("ready means found");
         let child = started.child.take().expect("just set");
-        Ok((child, port, native_pid))
+        Ok(Driver {
+            child,
+            port,
+            native_pid,
+            _ports: ports,
+            _wrapper: wrapper,
+        })
     }
+}
+
+/// Points the app's per-user folders into `home`, so apps of different tests (and of other test
+/// runs on the machine) share no WebKit storage, local storage or autostart entry. Mesa's shader
+/// cache stays shared: it only makes start-up faster.
+fn isolate_user_dirs(command: &mut Command, home: &Path) -> Result {
+    if std::env::var_os("MESA_SHADER_CACHE_DIR").is_none() {
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+        if let Some(cache) = cache {
+            command.env("MESA_SHADER_CACHE_DIR", cache.join("mesa_shader_cache"));
+        }
+    }
+    for (variable, dir) in [
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+    ] {
+        let dir = home.join(dir);
+        std::fs::create_dir_all(&dir)?;
+        command.env(variable, dir);
+    }
+    Ok(())
 }
 
 /// Stops a half-started tauri-driver and its WebKitWebDriver when the start fails.
@@ -143,37 +171,36 @@ impl Drop for StopOnDrop {
 }
 
 /// Waits until `child` (tauri-driver) listens on `port`, its WebKitWebDriver (whose pid is put in
-/// `native_pid` once seen) listens on `native_port`, and `/status` through tauri-driver says ready.
+/// `native_pid` once seen) listens on `native_port`, and WebKitWebDriver's `/status` says ready.
 fn wait_until_ready(
     child: &mut Child,
     native_pid: &mut Option<u32>,
     port: u16,
     native_port: u16,
-) -> std::result::Result<(), Failed> {
+) -> Result {
     let deadline = Instant::now() + READY_TIMEOUT;
     let mut last = String::from("nothing tried yet");
     while Instant::now() < deadline {
         if let Some(status) = child.try_wait()? {
-            // tauri-driver exits with success only when it cannot bind its port.
-            return Err(if status.success() {
-                Failed::PortTaken(format!("tauri-driver could not listen on port {port}"))
-            } else {
-                Failed::Fatal(fail(format!("tauri-driver exited at once ({status})")))
-            });
+            // tauri-driver exits with success when it cannot bind its port.
+            return Err(fail(format!(
+                "tauri-driver exited at start ({status}; could it not listen on its reserved port {port}?)"
+            )));
         }
         if native_pid.is_none() {
             *native_pid = native_child(child.id());
         }
         if let Some(pid) = *native_pid {
             if !is_running(pid) {
-                return Err(Failed::PortTaken(format!(
-                    "WebKitWebDriver {pid} exited at start (port {native_port} taken?)"
+                return Err(fail(format!(
+                    "WebKitWebDriver {pid} exited at start ({}; could it not listen on its reserved port {native_port}?)",
+                    process_state(pid)
                 )));
             }
             if listens(child.id(), port) && listens(pid, native_port) {
-                match status_through(port) {
+                match native_status(native_port) {
                     Ok(()) => return Ok(()),
-                    Err(why) => last = why,
+                    Err(why) => last = why.to_string(),
                 }
             } else {
                 last = "not listening yet".into();
@@ -181,34 +208,34 @@ fn wait_until_ready(
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Err(Failed::Fatal(fail(format!(
+    Err(fail(format!(
         "tauri-driver on {port} / WebKitWebDriver on {native_port} not ready within {READY_TIMEOUT:?} ({last})"
-    ))))
+    )))
 }
 
-/// `GET /status` through tauri-driver: Ok when WebKitWebDriver answers `"ready":true`.
-fn status_through(port: u16) -> std::result::Result<(), String> {
+/// `GET /status` of WebKitWebDriver on `port` (never through tauri-driver: see the module note):
+/// Ok when it answers `"ready":true`.
+fn native_status(port: u16) -> std::result::Result<(), NotReady> {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))
-        .map_err(|error| format!("connect: {error}"))?;
+    let mut stream =
+        TcpStream::connect_timeout(&address, Duration::from_secs(2)).map_err(NotReady::Connect)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
-        .map_err(|error| error.to_string())?;
+        .map_err(NotReady::Send)?;
     write!(
         stream,
         "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
-    .map_err(|error| format!("send: {error}"))?;
+    .map_err(NotReady::Send)?;
     let mut answer = String::new();
-    // A refused forward makes tauri-driver drop the connection without an answer.
+    // An error here leaves the answer short, which says what came.
     let _ = stream.read_to_string(&mut answer);
     let compact: String = answer.split_whitespace().collect();
     if answer.starts_with("HTTP/1.1 200") && compact.contains("\"ready\":true") {
         Ok(())
     } else {
-        Err(format!(
-            "/status answered {:?}",
-            answer.lines().next().unwrap_or("nothing")
+        Err(NotReady::Answer(
+            answer.lines().next().unwrap_or("nothing").to_string(),
         ))
     }
 }
@@ -300,11 +327,6 @@ fn signal(pid: u32, name: &str) {
     }
 }
 
-/// A port free right now (it can be taken again before it is bound: see the module note).
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 /// The fields of `/proc/<pid>/stat` after the command name: state, ppid, ...
 fn stat_fields(pid: u32) -> Option<Vec<String>> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -332,34 +354,47 @@ fn native_child(parent: u32) -> Option<u32> {
 /// Whether process `pid` holds a socket listening on 127.0.0.1:`port` (from `/proc/net/tcp` and the
 /// process's open files): the port is bound by that process, not by someone else.
 fn listens(pid: u32, port: u16) -> bool {
-    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
-        return false;
-    };
     let local = format!("0100007F:{port:04X}");
-    let inodes: Vec<String> = table
+    // fields: sl, local, remote, state (0A = LISTEN), ..., inode at 9
+    let inodes =
+        tcp_inodes(|fields| fields.get(1) == Some(&local.as_str()) && fields.get(3) == Some(&"0A"));
+    owned_sockets(pid, &inodes) > 0
+}
+
+/// The socket inodes (as `socket:[N]`) of the IPv4 TCP sockets whose `/proc/net/tcp` fields match.
+fn tcp_inodes(matches: impl Fn(&[&str]) -> bool) -> Vec<String> {
+    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
+        return Vec::new();
+    };
+    table
         .lines()
         .skip(1)
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            // fields: sl, local, remote, state (0A = LISTEN), ..., inode at 9
-            (fields.get(1) == Some(&local.as_str()) && fields.get(3) == Some(&"0A"))
+            matches(&fields)
                 .then(|| fields.get(9).map(|inode| format!("socket:[{inode}]")))
                 .flatten()
         })
-        .collect();
+        .collect()
+}
+
+/// How many of `inodes` process `pid` has open.
+fn owned_sockets(pid: u32, inodes: &[String]) -> usize {
     if inodes.is_empty() {
-        return false;
+        return 0;
     }
     let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
+        return 0;
     };
-    fds.flatten().any(|fd| {
-        std::fs::read_link(fd.path()).is_ok_and(|target| {
-            inodes
-                .iter()
-                .any(|inode| target.as_os_str() == inode.as_str())
+    fds.flatten()
+        .filter(|fd| {
+            std::fs::read_link(fd.path()).is_ok_and(|target| {
+                inodes
+                    .iter()
+                    .any(|inode| target.as_os_str() == inode.as_str())
+            })
         })
-    })
+        .count()
 }
 
 /// A WebKitWebDriver that starts `delay` late: a script in a temp dir that sleeps, then execs the

@@ -22,9 +22,7 @@ mod a11y;
 mod processes;
 mod windows;
 
-use processes::{
-    app_family, is_dropped_session_request, running_drivers_and_apps, wait_until_app_exited,
-};
+use processes::{app_family, running_drivers_and_apps, wait_until_app_exited};
 
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -109,6 +107,9 @@ pub async fn scenario_with(name: &str, start: Start, body: impl AsyncFnOnce(&mut
 pub struct App {
     session: Option<Session>,
     data_dir: TempDir,
+    /// The app's per-user folders (WebKit storage, local storage, autostart), kept across restarts
+    /// and shared with no other scenario.
+    home: TempDir,
     ready: &'static str,
     slow_webdriver: Option<Duration>,
 }
@@ -126,10 +127,14 @@ impl App {
     async fn start(start: Start) -> Result<App> {
         let data_dir = tempfile::Builder::new().prefix("panmusic-e2e-").tempdir()?;
         (start.prepare)(data_dir.path())?;
-        let session = Session::open(data_dir.path(), start.slow_webdriver).await?;
+        let home = tempfile::Builder::new()
+            .prefix("panmusic-e2e-home-")
+            .tempdir()?;
+        let session = Session::open(data_dir.path(), home.path(), start.slow_webdriver).await?;
         let app = App {
             session: Some(session),
             data_dir,
+            home,
             ready: start.ready,
             slow_webdriver: start.slow_webdriver,
         };
@@ -142,7 +147,8 @@ impl App {
         if let Some(session) = self.session.take() {
             session.close().await;
         }
-        self.session = Some(Session::open(self.data_dir.path(), self.slow_webdriver).await?);
+        self.session =
+            Some(Session::open(self.data_dir.path(), self.home.path(), self.slow_webdriver).await?);
         self.wait_for(self.ready).await?;
         Ok(())
     }
@@ -360,33 +366,19 @@ impl App {
 }
 
 impl Session {
-    /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`.
-    ///
-    /// A new-session request that WebKitWebDriver drops without an answer (tauri-driver reports
-    /// "client error (SendRequest)" or "(Canceled)") is tried once more on a fresh driver, and
-    /// said out loud with what was running. It was seen only right after an app on the same data
-    /// dir had exited (a restart within a scenario), about once in eight runs of the restart
-    /// scenarios, with the old app, its WebKit processes and its D-Bus name all gone and the new
-    /// WebKitWebDriver alive but no new app started; its cause inside WebKitWebDriver is not
-    /// known yet. Any other failure, and a second drop, fails the scenario.
-    async fn open(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
-        match Session::open_once(data_dir, slow_webdriver).await {
-            Err(error) if is_dropped_session_request(&error.to_string()) => {
-                eprintln!(
-                    "e2e: WebKitWebDriver dropped the new-session request ({error}); running: {}; \
-                     opening the session once more on a fresh driver",
-                    running_drivers_and_apps()
-                );
-                Session::open_once(data_dir, slow_webdriver).await
-            }
-            other => other,
-        }
-    }
-
-    async fn open_once(data_dir: &Path, slow_webdriver: Option<Duration>) -> Result<Session> {
+    /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`
+    /// with its per-user folders in `home`. One try: a session that does not open fails the
+    /// scenario, saying how tauri-driver, WebKitWebDriver and the app stand.
+    async fn open(
+        data_dir: &Path,
+        home: &Path,
+        slow_webdriver: Option<Duration>,
+    ) -> Result<Session> {
         let app_bin = app_binary()?;
+        let home = home.to_path_buf();
         let mut driver =
-            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver)).await??;
+            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver, Some(&home)))
+                .await??;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert(
@@ -404,9 +396,10 @@ impl Session {
             Ok(Ok(client)) => client,
             Ok(Err(error)) => {
                 return Err(fail(format!(
-                    "no WebDriver session: {error} ({}; app on the data dir: {})",
+                    "no WebDriver session: {error} ({}; app on the data dir: {}; running: {})",
                     driver.describe(),
-                    app_state(data_dir)
+                    app_state(data_dir),
+                    running_drivers_and_apps()
                 )))
             }
             Err(_) => {

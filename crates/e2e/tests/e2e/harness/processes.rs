@@ -14,8 +14,8 @@ use crate::driver::STOP_TIMEOUT;
 /// have exited; whatever still runs then is killed. Returns only once they are gone and the bus
 /// has dropped the app's single-instance name. A next app started while a dying one still owns
 /// that name hands its arguments over and exits ("failed to forward arguments to the running
-/// instance: NoReply"); one started while the old WebKit network process still holds the shared
-/// WebKit storage fails to open its session ("webdriver server did not respond").
+/// instance: NoReply"); the old WebKit processes may still be writing the app's WebKit storage,
+/// which a restart on the same data dir opens again.
 pub(super) fn wait_until_app_exited(data_dir: &Path, mut family: Vec<String>) {
     let needle = data_dir.as_os_str().as_encoded_bytes();
     let deadline = Instant::now() + STOP_TIMEOUT;
@@ -96,13 +96,6 @@ pub(super) fn stat_of(pid: &str) -> Option<(char, String)> {
 /// Whether `pid` still runs (a zombie has exited and holds nothing).
 pub(super) fn is_alive(pid: &str) -> bool {
     stat_of(pid).is_some_and(|(state, _)| state != 'Z')
-}
-
-/// Whether a session failed because the new-session request was dropped on its way to
-/// WebKitWebDriver (see [`Session::open`]), not answered with an error.
-pub(super) fn is_dropped_session_request(error: &str) -> bool {
-    error.starts_with("no WebDriver session: webdriver server did not respond")
-        && (error.contains("(SendRequest)") || error.contains("(Canceled)"))
 }
 
 /// `ps` lines of tauri-driver, WebKitWebDriver and app processes, for a failure message.
