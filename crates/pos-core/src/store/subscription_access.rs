@@ -1,7 +1,7 @@
 //! The `Store` methods over the `subscriptions` table: create, read, list and the one
 //! checked update. The row types and the row codec are in `subscriptions.rs`.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::batch::begin_write;
 use super::codec::{now, to_ms};
@@ -53,30 +53,19 @@ impl Store {
         } else {
             OrderState::Created
         };
-        tx.execute(
-            "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
-             customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
-            params![
-                billing,
-                OrderKind::Billing,
-                plan.id,
-                new.issuance_amount,
-                OrderState::Created,
-                PayMethod::Card,
-                new.customer_uid,
-                at
-            ],
-        )
-        .ctx("create a billing order")?;
         let detail = serde_json::json!({"planId": plan.id, "amount": new.issuance_amount, "customerUid": new.customer_uid});
-        insert_event(
+        insert_key_order(
             &tx,
-            &billing,
+            &KeyOrder {
+                merchant_uid: &billing,
+                kind: OrderKind::Billing,
+                plan_id: &plan.id,
+                amount: new.issuance_amount,
+                customer_uid: &new.customer_uid,
+            },
             at,
-            None,
-            OrderState::Created,
-            "created",
-            Some(&detail),
+            &detail,
+            "create a billing order",
         )?;
         if billing_state == OrderState::Paid {
             tx.execute(
@@ -190,4 +179,49 @@ impl Store {
         tx.commit().ctx("commit a subscription change")?;
         Ok(sub)
     }
+}
+
+/// An order a subscription's billing key pays (its `billing_` order, each `renew_` order), as
+/// first stored: by card, in `created`.
+pub(super) struct KeyOrder<'a> {
+    pub(super) merchant_uid: &'a str,
+    pub(super) kind: OrderKind,
+    pub(super) plan_id: &'a str,
+    pub(super) amount: i64,
+    pub(super) customer_uid: &'a str,
+}
+
+/// Inserts `order` and its `created` event (`detail` says what it is for); `context` names the
+/// write in errors. Callers run it in the transaction that needs the order.
+pub(super) fn insert_key_order(
+    tx: &Connection,
+    order: &KeyOrder<'_>,
+    at: i64,
+    detail: &serde_json::Value,
+    context: &'static str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
+         customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
+        params![
+            order.merchant_uid,
+            order.kind,
+            order.plan_id,
+            order.amount,
+            OrderState::Created,
+            PayMethod::Card,
+            order.customer_uid,
+            at
+        ],
+    )
+    .ctx(context)?;
+    insert_event(
+        tx,
+        order.merchant_uid,
+        at,
+        None,
+        OrderState::Created,
+        "created",
+        Some(detail),
+    )
 }

@@ -14,8 +14,8 @@ use ts_rs::TS;
 use super::batch::begin_write;
 use super::codec::{ms_col, ms_col_opt, now, text_enum, to_ms};
 use super::error::{SqlContext, StoreError};
-use super::order_events::insert_event;
-use super::orders::{OrderKind, OrderState, PayMethod};
+use super::orders::OrderKind;
+use super::subscription_access::{insert_key_order, KeyOrder};
 use super::subscriptions::{subscription_in, update_in, Subscription, SubscriptionPatch};
 use super::Store;
 use crate::subscription::error::SubscriptionError;
@@ -360,39 +360,28 @@ pub(super) fn insert_charge_row(
 
 /// Inserts the `renew_` order of a new charge and its `created` event.
 pub(super) fn insert_renewal_order(
-    tx: &rusqlite::Connection,
+    tx: &Connection,
     sub: &Subscription,
     merchant_uid: &str,
     new: &NewCharge,
     at: i64,
 ) -> Result<(), SubscriptionError> {
-    tx.execute(
-        "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
-         customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
-        params![
-            merchant_uid,
-            OrderKind::Renewal,
-            sub.plan_id,
-            sub.amount,
-            OrderState::Created,
-            PayMethod::Card,
-            sub.customer_uid,
-            at
-        ],
-    )
-    .ctx("create a renewal order")?;
     let detail = serde_json::json!({
         "subscriptionId": sub.id, "periodNo": new.period_no, "amount": sub.amount,
         "chargeAt": new.charge_at.timestamp_millis(),
     });
-    insert_event(
+    insert_key_order(
         tx,
-        merchant_uid,
+        &KeyOrder {
+            merchant_uid,
+            kind: OrderKind::Renewal,
+            plan_id: &sub.plan_id,
+            amount: sub.amount,
+            customer_uid: &sub.customer_uid,
+        },
         at,
-        None,
-        OrderState::Created,
-        "created",
-        Some(&detail),
+        &detail,
+        "create a renewal order",
     )?;
     Ok(())
 }
