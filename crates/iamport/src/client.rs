@@ -21,6 +21,14 @@ use crate::error::{excerpt, Error, Result};
 use crate::server_clock::{local_unix_ms, ServerClock};
 use crate::token::CachedToken;
 
+/// The header a relay (panmusic-relay) sets on a 503 when it could not reach Iamport at all
+/// (its own connection to Iamport failed, or its change feed reader finds Iamport unreachable).
+/// Such a reply is [`Error::Transport`], as a dead Iamport is to a client talking to it directly:
+/// the request did not reach Iamport, so it is safe to repeat, and the caller is offline.
+pub const UNREACHABLE_HEADER: &str = "x-panmusic-upstream";
+/// The value of [`UNREACHABLE_HEADER`] that says Iamport is unreachable.
+pub const UNREACHABLE_VALUE: &str = "unreachable";
+
 /// Replies larger than this are refused (a 1000-payment page is about 2 MB).
 pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
@@ -238,6 +246,24 @@ impl Client {
         }
         let mut response = request.send().await.map_err(|e| classify(call, None, e))?;
         let status = response.status().as_u16();
+        if status == 503
+            && response
+                .headers()
+                .get(UNREACHABLE_HEADER)
+                .is_some_and(|v| v.as_bytes() == UNREACHABLE_VALUE.as_bytes())
+        {
+            // A relay in front of Iamport could not reach it: nothing reached Iamport, exactly
+            // as when this client cannot connect to Iamport itself.
+            tracing::debug!(
+                operation = call.operation,
+                "the relay reports Iamport unreachable"
+            );
+            return Err(Error::Transport {
+                operation: call.operation,
+                reason: "Iamport unreachable behind the relay".to_owned(),
+                source: None,
+            });
+        }
         let mut body = Vec::new();
         loop {
             match response.chunk().await {

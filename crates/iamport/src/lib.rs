@@ -28,7 +28,7 @@ mod token;
 pub mod types;
 
 pub use api::MAX_IDS_PER_BATCH;
-pub use client::Client;
+pub use client::{Client, UNREACHABLE_HEADER, UNREACHABLE_VALUE};
 pub use config::{Config, Secret, LIVE_BASE_URL};
 pub use error::{Error, Result};
 pub use types::*;

@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod fake;
 mod operations;
+mod relay_unreachable;
 mod sandbox;
 mod sandbox_faults;
 mod sandbox_ops;
