@@ -176,10 +176,29 @@ pub fn upstream(e: &iamport::Error) -> Response {
             "Iamport의 응답을 받지 못해 결과를 알 수 없습니다. 결제를 조회한 뒤 다시 시도하세요. \
              (outcome unknown: look it up before retrying)",
         ),
-        E::Transport { .. } | E::Server { .. } | E::Decode { .. } => error(
+        // Nothing reached Iamport (a write) or repeating is harmless (a lookup): the store's
+        // client takes this as it takes a dead Iamport, and goes offline.
+        E::Transport { .. } => unreachable(),
+        E::Server { .. } | E::Decode { .. } => error(
             StatusCode::BAD_GATEWAY,
             -1,
-            "Iamport에 연결할 수 없습니다. 잠시 후 다시 시도하세요. (upstream unavailable)",
+            "Iamport가 오류로 응답했습니다. 잠시 후 다시 시도하세요. (upstream failing)",
         ),
     }
+}
+
+/// Iamport cannot be reached from the relay: 503 with [`iamport::UNREACHABLE_HEADER`], which
+/// the store's client classifies exactly as a failed connection to Iamport itself (retryable,
+/// nothing sent, offline). Only for requests that did not reach Iamport.
+pub fn unreachable() -> Response {
+    let mut r = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        -1,
+        "Iamport에 연결할 수 없습니다. 잠시 후 다시 시도하세요. (Iamport unreachable)",
+    );
+    r.headers_mut().insert(
+        iamport::UNREACHABLE_HEADER,
+        axum::http::HeaderValue::from_static(iamport::UNREACHABLE_VALUE),
+    );
+    r
 }

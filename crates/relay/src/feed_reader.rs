@@ -5,13 +5,17 @@
 //! lock: Iamport sees one feed read per interval whatever the number of stores and instances.
 //! Pages of `GET /payments/status/all?sorting=updated&from=…` are stored per store (by uid
 //! prefix) in `payments`; each store's feed is answered from there.
+//!
+//! A read that gets no answer from Iamport at all marks it unreachable for every instance
+//! (`feed_state.upstream_unreachable`) until a later read gets one: meanwhile the answers the
+//! relay makes up itself say "Iamport unreachable", as a dead Iamport does to a direct client.
 
 use std::time::Duration;
 
 use iamport::{Sorting, StatusQuery};
 use tokio::sync::watch;
 
-use crate::db::feed_state::{self, Cursor};
+use crate::db::feed_state::{self, Cursor, Upstream};
 use crate::db::payments::{self, status_time};
 use crate::error::Result;
 use crate::state::Shared;
@@ -48,6 +52,7 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
     let mut page = cursor.page;
     let mut newest: Option<i64> = None;
     let mut error = None;
+    let mut upstream = Upstream::Answered;
     let mut finished = false;
     for _ in 0..MAX_PAGES {
         let q = StatusQuery {
@@ -80,6 +85,9 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
                 ) {
                     page = 1;
                 }
+                if matches!(e, iamport::Error::Transport { .. }) {
+                    upstream = Upstream::Unreachable;
+                }
                 tracing::warn!(error = %e, "upstream change feed read failed");
                 error = Some(e.to_string());
                 break;
@@ -97,7 +105,7 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
             page,
         }
     };
-    feed_state::save(&tx, next, report.requests, error.as_deref()).await?;
+    feed_state::save(&tx, next, report.requests, error.as_deref(), upstream).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -163,17 +163,17 @@ async fn only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder(backe
 }
 over_both!(only_one_engine_runs_on_a_data_dir_and_the_other_names_the_holder);
 
-// Direct only: behind a relay the store still reaches the relay while Iamport is down, so
-// the engine reports failing jobs (retried with backoff), not 오프라인.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
+// Behind a relay the store still reaches the relay while Iamport is down; the relay answers
+// "Iamport unreachable", so the engine reports 오프라인 and holds the queue exactly as direct.
+async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns(backend: Backend) {
     let state_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let state_file = state_dir.path().join("sandbox.json");
     let sb = sandbox(Some(state_file.clone()), None).await;
     let addr = sb.addr();
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let c = client(&sb.base_url(), Duration::from_millis(500));
-    let store = store();
+    let c = net.client(Duration::from_millis(500));
+    let store = net.book(store());
     let orders: Vec<_> = (0..5).map(|_| new_order(&store, PayMethod::Card)).collect();
     let mut imp_uids = Vec::new();
     for o in &orders {
@@ -248,6 +248,7 @@ async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns() {
     }
     back.shutdown().await;
 }
+over_both!(during_an_outage_refunds_queue_and_drain_when_iamport_returns);
 
 async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep(backend: Backend) {
     let sb = sandbox(None, None).await;

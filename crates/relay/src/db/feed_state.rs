@@ -30,20 +30,49 @@ pub async fn claim(tx: &Transaction<'_>, interval_secs: f64) -> Result<Option<Cu
     }))
 }
 
+/// How a read of the upstream feed ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    /// Iamport answered every page read (or answered with an error: it is reachable).
+    Answered,
+    /// No answer from Iamport at all: it is unreachable until a later read gets one.
+    Unreachable,
+}
+
 /// Saves the cursor after a read of `requests` upstream pages (and the error that ended it).
 pub async fn save(
     tx: &Transaction<'_>,
     cursor: Cursor,
     requests: i64,
     error: Option<&str>,
+    upstream: Upstream,
 ) -> Result<()> {
+    let unreachable = upstream == Upstream::Unreachable;
     tx.execute(
         "UPDATE feed_state SET query_from = $1, page = $2, last_read_at = now(), \
-         upstream_requests = upstream_requests + $3, last_error = $4 WHERE id = 1",
-        &[&cursor.query_from, &cursor.page, &requests, &error],
+         upstream_requests = upstream_requests + $3, last_error = $4, \
+         upstream_unreachable = $5 WHERE id = 1",
+        &[
+            &cursor.query_from,
+            &cursor.page,
+            &requests,
+            &error,
+            &unreachable,
+        ],
     )
     .await?;
     Ok(())
+}
+
+/// Whether the last upstream feed read (by any instance) found Iamport unreachable.
+pub async fn upstream_unreachable(db: &impl tokio_postgres::GenericClient) -> Result<bool> {
+    Ok(db
+        .query_one(
+            "SELECT upstream_unreachable FROM feed_state WHERE id = 1",
+            &[],
+        )
+        .await?
+        .get(0))
 }
 
 /// How many upstream feed requests all instances made so far.

@@ -18,6 +18,10 @@ use crate::error::{RelayError, Result};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/0001_relay.sql")),
     (2, include_str!("../../migrations/0002_rate_buckets.sql")),
+    (
+        3,
+        include_str!("../../migrations/0003_upstream_unreachable.sql"),
+    ),
 ];
 
 /// Any number: the advisory lock that serialises migrations of relays starting together.

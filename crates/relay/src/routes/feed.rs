@@ -7,6 +7,7 @@ use axum::response::Response;
 
 use super::auth::Authed;
 use super::payments::pairs;
+use crate::db::feed_state;
 use crate::db::payments::{self, FeedOrder, FeedQuery};
 use crate::envelope;
 use crate::state::Shared;
@@ -97,6 +98,15 @@ pub async fn by_status(
     let Ok(db) = state.db.get().await else {
         return envelope::db_unavailable();
     };
+    // The table is only as current as the last read that reached Iamport: while Iamport is
+    // unreachable the store is told so, as it would be reading the feed from Iamport itself,
+    // instead of being handed a feed that stops short of now.
+    if feed_state::upstream_unreachable(&**db)
+        .await
+        .unwrap_or(false)
+    {
+        return envelope::unreachable();
+    }
     match payments::feed(&**db, store.id, &q).await {
         Ok((_, list)) if page > 1 && list.is_empty() => envelope::error(
             axum::http::StatusCode::BAD_REQUEST,

@@ -8,7 +8,7 @@ use iamport::{Payment, PaymentStatus, MAX_IDS_PER_BATCH};
 use serde_json::Value;
 
 use super::auth::Authed;
-use crate::db::payments;
+use crate::db::{feed_state, payments};
 use crate::envelope;
 use crate::ownership::owns;
 use crate::state::Shared;
@@ -76,6 +76,22 @@ pub async fn lookup(
     }
 }
 
+/// Iamport's "does not exist" for a payment the relay answers for without asking Iamport (it is
+/// not the store's), unless Iamport is unreachable just now: then the answer a dead Iamport
+/// gives any lookup. A made-up answer never says Iamport is reachable when it is not (the
+/// desktop app's offline probe looks up an id that is no store's).
+pub async fn not_found(state: &Shared) -> Response {
+    if let Ok(db) = state.db.get().await {
+        if feed_state::upstream_unreachable(&**db)
+            .await
+            .unwrap_or(false)
+        {
+            return envelope::unreachable();
+        }
+    }
+    envelope::payment_not_found()
+}
+
 async fn find_inner(
     state: &Shared,
     prefix: &str,
@@ -83,7 +99,7 @@ async fn find_inner(
     status: Option<&str>,
 ) -> Response {
     if !owns(prefix, merchant_uid) {
-        return envelope::payment_not_found();
+        return not_found(state).await;
     }
     let status = status.map(PaymentStatus::from_wire);
     match state.upstream.find_payment(merchant_uid, status).await {
@@ -142,7 +158,7 @@ pub async fn batch(
         .filter(|m| owns(&store.prefix, m))
         .collect();
     if imp_uids.is_empty() && own_merchant_uids.is_empty() {
-        return envelope::payment_not_found();
+        return not_found(&state).await;
     }
     if state.fresh_secs > 0.0 {
         if let Ok(db) = state.db.get().await {

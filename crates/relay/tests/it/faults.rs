@@ -189,3 +189,73 @@ async fn a_postgresql_restart_mid_run_loses_no_charge_and_doubles_none() {
     );
     relay.shutdown().await.expect("relay stops");
 }
+
+#[tokio::test]
+async fn with_iamport_unreachable_every_answer_says_so_as_a_dead_iamport_would() {
+    // Iamport's address: bound but never listening, so every connection is refused.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("loopback"))
+        .expect("bind");
+    let dead = format!("http://{}", socket.local_addr().expect("addr"));
+    let env = Env::start_with(|c| c.upstream = dead).await;
+    let store = env.add_store("A").await;
+    let client = env.store_client(&store);
+    let is_unreachable = |e: &iamport::Error| matches!(e, iamport::Error::Transport { .. });
+
+    // The desktop app's offline probe names an id that is no store's: the relay answers it
+    // without Iamport, but must not claim Iamport answered once the feed reader found it dead.
+    let mut probe = None;
+    for _ in 0..100 {
+        match client.find_payment("panmusic-probe", None).await {
+            Err(e) if is_unreachable(&e) => {
+                probe = Some(e);
+                break;
+            }
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    assert!(
+        probe.is_some(),
+        "the probe is told Iamport is unreachable within 5 s"
+    );
+    let feed = client
+        .payments_by_status(&iamport::StatusQuery::default())
+        .await
+        .expect_err("no feed without Iamport");
+    assert!(
+        is_unreachable(&feed),
+        "the feed is unreachable, not a feed that stops short of now: {feed:?}"
+    );
+    let own = client
+        .find_payment(&format!("{}order_1", store.prefix), None)
+        .await
+        .expect_err("no lookup");
+    assert!(is_unreachable(&own), "a lookup of its own payment: {own:?}");
+    let charge = client
+        .again(&AgainRequest {
+            customer_uid: format!("{}cust_1", store.prefix),
+            merchant_uid: format!("{}renew_01", store.prefix),
+            amount: 9900,
+            name: "정기결제 1개월".into(),
+            ..AgainRequest::default()
+        })
+        .await
+        .expect_err("no charge");
+    assert!(
+        is_unreachable(&charge) && !charge.is_outcome_unknown(),
+        "a charge that never left is unreachable (safe to send again), not unknown: {charge:?}"
+    );
+    let outcome = env
+        .sql(
+            "SELECT o.outcome FROM audit a JOIN audit_outcomes o ON o.audit_id = a.id \
+             WHERE a.operation = 'again'",
+        )
+        .await;
+    let outcomes: Vec<String> = outcome.iter().map(|r| r.get(0)).collect();
+    assert_eq!(
+        outcomes,
+        vec!["not_applied".to_owned()],
+        "the audit says the charge was not applied"
+    );
+}
