@@ -46,6 +46,9 @@ fn main() {
         "export_settlement_csv",
         "issue_cash_receipt",
         "cancel_cash_receipt",
+        "check_for_update",
+        "download_update",
+        "install_update",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -107,6 +107,50 @@ pub enum ShellError {
     #[error("지금 열린 주문 장부가 없어 복원할 수 없습니다. 설정에서 모드를 확인해 주세요.")]
     NoBookToRestore,
 
+    /// The update host could not be reached (no internet, or the host is down).
+    #[error("업데이트 서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 확인해 주세요. 지금 버전은 그대로 쓸 수 있습니다.")]
+    UpdateOffline(#[source] tauri_plugin_updater::Error),
+
+    /// The connection broke while the update downloaded.
+    #[error("업데이트 파일을 받는 중에 연결이 끊겼습니다. 받은 파일은 버렸고 아무것도 설치하지 않았습니다. 인터넷 연결을 확인한 뒤 다시 받아 주세요.")]
+    UpdateInterrupted(#[source] tauri_plugin_updater::Error),
+
+    /// The update host answered with something unusable (no manifest, no bundle for this PC).
+    #[error("업데이트 정보를 받지 못했습니다(업데이트 서버의 응답이 올바르지 않습니다). 아무것도 설치하지 않았습니다. 잠시 후 다시 확인해 주세요.")]
+    UpdateHost(#[source] tauri_plugin_updater::Error),
+
+    /// The downloaded update's signature does not hold: it was damaged or altered.
+    #[error("업데이트 파일이 손상되었거나 변조되어 설치하지 않았습니다. 받은 파일은 버렸습니다. 다시 받아 보고, 계속 이러면 판뮤직 고객센터에 알려 주세요.")]
+    UpdateTampered(#[source] tauri_plugin_updater::Error),
+
+    /// 받기 asked for a version that is not the one offered (check first).
+    #[error("받을 업데이트가 없습니다. 먼저 업데이트 확인을 눌러 주세요.")]
+    NoUpdateOffered,
+
+    /// An update is already downloading.
+    #[error("업데이트를 받는 중입니다. 끝날 때까지 기다려 주세요.")]
+    UpdateBusy,
+
+    /// 설치 asked for an update that was not downloaded and verified.
+    #[error("설치할 준비가 된 업데이트가 없습니다. 먼저 업데이트를 받아 주세요.")]
+    NoUpdateReady,
+
+    /// This copy was not installed from a package (a development build): it cannot update itself.
+    #[error("이 판뮤직 POS는 설치 파일로 설치되지 않아 스스로 업데이트할 수 없습니다. 새 버전의 설치 파일로 설치해 주세요. 아무것도 바꾸지 않았습니다.")]
+    UpdateNotInstallable,
+
+    /// The administrator password prompt of the installer was dismissed.
+    #[error(
+        "관리자 암호 확인이 취소되어 업데이트를 설치하지 않았습니다. 지금 버전을 계속 씁니다."
+    )]
+    UpdateInstallCancelled,
+
+    /// The installer failed.
+    #[error(
+        "업데이트를 설치하지 못했습니다. 지금 버전을 계속 씁니다. 잠시 후 다시 시도해 주세요."
+    )]
+    UpdateInstall(#[source] tauri_plugin_updater::Error),
+
     /// A background task of a command died (a bug).
     #[error("작업을 끝내지 못했습니다. 앱을 다시 시작해 주세요.")]
     TaskFailed,
@@ -124,6 +168,15 @@ impl ShellError {
             ShellError::Backup(e) => e.code(),
             ShellError::Diagnostics(e) => e.code(),
             ShellError::NoBookToRestore | ShellError::SettingsNeedSaving => ErrorCode::Conflict,
+            ShellError::UpdateOffline(_) | ShellError::UpdateInterrupted(_) => ErrorCode::Offline,
+            ShellError::NoUpdateOffered
+            | ShellError::UpdateBusy
+            | ShellError::NoUpdateReady
+            | ShellError::UpdateNotInstallable => ErrorCode::Conflict,
+            ShellError::UpdateInstallCancelled => ErrorCode::Validation,
+            ShellError::UpdateHost(_)
+            | ShellError::UpdateTampered(_)
+            | ShellError::UpdateInstall(_) => ErrorCode::Internal,
             ShellError::Autostart(_) => ErrorCode::Internal,
             ShellError::SettingsInput(_)
             | ShellError::LiveNeedsCredentials

@@ -21,6 +21,7 @@ pub mod startup;
 pub mod state;
 pub mod status;
 pub mod tray;
+pub mod updates;
 
 use tauri::{Builder, Manager, Runtime};
 
@@ -42,10 +43,12 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(window_state(&args))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             startup::setup(app.handle(), &args);
             app.manage(diagnostics::LogDir(logging::log_dir(&args)));
+            app.manage(updates::UpdateSlot::new(updates::test_host::from_env()));
             let window = navigation::create_main_window(app.handle(), !args.hidden)?;
             tray::hide_on_close(&window);
             tray::create(app.handle())?;

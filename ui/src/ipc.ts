@@ -7,6 +7,8 @@ import type { AppStatus } from "./bindings/AppStatus";
 import type { BackupMade } from "./bindings/BackupMade";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { StorePcView } from "./bindings/StorePcView";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdateOffer } from "./bindings/UpdateOffer";
 import type { BillingWindow } from "./bindings/BillingWindow";
 import type { Subscription } from "./bindings/Subscription";
 import type { SubscriptionView } from "./bindings/SubscriptionView";
@@ -322,4 +324,19 @@ export function issueCashReceipt(merchantUid: string, ask: ReceiptAsk): Promise<
 /** Cancels an order's cash receipt. */
 export function cancelCashReceipt(merchantUid: string): Promise<ReceiptOutcome> {
   return call<ReceiptOutcome>("cancel_cash_receipt", { merchantUid });
+}
+
+/** 업데이트 확인: the version running and the newer one on Panmusic's update host, if any. */
+export function checkForUpdate(): Promise<UpdateCheck> {
+  return call<UpdateCheck>("check_for_update");
+}
+
+/** Downloads the offered `version` and checks its signature (progress as `update-progress` events). */
+export function downloadUpdate(version: string): Promise<UpdateOffer> {
+  return call<UpdateOffer>("download_update", { version });
+}
+
+/** Installs the downloaded, verified `version` and restarts the app (guarded). */
+export function installUpdate(version: string, pin: OwnerPin = null): Promise<void> {
+  return call<void>("install_update", { version, pin });
 }

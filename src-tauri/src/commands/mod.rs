@@ -10,6 +10,7 @@ mod status;
 mod store_pc;
 mod subscriptions;
 mod sync;
+mod updates;
 
 #[cfg(test)]
 mod tests;
@@ -63,6 +64,9 @@ pub const COMMANDS: &[&str] = &[
     "export_settlement_csv",
     "issue_cash_receipt",
     "cancel_cash_receipt",
+    "check_for_update",
+    "download_update",
+    "install_update",
 ];
 
 /// The commands that need the owner's PIN once one is set (each takes a `pin` argument and
@@ -79,6 +83,7 @@ pub const GUARDED_COMMANDS: &[&str] = &[
     "set_autostart",
     "restore_backup",
     "choose_backup_folder",
+    "install_update",
 ];
 
 /// The invoke handler with every command.
@@ -127,6 +132,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         ledger::settlement_orders,
         ledger::export_settlement_csv,
         ledger::issue_cash_receipt,
-        ledger::cancel_cash_receipt
+        ledger::cancel_cash_receipt,
+        updates::check_for_update,
+        updates::download_update,
+        updates::install_update
     ]
 }

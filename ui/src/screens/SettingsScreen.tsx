@@ -9,6 +9,7 @@ import { usePinGuard } from "../usePinGuard";
 import { CredentialsSection } from "./CredentialsSection";
 import { SandboxDataSection } from "./SandboxDataSection";
 import { StorePcSection } from "./StorePcSection";
+import { UpdatesSection } from "./UpdatesSection";
 import { OwnerPinSection } from "./pin/OwnerPinSection";
 import { fieldErrors, fromForm, toForm, type SettingsForm } from "./settingsForm";
 import { Button } from "../components/Button";
@@ -320,6 +321,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
       )}
       <SandboxDataSection />
       <StorePcSection />
+      <UpdatesSection />
       <OwnerPinSection />
       {dialog}
     </>

@@ -18,6 +18,7 @@ const DEFAULTS: Record<string, Handler> = {
   pin_status: () => ({ set: false, triesLeft: 5, lockedUntil: null }),
   store_pc_status: () => ({ autostart: true, backups: [], backupFolder: null }),
   list_plans: () => PLANS,
+  "plugin:app|version": () => "0.1.0",
 };
 
 type EventHandler = (event: { event: string; payload: unknown }) => void;

@@ -12,6 +12,7 @@ mod relay_mode;
 mod relay_switch;
 mod settings;
 mod status;
+mod updates;
 
 use std::path::Path;
 
@@ -26,6 +27,8 @@ use pos_core::secrets::SecretBackend;
 
 use crate::startup::build_state;
 use crate::state::PosStateExt;
+use crate::updates::test_host::TestHost;
+use crate::updates::UpdateSlot;
 
 /// A mock app with the shell's commands and state for `data_dir`, and its main window.
 pub struct TestApp {
@@ -36,8 +39,19 @@ pub struct TestApp {
 impl TestApp {
     /// The app on `data_dir` with live API calls going to `live_api_base`.
     pub fn on(data_dir: &Path, force_sandbox: bool, live_api_base: &str) -> TestApp {
+        TestApp::with_update_host(data_dir, force_sandbox, live_api_base, None)
+    }
+
+    /// [`TestApp::on`] with updates pointed at a test's update host.
+    pub fn with_update_host(
+        data_dir: &Path,
+        force_sandbox: bool,
+        live_api_base: &str,
+        update_host: Option<TestHost>,
+    ) -> TestApp {
         let app = mock_builder()
             .plugin(tauri_plugin_store::Builder::new().build())
+            .plugin(tauri_plugin_updater::Builder::new().build())
             .invoke_handler(super::handler())
             .build(tauri::generate_context!(test = true))
             .expect("mock app builds");
@@ -47,6 +61,7 @@ impl TestApp {
             live_api_base,
             Some(SecretBackend::File),
         ));
+        app.manage(UpdateSlot::new(update_host));
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("main window builds");

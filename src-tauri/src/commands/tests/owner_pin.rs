@@ -64,6 +64,7 @@ fn guarded_calls(save: &Value) -> Vec<(&'static str, Value)> {
         ("set_autostart", json!({ "enabled": false })),
         ("restore_backup", json!({ "path": "/nowhere/pos.sqlite3" })),
         ("choose_backup_folder", json!({ "clear": true })),
+        ("install_update", json!({ "version": "0.2.0" })),
     ];
     for command in GUARDED_COMMANDS {
         assert!(

@@ -1,0 +1,79 @@
+//! The updater plugin's errors, said for the owner: which step failed and what it means.
+
+use tauri_plugin_updater::Error;
+
+use crate::error::ShellError;
+
+/// What failed while checking for or downloading an update.
+pub fn classify(error: Error) -> ShellError {
+    match &error {
+        Error::Minisign(_)
+        | Error::Base64(_)
+        | Error::SignatureUtf8(_)
+        | Error::SignedVersionMismatch { .. }
+        | Error::MissingSignedVersion => {
+            tracing::warn!(error = %error, "update refused: its signature does not hold");
+            ShellError::UpdateTampered(error)
+        }
+        Error::Reqwest(e) if e.is_connect() || e.is_timeout() || e.is_request() => {
+            ShellError::UpdateOffline(error)
+        }
+        Error::Reqwest(e) if e.is_body() || e.is_decode() && e.status().is_none() => {
+            ShellError::UpdateInterrupted(error)
+        }
+        _ => ShellError::UpdateHost(error),
+    }
+}
+
+/// What failed while installing a downloaded, verified update.
+pub fn classify_install(error: Error) -> ShellError {
+    match error {
+        Error::AuthenticationFailed => ShellError::UpdateInstallCancelled,
+        other => ShellError::UpdateInstall(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pos_core::ErrorCode;
+
+    #[test]
+    fn a_bad_signature_is_tampering_and_says_so_in_korean() {
+        let error = classify(Error::SignedVersionMismatch {
+            signed: "0.1.0".into(),
+            announced: "0.2.0".into(),
+        });
+        assert!(
+            matches!(error, ShellError::UpdateTampered(_)),
+            "an old release announced as new is tampering: {error:?}"
+        );
+        assert!(
+            error.to_string().contains("손상되었거나 변조"),
+            "the owner is told the file was damaged or altered: {error}"
+        );
+    }
+
+    #[test]
+    fn a_host_that_answers_nonsense_is_not_called_offline() {
+        let error = classify(Error::ReleaseNotFound);
+        assert_ne!(error.code(), ErrorCode::Offline, "the host answered");
+        assert!(
+            error.to_string().contains("업데이트 정보"),
+            "says the update information was unusable: {error}"
+        );
+    }
+
+    #[test]
+    fn a_dismissed_password_prompt_installs_nothing_and_says_why() {
+        let error = classify_install(Error::AuthenticationFailed);
+        assert!(
+            matches!(error, ShellError::UpdateInstallCancelled),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("설치하지 않았습니다"),
+            "nothing was installed: {error}"
+        );
+    }
+}
