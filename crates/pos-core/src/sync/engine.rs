@@ -1,4 +1,4 @@
-//! The background sync loop and its owner, [`SyncHandle`].
+//! The background sync loop and its owner, [`SyncHandle`] (in `handle.rs`).
 //!
 //! `SyncEngine::start` takes the data dir's lease (or fails naming who holds it), reclaims
 //! jobs a crashed process left running, and spawns one task that owns a [`SyncCore`]:
@@ -33,19 +33,16 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
-use tokio::task::JoinHandle;
 use ts_rs::TS;
 
 use super::cycle::{CycleReport, SyncCore, SyncOptions};
 use super::error::SyncError;
+pub use super::handle::{SyncHandle, SyncTrigger};
 use super::lease::Lease;
 use super::planner;
 use super::ports::{JobExecutor, PaymentSink};
 use super::supervisor::{supervise, Parts, Shared};
 use crate::Store;
-
-/// Shown when the engine's task is gone without saying why.
-const ENDED: &str = "동기화 엔진이 멈췄습니다. 앱을 다시 시작하세요. (the sync engine has ended)";
 
 /// What the status bar shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -88,20 +85,6 @@ pub struct SyncStatus {
 
 /// Starts engines.
 pub struct SyncEngine;
-
-/// The owner of a running engine. Dropping it without [`SyncHandle::stop`] aborts the task
-/// and leaves the lease to expire.
-pub struct SyncHandle {
-    status: Arc<Mutex<SyncStatus>>,
-    wake: Arc<Notify>,
-    /// The number of the last full cycle asked for (지금 동기화: every open order looked up).
-    full_wanted: Arc<AtomicU64>,
-    /// The number of the last asked-for full cycle that has ended (found something, or not).
-    full_done: watch::Receiver<u64>,
-    stop: watch::Sender<bool>,
-    crash: Arc<AtomicBool>,
-    task: Option<JoinHandle<()>>,
-}
 
 pub(super) fn set(status: &Mutex<SyncStatus>, f: impl FnOnce(&mut SyncStatus)) {
     let mut guard = status.lock().unwrap_or_else(PoisonError::into_inner);
@@ -365,96 +348,4 @@ pub(super) async fn run(mut core: SyncCore, lease: Lease, shared: Shared) {
         set(&status, |s| s.last_error = Some(e.to_string()));
     }
     set(&status, |s| s.stopped = true);
-}
-
-impl SyncHandle {
-    /// Runs a full cycle now (the 지금 동기화 button: every open order looked up, due or not);
-    /// returns at once.
-    pub fn sync_now(&self) {
-        self.full_wanted.fetch_add(1, Ordering::SeqCst);
-        self.wake.notify_one();
-    }
-
-    /// What 지금 동기화 needs to ask for a full cycle and wait for it, without holding the handle
-    /// (which lives behind a lock that must not be held across an `.await`).
-    pub fn trigger(&self) -> SyncTrigger {
-        SyncTrigger {
-            status: self.status.clone(),
-            wake: self.wake.clone(),
-            full_wanted: self.full_wanted.clone(),
-            full_done: self.full_done.clone(),
-        }
-    }
-
-    /// A snapshot of the status. An engine whose task has ended is reported stopped, whatever
-    /// the task last wrote.
-    pub fn status(&self) -> SyncStatus {
-        let mut status = self
-            .status
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if self.task.as_ref().is_none_or(JoinHandle::is_finished) {
-            if !status.stopped && status.last_error.is_none() {
-                status.last_error = Some(ENDED.to_owned());
-            }
-            status.stopped = true;
-            status.restarting = false;
-        }
-        status
-    }
-
-    /// Test hook: the loop panics at its next step, as a bug would, so a test can see the
-    /// crash noticed, reported and the loop started again. Never called by the app.
-    #[doc(hidden)]
-    pub fn crash_for_test(&self) {
-        self.crash.store(true, Ordering::SeqCst);
-        self.wake.notify_one();
-    }
-
-    /// Stops the loop after the current step and releases the lease.
-    pub async fn stop(mut self) -> Result<(), SyncError> {
-        self.stop.send_replace(true);
-        match self.task.take() {
-            Some(task) => task.await.map_err(SyncError::Join),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Asks a running engine for a full cycle and waits for it (see [`SyncHandle::trigger`]).
-#[derive(Clone)]
-pub struct SyncTrigger {
-    status: Arc<Mutex<SyncStatus>>,
-    wake: Arc<Notify>,
-    full_wanted: Arc<AtomicU64>,
-    full_done: watch::Receiver<u64>,
-}
-
-impl SyncTrigger {
-    /// Asks for a full cycle (every open order looked up, due or not), then waits at most
-    /// `timeout` until that cycle has ended, and returns the status: `last_cycle` says what it
-    /// looked up and changed. On timeout the status is returned as it is (the cycle still runs).
-    pub async fn sync_now_and_wait(&self, timeout: Duration) -> SyncStatus {
-        let mut done = self.full_done.clone();
-        let mine = self
-            .full_wanted
-            .fetch_add(1, Ordering::SeqCst)
-            .wrapping_add(1);
-        self.wake.notify_one();
-        let finished = done.wait_for(|n| *n >= mine);
-        let _ = tokio::time::timeout(timeout, finished).await;
-        self.status
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
-
-impl Drop for SyncHandle {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-    }
 }

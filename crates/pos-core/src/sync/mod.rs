@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod feed;
 mod feed_read;
+mod handle;
 pub mod lease;
 mod lookups;
 pub mod planner;
