@@ -3,10 +3,42 @@
 
 use pos_core::store::JobFilter;
 use pos_core::store::{OrderState, SubscriptionState};
-use pos_core::subscription::{IssuanceRule, SubscriptionError};
+use pos_core::subscription::{IssuanceRule, IssuanceTicket, SubscriptionError, Subscriptions};
 
-use super::subscription_support::{reread, Sbx};
+use super::subscription_support::{reread, start_monthly, Sbx};
 use crate::relay_support::{over_both, Backend};
+
+/// Verifying `imp_uid` as the ticket's issuance (through `pg`) is refused as not verified
+/// (`why` says what was wrong with it), and the subscription and Iamport are left as they were:
+/// nothing changed, nothing charged.
+async fn issuance_refused(
+    sbx: &Sbx,
+    subs: &Subscriptions,
+    ticket: &IssuanceTicket,
+    imp_uid: &str,
+    pg: Option<&str>,
+    why: &str,
+) {
+    let before = reread(&subs.store, &ticket.subscription_id);
+    let err = subs
+        .verify_issuance(&ticket.subscription_id, imp_uid, pg, sbx.now().await)
+        .await
+        .err();
+    assert!(
+        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
+        "{why} is refused: {err:?}"
+    );
+    assert_eq!(
+        reread(&subs.store, &ticket.subscription_id),
+        before,
+        "the subscription is unchanged ({why})"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "nothing charged ({why})"
+    );
+}
 
 async fn a_pg_that_charges_and_issues_pays_the_first_period_with_the_window(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
@@ -100,33 +132,12 @@ over_both!(a_pg_minimum_is_refunded_and_the_first_period_charged_with_again);
 async fn a_payment_of_another_order_does_not_verify_an_issuance(backend: Backend) {
     let sbx = Sbx::start_on(backend).await;
     let subs = sbx.subs();
-    let ticket = subs
-        .start("sub_monthly", None)
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let ticket = start_monthly(&subs);
     assert_eq!(ticket.amount, 0, "most PGs issue for 0 won");
     let foreign = sbx
         .issue_by_window(&sbx.uid("billing_someone_else"), 100, &ticket.customer_uid)
         .await;
-    let now = sbx.now().await;
-    let before = reread(&subs.store, &ticket.subscription_id);
-    let err = subs
-        .verify_issuance(&ticket.subscription_id, &foreign, None, now)
-        .await
-        .err();
-    assert!(
-        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
-        "a foreign payment is refused: {err:?}"
-    );
-    assert_eq!(
-        reread(&subs.store, &ticket.subscription_id),
-        before,
-        "nothing changed"
-    );
-    assert_eq!(
-        sbx.calls("POST /subscribe/payments/again").await,
-        0,
-        "nothing charged"
-    );
+    issuance_refused(&sbx, &subs, &ticket, &foreign, None, "a foreign payment").await;
     sbx.stop().await;
 }
 over_both!(a_payment_of_another_order_does_not_verify_an_issuance);
@@ -196,34 +207,19 @@ async fn a_declined_issuance_window_does_not_verify_even_when_the_key_exists(bac
         .declined_window(&ticket.merchant_uid, ticket.amount, &ticket.customer_uid)
         .await;
     sbx.customer(&ticket.customer_uid, false).await;
-    let before = reread(&subs.store, &ticket.subscription_id);
-    let err = subs
-        .verify_issuance(
-            &ticket.subscription_id,
-            &imp_uid,
-            Some("naverpay"),
-            sbx.now().await,
-        )
-        .await
-        .err();
-    assert!(
-        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
-        "a failed issuance payment is refused: {err:?}"
-    );
+    issuance_refused(
+        &sbx,
+        &subs,
+        &ticket,
+        &imp_uid,
+        Some("naverpay"),
+        "a failed issuance payment",
+    )
+    .await;
     assert_eq!(
         subs.store.order(&ticket.merchant_uid).map(|o| o.state).ok(),
         Some(OrderState::Created),
         "the billing order is not marked paid"
-    );
-    assert_eq!(
-        reread(&subs.store, &ticket.subscription_id),
-        before,
-        "the subscription is unchanged"
-    );
-    assert_eq!(
-        sbx.calls("POST /subscribe/payments/again").await,
-        0,
-        "nothing charged"
     );
     sbx.stop().await;
 }
@@ -241,25 +237,15 @@ async fn an_issuance_window_that_charged_another_amount_does_not_verify(backend:
     let imp_uid = sbx
         .issue_by_window(&ticket.merchant_uid, 100, &ticket.customer_uid)
         .await;
-    let before = reread(&subs.store, &ticket.subscription_id);
-    let err = subs
-        .verify_issuance(&ticket.subscription_id, &imp_uid, pg, sbx.now().await)
-        .await
-        .err();
-    assert!(
-        matches!(err, Some(SubscriptionError::IssuanceNotVerified { .. })),
-        "an issuance of the wrong amount is refused: {err:?}"
-    );
-    assert_eq!(
-        reread(&subs.store, &ticket.subscription_id),
-        before,
-        "the subscription is unchanged"
-    );
-    assert_eq!(
-        sbx.calls("POST /subscribe/payments/again").await,
-        0,
-        "the first month is not charged on top"
-    );
+    issuance_refused(
+        &sbx,
+        &subs,
+        &ticket,
+        &imp_uid,
+        pg,
+        "an issuance of the wrong amount",
+    )
+    .await;
     sbx.stop().await;
 }
 over_both!(an_issuance_window_that_charged_another_amount_does_not_verify);
