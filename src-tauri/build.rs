@@ -15,6 +15,8 @@ fn main() {
         "get_order",
         "order_events",
         "refund_order",
+        "refund_banks",
+        "resume_mismatch_refund",
         "open_receipt",
         "sync_status",
         "sync_now",

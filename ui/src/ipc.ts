@@ -21,6 +21,7 @@ import type { OrderQuery } from "./bindings/OrderQuery";
 import type { PayMethod } from "./bindings/PayMethod";
 import type { RefundAccount } from "./bindings/RefundAccount";
 import type { RefundOutcome } from "./bindings/RefundOutcome";
+import type { BankList } from "./bindings/BankList";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Credentials } from "./bindings/Credentials";
 import type { CredentialsStatus } from "./bindings/CredentialsStatus";
@@ -185,6 +186,19 @@ export function refundOrder(input: RefundInput, pin: OwnerPin = null): Promise<R
     return Promise.reject(new CommandError("validation", "환불할 금액을 입력해 주세요. 남은 금액을 모두 환불하려면 전액 환불을 눌러 주세요."));
   }
   return call<RefundOutcome>("refund_order", { ...input, amount, pin });
+}
+
+/** The banks a refund account takes (Iamport's list, the kept copy offline, or the built-in one). */
+export function refundBanks(): Promise<BankList> {
+  return call<BankList>("refund_banks");
+}
+
+/**
+ * Sends the parked automatic cancel of a mismatched virtual-account order with the buyer's refund
+ * account (guarded). Rust checks the account (bank code from the list, number by shape, holder).
+ */
+export function resumeMismatchRefund(merchantUid: string, refundAccount: RefundAccount, pin: OwnerPin = null): Promise<RefundOutcome> {
+  return call<RefundOutcome>("resume_mismatch_refund", { merchantUid, refundAccount, pin });
 }
 
 /** Opens the order's receipt in the system browser. */

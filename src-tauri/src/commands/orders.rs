@@ -1,6 +1,6 @@
 //! 주문 내역 (issue 5): the history, an order's page, refunds and the receipt.
 
-use pos_core::checkout::{RefundAccount, RefundOutcome, RefundRequest};
+use pos_core::checkout::{BankList, RefundAccount, RefundOutcome, RefundRequest};
 use pos_core::owner_pin::Pin;
 use pos_core::{OrderEvent, OrderPage, OrderQuery};
 use tauri::{AppHandle, Runtime};
@@ -56,6 +56,25 @@ pub async fn refund_order<R: Runtime>(
         refund_account,
     };
     Ok(flows::refund(&app, &merchant_uid, &request).await?)
+}
+
+/// The banks a refund account takes: Iamport's list, the kept copy offline, or the built-in one.
+#[tauri::command]
+pub async fn refund_banks<R: Runtime>(app: AppHandle<R>) -> CommandResult<BankList> {
+    Ok(flows::refund_banks(&app).await?)
+}
+
+/// Sends the parked automatic cancel of a mismatched virtual-account order with the buyer's
+/// refund account (bank code, number, holder; checked in Rust). Needs the owner's PIN.
+#[tauri::command]
+pub async fn resume_mismatch_refund<R: Runtime>(
+    app: AppHandle<R>,
+    pin: Option<Pin>,
+    merchant_uid: String,
+    refund_account: RefundAccount,
+) -> CommandResult<RefundOutcome> {
+    require_owner(&app, pin).await?;
+    Ok(flows::resume_mismatch_refund(&app, &merchant_uid, &refund_account).await?)
 }
 
 /// Opens the order's receipt in the system browser.

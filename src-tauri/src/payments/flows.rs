@@ -4,7 +4,8 @@
 //! `complete_payment`).
 
 use pos_core::checkout::{
-    self, AbandonOutcome, Buyer, CheckoutTicket, RefundOutcome, RefundRequest, Verified,
+    self, AbandonOutcome, BankList, Buyer, CheckoutTicket, RefundAccount, RefundOutcome,
+    RefundRequest, Verified,
 };
 use pos_core::store::JobFilter;
 use pos_core::{OrderPage, OrderQuery, PayMethod};
@@ -96,6 +97,23 @@ pub async fn refund<R: Runtime>(
 ) -> Result<RefundOutcome, PaymentsError> {
     let c = app.payments().connect(app.pos()).await?;
     Ok(checkout::refund_now(&c.store, Some(&c.client), merchant_uid, request).await?)
+}
+
+/// The banks a refund account takes (never fails: offline, the kept or built-in list).
+pub async fn refund_banks<R: Runtime>(app: &AppHandle<R>) -> Result<BankList, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    Ok(checkout::refund_banks(&c.store, Some(&c.client)).await)
+}
+
+/// The parked automatic cancel of mismatched virtual-account order `merchant_uid`, sent with
+/// the buyer's refund account (queued when Iamport is unreachable).
+pub async fn resume_mismatch_refund<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: &str,
+    account: &RefundAccount,
+) -> Result<RefundOutcome, PaymentsError> {
+    let c = app.payments().connect(app.pos()).await?;
+    Ok(checkout::resume_mismatch_cancel(&c.store, Some(&c.client), merchant_uid, account).await?)
 }
 
 /// The order, its timeline, receipt and pending refund.

@@ -8,6 +8,14 @@ import { fakeOwnerPin, OWNER_PIN } from "../../test/fakePin";
 import { OrderPage } from "./OrderPage";
 import { OrdersScreen } from "./OrdersScreen";
 
+const BANKS = {
+  banks: [
+    { code: "004", name: "KB국민은행" },
+    { code: "088", name: "신한은행" },
+  ],
+  source: "iamport",
+};
+
 const UID = "order_20261127_0001";
 
 beforeEach(() => {
@@ -128,16 +136,18 @@ describe("OrderPage", () => {
     expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({ pin: OWNER_PIN, amount: null }));
   });
 
-  it("asks for the refund account of a virtual-account order and shows Rust's refusal", async () => {
+  it("asks for the refund account of a virtual-account order, the bank picked by code, and shows Rust's refusal", async () => {
     fakeBackend({
       get_order: () => detail(order({ state: "paid", payMethod: "vbank", impUid: "imp_v" })),
+      refund_banks: () => BANKS,
       refund_order: () => {
         throw ipcError("validation", "환불 계좌번호가 올바르지 않습니다.");
       },
     });
     render(<OrderPage merchantUid={UID} onBack={() => {}} />);
     await userEvent.click(await screen.findByTestId("refund-full"));
-    await userEvent.type(screen.getByTestId("refund-bank"), "신한은행");
+    await screen.findByRole("option", { name: "신한은행" });
+    await userEvent.selectOptions(screen.getByTestId("refund-bank"), "신한은행");
     await userEvent.type(screen.getByTestId("refund-account-number"), "110-123-456789");
     await userEvent.type(screen.getByTestId("refund-holder"), "김사장");
     await userEvent.type(screen.getByTestId("refund-reason"), "중복 결제");
@@ -146,8 +156,41 @@ describe("OrderPage", () => {
     expect(screen.getByTestId("refund-dialog"), "the dialog stays open to fix it").toBeInTheDocument();
     expect(invokeMock).toHaveBeenCalledWith("refund_order", expect.objectContaining({
       amount: null,
-      refundAccount: { bank: "신한은행", number: "110-123-456789", holder: "김사장" },
+      refundAccount: { bank: "088", number: "110-123-456789", holder: "김사장" },
     }));
+  });
+
+  it("a mismatched virtual-account deposit gets a screen for the refund account, then the parked cancel is sent", async () => {
+    const pending = { jobId: 7, amount: 100, state: "needs_attention" as const, lastError: "가상계좌 환불을 위해서는 refund_holder, refund_bank, refund_account 가 필요합니다." };
+    let book = detail(order({ state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v" }), { pendingRefund: pending });
+    fakeBackend({
+      get_order: () => book,
+      refund_banks: () => ({ ...BANKS, source: "built_in" }),
+      resume_mismatch_refund: () => {
+        book = detail(order({ state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v" }));
+        return { status: "done", order: book.order };
+      },
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    expect(await screen.findByTestId("mismatch-refund-needed")).toHaveTextContent("환불 계좌");
+    expect(screen.queryByTestId("refund-full"), "no ordinary refund of a mismatched order").toBeNull();
+    await userEvent.click(screen.getByTestId("mismatch-refund-open"));
+    expect(await screen.findByTestId("refund-bank-source"), "offline, the built-in list says so").toHaveTextContent("내장된");
+    expect(screen.getByTestId("mismatch-refund-submit"), "nothing is sent before the account is complete").toBeDisabled();
+    await userEvent.selectOptions(screen.getByTestId("refund-bank"), "KB국민은행");
+    await userEvent.type(screen.getByTestId("refund-account-number"), "123-45");
+    expect(screen.getByTestId("refund-account-number-error")).toHaveTextContent("10~16자리");
+    expect(screen.getByTestId("mismatch-refund-submit")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("refund-account-number"), "67-8901");
+    await userEvent.type(screen.getByTestId("refund-holder"), "홍길동");
+    await userEvent.click(screen.getByTestId("mismatch-refund-submit"));
+    expect(await screen.findByTestId("refund-notice")).toHaveTextContent("환불 계좌로 돌려주도록 요청");
+    expect(invokeMock).toHaveBeenCalledWith("resume_mismatch_refund", {
+      merchantUid: UID,
+      refundAccount: { bank: "004", number: "123-4567-8901", holder: "홍길동" },
+      pin: null,
+    });
+    await waitFor(() => expect(screen.queryByTestId("mismatch-refund-needed")).toBeNull());
   });
 
   it("shows the timeline in words with the refund's amount and reason, never cause codes", async () => {

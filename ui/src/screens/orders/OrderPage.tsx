@@ -11,6 +11,7 @@ import { usePlanNames } from "../../usePlanNames";
 import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
 import { CardFacts } from "./CardFacts";
 import { CashReceiptSection } from "./CashReceiptSection";
+import { MismatchRefundDialog } from "./MismatchRefundDialog";
 import { RefundDialog, type RefundKind } from "./RefundDialog";
 import { OpenOrderActions } from "./OpenOrderActions";
 import { Timeline } from "./Timeline";
@@ -28,6 +29,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
   const load = useCallback(() => getOrder(merchantUid), [merchantUid]);
   const [detail, reload] = useCommand(load, REFRESH_MS);
   const [refund, setRefund] = useState<RefundKind | null>(null);
+  const [mismatchRefund, setMismatchRefund] = useState(false);
   const planName = usePlanNames();
   const [notice, setNotice] = useState<string | null>(null);
   const [receiptError, setReceiptError] = useState<CommandError | null>(null);
@@ -49,6 +51,9 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
           {(() => {
             const { order, events, receiptUrl, pendingRefund } = detail.data;
             const refundable = order.state === "paid" || order.state === "partially_refunded";
+            // A mismatched virtual-account deposit: its automatic cancel waits for a refund account.
+            const needsAccount =
+              order.state === "amount_mismatch" && order.payMethod === "vbank" && pendingRefund !== null && pendingRefund.state === "needs_attention";
             return (
               <>
                 <dl className="order-facts" data-testid="order-detail">
@@ -90,7 +95,23 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                 </dl>
                 <OpenOrderActions order={order} onChanged={reload} />
                 {detail.data.card && <CardFacts card={detail.data.card} />}
-                {pendingRefund && (
+                {needsAccount && (
+                  <div className="notice warning" role="status" data-testid="mismatch-refund-needed">
+                    입금액({formatWon(pendingRefund.amount)})이 주문 금액과 달라 자동 취소해야 하지만, 가상계좌 환불에는 입금한 분의 환불 계좌가
+                    필요합니다. 계좌를 입력하면 환불을 요청합니다.{" "}
+                    <Button
+                      variant="primary"
+                      data-testid="mismatch-refund-open"
+                      onClick={() => {
+                        setNotice(null);
+                        setMismatchRefund(true);
+                      }}
+                    >
+                      환불 계좌 입력
+                    </Button>
+                  </div>
+                )}
+                {pendingRefund && !needsAccount && (
                   <div className="notice warning" role="status" data-testid="refund-pending">
                     환불 {formatWon(pendingRefund.amount)}{" "}
                     {pendingRefund.state === "needs_attention"
@@ -159,6 +180,22 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   />
                 )}
                 <CashReceiptSection order={order} receipt={detail.data.cashReceipt} onChanged={reload} />
+                {needsAccount && mismatchRefund && (
+                  <MismatchRefundDialog
+                    order={order}
+                    amount={pendingRefund.amount}
+                    onClose={() => setMismatchRefund(false)}
+                    onDone={(outcome) => {
+                      setMismatchRefund(false);
+                      setNotice(
+                        outcome.status === "done"
+                          ? "입금액을 환불 계좌로 돌려주도록 요청했습니다."
+                          : `환불을 대기열에 등록했습니다: ${outcome.message}`,
+                      );
+                      reload();
+                    }}
+                  />
+                )}
                 <h2>진행 기록</h2>
                 <Timeline events={events} />
               </>

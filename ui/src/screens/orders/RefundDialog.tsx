@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Order } from "../../bindings/Order";
+import type { RefundAccount } from "../../bindings/RefundAccount";
 import type { RefundOutcome } from "../../bindings/RefundOutcome";
 import { Button } from "../../components/Button";
 import { Dialog, DialogActions } from "../../components/Dialog";
@@ -8,6 +9,7 @@ import { Field } from "../../components/Field";
 import { formatWon } from "../../format";
 import { refundOrder, toCommandError, type CommandError } from "../../ipc";
 import { usePinGuard } from "../../usePinGuard";
+import { accountReady, RefundAccountFields } from "./RefundAccountFields";
 
 /** 전액 환불 (everything left, no amount sent) or 부분 환불 (the amount the owner types). */
 export type RefundKind = "full" | "partial";
@@ -35,9 +37,7 @@ interface RefundDialogProps {
 export function RefundDialog({ order, kind, onDone, onClose }: RefundDialogProps) {
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState("");
-  const [bank, setBank] = useState("");
-  const [number, setNumber] = useState("");
-  const [holder, setHolder] = useState("");
+  const [account, setAccount] = useState<RefundAccount>({ bank: "", number: "", holder: "" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const vbank = order.payMethod === "vbank";
@@ -55,7 +55,7 @@ export function RefundDialog({ order, kind, onDone, onClose }: RefundDialogProps
         : typed === 0
           ? "1원 이상 입력해 주세요."
           : undefined;
-  const ready = typed !== null && typed > 0 && !tooMuch && reason.trim() !== "";
+  const ready = typed !== null && typed > 0 && !tooMuch && reason.trim() !== "" && (!vbank || accountReady(account));
 
   async function submit() {
     if (!ready || busy) return;
@@ -66,7 +66,7 @@ export function RefundDialog({ order, kind, onDone, onClose }: RefundDialogProps
         merchantUid: order.merchantUid,
         amount: kind === "full" ? null : amount,
         reason,
-        refundAccount: vbank ? { bank, number, holder } : null,
+        refundAccount: vbank ? account : null,
       };
       const done = await guard("환불", (pin) => refundOrder(input, pin));
       if (done) onDone(done.value);
@@ -118,14 +118,7 @@ export function RefundDialog({ order, kind, onDone, onClose }: RefundDialogProps
           />
         )}
         <Field label="환불 사유" value={reason} onChange={setReason} testId="refund-reason" maxLength={200} hint="아임포트의 환불 기록에 남습니다." />
-        {vbank && (
-          <>
-            <p className="hint">가상계좌 결제는 환불받을 계좌가 필요합니다.</p>
-            <Field label="은행" value={bank} onChange={setBank} testId="refund-bank" />
-            <Field label="계좌번호" value={number} onChange={setNumber} testId="refund-account-number" inputMode="numeric" />
-            <Field label="예금주" value={holder} onChange={setHolder} testId="refund-holder" />
-          </>
-        )}
+        {vbank && <RefundAccountFields value={account} onChange={setAccount} />}
         <p className="muted">환불은 되돌릴 수 없습니다. 카드 환불이 고객의 카드 내역에 보이기까지 카드사에 따라 며칠 걸릴 수 있습니다.</p>
         {error && <ErrorNotice error={error} testId="refund-error" action={error.code === "validation" ? "내용을 고친 뒤 다시 환불해 주세요." : undefined} />}
         <DialogActions>
