@@ -53,6 +53,10 @@ fn guarded_calls(save: &Value) -> Vec<(&'static str, Value)> {
             "refund_order",
             json!({ "merchantUid": "order_x", "amount": null, "reason": "r", "refundAccount": null }),
         ),
+        (
+            "resume_mismatch_refund",
+            json!({ "merchantUid": "order_x", "refundAccount": { "bank": "004", "number": "1234567890", "holder": "김사장" } }),
+        ),
         ("cancel_subscription", json!({ "id": "sub_x" })),
         ("card_change_window", json!({ "id": "sub_x" })),
         (
