@@ -254,6 +254,29 @@ impl App {
         Ok(())
     }
 
+    /// Picks the option whose value is `value` in the `<select>` with `data-testid=testid`,
+    /// waiting until that option is there (lists load after the select shows).
+    pub async fn choose(&self, testid: &str, value: &str) -> Result {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let element = self.wait_for(testid).await?;
+            match element.select_by_value(value).await {
+                Ok(()) => break,
+                Err(error) if Instant::now() > deadline => {
+                    return Err(fail(format!("choose {value:?} in {testid}: {error}")))
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+        let chosen = self.value(testid).await?;
+        if chosen != value {
+            return Err(fail(format!(
+                "{testid} holds {chosen:?} after choosing {value:?}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Waits until the text of `testid` contains `expected`; returns the text.
     pub async fn wait_for_text(&self, testid: &str, expected: &str) -> Result<String> {
         let deadline = Instant::now() + STEP_TIMEOUT;

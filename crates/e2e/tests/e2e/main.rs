@@ -16,6 +16,7 @@ mod csp;
 mod driver;
 mod harness;
 mod layout;
+mod mismatch_refund;
 mod owner_pin;
 mod screens;
 mod shell;

@@ -24,7 +24,12 @@ fn with_buyer_phone(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join("settings.json"), settings.to_string())
 }
 
-async fn invoke(app: &App, command: &str, args: serde_json::Value) -> Result<serde_json::Value> {
+/// Calls a Tauri command from the main window, as the UI would; `Err` carries its refusal.
+pub(crate) async fn invoke(
+    app: &App,
+    command: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value> {
     let reply = app
         .run_js(
             "const [command, args, done] = arguments;\
@@ -182,7 +187,7 @@ fn read_logs(data_dir: &Path) -> Result<String> {
 }
 
 /// The sandbox's current access token: it hands out the token in use while it is valid.
-fn sandbox_token(base: &str) -> Result<String> {
+pub(crate) fn sandbox_token(base: &str) -> Result<String> {
     let body = json!({ "imp_key": "imp_apikey", "imp_secret": SANDBOX_SECRET }).to_string();
     let reply = post(base, "/users/getToken", "", &body)?;
     let json_start = reply
@@ -200,7 +205,7 @@ fn sandbox_token(base: &str) -> Result<String> {
 }
 
 /// The in-app sandbox's control token (written owner-only into the sandbox book's folder).
-fn control_token(data_dir: &Path) -> Result<String> {
+pub(crate) fn control_token(data_dir: &Path) -> Result<String> {
     let path = data_dir.join("sandbox").join("sandbox-control-token");
     Ok(std::fs::read_to_string(&path)
         .map_err(|e| {
@@ -214,7 +219,7 @@ fn control_token(data_dir: &Path) -> Result<String> {
 }
 
 /// A JSON POST to the sandbox on loopback; returns the whole reply.
-fn post(base: &str, path: &str, token: &str, body: &str) -> Result<String> {
+pub(crate) fn post(base: &str, path: &str, token: &str, body: &str) -> Result<String> {
     use std::io::{Read, Write};
     let host = base.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = std::net::TcpStream::connect(host)?;

@@ -1,0 +1,113 @@
+//! A virtual account paid with another amount than the order's: the automatic cancel waits for
+//! the buyer's refund account (Iamport needs one for a virtual-account refund). The order page
+//! says so and offers 환불 계좌 입력; the owner picks the bank from the list, types the account
+//! and the holder, and the cancel is sent for the whole deposit.
+
+use serde_json::json;
+
+use crate::checkout::open_window;
+use crate::harness::{ensure, fail, scenario, App, Result};
+use crate::store_pc::{control_token, invoke, post, sandbox_token};
+
+/// Won the buyer wrongly deposits (the order is 9,900원).
+const WRONG_DEPOSIT: i64 = 100;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_virtual_account_deposit_is_refunded_to_the_account_the_owner_enters() {
+    scenario("vbank_mismatch_refund_account", async |app: &mut App| -> Result {
+        open_window(app, "pass_1m", "vbank").await?;
+        app.click_in_payment_window("imp-close").await?;
+        app.wait_until_payment_window_closed().await?;
+        let uid = app.full_id("result-merchant-uid").await?;
+
+        // The buyer gets an account for the order at another amount and deposits into it (as a
+        // tampered window would): the sandbox's control API, as the bank tells Iamport.
+        let status = invoke(app, "app_status", json!({})).await?;
+        let base = status["sandbox"]["baseUrl"]
+            .as_str()
+            .ok_or_else(|| fail(format!("no sandbox address: {status}")))?
+            .to_owned();
+        let token = control_token(app.data_dir())?;
+        let body = json!({ "merchant_uid": uid, "amount": WRONG_DEPOSIT, "pay_method": "vbank", "outcome": "ready" });
+        let reply = post(&base, "/__sandbox/payments", &token, &body.to_string())?;
+        let imp_uid = reply
+            .split("\"imp_uid\":\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or_else(|| fail(format!("the sandbox issued the account: {reply}")))?
+            .to_owned();
+        let reply = post(
+            &base,
+            &format!("/__sandbox/payments/{imp_uid}/deposit"),
+            &token,
+            "{}",
+        )?;
+        ensure(
+            reply.starts_with("HTTP/1.1 200"),
+            format!("the sandbox took the deposit: {reply}"),
+        )?;
+
+        // The engine finds the deposit, flags it and parks the cancel for want of an account.
+        app.click("sync-now").await?;
+        app.click("nav-orders").await?;
+        app.click(&format!("order-open-{uid}")).await?;
+        app.wait_for_state("order-status", "amount_mismatch").await?;
+        let needed = app.wait_for_text("mismatch-refund-needed", "100원").await?;
+        ensure(
+            needed.contains("환불 계좌"),
+            format!("the page says a refund account is needed: {needed:?}"),
+        )?;
+        ensure(
+            !app.exists("refund-pending").await?,
+            "the parked cancel is not shown as an ordinary pending refund too",
+        )?;
+
+        app.click("mismatch-refund-open").await?;
+        app.choose("refund-bank", "004").await?;
+        app.fill("refund-account-number", "123-4567-8901").await?;
+        app.fill("refund-holder", "홍길동").await?;
+        app.click("mismatch-refund-submit").await?;
+        app.wait_for_text("refund-notice", "환불 계좌로 돌려주도록 요청했습니다")
+            .await?;
+        ensure(
+            !app.exists("mismatch-refund-needed").await?,
+            "nothing waits for an account any more",
+        )?;
+        ensure(
+            !app.exists("refund-pending").await?,
+            "no refund is left queued",
+        )?;
+
+        // Iamport has the whole deposit cancelled.
+        let payment = rest_get(&base, &format!("/payments/{imp_uid}"))?;
+        ensure(
+            payment["status"] == "cancelled" && payment["cancel_amount"] == WRONG_DEPOSIT,
+            format!("Iamport cancelled the whole deposit: {payment}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
+
+/// The `response` of a REST GET to the app's sandbox, with the access token in use.
+fn rest_get(base: &str, path: &str) -> Result<serde_json::Value> {
+    use std::io::{Read, Write};
+    let token = sandbox_token(base)?;
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    let start = reply
+        .find('{')
+        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))?;
+    let value: serde_json::Value = serde_json::Deserializer::from_str(&reply[start..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))??;
+    Ok(value["response"].clone())
+}
