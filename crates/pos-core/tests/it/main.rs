@@ -19,6 +19,8 @@ mod owner_pin_posctl;
 mod plans;
 mod posctl;
 mod posctl_checkout;
+mod posctl_doctor;
+mod posctl_support;
 mod posctl_windows;
 mod receipts;
 mod refund_recovery;
