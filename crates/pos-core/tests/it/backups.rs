@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -15,10 +15,7 @@ use pos_core::sync::Lease;
 use pos_core::Store;
 
 use super::card_order;
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
-}
+use super::posctl_support::{json, posctl, posctl_cmd, stderr, stdout, tempdir};
 
 fn book(dir: &Path, mode: Mode) -> Store {
     Store::open_book(dir, mode).unwrap_or_else(|e| panic!("the {} book opens: {e}", mode.as_str()))
@@ -36,35 +33,13 @@ fn committed_orders(db: &Path) -> HashSet<String> {
     rows.unwrap_or_else(|e| panic!("read the orders: {e}"))
 }
 
-fn posctl(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posctl"));
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("PANMUSIC_SECRETS", "file")
-        .env_remove("IAMPORT_API_BASE")
-        .env_remove("IAMPORT_KEY")
-        .env_remove("IAMPORT_SECRET");
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    posctl(dir, args)
-        .output()
-        .unwrap_or_else(|e| panic!("posctl must start: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 #[test]
 fn a_backup_taken_during_a_write_load_restores_every_order_committed_before_it() {
     let dir = tempdir();
     let db = book_path(dir.path(), Mode::Sandbox);
     drop(book(dir.path(), Mode::Sandbox));
     // Another process writes 1,000 orders, one transaction each, while the backup is taken.
-    let writer = posctl(
+    let writer = posctl_cmd(
         dir.path(),
         &[
             "--mode", "sandbox", "orders", "create", "--plan", "pass_1m", "--count", "1000",
@@ -97,7 +72,7 @@ fn a_backup_taken_during_a_write_load_restores_every_order_committed_before_it()
     assert!(
         writer.status.success(),
         "the writer succeeds: {}",
-        text(&writer.stderr)
+        stderr(&writer)
     );
     let all = committed_orders(&db);
     assert_eq!(all.len(), 1000, "the writer committed all 1,000 orders");
@@ -403,34 +378,21 @@ fn an_unreachable_owner_folder_does_not_stop_the_backup() {
     assert!(problem.is_some(), "the failed copy is reported");
 }
 
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", text(&output.stdout)))
-}
-
 #[test]
 fn posctl_backup_create_list_and_restore() {
     let dir = tempdir();
-    let created = run(
+    let created = posctl(
         dir.path(),
         &[
             "--mode", "sandbox", "orders", "create", "--plan", "pass_1m", "--count", "2",
         ],
     );
-    assert!(
-        created.status.success(),
-        "orders: {}",
-        text(&created.stderr)
-    );
-    let made = run(
+    assert!(created.status.success(), "orders: {}", stderr(&created));
+    let made = posctl(
         dir.path(),
         &["--mode", "sandbox", "--json", "backup", "create"],
     );
-    assert!(
-        made.status.success(),
-        "backup create: {}",
-        text(&made.stderr)
-    );
+    assert!(made.status.success(), "backup create: {}", stderr(&made));
     let made = json(&made);
     assert_eq!(
         made["orderCount"], 2,
@@ -447,20 +409,16 @@ fn posctl_backup_create_list_and_restore() {
     );
     assert!(path.exists(), "the file named exists");
 
-    let more = run(
+    let more = posctl(
         dir.path(),
         &["--mode", "sandbox", "orders", "create", "--plan", "pass_1m"],
     );
-    assert!(more.status.success(), "orders: {}", text(&more.stderr));
-    let listed = run(
+    assert!(more.status.success(), "orders: {}", stderr(&more));
+    let listed = posctl(
         dir.path(),
         &["--mode", "sandbox", "--json", "backup", "list"],
     );
-    assert!(
-        listed.status.success(),
-        "backup list: {}",
-        text(&listed.stderr)
-    );
+    assert!(listed.status.success(), "backup list: {}", stderr(&listed));
     let listed = json(&listed);
     assert_eq!(
         listed.as_array().map(Vec::len),
@@ -472,16 +430,16 @@ fn posctl_backup_create_list_and_restore() {
         "the list names the file made"
     );
 
-    let human = run(dir.path(), &["--mode", "sandbox", "backup", "list"]);
+    let human = posctl(dir.path(), &["--mode", "sandbox", "backup", "list"]);
     assert!(
-        text(&human.stdout).contains("주문 2건"),
+        stdout(&human).contains("주문 2건"),
         "the human list says the order count in Korean: {}",
-        text(&human.stdout)
+        stdout(&human)
     );
 
     let store = book(dir.path(), Mode::Sandbox);
     let lease = Lease::acquire(&store, "app").unwrap_or_else(|e| panic!("lease: {e}"));
-    let refused = run(
+    let refused = posctl(
         dir.path(),
         &[
             "--mode",
@@ -496,14 +454,14 @@ fn posctl_backup_create_list_and_restore() {
         "restore is refused while the app's engine runs"
     );
     assert!(
-        text(&refused.stderr).contains("동기화 중"),
+        stderr(&refused).contains("동기화 중"),
         "the refusal says why: {}",
-        text(&refused.stderr)
+        stderr(&refused)
     );
     lease.release().unwrap_or_else(|e| panic!("release: {e}"));
     drop(store);
 
-    let restored = run(
+    let restored = posctl(
         dir.path(),
         &[
             "--mode",
@@ -513,15 +471,11 @@ fn posctl_backup_create_list_and_restore() {
             &path.to_string_lossy(),
         ],
     );
+    assert!(restored.status.success(), "restore: {}", stderr(&restored));
     assert!(
-        restored.status.success(),
-        "restore: {}",
-        text(&restored.stderr)
-    );
-    assert!(
-        text(&restored.stdout).contains("주문 2건"),
+        stdout(&restored).contains("주문 2건"),
         "restore says what the book holds now: {}",
-        text(&restored.stdout)
+        stdout(&restored)
     );
     assert_eq!(
         book(dir.path(), Mode::Sandbox).order_count().ok(),

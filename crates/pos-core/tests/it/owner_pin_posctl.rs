@@ -1,28 +1,10 @@
 //! `posctl pin status | reset`: the owner clears a forgotten or locked PIN from the terminal.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use pos_core::owner_pin::{OwnerPin, Pin, PinError, PIN_FILE};
 
-fn posctl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posctl"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("PANMUSIC_SECRETS", "file")
-        .output()
-        .unwrap_or_else(|e| panic!("posctl must start: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", text(&out.stdout)))
-}
+use super::posctl_support::{json, posctl, stderr, stdout};
 
 /// A data dir whose PIN (1234) is locked by five wrong tries.
 fn locked_pin(dir: &Path) {
@@ -46,16 +28,16 @@ fn locked_pin(dir: &Path) {
 fn pin_status_shows_a_lock_in_kst_and_never_the_hash() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let out = posctl(dir.path(), &["pin", "status"]);
-    assert!(out.status.success(), "status works: {}", text(&out.stderr));
+    assert!(out.status.success(), "status works: {}", stderr(&out));
     assert!(
-        text(&out.stdout).contains("설정되어 있지 않습니다"),
+        stdout(&out).contains("설정되어 있지 않습니다"),
         "no PIN yet: {}",
-        text(&out.stdout)
+        stdout(&out)
     );
 
     locked_pin(dir.path());
     let out = posctl(dir.path(), &["pin", "status"]);
-    let shown = text(&out.stdout);
+    let shown = stdout(&out);
     assert!(
         shown.contains("잠김") && shown.contains("KST"),
         "locked, until when in KST: {shown}"
@@ -65,7 +47,7 @@ fn pin_status_shows_a_lock_in_kst_and_never_the_hash() {
     assert_eq!(status["set"], true, "{status}");
     assert!(status["lockedUntil"].is_i64(), "until when: {status}");
     assert!(
-        !text(&out.stdout).contains("argon2"),
+        !stdout(&out).contains("argon2"),
         "the hash never leaves: {status}"
     );
 }
@@ -76,11 +58,11 @@ fn pin_reset_clears_a_forgotten_locked_pin() {
     locked_pin(dir.path());
 
     let out = posctl(dir.path(), &["pin", "reset"]);
-    assert!(out.status.success(), "reset works: {}", text(&out.stderr));
+    assert!(out.status.success(), "reset works: {}", stderr(&out));
     assert!(
-        text(&out.stdout).contains("초기화했습니다"),
+        stdout(&out).contains("초기화했습니다"),
         "says so: {}",
-        text(&out.stdout)
+        stdout(&out)
     );
     assert!(!dir.path().join(PIN_FILE).exists(), "the PIN file is gone");
     let owner = OwnerPin::new(dir.path());

@@ -1,20 +1,6 @@
 //! `posctl report` and `posctl orders list --from/--to` as a person or a script sees them.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn posctl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posctl"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("PANMUSIC_SECRETS", "file")
-        .env_remove("IAMPORT_API_BASE")
-        .env_remove("IAMPORT_KEY")
-        .env_remove("IAMPORT_SECRET")
-        .output()
-        .unwrap_or_else(|e| panic!("posctl must start: {e}"))
-}
+use super::posctl_support::{json, posctl, stderr, stdout};
 
 /// A sandbox book with a card sale of 9,900원 and a phone sale of 27,000원 (5,000원 refunded),
 /// both paid on 2026-11-15 KST.
@@ -60,13 +46,8 @@ fn report_json_has_totals_by_pay_method_and_by_plan() {
             "--json",
         ],
     );
-    assert!(
-        out.status.success(),
-        "report succeeds: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    assert!(out.status.success(), "report succeeds: {}", stderr(&out));
+    let v = json(&out);
     assert_eq!(
         v["totals"],
         serde_json::json!({"paid": 36900, "refunded": 5000, "net": 31900, "count": 2}),
@@ -93,12 +74,8 @@ fn report_prints_korean_figures_and_writes_the_csv() {
             &csv_arg,
         ],
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "report succeeds: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "report succeeds: {}", stderr(&out));
     for expected in [
         "합계",
         "36,900원",
@@ -141,7 +118,7 @@ fn a_backwards_report_range_is_refused_and_writes_nothing() {
             &csv_arg,
         ],
     );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "a failure exit: {err}");
     assert!(
         err.contains("기간이 거꾸로입니다"),
@@ -157,7 +134,7 @@ fn a_malformed_report_day_is_refused() {
         dir.path(),
         &["report", "--from", "2026-11-31", "--to", "2026-12-01"],
     );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "a failure exit: {err}");
     assert!(err.contains("2026-11-31"), "names the bad day: {err}");
 }
@@ -169,8 +146,7 @@ fn orders_list_filters_by_kst_day() {
         dir.path(),
         &["orders", "list", "--from", "2026-11-16", "--json"],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let v = json(&out);
     assert_eq!(v["total"], 0, "nothing created from the 16th");
     let out = posctl(
         dir.path(),
@@ -184,7 +160,6 @@ fn orders_list_filters_by_kst_day() {
             "--json",
         ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let v = json(&out);
     assert_eq!(v["total"], 2, "both on the 15th");
 }
