@@ -88,7 +88,13 @@ impl Subscriptions {
                 self.ledger().settle(&payment, now)
             }
             Err(e) if e.is_outcome_unknown() => Err(SubscriptionError::iamport("again")(e)),
-            Err(iamport::Error::Api { message, .. }) => {
+            // HTTP 429 (too many requests: Iamport's, or a relay's per-store limit) is no
+            // decline: it falls through to the retry below and counts as no attempt.
+            Err(iamport::Error::Api {
+                message,
+                http_status,
+                ..
+            }) if http_status != 429 => {
                 // Refused before any card company saw it (e.g. unknown billing key): nothing was
                 // charged, so the charge may be sent again later.
                 self.back_to_pending(&charge.merchant_uid)?;

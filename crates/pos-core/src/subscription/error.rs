@@ -133,6 +133,9 @@ pub fn iamport_code(e: &iamport::Error) -> ErrorCode {
         iamport::Error::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
         iamport::Error::Transport { .. } | iamport::Error::Server { .. } => ErrorCode::Offline,
         iamport::Error::NotFound { .. } => ErrorCode::NotFound,
+        iamport::Error::Api {
+            http_status: 429, ..
+        } => ErrorCode::Offline,
         iamport::Error::Api { .. } => ErrorCode::Declined,
         iamport::Error::InvalidRequest { .. } => ErrorCode::Validation,
         iamport::Error::InsecureBaseUrl { .. } => ErrorCode::Validation,

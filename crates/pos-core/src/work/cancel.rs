@@ -122,7 +122,9 @@ pub(super) async fn execute(ctx: &WorkContext, job: &Job) -> Result<JobDone, Job
             &p,
             format!("{} 환불 완료", won(p.cancel_amount())),
         ),
-        Err(e @ iamport::Error::Api { .. }) => {
+        // "Too many requests" (HTTP 429, from Iamport or a relay's per-store limit) refused the
+        // request unseen: it is tried again later, never parked as a refusal.
+        Err(e @ iamport::Error::Api { .. }) if !e.is_retryable() => {
             // Refused (checksum, over-cancel, refund account...). Mirror what Iamport has now,
             // so a console cancel behind our back shows up, then park with the reason.
             match ctx.client.payment(&p.imp_uid).await {

@@ -59,7 +59,8 @@ pub(super) async fn execute(ctx: &WorkContext, job: &Job) -> Result<JobDone, Job
                 note: "가상계좌 발급을 취소했습니다".to_string(),
             })
         }
-        Err(e @ iamport::Error::Api { .. }) => {
+        // HTTP 429 (too many requests) is retried later, like a connection failure.
+        Err(e @ iamport::Error::Api { .. }) if !e.is_retryable() => {
             // Refused: a deposit may have raced the revoke; mirror what Iamport has now.
             if let Ok(payment) = ctx.client.payment(&p.imp_uid).await {
                 if let Some(done) = settled(ctx, &payment)? {
