@@ -99,7 +99,19 @@ impl FromRequestParts<Shared> for Authed {
         };
         match crate::limit::admit(&**db, store.id, store.requests_per_second).await {
             Ok(true) => {}
-            Ok(false) => return Err(envelope::rate_limited()),
+            // A dead Iamport never answers "too many requests": while the feed reader finds
+            // Iamport unreachable, a store over its rate is told that instead (a 429 would tell
+            // its offline probe that Iamport answered).
+            Ok(false) => {
+                let unreachable = crate::db::feed_state::upstream_unreachable(&**db)
+                    .await
+                    .unwrap_or(false);
+                return Err(if unreachable {
+                    envelope::unreachable()
+                } else {
+                    envelope::rate_limited()
+                });
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "rate limit: database");
                 return Err(envelope::db_unavailable());
