@@ -30,6 +30,16 @@ pub struct Front {
 impl Front {
     /// The front of `backend` for the sandbox at `sandbox_base`.
     pub async fn start(backend: Backend, sandbox_base: &str) -> Front {
+        Front::start_with(backend, sandbox_base, None).await
+    }
+
+    /// [`Front::start`] with the relay's upstream timeout set to `upstream_timeout` (fault
+    /// tests: the sandbox holds a `timeout` fault until the relay gives up).
+    pub async fn start_with(
+        backend: Backend,
+        sandbox_base: &str,
+        upstream_timeout: Option<Duration>,
+    ) -> Front {
         match backend {
             Backend::Direct => Front {
                 base: sandbox_base.to_owned(),
@@ -40,7 +50,12 @@ impl Front {
             },
             Backend::Relay => {
                 let relay =
-                    TestRelay::start(sandbox_base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET).await;
+                    TestRelay::start_with(sandbox_base, DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET, |c| {
+                        if let Some(t) = upstream_timeout {
+                            c.upstream_timeout = t;
+                        }
+                    })
+                    .await;
                 let prefix = UidPrefix::parse(&relay.store.prefix)
                     .unwrap_or_else(|e| panic!("the relay issues prefixes the app accepts: {e}"));
                 Front {
@@ -57,6 +72,16 @@ impl Front {
     /// The base URL the store talks to (the relay's, or the sandbox's).
     pub fn base_url(&self) -> String {
         self.base.clone()
+    }
+
+    /// The REST key the store uses (the relay store key through the relay).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The REST secret the store uses (the relay store secret through the relay).
+    pub fn secret(&self) -> &str {
+        &self.secret
     }
 
     /// A client as the store PC builds it, with `timeout` per request.
@@ -89,6 +114,13 @@ impl Front {
     pub async fn sync_clock(&self) {
         if let Some(relay) = &self.relay {
             relay.sync_clock().await;
+        }
+    }
+
+    /// Through the relay: lets the store send `per_second` requests a second (20 by default).
+    pub async fn set_rate(&self, per_second: i32) {
+        if let Some(relay) = &self.relay {
+            relay.set_rate(per_second).await;
         }
     }
 

@@ -9,8 +9,9 @@ use pos_core::sync::{CheckoutWork, SyncEngine};
 use pos_core::{JobState, NewJob, OrderState, PayMethod};
 
 use super::sync_support::{
-    client, fast_options, new_order, run_once, run_once_with, sandbox, Control,
+    client, fast_options, new_order, run_once, run_once_with, sandbox, Control, Net,
 };
+use crate::relay_support::{over_both, Backend};
 
 fn posctl(dir: &std::path::Path, base: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_posctl"))
@@ -29,17 +30,23 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth() {
+async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    let store = net.book(crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}")));
     let orders: Vec<_> = (0..3).map(|_| new_order(&store, PayMethod::Card)).collect();
     for o in &orders {
         ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await;
     }
-    let out = posctl(dir.path(), &sb.base_url(), &["sync", "--once", "--json"]);
+    let posctl = |args: &[&str]| {
+        net.posctl(dir.path())
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
+    };
+    let out = posctl(&["sync", "--once", "--json"]);
     assert!(
         out.status.success(),
         "sync --once exits 0: {}",
@@ -59,7 +66,7 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth() {
             "paid"
         );
     }
-    let human = posctl(dir.path(), &sb.base_url(), &["sync", "--once"]);
+    let human = posctl(&["sync", "--once"]);
     assert!(
         text(&human.stdout).contains("동기화 완료"),
         "a Korean summary: {}",
@@ -67,6 +74,10 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth() {
     );
     sb.shutdown().await;
 }
+over_both!(sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth);
+
+// The tests below run direct only: what they check happens on the PC (the engine lease, a job
+// no executor knows, the give-up rule, SIGTERM), the same whichever Iamport answers.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {

@@ -195,6 +195,32 @@ impl Net {
         }
     }
 
+    /// [`Net::over`] with a relay that gives up on the sandbox after `upstream_timeout`.
+    pub async fn over_impatient(backend: Backend, sb: &Sandbox, upstream_timeout: Duration) -> Net {
+        Net {
+            front: Front::start_with(backend, &sb.base_url(), Some(upstream_timeout)).await,
+        }
+    }
+
+    /// Through the relay: lets the store send `per_second` requests a second (20 by default).
+    pub async fn set_rate(&self, per_second: i32) {
+        self.front.set_rate(per_second).await;
+    }
+
+    /// `posctl` with the global flags that point it at this connection's Iamport (the sandbox,
+    /// or the relay with the relay store key; the secret through the environment).
+    pub fn posctl(&self, dir: &std::path::Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_posctl"));
+        cmd.arg("--data-dir")
+            .arg(dir)
+            .args(["--api-base", &self.front.base_url()])
+            .args(["--imp-key", self.front.key()])
+            .env_remove("IAMPORT_KEY")
+            .env("IAMPORT_SECRET", self.front.secret())
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
     /// The store's client, with `timeout` per request (and to connect).
     pub fn client(&self, timeout: Duration) -> iamport::Client {
         self.front.client_with(timeout, timeout)

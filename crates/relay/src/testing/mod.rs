@@ -26,6 +26,17 @@ impl TestRelay {
     /// Starts a relay in front of `upstream` (whose real key is `imp_key`/`imp_secret`) with a
     /// quick feed reader and no freshness shortcut, and adds the store `store`.
     pub async fn start(upstream: &str, imp_key: &str, imp_secret: &str) -> TestRelay {
+        TestRelay::start_with(upstream, imp_key, imp_secret, |_| {}).await
+    }
+
+    /// [`TestRelay::start`] with the configuration adjusted by `adjust` (a fault test shortens
+    /// the upstream timeout below its store client's, as in production).
+    pub async fn start_with(
+        upstream: &str,
+        imp_key: &str,
+        imp_secret: &str,
+        adjust: impl FnOnce(&mut RelayConfig),
+    ) -> TestRelay {
         let db_url = pg::shared().fresh_db().await;
         let mut config = RelayConfig::new(
             SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -42,6 +53,7 @@ impl TestRelay {
         config.fresh = Duration::ZERO;
         config.upstream_timeout = Duration::from_secs(5);
         config.pool_size = 4;
+        adjust(&mut config);
         let relay = Relay::start(config).await.expect("the relay starts");
         let (client, conn) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
             .await
@@ -77,6 +89,23 @@ impl TestRelay {
     /// that move the sandbox's clock and need the relay's `now` to follow at once.
     pub async fn sync_clock(&self) {
         self.relay.sync_clock().await;
+    }
+
+    /// Sets the store's rate limit (requests per second; 20 by default) for a test that sends
+    /// more than a store PC does and does not test the limit.
+    pub async fn set_rate(&self, per_second: i32) {
+        let (client, conn) = tokio_postgres::connect(&self.db_url, tokio_postgres::NoTls)
+            .await
+            .expect("the relay's database");
+        tokio::spawn(conn);
+        stores::set_policy(
+            &client,
+            "store",
+            Some(per_second),
+            crate::policy::RefundPolicy::default(),
+        )
+        .await
+        .expect("the store's rate");
     }
 
     /// Stops the relay.
