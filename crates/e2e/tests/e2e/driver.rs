@@ -76,7 +76,12 @@ impl Driver {
     /// With `native_delay`, WebKitWebDriver starts that much later than tauri-driver (a loaded
     /// machine, made certain). `app_home`, when given, is where the app started through this
     /// driver keeps its per-user files (XDG data, cache and config: WebKit's storage among them).
-    pub fn start(native_delay: Option<Duration>, app_home: Option<&Path>) -> Result<Driver> {
+    /// `app_env`: variables the app inherits (through tauri-driver and WebKitWebDriver).
+    pub fn start(
+        native_delay: Option<Duration>,
+        app_home: Option<&Path>,
+        app_env: &[(String, String)],
+    ) -> Result<Driver> {
         let wrapper = native_delay.map(slow_native_driver).transpose()?;
         let native = wrapper
             .as_ref()
@@ -93,6 +98,7 @@ impl Driver {
         if let Some(home) = app_home {
             isolate_user_dirs(&mut command, home)?;
         }
+        command.envs(app_env.iter().map(|(name, value)| (name, value)));
         command.args([
             "--port",
             &port.to_string(),

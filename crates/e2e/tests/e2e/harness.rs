@@ -34,6 +34,17 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest a whole scenario may take.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+/// Centres `arguments[0]` in its scroll area and calls back once its position held for three
+/// checks 50 ms apart (re-centring while it moves), or after 5 s.
+const SETTLE_IN_VIEW: &str = "const [element, done] = arguments;\
+    const began = Date.now(); let last = ''; let still = 0;\
+    const look = () => {\
+      const r = element.getBoundingClientRect(); const at = r.x + ',' + r.y;\
+      if (at === last) { still += 1; } else { still = 0; last = at; element.scrollIntoView({ block: 'center', inline: 'nearest' }); }\
+      if (still >= 3 || Date.now() - began > 5000) { done(still >= 3); } else { setTimeout(look, 50); }\
+    };\
+    look();";
+
 /// A boxed error with `message`.
 pub fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
     message.into().into()
@@ -60,6 +71,8 @@ pub struct Start {
     pub ready: &'static str,
     /// Makes WebKitWebDriver start this much later than tauri-driver (a loaded machine, for certain).
     pub slow_webdriver: Option<Duration>,
+    /// Environment variables the app starts with (through tauri-driver and WebKitWebDriver).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Start {
@@ -69,6 +82,7 @@ impl Default for Start {
             prepare: |_| Ok(()),
             ready: "nav-plans",
             slow_webdriver: None,
+            env: Vec::new(),
         }
     }
 }
@@ -112,6 +126,7 @@ pub struct App {
     home: TempDir,
     ready: &'static str,
     slow_webdriver: Option<Duration>,
+    env: Vec<(String, String)>,
 }
 
 pub(crate) struct Session {
@@ -130,13 +145,20 @@ impl App {
         let home = tempfile::Builder::new()
             .prefix("panmusic-e2e-home-")
             .tempdir()?;
-        let session = Session::open(data_dir.path(), home.path(), start.slow_webdriver).await?;
+        let session = Session::open(
+            data_dir.path(),
+            home.path(),
+            start.slow_webdriver,
+            &start.env,
+        )
+        .await?;
         let app = App {
             session: Some(session),
             data_dir,
             home,
             ready: start.ready,
             slow_webdriver: start.slow_webdriver,
+            env: start.env,
         };
         app.wait_for(app.ready).await?;
         Ok(app)
@@ -147,8 +169,15 @@ impl App {
         if let Some(session) = self.session.take() {
             session.close().await;
         }
-        self.session =
-            Some(Session::open(self.data_dir.path(), self.home.path(), self.slow_webdriver).await?);
+        self.session = Some(
+            Session::open(
+                self.data_dir.path(),
+                self.home.path(),
+                self.slow_webdriver,
+                &self.env,
+            )
+            .await?,
+        );
         self.wait_for(self.ready).await?;
         Ok(())
     }
@@ -199,6 +228,27 @@ impl App {
         let deadline = Instant::now() + STEP_TIMEOUT;
         loop {
             let element = self.wait_for(testid).await?;
+            // WebKitWebDriver scrolls only the window into view, not the screen's own scroll area
+            // (`.content`): an element at its bottom edge stays clipped under the status bar. And a
+            // section above that finishes loading between the scroll and the click moves it away.
+            // Either way the click lands on something else, without an error. So centre the element
+            // in its scroll area, and click once it has stayed put for 150 ms.
+            let reference = serde_json::to_value(&element)?;
+            let settled = step(&format!("settle {testid}"), async {
+                Ok(self
+                    .client()?
+                    .execute_async(SETTLE_IN_VIEW, vec![reference])
+                    .await?)
+            })
+            .await;
+            if let Err(error) = settled {
+                // Re-rendered meanwhile: found again on the next turn.
+                if Instant::now() > deadline {
+                    return Err(error);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
             let error = match tokio::time::timeout(STEP_TIMEOUT, element.click()).await {
                 Ok(Ok(())) => return Ok(()),
                 Ok(Err(error)) => error,
@@ -396,11 +446,13 @@ impl Session {
         data_dir: &Path,
         home: &Path,
         slow_webdriver: Option<Duration>,
+        env: &[(String, String)],
     ) -> Result<Session> {
         let app_bin = app_binary()?;
         let home = home.to_path_buf();
+        let env = env.to_vec();
         let mut driver =
-            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver, Some(&home)))
+            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver, Some(&home), &env))
                 .await??;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
