@@ -23,4 +23,5 @@ mod shell;
 mod store_pc;
 mod subscriptions;
 mod sync;
+mod updates;
 mod webdriver;
