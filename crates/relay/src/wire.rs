@@ -26,6 +26,19 @@ pub fn payment(p: &Payment) -> Value {
     v
 }
 
+/// A cash receipt as Iamport's JSON object (`0` for an unset `applied_at`/`cancelled_at`).
+pub fn receipt(r: &iamport::Receipt) -> Value {
+    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+    if let Some(map) = v.as_object_mut() {
+        for key in ["applied_at", "cancelled_at"] {
+            if map.get(key).is_some_and(Value::is_null) {
+                map.insert(key.to_owned(), Value::from(0));
+            }
+        }
+    }
+    v
+}
+
 /// A page object `{total, previous, next, list}` with `0` for "no such page", as Iamport sends.
 pub fn page(total: i64, page: i64, limit: i64, list: Vec<Value>) -> Value {
     let end = page.saturating_mul(limit);

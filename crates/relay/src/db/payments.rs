@@ -139,6 +139,18 @@ pub async fn remember(db: &impl GenericClient, payments: &[Payment]) -> Result<u
     Ok(changed)
 }
 
+/// The store whose payment `imp_uid` is, if the relay has seen it (a payment's merchant_uid,
+/// and so its store, never changes: any row answers, however old).
+pub async fn owner(db: &impl GenericClient, imp_uid: &str) -> Result<Option<i64>> {
+    let row = db
+        .query_opt(
+            "SELECT store_id FROM payments WHERE imp_uid = $1",
+            &[&imp_uid],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
 /// A payment confirmed with Iamport within `fresh_secs`: `(store_id, body)`.
 pub async fn fresh(
     db: &impl GenericClient,

@@ -5,6 +5,7 @@ pub mod cancel;
 pub mod feed;
 pub mod payments;
 pub mod prepare;
+pub mod receipts;
 pub mod schedules;
 pub mod subscribe;
 

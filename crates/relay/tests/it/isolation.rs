@@ -61,6 +61,19 @@ async fn attack_every_path(fresh: Duration) {
         let (status, _) = env.relay(&b_token, Method::GET, &path, None).await;
         assert_eq!(status, 200, "B reads {path}");
     }
+    // B's bank transfers: one with B's cash receipt, one without any yet.
+    let b_cash_imp = crate::receipts::paid_transfer(&env, &format!("{pb}order_cash")).await;
+    let b_cash2_imp = crate::receipts::paid_transfer(&env, &format!("{pb}order_cash2")).await;
+    let receipt_body = json!({"identifier": "01012345678", "type": "person"});
+    let (status, body) = env
+        .relay(
+            &b_token,
+            Method::POST,
+            &format!("/receipts/{b_cash_imp}"),
+            Some(receipt_body.clone()),
+        )
+        .await;
+    assert_eq!(status, 200, "B issues its own cash receipt: {body}");
     let a_token = env.token(&a).await;
     let iamport_token = env.sandbox_token().await;
     let ghost_imp = "imp_000000000001".to_owned();
@@ -179,6 +192,27 @@ async fn attack_every_path(fresh: Duration) {
             nonexistent: (format!("/subscribe/customers/{b_customer}_ghost"), None),
         },
         Case {
+            name: "cash receipt lookup",
+            method: Method::GET,
+            attack: (format!("/receipts/{b_cash_imp}"), None),
+            nonexistent: (format!("/receipts/{ghost_imp}"), None),
+        },
+        Case {
+            name: "cash receipt issue",
+            method: Method::POST,
+            attack: (
+                format!("/receipts/{b_cash2_imp}"),
+                Some(receipt_body.clone()),
+            ),
+            nonexistent: (format!("/receipts/{ghost_imp}"), Some(receipt_body.clone())),
+        },
+        Case {
+            name: "cash receipt cancel",
+            method: Method::DELETE,
+            attack: (format!("/receipts/{b_cash_imp}"), None),
+            nonexistent: (format!("/receipts/{ghost_imp}"), None),
+        },
+        Case {
             name: "billing key deletion",
             method: Method::DELETE,
             attack: (format!("/subscribe/customers/{b_customer}"), None),
@@ -266,6 +300,31 @@ async fn attack_every_path(fresh: Duration) {
         )
         .await;
     assert_eq!(status, 200, "B's billing key still exists");
+    let (status, receipt) = env
+        .iamport(
+            &iamport_token,
+            Method::GET,
+            &format!("/receipts/{b_cash_imp}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, receipt["response"]["cancelled_at"].as_i64()),
+        (200, Some(0)),
+        "B's cash receipt still stands: {receipt}"
+    );
+    let (status, _) = env
+        .iamport(
+            &iamport_token,
+            Method::GET,
+            &format!("/receipts/{b_cash2_imp}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "no cash receipt was issued on B's other payment"
+    );
 
     // The control: B itself can do what A could not.
     for (method, path, body) in [
@@ -281,6 +340,12 @@ async fn attack_every_path(fresh: Duration) {
             Method::GET,
             format!("/subscribe/payments/schedule/{pb}renew_1"),
             None,
+        ),
+        (Method::GET, format!("/receipts/{b_cash_imp}"), None),
+        (
+            Method::POST,
+            format!("/receipts/{b_cash2_imp}"),
+            Some(receipt_body.clone()),
         ),
         (
             Method::POST,

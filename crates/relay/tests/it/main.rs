@@ -11,5 +11,6 @@ mod isolation;
 mod pg;
 mod policy;
 mod proxy;
+mod receipts;
 mod resend;
 mod support;

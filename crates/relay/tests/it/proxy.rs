@@ -1,5 +1,5 @@
 //! A TCP proxy between the relay and the sandbox that can lose Iamport's replies to writes
-//! (POST requests): the writes still arrive and take effect, the answers never come back;
+//! (POST and DELETE requests): the writes still arrive and take effect, the answers never come back;
 //! lookups pass. This is the "charge sent,
 //! answer lost" failure that no fault control of the sandbox itself can produce (its faults
 //! all strike before the request is handled).
@@ -42,7 +42,7 @@ impl CutProxy {
         format!("http://{}", self.addr)
     }
 
-    /// From now on, replies to POST requests are dropped (and their connections closed).
+    /// From now on, replies to POST and DELETE requests are dropped (and their connections closed).
     pub fn lose_replies(&self, on: bool) {
         self.cut.store(on, Ordering::SeqCst);
     }
@@ -60,7 +60,8 @@ async fn pipe(client: TcpStream, server: TcpStream, cut: Arc<AtomicBool>) {
             match client_read.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    if cut.load(Ordering::SeqCst) && buf[..n].starts_with(b"POST ") {
+                    let write = buf[..n].starts_with(b"POST ") || buf[..n].starts_with(b"DELETE ");
+                    if cut.load(Ordering::SeqCst) && write {
                         doomed_up.store(true, Ordering::SeqCst);
                     }
                     if server_write.write_all(&buf[..n]).await.is_err() {
