@@ -1,4 +1,4 @@
-//! Cash receipts (현금영수증) against the sandbox: issued for non-card payments (at once, or queued
+//! Cash receipts (현금영수증) against the sandbox (and, where Iamport is reached, through a relay too): issued for non-card payments (at once, or queued
 //! while offline and sent once later), looked up before any resend, refused for card payments
 //! and bad business numbers, issued automatically on verification when the owner turned it on,
 //! and cancelled automatically when the payment is fully refunded.
@@ -10,6 +10,7 @@ use pos_core::work::{run_job_now, JobRun};
 use pos_core::PayMethod;
 
 use crate::checkout_support::{client_of, ctx, paid_order, refund, Shop};
+use crate::relay_support::{over_both, Backend};
 
 /// The sandbox route that issues receipts, for counting what was sent.
 const ISSUES: &str = "POST /receipts/{imp_uid}";
@@ -51,9 +52,8 @@ fn offline() -> iamport::Client {
     client_of("http://127.0.0.1:9")
 }
 
-#[tokio::test]
-async fn a_bank_transfer_gets_its_receipt_to_the_shops_business_number() {
-    let shop = Shop::open().await;
+async fn a_bank_transfer_gets_its_receipt_to_the_shops_business_number(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Trans).await;
     let outcome = issue_receipt_now(
         &shop.store,
@@ -82,6 +82,7 @@ async fn a_bank_transfer_gets_its_receipt_to_the_shops_business_number() {
         "지출증빙"
     );
 }
+over_both!(a_bank_transfer_gets_its_receipt_to_the_shops_business_number);
 
 #[tokio::test]
 async fn a_cash_receipt_for_a_card_payment_is_refused_and_nothing_is_sent() {
@@ -125,9 +126,8 @@ async fn a_business_number_with_a_wrong_check_digit_is_refused_and_nothing_is_wr
     nothing_recorded_or_sent(&shop, &muid).await;
 }
 
-#[tokio::test]
-async fn a_receipt_asked_for_offline_is_queued_and_sent_once_when_back_online() {
-    let shop = Shop::open().await;
+async fn a_receipt_asked_for_offline_is_queued_and_sent_once_when_back_online(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Trans).await;
     let ask = ReceiptAsk {
         receipt_type: ReceiptKind::Person,
@@ -166,10 +166,10 @@ async fn a_receipt_asked_for_offline_is_queued_and_sent_once_when_back_online() 
         "소득공제 receipt at Iamport"
     );
 }
+over_both!(a_receipt_asked_for_offline_is_queued_and_sent_once_when_back_online);
 
-#[tokio::test]
-async fn a_receipt_that_already_landed_is_looked_up_not_sent_again() {
-    let shop = Shop::open().await;
+async fn a_receipt_that_already_landed_is_looked_up_not_sent_again(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Trans).await;
     issue_receipt_now(
         &shop.store,
@@ -212,10 +212,12 @@ async fn a_receipt_that_already_landed_is_looked_up_not_sent_again() {
         "the landed receipt is recorded"
     );
 }
+over_both!(a_receipt_that_already_landed_is_looked_up_not_sent_again);
 
-#[tokio::test]
-async fn verification_issues_the_receipt_automatically_and_a_full_refund_cancels_it() {
-    let shop = Shop::open().await;
+async fn verification_issues_the_receipt_automatically_and_a_full_refund_cancels_it(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
     shop.store
         .set_auto_cash_receipt(Some("1234567891"))
         .unwrap_or_else(|e| panic!("turn on: {e}"));
@@ -264,6 +266,7 @@ async fn verification_issues_the_receipt_automatically_and_a_full_refund_cancels
         "recorded cancelled"
     );
 }
+over_both!(verification_issues_the_receipt_automatically_and_a_full_refund_cancels_it);
 
 #[tokio::test]
 async fn without_the_owners_consent_verification_issues_nothing() {

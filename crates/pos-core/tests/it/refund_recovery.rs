@@ -6,9 +6,10 @@ use pos_core::checkout::{refund_now, request_refund, RefundOutcome};
 use pos_core::work::{run_job_now, JobRun};
 use pos_core::{ErrorCode, JobState, OrderState, PayMethod};
 use serde_json::json;
+use std::time::Duration;
 
 use crate::checkout_support::{ctx, paid_order, refund, start_sandbox, Shop, CANCELS};
-use crate::relay_support::{over_both, Backend};
+use crate::relay_support::{over_both, Backend, Front};
 
 async fn console_cancel_behind_our_back_makes_the_checksum_refuse_and_parks_the_job(
     backend: Backend,
@@ -102,17 +103,28 @@ async fn refund_while_iamport_fails_is_queued_and_runs_once_when_back(backend: B
 }
 over_both!(refund_while_iamport_fails_is_queued_and_runs_once_when_back);
 
-#[tokio::test]
-async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_restart() {
+// Through the relay the stopped sandbox is the relay's upstream: the relay answers "Iamport
+// unreachable", and the store queues the refund exactly as when it cannot reach Iamport itself.
+async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_restart(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let state = dir.path().join("sandbox.json");
-    let shop = Shop::with_sandbox(start_sandbox(Some(state.clone()), None).await);
+    let sandbox = start_sandbox(Some(state.clone()), None).await;
+    let front = Front::start(backend, &sandbox.base_url()).await;
+    let shop = Shop {
+        client: front.client(Duration::from_secs(10)),
+        store: front.book(crate::store()),
+        front: Some(front),
+        ..Shop::with_sandbox(sandbox)
+    };
     let (muid, imp) = paid_order(&shop, "pass_1m", PayMethod::Card).await;
     let addr = shop.sandbox.addr();
     let Shop {
         sandbox,
         client,
         store,
+        front,
         ..
     } = shop;
     sandbox.shutdown().await;
@@ -126,6 +138,8 @@ async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_resta
     );
     let shop = Shop {
         store,
+        client,
+        front,
         ..Shop::with_sandbox(start_sandbox(Some(state), Some(addr)).await)
     };
     let run = run_job_now(&ctx(&shop), job_id).await;
@@ -140,6 +154,7 @@ async fn refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_resta
     );
     assert_eq!(shop.order(&muid).state, OrderState::Refunded, "mirrored");
 }
+over_both!(refund_while_the_sandbox_is_stopped_is_queued_and_runs_once_after_restart);
 
 async fn lost_answer_whose_cancel_landed_is_settled_by_a_lookup_without_resending(
     backend: Backend,
