@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { Button } from "./components/Button";
 import { Nav } from "./components/Nav";
 import { SandboxBanner } from "./components/SandboxBanner";
 import { StartupErrorScreen } from "./components/StartupErrorScreen";
@@ -101,9 +102,9 @@ export function App() {
       {current?.settingsProblem && route.name !== "settings" && (
         <div className="notice warning" role="alert" data-testid="settings-problem-banner">
           {ownerText(current.settingsProblem)}{" "}
-          <button type="button" className="link" onClick={() => setRoute({ name: "settings" })}>
+          <Button variant="link" onClick={() => setRoute({ name: "settings" })}>
             설정 열기
-          </button>
+          </Button>
         </div>
       )}
       <PinSetupOffer />

@@ -6,13 +6,17 @@ interface FieldProps {
   onChange: (value: string) => void;
   testId: string;
   hint?: string;
-  type?: "text" | "password" | "tel" | "email";
+  type?: "text" | "password" | "tel" | "email" | "date" | "search";
   placeholder?: string;
   autoComplete?: string;
   /** What is wrong with the value, shown under the input until it is fixed. */
   error?: string;
   inputMode?: "numeric" | "text" | "tel" | "email";
   maxLength?: number;
+  /** The label is read to screen readers but not shown (a filter row whose placeholder says it). */
+  labelHidden?: boolean;
+  /** Label and input side by side (a filter row) instead of the label above. */
+  inline?: boolean;
 }
 
 /** A labelled text input with an optional hint and, when the value is wrong, its error underneath. */
@@ -28,12 +32,16 @@ export function Field({
   error,
   inputMode,
   maxLength,
+  labelHidden = false,
+  inline = false,
 }: FieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <div className={inline ? "field inline" : "field"}>
+      <label htmlFor={id} className={labelHidden ? "visually-hidden" : undefined}>
+        {label}
+      </label>
       <input
         id={id}
         type={type}

@@ -40,9 +40,9 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
         주문 상세 <span className="en">Order</span>
       </h1>
       <div className="actions">
-        <button type="button" className="button" data-testid="order-back" onClick={onBack}>
+        <Button data-testid="order-back" onClick={onBack}>
           주문 내역으로
-        </button>
+        </Button>
       </div>
       {detail.status === "loading" && <Loading what="주문을" />}
       {detail.status === "error" && <ErrorNotice error={detail.error} />}
@@ -126,9 +126,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                 )}
                 <div className="actions">
                   {receiptUrl && (
-                    <button
-                      type="button"
-                      className="button"
+                    <Button
                       data-testid="open-receipt"
                       onClick={() => {
                         setReceiptError(null);
@@ -136,7 +134,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                       }}
                     >
                       영수증 보기 (브라우저)
-                    </button>
+                    </Button>
                   )}
                   {refundable && (
                     <>

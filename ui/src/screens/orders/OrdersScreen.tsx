@@ -15,9 +15,23 @@ import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
 import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
 import { Button } from "../../components/Button";
+import { Field } from "../../components/Field";
+import { SelectField, type SelectOption } from "../../components/SelectField";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
+
+/** The 구분 filter: sales, card registrations (0원), or both. */
+const CLASS_OPTIONS: SelectOption[] = [
+  { value: "", label: "판매와 카드 등록" },
+  { value: "sale", label: "판매만" },
+  { value: "card_registration", label: "카드 등록만 (0원)" },
+];
+
+/** A label table as drop-down choices, in its own order. */
+function labelOptions(labels: Record<string, string>): SelectOption[] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
+}
 
 /** Orders per page. */
 export const PAGE_SIZE = 50;
@@ -60,83 +74,70 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
         주문 내역 <span className="en">Orders</span>
       </h1>
       <div className="filters actions">
-        <select
-          aria-label="상태"
-          data-testid="orders-filter-state"
+        <SelectField
+          label="상태"
+          labelHidden
+          testId="orders-filter-state"
           value={state}
-          onChange={(e) => {
-            setState(e.target.value as OrderState | "");
+          onChange={(value) => {
+            setState(value as OrderState | "");
             setOffset(0);
           }}
-        >
-          <option value="">모든 상태</option>
-          {Object.entries(STATE_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="결제 수단"
-          data-testid="orders-filter-pay-method"
+          options={[{ value: "", label: "모든 상태" }, ...labelOptions(STATE_LABELS)]}
+        />
+        <SelectField
+          label="결제 수단"
+          labelHidden
+          testId="orders-filter-pay-method"
           value={payMethod}
-          onChange={(e) => {
-            setPayMethod(e.target.value as PayMethod | "");
+          onChange={(value) => {
+            setPayMethod(value as PayMethod | "");
             setOffset(0);
           }}
-        >
-          <option value="">모든 결제 수단</option>
-          {Object.entries(PAY_METHOD_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="구분"
-          data-testid="orders-filter-class"
+          options={[{ value: "", label: "모든 결제 수단" }, ...labelOptions(PAY_METHOD_LABELS)]}
+        />
+        <SelectField
+          label="구분"
+          labelHidden
+          testId="orders-filter-class"
           value={orderClass}
-          onChange={(e) => {
-            setOrderClass(e.target.value as OrderClass | "");
+          onChange={(value) => {
+            setOrderClass(value as OrderClass | "");
             setOffset(0);
           }}
-        >
-          <option value="">판매와 카드 등록</option>
-          <option value="sale">판매만</option>
-          <option value="card_registration">카드 등록만 (0원)</option>
-        </select>
-        <label className="date-filter">
-          <span>시작일</span>
-          <input
-            type="date"
-            data-testid="orders-filter-from"
-            value={from}
-            onChange={(e) => {
-              setFrom(e.target.value);
-              setOffset(0);
-            }}
-          />
-        </label>
-        <label className="date-filter">
-          <span>종료일</span>
-          <input
-            type="date"
-            data-testid="orders-filter-to"
-            value={to}
-            onChange={(e) => {
-              setTo(e.target.value);
-              setOffset(0);
-            }}
-          />
-        </label>
-        <input
+          options={CLASS_OPTIONS}
+        />
+        <Field
+          label="시작일"
+          inline
+          type="date"
+          testId="orders-filter-from"
+          value={from}
+          onChange={(value) => {
+            setFrom(value);
+            setOffset(0);
+          }}
+        />
+        <Field
+          label="종료일"
+          inline
+          type="date"
+          testId="orders-filter-to"
+          value={to}
+          onChange={(value) => {
+            setTo(value);
+            setOffset(0);
+          }}
+        />
+        <Field
+          label="검색"
+          labelHidden
           type="search"
-          aria-label="검색"
           placeholder="주문번호, 구매자, 전화번호, 카드 끝 4자리"
-          data-testid="orders-search"
+          testId="orders-search"
           value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
+          onChange={(value) => {
+            setSearch(value);
             setOffset(0);
           }}
         />
