@@ -8,7 +8,9 @@ import react from "@vitejs/plugin-react";
 export default defineConfig({
   plugins: [react()],
   clearScreen: false,
-  server: { port: 1420, strictPort: true, host: "127.0.0.1" },
+  // `fs.allow`: the UI, plus the Rust sources, which a test reads as text to check every error
+  // message Rust can send the owner (src/ownerMessages.test.ts).
+  server: { port: 1420, strictPort: true, host: "127.0.0.1", fs: { allow: [".", "../crates", "../src-tauri"] } },
   build: {
     target: "safari15",
     outDir: "dist",

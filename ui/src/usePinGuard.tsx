@@ -1,3 +1,4 @@
+import { ownerText } from "./ownerText";
 import { useCallback, useState, type ReactNode } from "react";
 import { PinDialog } from "./components/PinDialog";
 import { pinStatus, toCommandError, type CommandError, type OwnerPin } from "./ipc";
@@ -65,7 +66,7 @@ export function usePinGuard(): { guard: PinGuard; dialog: ReactNode } {
       const refused = toCommandError(reason);
       if (refused.code === "pin") {
         setLockedUntil(null);
-        setError(refused.message);
+        setError(ownerText(refused.message));
       } else {
         setPending(null);
         current.reject(refused);

@@ -1,3 +1,5 @@
+import { ownerText } from "../ownerText";
+
 interface StartupErrorScreenProps {
   problem: string;
   dataDir: string;
@@ -12,7 +14,7 @@ export function StartupErrorScreen({ problem, dataDir }: StartupErrorScreenProps
     <main className="startup-error" role="alert" data-testid="startup-error">
       <h1>판뮤직 POS를 시작할 수 없습니다</h1>
       <p className="problem" data-testid="startup-error-message">
-        {problem}
+        {ownerText(problem)}
       </p>
       <p>
         주문 데이터는 그대로 보존되어 있으며 아무것도 지우거나 바꾸지 않았습니다.

@@ -1,3 +1,4 @@
+import { ownerText } from "../ownerText";
 import { useState, type FormEvent } from "react";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsView } from "../bindings/SettingsView";
@@ -128,7 +129,7 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
       {problem && (
         <div className="notice error" role="alert" data-testid="settings-problem">
           <strong>설정 파일을 읽지 못해 기본값을 표시하고 있습니다</strong>
-          <p>{problem}</p>
+          <p>{ownerText(problem)}</p>
           <p className="hint">
             원래 파일은 그대로 두었습니다. 값을 확인한 뒤 저장하면 새 설정으로 바뀌고, 원래 파일은
             settings.json.broken으로 보관됩니다.

@@ -1,3 +1,4 @@
+import { ownerText } from "../ownerText";
 import { useState } from "react";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import { Button } from "../components/Button";
@@ -65,7 +66,7 @@ export function StorePcSection() {
   const makeBackup = () =>
     run(async () => {
       const made = await backupNow();
-      const folder = made.folderProblem ? ` 다만 지정한 백업 폴더에는 복사하지 못했습니다: ${made.folderProblem}` : "";
+      const folder = made.folderProblem ? ` 다만 지정한 백업 폴더에는 복사하지 못했습니다: ${ownerText(made.folderProblem)}` : "";
       return `백업을 만들었습니다 (주문 ${made.backup.orderCount}건).${folder}`;
     });
 

@@ -1,3 +1,4 @@
+import { ownerText } from "../../ownerText";
 import "../orders/orders.css";
 import { useEffect, useRef, useState } from "react";
 import type { CheckoutTicket } from "../../bindings/CheckoutTicket";
@@ -174,7 +175,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
       {phase.step === "open" && (
         <div className="notice warning" role="status" data-testid="checkout-open">
           <p>{phase.text}</p>
-          {phase.error && phase.error.code !== "not_found" && <p className="hint">{phase.error.message}</p>}
+          {phase.error && phase.error.code !== "not_found" && <p className="hint">{ownerText(phase.error.message)}</p>}
           <p>
             주문번호 <ShortId id={phase.merchantUid} testId="result-merchant-uid" />
           </p>

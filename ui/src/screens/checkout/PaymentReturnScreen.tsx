@@ -1,3 +1,4 @@
+import { ownerText } from "../../ownerText";
 import type { PaymentReturn } from "../../bindings/PaymentReturn";
 import { PaymentResult } from "./PaymentResult";
 import { ShortId } from "../../components/ShortId";
@@ -19,7 +20,7 @@ export function PaymentReturnScreen({ result, onOpenOrder }: PaymentReturnScreen
         <PaymentResult order={result.verified.order} onOpenOrder={onOpenOrder} />
       ) : (
         <div className="notice warning" role="status" data-testid="checkout-open">
-          <p>{result.problem ?? "결제 결과를 확인하지 못했습니다."}</p>
+          <p>{ownerText(result.problem ?? "결제 결과를 확인하지 못했습니다.")}</p>
           <p>
             주문번호 <ShortId id={result.merchantUid} testId="result-merchant-uid" /> · 주문은 열려
             있으며 앱이 아임포트에서 결과를 다시 확인합니다.

@@ -1,3 +1,4 @@
+import { ownerText } from "../../ownerText";
 import { useState } from "react";
 import type { CashReceipt } from "../../bindings/CashReceipt";
 import type { Order } from "../../bindings/Order";
@@ -34,7 +35,7 @@ export function CashReceiptSection({ order, receipt, onChanged }: { order: Order
     setNotice(null);
     try {
       const outcome = await run();
-      setNotice(outcome.status === "done" ? `현금영수증 ${what}이(가) 완료되었습니다.` : `대기열에 등록했습니다: ${outcome.message ?? ""}`);
+      setNotice(outcome.status === "done" ? `현금영수증 ${what}이(가) 완료되었습니다.` : `대기열에 등록했습니다: ${ownerText(outcome.message ?? "")}`);
       onChanged();
     } catch (reason) {
       setError(toCommandError(reason));
@@ -73,7 +74,7 @@ export function CashReceiptSection({ order, receipt, onChanged }: { order: Order
           {receipt.lastError && (
             <>
               <dt>사유</dt>
-              <dd>{receipt.lastError}</dd>
+              <dd>{ownerText(receipt.lastError)}</dd>
             </>
           )}
         </dl>

@@ -1,3 +1,4 @@
+import { ownerText } from "../../ownerText";
 import { useState } from "react";
 import type { AbandonOutcome } from "../../bindings/AbandonOutcome";
 import type { Order } from "../../bindings/Order";
@@ -27,12 +28,12 @@ function abandonNotice(outcome: AbandonOutcome): Notice {
     case "revoke_queued":
       return {
         tone: "warning",
-        text: `주문을 취소했습니다. 가상계좌 발급 취소는 대기열에 있으며 아임포트에 연결되면 자동으로 처리됩니다. (${outcome.message})`,
+        text: `주문을 취소했습니다. 가상계좌 발급 취소는 대기열에 있으며 아임포트에 연결되면 자동으로 처리됩니다. (${ownerText(outcome.message)})`,
       };
     case "revoke_refused":
       return {
         tone: "warning",
-        text: `주문은 취소했지만 아임포트가 가상계좌 발급 취소를 거절했습니다: ${outcome.message} 아임포트 관리자 화면에서 가상계좌를 취소해 주세요.`,
+        text: `주문은 취소했지만 아임포트가 가상계좌 발급 취소를 거절했습니다: ${ownerText(outcome.message)} 아임포트 관리자 화면에서 가상계좌를 취소해 주세요.`,
       };
   }
 }

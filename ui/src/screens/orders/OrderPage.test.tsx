@@ -276,6 +276,24 @@ describe("OrderPage", () => {
     expect(await screen.findByTestId("refund-pending")).toHaveTextContent("대기열");
     await expectNoSeriousA11yViolations();
   });
+
+  it("shows why a parked refund was refused in Korean only, without Rust's English gloss", async () => {
+    fakeBackend({
+      get_order: () =>
+        detail(order({ state: "paid", impUid: "imp_1" }), {
+          pendingRefund: {
+            jobId: 7,
+            amount: 9900,
+            state: "needs_attention",
+            lastError: "환불 금액 9900원이 환불 가능한 잔액 0원보다 큽니다. (refund exceeds the balance)",
+          },
+        }),
+    });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    const pending = await screen.findByTestId("refund-pending");
+    expect(pending, "the reason is shown").toHaveTextContent("환불 가능한 잔액 0원보다 큽니다.");
+    expect(pending.textContent, "no English gloss").not.toContain("refund exceeds the balance");
+  });
 });
 
 describe("OrdersScreen", () => {

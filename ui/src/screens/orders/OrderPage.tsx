@@ -1,3 +1,4 @@
+import { ownerText } from "../../ownerText";
 import { useCallback, useState } from "react";
 import { Button } from "../../components/Button";
 import { Badge } from "../../components/Badge";
@@ -115,7 +116,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   <div className="notice warning" role="status" data-testid="refund-pending">
                     환불 {formatWon(pendingRefund.amount)}{" "}
                     {pendingRefund.state === "needs_attention"
-                      ? `이 거절되어 확인이 필요합니다: ${pendingRefund.lastError ?? ""}`
+                      ? `이 거절되어 확인이 필요합니다: ${ownerText(pendingRefund.lastError ?? "")}`
                       : "을 처리 중입니다 (대기열). 아임포트에 연결되면 자동으로 처리됩니다."}
                   </div>
                 )}
@@ -171,7 +172,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                       setNotice(
                         outcome.status === "done"
                           ? "환불이 완료되었습니다."
-                          : `환불을 대기열에 등록했습니다: ${outcome.message}`,
+                          : `환불을 대기열에 등록했습니다: ${ownerText(outcome.message)}`,
                       );
                       reload();
                     }}
