@@ -28,11 +28,11 @@ use tempfile::TempDir;
 
 use crate::harness::{fail, Result};
 
-mod ports;
+pub(crate) mod ports;
 
 /// Longest wait for tauri-driver and WebKitWebDriver to listen and answer (generous: a loaded CI
 /// machine).
-const READY_TIMEOUT: Duration = Duration::from_secs(60);
+pub const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long tauri-driver, WebKitWebDriver or the app gets to exit when stopped.
 pub const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -72,17 +72,15 @@ impl std::fmt::Display for NotReady {
 
 impl Driver {
     /// Starts tauri-driver on reserved ports and waits until both listen and WebKitWebDriver says
-    /// it is ready.
-    /// With `native_delay`, WebKitWebDriver starts that much later than tauri-driver (a loaded
-    /// machine, made certain). `app_home`, when given, is where the app started through this
-    /// driver keeps its per-user files (XDG data, cache and config: WebKit's storage among them).
-    /// `app_env`: variables the app inherits (through tauri-driver and WebKitWebDriver).
-    pub fn start(
-        native_delay: Option<Duration>,
-        app_home: Option<&Path>,
-        app_env: &[(String, String)],
-    ) -> Result<Driver> {
-        let wrapper = native_delay.map(slow_native_driver).transpose()?;
+    /// it is ready. With `native_delay`, WebKitWebDriver starts that much later than tauri-driver
+    /// (a loaded machine, made certain). With `target`, WebKitWebDriver drives the app already
+    /// running with its inspector on that port instead of starting one (see [`crate::harness`]).
+    pub fn start(native_delay: Option<Duration>, target: Option<u16>) -> Result<Driver> {
+        let wrapper = if native_delay.is_some() || target.is_some() {
+            Some(native_driver_wrapper(native_delay, target)?)
+        } else {
+            None
+        };
         let native = wrapper
             .as_ref()
             .map(|dir| dir.path().join("WebKitWebDriver"));
@@ -95,10 +93,6 @@ impl Driver {
         if std::env::var_os("PANMUSIC_SECRETS").is_none() {
             command.env("PANMUSIC_SECRETS", "file");
         }
-        if let Some(home) = app_home {
-            isolate_user_dirs(&mut command, home)?;
-        }
-        command.envs(app_env.iter().map(|(name, value)| (name, value)));
         command.args([
             "--port",
             &port.to_string(),
@@ -133,7 +127,7 @@ impl Driver {
 /// Points the app's per-user folders into `home`, so apps of different tests (and of other test
 /// runs on the machine) share no WebKit storage, local storage or autostart entry. Mesa's shader
 /// cache stays shared: it only makes start-up faster.
-fn isolate_user_dirs(command: &mut Command, home: &Path) -> Result {
+pub(crate) fn isolate_user_dirs(command: &mut Command, home: &Path) -> Result {
     if std::env::var_os("MESA_SHADER_CACHE_DIR").is_none() {
         let cache = std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
@@ -269,7 +263,7 @@ impl Driver {
 }
 
 /// `running`, `gone`, or how a zombie ended (exit code or signal, from `/proc/<pid>/stat`).
-fn process_state(pid: u32) -> String {
+pub(crate) fn process_state(pid: u32) -> String {
     match stat_fields(pid) {
         None => "gone".to_string(),
         Some(fields) if fields.first().is_some_and(|state| state == "Z") => {
@@ -341,7 +335,7 @@ fn stat_fields(pid: u32) -> Option<Vec<String>> {
 }
 
 /// Whether `pid` exists and is not a zombie.
-fn is_running(pid: u32) -> bool {
+pub(crate) fn is_running(pid: u32) -> bool {
     stat_fields(pid).is_some_and(|fields| fields.first().is_some_and(|state| state != "Z"))
 }
 
@@ -359,7 +353,7 @@ fn native_child(parent: u32) -> Option<u32> {
 
 /// Whether process `pid` holds a socket listening on 127.0.0.1:`port` (from `/proc/net/tcp` and the
 /// process's open files): the port is bound by that process, not by someone else.
-fn listens(pid: u32, port: u16) -> bool {
+pub(crate) fn listens(pid: u32, port: u16) -> bool {
     let local = format!("0100007F:{port:04X}");
     // fields: sl, local, remote, state (0A = LISTEN), ..., inode at 9
     let inodes =
@@ -403,9 +397,10 @@ fn owned_sockets(pid: u32, inodes: &[String]) -> usize {
         .count()
 }
 
-/// A WebKitWebDriver that starts `delay` late: a script in a temp dir that sleeps, then execs the
-/// real one (same pid, same arguments).
-fn slow_native_driver(delay: Duration) -> Result<TempDir> {
+/// A WebKitWebDriver that starts `delay` late and, with `target`, drives the app whose inspector
+/// listens on that port: a script in a temp dir that sleeps, then execs the real one (same pid,
+/// tauri-driver's arguments plus `--target`).
+fn native_driver_wrapper(delay: Option<Duration>, target: Option<u16>) -> Result<TempDir> {
     let real = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
@@ -416,11 +411,14 @@ fn slow_native_driver(delay: Duration) -> Result<TempDir> {
         .prefix("panmusic-e2e-driver-")
         .tempdir()?;
     let script = dir.path().join("WebKitWebDriver");
+    let sleep = delay.map_or(String::new(), |delay| {
+        format!("sleep {:.3}\n", delay.as_secs_f64())
+    });
+    let target = target.map_or(String::new(), |port| format!(" --target=127.0.0.1:{port}"));
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nsleep {:.3}\nexec '{}' \"$@\"\n",
-            delay.as_secs_f64(),
+            "#!/bin/sh\n{sleep}exec '{}' \"$@\"{target}\n",
             real.display()
         ),
     )?;

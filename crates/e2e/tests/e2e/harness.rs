@@ -1,6 +1,7 @@
 //! A small driver for the real app: start it, click and read elements by `data-testid`, restart it
-//! on the same data dir. Every WebDriver step has a timeout; tauri-driver and WebKitWebDriver
-//! ([`Driver`]) are started ready and stopped even when a test fails.
+//! on the same data dir. Every WebDriver step has a timeout; the app ([`AppProcess`], started by
+//! the harness with its inspector on a reserved port), tauri-driver and WebKitWebDriver attached
+//! to it ([`Driver`]) are started ready and stopped even when a test fails.
 
 use std::error::Error;
 use std::future::Future;
@@ -19,9 +20,11 @@ use tempfile::TempDir;
 use crate::driver::Driver;
 
 mod a11y;
+mod app_process;
 mod processes;
 mod windows;
 
+use app_process::AppProcess;
 use processes::{app_family, running_drivers_and_apps, wait_until_app_exited};
 
 /// What a test step returns.
@@ -132,6 +135,7 @@ pub struct App {
 pub(crate) struct Session {
     client: Client,
     driver: Driver,
+    app: AppProcess,
     data_dir: PathBuf,
     /// The main window's handle (the only window when the session opened).
     main: WindowHandle,
@@ -439,9 +443,9 @@ impl App {
 }
 
 impl Session {
-    /// Starts a ready [`Driver`] and opens a session on it, which starts the app on `data_dir`
-    /// with its per-user folders in `home`. One try: a session that does not open fails the
-    /// scenario, saying how tauri-driver, WebKitWebDriver and the app stand.
+    /// Starts the app on `data_dir` with its per-user folders in `home` ([`AppProcess`]), a ready
+    /// [`Driver`] attached to it, and opens a session. One try: a session that does not open
+    /// fails the scenario, saying how tauri-driver, WebKitWebDriver and the app stand.
     async fn open(
         data_dir: &Path,
         home: &Path,
@@ -449,20 +453,18 @@ impl Session {
         env: &[(String, String)],
     ) -> Result<Session> {
         let app_bin = app_binary()?;
-        let home = home.to_path_buf();
+        let (data, home) = (data_dir.to_path_buf(), home.to_path_buf());
         let env = env.to_vec();
-        let mut driver =
-            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver, Some(&home), &env))
+        let mut app =
+            tokio::task::spawn_blocking(move || AppProcess::start(&app_bin, &data, &home, &env))
                 .await??;
+        let target = app.inspector_port;
+        let mut driver =
+            tokio::task::spawn_blocking(move || Driver::start(slow_webdriver, Some(target)))
+                .await??;
+        // The app runs already: WebKitWebDriver attaches to it, so no tauri:options.
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
-        capabilities.insert(
-            "tauri:options".into(),
-            json!({
-                "application": app_bin,
-                "args": ["--data-dir", data_dir],
-            }),
-        );
         let url = format!("http://127.0.0.1:{}", driver.port);
         let mut builder = ClientBuilder::new(HttpConnector::new());
         builder.capabilities(capabilities);
@@ -471,9 +473,10 @@ impl Session {
             Ok(Ok(client)) => client,
             Ok(Err(error)) => {
                 return Err(fail(format!(
-                    "no WebDriver session: {error} ({}; app on the data dir: {}; running: {})",
+                    "no WebDriver session: {error} ({}; app {}: {}; running: {})",
                     driver.describe(),
-                    app_state(data_dir),
+                    app.pid(),
+                    app.describe(),
                     running_drivers_and_apps()
                 )))
             }
@@ -491,17 +494,19 @@ impl Session {
         Ok(Session {
             client,
             driver,
+            app,
             data_dir: data_dir.to_path_buf(),
             main,
         })
     }
 
-    /// Ends the session (which closes the app), stops tauri-driver, and waits for the app to exit
-    /// (so the next app does not meet it through the single-instance plugin).
+    /// Ends the session, stops tauri-driver, kills the app and waits until it and its WebKit
+    /// processes have exited (so the next app does not meet it through the single-instance plugin).
     async fn close(self) {
         let Session {
             client,
             driver,
+            mut app,
             data_dir,
             ..
         } = self;
@@ -514,25 +519,8 @@ impl Session {
             Err(_) => eprintln!("e2e: closing the session timed out"),
         }
         drop(driver);
+        app.stop();
         wait_until_app_exited(&data_dir, family);
-    }
-}
-
-/// Whether an app runs on `data_dir` (for a failure message).
-fn app_state(data_dir: &Path) -> &'static str {
-    let needle = data_dir.as_os_str().as_encoded_bytes();
-    let running = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|entry| {
-            std::fs::read(entry.path().join("cmdline"))
-                .is_ok_and(|cmdline| cmdline.windows(needle.len()).any(|w| w == needle))
-        });
-    if running {
-        "running"
-    } else {
-        "not running"
     }
 }
 

@@ -32,8 +32,8 @@ const READY_DRIVERS: usize = 20;
 #[test]
 fn a_new_session_request_sent_the_moment_the_driver_is_ready_gets_an_answer() {
     for attempt in 1..=READY_DRIVERS {
-        let driver = Driver::start(None, None, &[])
-            .expect("tauri-driver and WebKitWebDriver start and answer");
+        let driver =
+            Driver::start(None, None).expect("tauri-driver and WebKitWebDriver start and answer");
         // A browser that cannot start: WebKitWebDriver answers with an error, but it answers.
         let answer = new_session_request(driver.port, "/nonexistent/panmusic-pos");
         assert!(
@@ -75,7 +75,7 @@ fn new_session_request(port: u16, binary: &str) -> String {
 #[test]
 fn a_stopped_driver_leaves_no_webkitwebdriver_behind() {
     let driver =
-        Driver::start(None, None, &[]).expect("tauri-driver and WebKitWebDriver start and answer");
+        Driver::start(None, None).expect("tauri-driver and WebKitWebDriver start and answer");
     let native = driver.native_pid();
     assert!(
         std::fs::metadata(format!("/proc/{native}")).is_ok(),
