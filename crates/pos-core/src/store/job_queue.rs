@@ -102,7 +102,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::JobNotParked {
                 id,
-                state: job.state.as_str(),
+                state: job.state.label_ko(),
             });
         }
         Ok(job)

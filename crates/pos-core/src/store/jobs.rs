@@ -34,6 +34,18 @@ text_enum!(JobState, "jobs.state", {
     NeedsAttention => "needs_attention",
 });
 
+impl JobState {
+    /// The state as the owner reads it.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            JobState::Pending => "대기 중",
+            JobState::Running => "처리 중",
+            JobState::Done => "완료",
+            JobState::NeedsAttention => "확인 필요",
+        }
+    }
+}
+
 /// A job to enqueue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

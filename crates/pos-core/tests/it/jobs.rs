@@ -88,6 +88,24 @@ fn a_second_open_job_of_the_same_kind_for_the_same_order_is_refused() {
     );
 }
 
+#[test]
+fn retrying_a_job_that_is_not_parked_names_its_state_in_korean() {
+    let store = super::store();
+    let id = store
+        .enqueue_job(&job("verify", "order_a"))
+        .expect("enqueued");
+    let err = store.retry_parked_job(id, now()).err();
+    let Some(err @ StoreError::JobNotParked { .. }) = err else {
+        panic!("a pending job cannot be retried by hand, got {err:?}");
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("(현재: 대기 중)"),
+        "the state the owner reads is a word: {message}"
+    );
+    assert!(!message.contains("pending"), "no state code: {message}");
+}
+
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
