@@ -127,14 +127,21 @@ pub fn invalid(what: &str) -> Response {
     )
 }
 
-/// The relay's database is unavailable: nothing was forwarded.
+/// The relay's database is unavailable: nothing was forwarded. Marked like [`unreachable`]: to the
+/// store Iamport cannot be reached just now, nothing reached it, and repeating is safe (a write is
+/// not left "of unknown outcome" for the store to look up).
 pub fn db_unavailable() -> Response {
-    error(
+    let mut r = error(
         StatusCode::SERVICE_UNAVAILABLE,
         -1,
         "중계 서버의 데이터베이스를 사용할 수 없어 요청을 보내지 않았습니다. 잠시 후 다시 시도하세요. \
          (relay database unavailable; nothing was sent)",
-    )
+    );
+    r.headers_mut().insert(
+        iamport::UNREACHABLE_HEADER,
+        axum::http::HeaderValue::from_static(iamport::UNREACHABLE_VALUE),
+    );
+    r
 }
 
 /// Too many requests from one store.

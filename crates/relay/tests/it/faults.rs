@@ -13,11 +13,13 @@ use crate::pg::Pg;
 use crate::support::{config, Env};
 
 /// Charges `merchant_uid` the way the desktop app's queue does: on any failure, wait and try
-/// again with the same merchant_uid, until Iamport gives an answer.
-async fn charge_until_answered(
+/// again with the same merchant_uid, until Iamport gives an answer. Failures are counted in
+/// `failures` by kind.
+async fn charge_until_answered_counting(
     client: &iamport::Client,
     customer: &str,
     merchant_uid: &str,
+    failures: &mut Vec<&'static str>,
 ) -> iamport::Payment {
     let req = AgainRequest {
         customer_uid: customer.into(),
@@ -29,10 +31,22 @@ async fn charge_until_answered(
     for _ in 0..200 {
         match client.again(&req).await {
             Ok(p) => return p,
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(e) => {
+                failures.push(e.kind());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
     }
     panic!("{merchant_uid}: no answer after 200 tries");
+}
+
+/// [`charge_until_answered_counting`] without the count.
+async fn charge_until_answered(
+    client: &iamport::Client,
+    customer: &str,
+    merchant_uid: &str,
+) -> iamport::Payment {
+    charge_until_answered_counting(client, customer, merchant_uid, &mut Vec::new()).await
 }
 
 /// How many payments Iamport holds for `merchant_uid`.
@@ -141,12 +155,23 @@ async fn a_postgresql_restart_mid_run_loses_no_charge_and_doubles_none() {
             .expect("restart");
         })
     };
+    let mut failures = Vec::new();
     for m in &uids {
-        let p = charge_until_answered(&client, &customer, m).await;
+        let p = charge_until_answered_counting(&client, &customer, m, &mut failures).await;
         assert!(p.is_paid(), "{m} ends paid");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     restarter.await.expect("restarted");
+    println!("charge attempts refused while PostgreSQL restarted: {failures:?}");
+    assert!(
+        !failures.is_empty(),
+        "the restart struck charges in flight (else this proves nothing)"
+    );
+    assert!(
+        failures.iter().all(|k| *k == "transport"),
+        "without its database the relay sends nothing and says so (safe to repeat, not of \
+         unknown outcome): {failures:?}"
+    );
 
     let stats: serde_json::Value = http
         .get(format!("{}/__sandbox/stats", sandbox.base_url()))
