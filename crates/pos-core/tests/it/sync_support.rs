@@ -160,12 +160,23 @@ impl Control {
 
     /// REST calls counted so far.
     pub async fn rest_calls(&self) -> u64 {
+        self.stats().await["total"].as_u64().unwrap_or(u64::MAX)
+    }
+
+    /// REST calls counted so far, less those of `route` (e.g. `GET /payments/status/{payment_status}`).
+    pub async fn rest_calls_except(&self, route: &str) -> u64 {
+        let stats = self.stats().await;
+        let total = stats["total"].as_u64().unwrap_or(u64::MAX);
+        total.saturating_sub(stats["by_route"][route].as_u64().unwrap_or(0))
+    }
+
+    async fn stats(&self) -> Value {
         let url = format!("{}/__sandbox/stats", self.base);
         let v: Value = match self.http.get(&url).send().await {
             Ok(r) => r.json().await.unwrap_or_default(),
             Err(e) => panic!("stats: {e}"),
         };
-        v["response"]["total"].as_u64().unwrap_or(u64::MAX)
+        v["response"].clone()
     }
 }
 
