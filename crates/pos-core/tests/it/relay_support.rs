@@ -69,6 +69,11 @@ impl Front {
         }
     }
 
+    /// Whether this is the relay (중계 서버) connection.
+    pub fn is_relay(&self) -> bool {
+        self.relay.is_some()
+    }
+
     /// The base URL the store talks to (the relay's, or the sandbox's).
     pub fn base_url(&self) -> String {
         self.base.clone()

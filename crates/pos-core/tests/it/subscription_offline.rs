@@ -3,7 +3,7 @@
 //! every execution that happened meanwhile, in order.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use chrono::Duration;
 use iamport::{ScheduleQuery, ScheduleStatus};
@@ -11,39 +11,40 @@ use pos_core::store::{OrderState, SubscriptionState};
 use pos_core::subscription::LOOKAHEAD;
 use serde_json::Value;
 
-use super::subscription_support::{posctl, Sbx};
+use super::subscription_support::Sbx;
+use crate::relay_support::{over_both, Backend};
 
-fn run(dir: &Path, base: &str, args: &[&str]) -> Output {
-    let out = posctl(dir, base, args)
+fn run(mut cmd: Command) -> Output {
+    let out = cmd
         .output()
-        .unwrap_or_else(|e| panic!("posctl {args:?}: {e}"));
+        .unwrap_or_else(|e| panic!("posctl {cmd:?}: {e}"));
     assert!(
         out.status.success(),
-        "posctl {args:?} succeeds: {}",
+        "posctl {cmd:?} succeeds: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     out
 }
 
-async fn posctl_json(dir: &Path, base: &str, args: &[&str]) -> Value {
-    let (dir, base) = (dir.to_path_buf(), base.to_string());
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let out = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run(&dir, &base, &args)
-    })
-    .await
-    .unwrap_or_else(|e| panic!("posctl task: {e}"));
+async fn posctl_json(sbx: &Sbx, dir: &Path, args: &[&str]) -> Value {
+    let cmd = sbx.posctl(dir, args);
+    let out = tokio::task::spawn_blocking(move || run(cmd))
+        .await
+        .unwrap_or_else(|e| panic!("posctl task: {e}"));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON on stdout: {e}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_retry_in_order() {
-    let sbx = Sbx::start().await;
-    let uid = "cust_offline";
+// Through the relay posctl runs in 중계 서버 mode from the app's settings (the live book, ids
+// behind the store's prefix), and the relay follows the sandbox's clock as it moves.
+async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_retry_in_order(
+    backend: Backend,
+) {
+    let sbx = Sbx::start_on(backend).await;
+    let customer = sbx.uid("cust_offline");
+    let uid = customer.as_str();
     sbx.customer(uid, false).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let base = sbx.base.clone();
+    sbx.prepare_dir(dir.path());
     let started = sbx.now().await;
     let create = [
         "subscriptions",
@@ -54,15 +55,21 @@ async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_ret
         uid,
         "--json",
     ];
-    let sub = posctl_json(dir.path(), &base, &create).await;
+    let sub = posctl_json(&sbx, dir.path(), &create).await;
     let id = sub["id"].as_str().unwrap_or_default().to_string();
     assert_eq!(sub["state"], "active", "the first period is paid: {sub}");
     // The app stops here. Iamport holds the next three periods.
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let store = sbx.book_of(dir.path());
     let ahead = store
         .subscription_charges(&id)
         .unwrap_or_else(|e| panic!("charges: {e}"));
     drop(store);
+    assert!(
+        ahead
+            .iter()
+            .all(|c| c.merchant_uid.starts_with(&sbx.uid(""))),
+        "posctl minted every charge as this connection needs (behind the relay store's prefix)"
+    );
     assert_eq!(
         ahead.len(),
         1 + LOOKAHEAD as usize,
@@ -103,10 +110,10 @@ async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_ret
         "and charged the third"
     );
     // The app starts again: one engine cycle.
-    posctl_json(dir.path(), &base, &["sync", "--once", "--json"]).await;
+    posctl_json(&sbx, dir.path(), &["sync", "--once", "--json"]).await;
     let history = posctl_json(
+        &sbx,
         dir.path(),
-        &base,
         &["subscriptions", "history", &id, "--json"],
     )
     .await;
@@ -136,7 +143,7 @@ async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_ret
         lines, want,
         "each period, the decline and the retry, in the order they happened: {history}"
     );
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let store = sbx.book_of(dir.path());
     let sub = store
         .subscription(&id)
         .unwrap_or_else(|e| panic!("reread: {e}"));
@@ -189,3 +196,4 @@ async fn after_95_days_off_the_history_shows_each_period_the_decline_and_the_ret
     );
     sbx.stop().await;
 }
+over_both!(after_95_days_off_the_history_shows_each_period_the_decline_and_the_retry_in_order);

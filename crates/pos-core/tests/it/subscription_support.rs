@@ -45,6 +45,44 @@ impl Sbx {
         sbx
     }
 
+    /// Makes `dir` a data dir of this connection: for the relay, an app saved in 중계 서버 mode
+    /// with the relay store's key (posctl then finds the relay in the app's settings); direct, a
+    /// fresh dir (posctl gets the sandbox with `--api-base`).
+    pub fn prepare_dir(&self, dir: &Path) {
+        if let Some(front) = self.front.as_ref().filter(|f| f.is_relay()) {
+            crate::relay_support::relay_data_dir(front, dir);
+        }
+    }
+
+    /// `posctl args` as the shop runs it on a dir made by [`Sbx::prepare_dir`].
+    pub fn posctl(&self, dir: &Path, args: &[&str]) -> Command {
+        if !self.front.as_ref().is_some_and(Front::is_relay) {
+            return posctl(dir, &self.base, args);
+        }
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_posctl"));
+        cmd.args(args)
+            .arg("--data-dir")
+            .arg(dir)
+            .env("PANMUSIC_SECRETS", "file")
+            .env_remove("IAMPORT_KEY")
+            .env_remove("IAMPORT_SECRET")
+            .env_remove("IAMPORT_API_BASE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    /// The order book posctl works on in a dir made by [`Sbx::prepare_dir`] (the live book in
+    /// 중계 서버 mode, the sandbox book otherwise).
+    pub fn book_of(&self, dir: &Path) -> Store {
+        let mode = if self.front.as_ref().is_some_and(Front::is_relay) {
+            pos_core::settings::Mode::Live
+        } else {
+            pos_core::settings::Mode::Sandbox
+        };
+        Store::open_book(dir, mode).unwrap_or_else(|e| panic!("open the book: {e}"))
+    }
+
     /// `uid` as the store names it (behind the relay store's prefix through the relay).
     pub fn uid(&self, uid: &str) -> String {
         self.front
