@@ -25,7 +25,8 @@ mod processes;
 mod windows;
 
 use app_process::AppProcess;
-use processes::{app_family, running_drivers_and_apps, wait_until_app_exited};
+pub(crate) use processes::app_family;
+use processes::{running_drivers_and_apps, wait_until_app_exited};
 
 /// What a test step returns.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;

@@ -15,6 +15,7 @@ mod checkout;
 mod csp;
 mod driver;
 mod harness;
+mod idle_memory;
 mod layout;
 mod mismatch_refund;
 mod owner_pin;

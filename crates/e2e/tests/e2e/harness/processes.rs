@@ -54,7 +54,7 @@ pub(super) fn wait_until_app_exited(data_dir: &Path, mut family: Vec<String>) {
 }
 
 /// The app on `data_dir` and the processes it started (WebKit's web and network processes).
-pub(super) fn app_family(data_dir: &Path) -> Vec<String> {
+pub(crate) fn app_family(data_dir: &Path) -> Vec<String> {
     let needle = data_dir.as_os_str().as_encoded_bytes();
     let apps = live_pids_where(|_, cmdline, _| cmdline.windows(needle.len()).any(|w| w == needle));
     let children = live_pids_where(|_, _, ppid| apps.contains(ppid));
