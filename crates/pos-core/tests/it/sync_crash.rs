@@ -23,13 +23,13 @@ fn posctl(dir: &std::path::Path, net: &Net, mode: &str) -> Command {
 
 // Through the relay a killed posctl leaves writes the relay may have forwarded, recorded, and
 // answered to nobody; the next posctl looks them up (and the relay answers a resend from its
-// audit). 200 refunds there, enough to be killed mid-queue twenty times; the store's rate limit
-// is raised, as draining 200 refunds at once is not what a shop does and the limit is not
+// audit). 100 refunds there, enough to be killed mid-queue twenty times; the store's rate limit
+// is raised, as draining 100 refunds at once is not what a shop does and the limit is not
 // what this tests (the fault test meets it).
 async fn sigkill_at_twenty_random_moments_loses_no_refund_and_doubles_none(backend: Backend) {
     let n = match backend {
         Backend::Direct => scaled(1000),
-        Backend::Relay => scaled(200),
+        Backend::Relay => scaled(100),
     };
     let sb = sandbox(None, None).await;
     let net = Net::over(backend, &sb).await;

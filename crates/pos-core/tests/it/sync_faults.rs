@@ -21,12 +21,12 @@ enum Kind {
 
 // Through the relay the faults strike between the relay and Iamport; the relay gives up on a
 // held reply after 300 ms and the store's client waits longer, so the store sees what the relay
-// makes of each fault (unreachable, failing, or outcome unknown). 200 orders there: every
+// makes of each fault (unreachable, failing, or outcome unknown). 100 orders there: every
 // request costs the relay a database round trip or two, and the point is the same.
 async fn under_heavy_faults_every_order_converges_and_every_refund_happens_once(backend: Backend) {
     let n = match backend {
         Backend::Direct => scaled(1000),
-        Backend::Relay => scaled(200),
+        Backend::Relay => scaled(100),
     };
     let sb = sandbox(None, None).await;
     let net = Net::over_impatient(backend, &sb, Duration::from_millis(300)).await;
