@@ -3,7 +3,7 @@
 //! key and secret come from (the app's store, a file or stdin; never the command line).
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use pos_core::secrets::{CredentialStore, Credentials, SecretBackend};
 
@@ -156,22 +156,20 @@ fn doctor_fails_clearly_when_iamport_refuses_the_credentials() {
     });
 }
 
+/// `posctl doctor --json` checking a token at `api_base` with a throwaway key and secret.
+fn doctor_json_against(dir: &Path, api_base: &str) -> Output {
+    posctl_env(
+        dir,
+        &["doctor", "--json", "--api-base", api_base, "--imp-key", "k"],
+        &[("IAMPORT_SECRET", "s")],
+    )
+}
+
 #[test]
 fn doctor_reports_an_unreachable_iamport() {
     let dir = tempdir();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    let out = posctl_env(
-        dir.path(),
-        &[
-            "doctor",
-            "--json",
-            "--api-base",
-            "http://127.0.0.1:9",
-            "--imp-key",
-            "k",
-        ],
-        &[("IAMPORT_SECRET", "s")],
-    );
+    let out = doctor_json_against(dir.path(), "http://127.0.0.1:9");
     assert!(!out.status.success(), "doctor fails");
     assert_eq!(
         json(&out)["iamport"]["status"],
@@ -308,18 +306,7 @@ fn the_secret_is_read_from_a_file_or_stdin() {
 #[test]
 fn a_plain_http_api_base_off_this_machine_is_refused_naming_https() {
     let dir = tempdir();
-    let out = posctl_env(
-        dir.path(),
-        &[
-            "doctor",
-            "--json",
-            "--api-base",
-            "http://api.iamport.kr",
-            "--imp-key",
-            "k",
-        ],
-        &[("IAMPORT_SECRET", "s")],
-    );
+    let out = doctor_json_against(dir.path(), "http://api.iamport.kr");
     assert!(!out.status.success(), "doctor fails");
     let v = json(&out);
     assert_eq!(v["iamport"]["status"], "error", "not sent anywhere: {v}");
