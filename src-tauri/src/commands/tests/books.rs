@@ -43,10 +43,7 @@ fn switch(app: &TestApp, mode: &str) {
 
 /// A live order with its payment window opened: (merchant_uid, amount).
 fn live_order(app: &TestApp) -> (String, i64) {
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     (
         ticket["merchantUid"]
             .as_str()

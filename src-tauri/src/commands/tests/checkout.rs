@@ -87,10 +87,7 @@ fn unknown_orders_and_unpaid_refunds_are_refused() {
     let (code, _) = app.err("get_order", json!({ "merchantUid": "order_nope" }));
     assert_eq!(code, "not_found", "an unknown order's page");
 
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let uid = ticket["merchantUid"].as_str().unwrap_or_default();
     let (code, message) = app.err(
         "refund_order",
@@ -148,10 +145,7 @@ fn sync_status_starts_the_engine_once_the_sandbox_runs() {
 fn open_receipt_refuses_an_address_that_is_not_https() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let uid = ticket["merchantUid"].as_str().unwrap_or_default();
     let store = app.app.pos().store().expect("store").clone();
     // What a hostile or broken Iamport reply would leave in the timeline.
@@ -188,10 +182,7 @@ fn open_receipt_refuses_an_address_that_is_not_https() {
 fn abandon_order_gives_up_an_unpaid_order_once_and_refuses_it_after() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let uid = ticket["merchantUid"].as_str().unwrap_or_default();
     let outcome: Value = app.ok("abandon_order", json!({ "merchantUid": uid }));
     assert_eq!(outcome["status"], "done", "given up at once: {outcome}");

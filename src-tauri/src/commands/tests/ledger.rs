@@ -74,10 +74,7 @@ fn the_export_writes_where_the_owner_picked_and_nothing_when_cancelled() {
 fn a_cash_receipt_for_a_card_order_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let muid = ticket["merchantUid"]
         .as_str()
         .unwrap_or_default()

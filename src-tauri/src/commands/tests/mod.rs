@@ -113,6 +113,14 @@ impl TestApp {
         serde_json::from_value(reply).unwrap_or_else(|e| panic!("{command} reply shape: {e}"))
     }
 
+    /// 결제하기 of the 1-month pass by card (`start_checkout`): the checkout ticket.
+    pub fn card_checkout(&self) -> Value {
+        self.ok(
+            "start_checkout",
+            json!({ "planId": "pass_1m", "payMethod": "card" }),
+        )
+    }
+
     /// Invokes `command`, expecting `{code, message}`; returns both.
     pub fn err(&self, command: &str, args: Value) -> (String, String) {
         let error = match self.invoke(command, args) {

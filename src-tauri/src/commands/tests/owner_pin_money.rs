@@ -82,10 +82,7 @@ fn a_refund_needs_the_pin_and_a_refused_one_queues_nothing() {
 fn clearing_sandbox_data_needs_the_pin_and_a_refused_one_deletes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    app.ok::<Value>(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    app.card_checkout();
     set_pin(&app);
     let total = |app: &TestApp| -> Value {
         let page: Value = app.ok("list_orders", json!({ "query": null }));

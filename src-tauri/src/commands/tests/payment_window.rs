@@ -67,14 +67,25 @@ fn window_order(app: &TestApp) -> Value {
     request["params"].clone()
 }
 
+/// The owner closes the card-registration window of `ticket` (a `start_subscription` reply).
+/// The mock runtime sends no `Destroyed`: its close is handed to what the window's close
+/// handler runs.
+fn registration_window_closed(app: &TestApp, ticket: &Value) {
+    let text = |key: &str| ticket[key].as_str().unwrap_or_default().to_owned();
+    tauri::async_runtime::block_on(crate::paywindow::result::closed(
+        app.app.handle(),
+        crate::paywindow::Purpose::Subscribe {
+            subscription_id: text("subscriptionId"),
+            merchant_uid: text("merchantUid"),
+        },
+    ));
+}
+
 #[test]
 fn checkout_opens_a_payment_window_for_the_order_rust_made() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = TestApp::sandboxed(dir.path());
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let params = window_order(&app);
     assert_eq!(
         params["merchant_uid"], ticket["merchantUid"],
@@ -103,18 +114,7 @@ fn a_closed_card_registration_window_leaves_the_subscription_incomplete_as_등�
         crate::paywindow::current(app.app.handle()).is_some(),
         "the billing window is open"
     );
-    // The mock runtime sends no `Destroyed`: its close is handed to what the window's
-    // close handler runs.
-    tauri::async_runtime::block_on(crate::paywindow::result::closed(
-        app.app.handle(),
-        crate::paywindow::Purpose::Subscribe {
-            subscription_id: first["subscriptionId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            merchant_uid: first["merchantUid"].as_str().unwrap_or_default().to_owned(),
-        },
-    ));
+    registration_window_closed(&app, &first);
 
     let views: Vec<Value> = app.ok("list_subscriptions", no_args());
     assert_eq!(views.len(), 1, "one subscription, listed: {views:?}");
@@ -133,16 +133,7 @@ fn a_closed_card_registration_window_leaves_the_subscription_incomplete_as_등�
     );
     // The reopened window is open, so the registration is 확인 중 until that window ends too
     // (다시 등록 is refused while it might complete at Iamport); the owner closes it.
-    tauri::async_runtime::block_on(crate::paywindow::result::closed(
-        app.app.handle(),
-        crate::paywindow::Purpose::Subscribe {
-            subscription_id: first["subscriptionId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            merchant_uid: first["merchantUid"].as_str().unwrap_or_default().to_owned(),
-        },
-    ));
+    registration_window_closed(&app, &first);
     let reopened: Value = app.ok(
         "reopen_subscription",
         json!({ "id": first["subscriptionId"] }),

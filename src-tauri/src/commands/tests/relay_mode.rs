@@ -52,10 +52,7 @@ fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
     settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
     app.ok::<Value>("save_settings", json!({ "settings": settings }));
 
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let uid = ticket["merchantUid"]
         .as_str()
         .unwrap_or_default()

@@ -33,10 +33,7 @@ fn a_switch_to_the_relay_with_an_open_direct_order_is_refused_and_saves_nothing(
     settings["mode"] = json!("live");
     settings["merchantCode"] = json!("imp12345678");
     app.ok::<Value>("save_settings", json!({ "settings": settings.clone() }));
-    let ticket: Value = app.ok(
-        "start_checkout",
-        json!({ "planId": "pass_1m", "payMethod": "card" }),
-    );
+    let ticket: Value = app.card_checkout();
     let direct_uid = ticket["merchantUid"].as_str().unwrap_or_default();
     assert!(
         direct_uid.starts_with("order_"),
