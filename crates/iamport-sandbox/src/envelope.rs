@@ -153,6 +153,15 @@ pub enum ApiError {
     /// The SDK endpoints: the amount differs from the one registered with `prepare`.
     #[error("사전 등록된 결제금액({0}원)과 요청 금액이 일치하지 않습니다.")]
     PreparedAmountMismatch(i64),
+    /// The SDK endpoints: a billing-key window with less than its PG accepts (0원 for a PG that
+    /// charges at issuance, or under a PG's minimum).
+    #[error("이 PG({pg})의 카드 등록 결제창은 {least}원 이상이어야 합니다.")]
+    BillingAmountTooSmall {
+        /// The PG code.
+        pg: String,
+        /// The smallest amount it accepts.
+        least: i64,
+    },
     /// The SDK endpoints: an attempt that does not exist or was already answered.
     #[error("결제창 세션이 유효하지 않습니다.")]
     SdkSessionInvalid,
@@ -194,6 +203,7 @@ impl ApiError {
             | ScheduleTimeNotFuture
             | UnknownMerchant
             | PreparedAmountMismatch(_)
+            | BillingAmountTooSmall { .. }
             | SdkSessionInvalid
             | NotThisMethod(_)
             | VbankNotWaiting

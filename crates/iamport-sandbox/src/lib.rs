@@ -8,6 +8,7 @@
 //! the crate README.
 
 mod banks;
+mod billing_pg;
 mod cancel;
 mod clock;
 mod control;

@@ -109,6 +109,10 @@ pub async fn open(State(shared): State<Arc<Shared>>, Input(body): Input<OpenBody
     if amount < least {
         return Err(ApiError::InvalidParam("amount (a positive whole number)"));
     }
+    if customer_uid.is_some() {
+        // The billing window of the chosen PG: 0원 issuance, or the first charge with the key.
+        crate::billing_pg::check_window(p.pg.as_deref(), amount)?;
+    }
     if p.pay_method.as_deref() == Some("phone") && p.digital.is_none() {
         return Err(ApiError::InvalidParam("digital (required for phone)"));
     }
