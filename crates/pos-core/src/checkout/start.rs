@@ -66,9 +66,16 @@ impl CheckoutEnv {
         }
     }
 
-    /// The billing-key (subscription) channel: the saved one in live mode, none in sandbox mode.
+    /// The billing-key (subscription) channel: the saved one in live mode. In sandbox mode only
+    /// the PG's code when its billing window's rule is known (no live MID, no channel key), so
+    /// the sandbox's window behaves as that PG's does (0원 issuance, or the first period charged
+    /// with the key).
     pub fn billing_channel(&self) -> Option<&str> {
-        self.live_channel(self.settings.channels.billing.as_deref())
+        let saved = self.settings.channels.billing.as_deref();
+        match self.settings.mode {
+            Mode::Live => self.live_channel(saved),
+            Mode::Sandbox => saved.and_then(crate::subscription::issuance::known_billing_pg),
+        }
     }
 
     /// A saved channel, in live mode only: the live shop's PG contracts mean nothing to the sandbox.

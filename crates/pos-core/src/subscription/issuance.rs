@@ -58,19 +58,25 @@ const RULES: &[(&str, IssuanceRule)] = &[
 
 /// The rule of the configured billing channel (`pg`, `pg.MID`, or `None` for the default).
 pub fn issuance_rule(billing_pg: Option<&str>) -> IssuanceRule {
-    let Some(pg) = billing_pg else {
-        return IssuanceRule::Free;
-    };
+    billing_pg
+        .and_then(known)
+        .map_or(IssuanceRule::Free, |(_, rule)| *rule)
+}
+
+/// The PG code of `pg` (`pg` or `pg.MID`) when its billing window's rule is known, without the
+/// MID; `None` for a channel key or a PG not listed.
+pub fn known_billing_pg(pg: &str) -> Option<&'static str> {
+    known(pg).map(|(name, _)| *name)
+}
+
+fn known(pg: &str) -> Option<&'static (&'static str, IssuanceRule)> {
     let code = pg
         .split('.')
         .next()
         .unwrap_or(pg)
         .trim()
         .to_ascii_lowercase();
-    RULES
-        .iter()
-        .find(|(name, _)| *name == code)
-        .map_or(IssuanceRule::Free, |(_, rule)| *rule)
+    RULES.iter().find(|(name, _)| *name == code)
 }
 
 impl IssuanceRule {

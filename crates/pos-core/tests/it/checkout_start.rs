@@ -161,7 +161,17 @@ async fn sandbox_mode_ignores_the_live_merchant_code_and_channels_so_the_sandbox
         ("imp00000000", None, None),
         "sandbox mode uses the sandbox's merchant code and no live channel"
     );
-    assert_eq!(env.billing_channel(), None, "nor the live billing channel");
+    assert_eq!(
+        env.billing_channel(),
+        Some("kakaopay"),
+        "of the live billing channel only its PG, for the sandbox to behave as it does"
+    );
+    env.settings.channels.billing = Some("channel-key-live-billing".into());
+    assert_eq!(
+        env.billing_channel(),
+        None,
+        "a live channel key is not sent to the sandbox"
+    );
 
     // The sandbox's payment window opens with what the ticket says (it refuses a live code).
     let url = format!("{}/__sdk/open", shop.sandbox.base_url());
