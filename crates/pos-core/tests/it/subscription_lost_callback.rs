@@ -60,6 +60,61 @@ async fn a_window_completed_at_iamport_whose_callback_was_lost_is_confirmed_by_t
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_window_of_a_pg_that_charges_at_issuance_grants_the_first_period_once() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let pg = Some("kakaopay.TCSUBSCRIP");
+    let ticket = subs
+        .start("sub_monthly", pg)
+        .unwrap_or_else(|e| panic!("start: {e}"));
+    // The window charges the month and issues the key at Iamport; the app never hears of it.
+    let imp_uid = sbx.billing_window_ends(&ticket, "approve").await;
+    run_once(&subs.store, &subs.client)
+        .await
+        .unwrap_or_else(|e| panic!("sync cycle: {e}"));
+    let found = reread(&subs.store, &ticket.subscription_id);
+    assert_eq!(
+        found.state,
+        SubscriptionState::Active,
+        "the cycle found the charged issuance: {found:?}"
+    );
+
+    // The window's return arrives late, and the engine looks again: nothing more is granted.
+    let late = subs
+        .verify_issuance(&ticket.subscription_id, &imp_uid, pg, sbx.now().await)
+        .await
+        .unwrap_or_else(|e| panic!("the late return finds it done: {e}"));
+    run_once(&subs.store, &subs.client)
+        .await
+        .unwrap_or_else(|e| panic!("second cycle: {e}"));
+    let after = reread(&subs.store, &ticket.subscription_id);
+    assert_eq!(
+        (late.current_period_end, after.current_period_end),
+        (found.current_period_end, found.current_period_end),
+        "one period granted, not extended by the late return or the next cycle"
+    );
+    let firsts: Vec<_> = subs
+        .store
+        .subscription_charges(&ticket.subscription_id)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.period_no == 0)
+        .map(|c| c.merchant_uid)
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![ticket.merchant_uid.clone()],
+        "the first period is the window's own order, once"
+    );
+    assert_eq!(
+        sbx.calls("POST /subscribe/payments/again").await,
+        0,
+        "the month the window charged is never charged again"
+    );
+    sbx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_a_registration_is_being_confirmed_a_second_one_is_refused_with_the_reason() {
     let sbx = Sbx::start().await;
     let subs = sbx.subs();

@@ -164,8 +164,9 @@ impl Sbx {
             .to_string()
     }
 
-    /// The ticket's billing window opens in the sandbox's SDK (0원 allowed there) for its
-    /// merchant_uid and customer_uid. Returns the window's imp_uid.
+    /// The ticket's billing window opens in the sandbox's SDK for its merchant_uid, customer_uid
+    /// and PG (the sandbox's window behaves as that PG's: 0원 issuance, or a charge with it).
+    /// Returns the window's imp_uid.
     pub async fn billing_window_opens(&self, ticket: &IssuanceTicket) -> String {
         let opened = self
             .post(
@@ -173,7 +174,8 @@ impl Sbx {
                 json!({
                     "merchant_code": "imp00000000",
                     "params": {"merchant_uid": ticket.merchant_uid, "amount": ticket.amount,
-                               "pay_method": "card", "customer_uid": ticket.customer_uid},
+                               "pay_method": "card", "customer_uid": ticket.customer_uid,
+                               "pg": ticket.pg},
                 }),
             )
             .await;
