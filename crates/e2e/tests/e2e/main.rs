@@ -11,6 +11,7 @@
 //! Each test gets a fresh data dir; on failure a screenshot lands in `.e2e-artifacts/<test>.png`.
 //! Add a feature's tests as a new module next to `shell.rs`, written with [`harness::scenario`].
 
+mod billing_pgs;
 mod checkout;
 mod csp;
 mod driver;

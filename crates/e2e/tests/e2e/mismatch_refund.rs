@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::checkout::open_window;
 use crate::harness::{ensure, fail, scenario, App, Result};
-use crate::store_pc::{control_token, invoke, post, sandbox_token};
+use crate::store_pc::{control_token, get_response, invoke, post, sandbox_token};
 
 /// Won the buyer wrongly deposits (the order is 9,900원).
 const WRONG_DEPOSIT: i64 = 100;
@@ -79,7 +79,12 @@ async fn a_wrong_virtual_account_deposit_is_refunded_to_the_account_the_owner_en
         )?;
 
         // Iamport has the whole deposit cancelled.
-        let payment = rest_get(&base, &format!("/payments/{imp_uid}"))?;
+        let access = sandbox_token(&base)?;
+        let payment = get_response(
+            &base,
+            &format!("/payments/{imp_uid}"),
+            ("Authorization", &access),
+        )?;
         ensure(
             payment["status"] == "cancelled" && payment["cancel_amount"] == WRONG_DEPOSIT,
             format!("Iamport cancelled the whole deposit: {payment}"),
@@ -87,27 +92,4 @@ async fn a_wrong_virtual_account_deposit_is_refunded_to_the_account_the_owner_en
         Ok(())
     })
     .await;
-}
-
-/// The `response` of a REST GET to the app's sandbox, with the access token in use.
-fn rest_get(base: &str, path: &str) -> Result<serde_json::Value> {
-    use std::io::{Read, Write};
-    let token = sandbox_token(base)?;
-    let host = base.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(host)?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply)?;
-    let start = reply
-        .find('{')
-        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))?;
-    let value: serde_json::Value = serde_json::Deserializer::from_str(&reply[start..])
-        .into_iter::<serde_json::Value>()
-        .next()
-        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))??;
-    Ok(value["response"].clone())
 }

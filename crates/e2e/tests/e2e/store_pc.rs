@@ -233,3 +233,32 @@ pub(crate) fn post(base: &str, path: &str, token: &str, body: &str) -> Result<St
     stream.read_to_string(&mut reply)?;
     Ok(reply)
 }
+
+/// A GET to the sandbox on loopback with one extra header (`Authorization` for the REST API,
+/// `X-Sandbox-Token` for the control API); returns the reply's `response`.
+pub(crate) fn get_response(
+    base: &str,
+    path: &str,
+    header: (&str, &str),
+) -> Result<serde_json::Value> {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{}: {}\r\nConnection: close\r\n\r\n",
+        header.0, header.1
+    )?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    let start = reply
+        .find('{')
+        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))?;
+    // The body may be followed by the end of a chunked reply: read the first JSON value only.
+    let value: serde_json::Value = serde_json::Deserializer::from_str(&reply[start..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .ok_or_else(|| fail(format!("{path} answers JSON: {reply}")))??;
+    Ok(value["response"].clone())
+}
