@@ -3,7 +3,7 @@
 //! payment with a form post, a `no-cors` fetch or a JSON fetch. The same page does create one on
 //! the open test tool, so the attack is real.
 
-use crate::browser::Browser;
+use crate::browser_support::Browser;
 use crate::support::Env;
 use axum::response::Html;
 use axum::routing::get;

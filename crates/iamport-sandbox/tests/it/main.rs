@@ -4,6 +4,7 @@
 mod binary;
 mod browser;
 mod browser_guard;
+mod browser_support;
 mod cancel;
 mod control;
 mod guard;
