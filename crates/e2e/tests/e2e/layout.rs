@@ -150,11 +150,17 @@ async fn by_keyboard_f2_ctrl_f_and_f1_move_between_screens_and_esc_closes_the_pa
             in_window["testid"] == "imp-approve",
             format!("the payment window takes focus on its first button: {in_window}"),
         )?;
-        pressed?;
         // The window's result: the order is still waiting for payment.
         app.wait_for_state("result-status", "awaiting_payment")
             .await?;
         app.wait_until_payment_window_closed().await?;
+        // Esc closes the window it is typed into, and WebKitWebDriver may then answer the key
+        // command with an error (an empty one, the window being gone before the command
+        // finished; seen once in ten runs on a loaded machine). The window closing with the order
+        // open, checked above, is what Esc must do; the answer to the key command is not.
+        if let Err(error) = pressed {
+            eprintln!("e2e: the Esc that closed the payment window was answered with: {error}");
+        }
         Ok(())
     })
     .await;
