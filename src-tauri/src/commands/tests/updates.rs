@@ -167,3 +167,24 @@ fn a_live_shop_never_takes_updates_from_a_test_host() {
         "the test host was never asked for its bundle"
     );
 }
+
+#[test]
+fn the_page_cannot_call_the_updater_plugin_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let host = host(Release::of("0.2.0", 10_000));
+    let app = sandbox_app(dir.path(), &host);
+
+    for (command, args) in [
+        ("plugin:updater|check", json!({})),
+        ("plugin:updater|download_and_install", json!({ "rid": 0 })),
+    ] {
+        let refusal = app.invoke(command, args).err().map(|e| e.to_string());
+        assert!(
+            refusal
+                .as_deref()
+                .is_some_and(|e| e.contains("not allowed")),
+            "{command} is in no capability: updates go through the app's commands: {refusal:?}"
+        );
+    }
+    assert_eq!(host.bundle_requests(), 0, "nothing was downloaded");
+}
