@@ -76,9 +76,10 @@ pub async fn window_ended<R: Runtime>(
     app: &AppHandle<R>,
     id: &str,
     imp_uid: Option<&str>,
+    attempt: u32,
 ) -> Result<Option<RegistrationEnd>, PaymentsError> {
     let (_, subs) = connect(app).await?;
-    Ok(subs.window_ended(id, imp_uid).await?)
+    Ok(subs.window_ended(id, imp_uid, attempt).await?)
 }
 
 fn registration_window<R: Runtime>(
@@ -86,6 +87,7 @@ fn registration_window<R: Runtime>(
     c: &Connection,
     ticket: IssuanceTicket,
 ) -> Result<BillingWindow, PaymentsError> {
+    let attempt = ticket.attempt;
     let window = BillingWindow {
         subscription_id: ticket.subscription_id,
         merchant_uid: ticket.merchant_uid,
@@ -102,6 +104,7 @@ fn registration_window<R: Runtime>(
     let purpose = Purpose::Subscribe {
         subscription_id: window.subscription_id.clone(),
         merchant_uid: window.merchant_uid.clone(),
+        attempt,
     };
     open_window(app, c, &window, purpose)?;
     Ok(window)

@@ -50,6 +50,9 @@ pub enum Purpose {
         subscription_id: String,
         /// The issuing window's order.
         merchant_uid: String,
+        /// Which opening of the registration's window this is: the end of a window that a
+        /// later one replaced is not recorded.
+        attempt: u32,
     },
     /// 카드 변경: a new billing key `customer_uid` for subscription `subscription_id`.
     CardChange {
@@ -121,6 +124,13 @@ fn slot<R: Runtime>(app: &AppHandle<R>) -> &PaymentWindowSlot {
 pub fn current<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {
     let label = slot(app).open().as_ref().map(|o| o.label.clone())?;
     app.get_webview_window(&label)
+}
+
+/// What the open payment window is for, taken as its close takes it (tests: the mock runtime
+/// sends no `Destroyed`).
+#[cfg(test)]
+pub(crate) fn take_open<R: Runtime>(app: &AppHandle<R>) -> Option<Purpose> {
+    slot(app).open().take().map(|o| o.purpose)
 }
 
 /// Opens a payment window for `purpose` with `request`; `origins` decide its page's content

@@ -50,7 +50,9 @@ pub async fn returned<R: Runtime>(
             checkout(app, merchant_uid, imp_uid, message).await;
         }
         Purpose::Subscribe {
-            subscription_id, ..
+            subscription_id,
+            attempt,
+            ..
         } => {
             let mut outcome = match imp_uid.as_deref() {
                 Some(imp_uid) => Some(subscriptions::confirm(app, &subscription_id, imp_uid).await),
@@ -59,7 +61,7 @@ pub async fn returned<R: Runtime>(
             let mut message = message;
             if !matches!(outcome, Some(Ok(_))) {
                 if let Some(end) =
-                    registration_ended(app, &subscription_id, imp_uid.as_deref()).await
+                    registration_ended(app, &subscription_id, imp_uid.as_deref(), attempt).await
                 {
                     // Closed or declined, as Iamport says: no key was issued, which is no error.
                     outcome = None;
@@ -105,9 +107,11 @@ pub async fn closed<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) {
     match purpose {
         Purpose::Checkout { merchant_uid } => checkout(app, merchant_uid, None, message).await,
         Purpose::Subscribe {
-            subscription_id, ..
+            subscription_id,
+            attempt,
+            ..
         } => {
-            let end = registration_ended(app, &subscription_id, None).await;
+            let end = registration_ended(app, &subscription_id, None, attempt).await;
             billing(
                 app,
                 subscription_id,
@@ -135,8 +139,9 @@ async fn registration_ended<R: Runtime>(
     app: &AppHandle<R>,
     subscription_id: &str,
     imp_uid: Option<&str>,
+    attempt: u32,
 ) -> Option<RegistrationEnd> {
-    match subscriptions::window_ended(app, subscription_id, imp_uid).await {
+    match subscriptions::window_ended(app, subscription_id, imp_uid, attempt).await {
         Ok(end) => end,
         Err(error) => {
             tracing::info!(%subscription_id, code = error.code().as_str(), "how the card registration ended was not recorded");

@@ -115,6 +115,11 @@ pub struct IssuanceTicket {
     pub pg: Option<String>,
     /// Order name for the window.
     pub name: String,
+    /// Which opening of the registration's window this is (1, 2, … for each 다시 등록): the
+    /// window's ending is recorded only while it is the latest (Rust's, never sent to the UI).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub attempt: u32,
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ impl Subscriptions {
         })?;
         self.store
             .record_minted_key(&customer_uid, &sub.id, KeyPurpose::Issuance)?;
-        self.registration_opened(&sub.id)?;
+        let attempt = self.registration_opened(&sub.id)?;
         Ok(IssuanceTicket {
             subscription_id: sub.id,
             merchant_uid: sub.billing_merchant_uid,
@@ -53,6 +53,7 @@ impl Subscriptions {
             rule,
             pg: billing_pg.map(str::to_string),
             name: format!("{} 카드 등록", plan.name_ko),
+            attempt,
         })
     }
 

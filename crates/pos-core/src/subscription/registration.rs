@@ -102,7 +102,7 @@ impl Subscriptions {
                 existing: sub.id,
             });
         }
-        self.registration_opened(&sub.id)?;
+        let attempt = self.registration_opened(&sub.id)?;
         let plan = self.store.plan(&sub.plan_id)?;
         let billing = self.store.order(&sub.billing_merchant_uid)?;
         Ok(IssuanceTicket {
@@ -113,20 +113,28 @@ impl Subscriptions {
             rule: issuance_rule(billing_pg),
             pg: billing_pg.map(str::to_string),
             name: format!("{} 카드 등록", plan.name_ko),
+            attempt,
         })
     }
 
-    /// The billing window of unfinished subscription `id` ended without a verified key: decides
-    /// from Iamport how (the window's own words are never believed) and records it. With no
-    /// payment id, or a payment Iamport still holds as `ready` (the window closed), it is 등록
-    /// 취소; a payment of this billing order that Iamport marks `failed` is 카드 거절 with the
-    /// PG's reason; a paid one records nothing (`None`). When Iamport cannot be asked, nothing is
-    /// recorded (the error says why). Returns the ending recorded.
+    /// The billing window `attempt` of unfinished subscription `id` ended without a verified
+    /// key: decides from Iamport how (the window's own words are never believed) and records it.
+    /// With no payment id, or a payment Iamport still holds as `ready` (the window closed), it is
+    /// 등록 취소; a payment of this billing order that Iamport marks `failed` is 카드 거절 with
+    /// the PG's reason; a paid one records nothing (`None`). A window that a later one replaced
+    /// (다시 등록) records nothing: its end says nothing of the window open now. When Iamport
+    /// cannot be asked, nothing is recorded (the error says why). Returns the ending recorded.
     pub async fn window_ended(
         &self,
         id: &str,
         imp_uid: Option<&str>,
+        attempt: u32,
     ) -> Result<Option<RegistrationEnd>, SubscriptionError> {
+        let latest = self.registration_attempt(id)?;
+        if attempt != latest {
+            tracing::info!(subscription = %id, attempt, latest, "the end of a replaced card-registration window is not recorded");
+            return Ok(None);
+        }
         let sub = self.store.subscription(id)?;
         let end = match imp_uid.filter(|uid| !uid.is_empty()) {
             None => RegistrationEnd::Closed,

@@ -37,6 +37,9 @@ pub const KEY_DELETE_JOB: &str = "key_delete";
 /// Timeline cause that (re)starts the check: the window was opened at `iamportAt` (ms).
 pub(crate) const OPENED: &str = "registration_opened";
 
+/// Timeline cause of every opening of a registration's window, numbered (`attempt`).
+const WINDOW: &str = "registration_window";
+
 /// Held while a registration is confirmed, so the window's return and the engine's lookup in
 /// one process never confirm the same issuance at once.
 pub(crate) static CONFIRMING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -66,8 +69,8 @@ impl Subscriptions {
     /// client knows it (no request is sent): the check's deadline runs from here, and an
     /// earlier ending is cleared (the registration is 확인 중 again). While Iamport's time is
     /// unknown nothing is recorded and the engine's first look starts the check (a reopen then
-    /// keeps its earlier opening's deadline).
-    pub(crate) fn registration_opened(&self, id: &str) -> Result<(), SubscriptionError> {
+    /// keeps its earlier opening's deadline). Returns this opening's number (1, 2, …).
+    pub(crate) fn registration_opened(&self, id: &str) -> Result<u32, SubscriptionError> {
         let reading = IamportClock::new(&self.client).read();
         let sub = self.store.subscription(id)?;
         if sub.last_failure_reason.is_some() {
@@ -90,7 +93,26 @@ impl Subscriptions {
                 &serde_json::json!({ "iamportAt": reading.now.timestamp_millis() }),
             )?;
         }
-        Ok(())
+        let attempt = self.registration_attempt(id)?.saturating_add(1);
+        self.store.note_subscription_event(
+            id,
+            WINDOW,
+            &serde_json::json!({ "attempt": attempt }),
+        )?;
+        Ok(attempt)
+    }
+
+    /// The number of the latest opening of `id`'s registration window (0: none recorded).
+    pub fn registration_attempt(&self, id: &str) -> Result<u32, SubscriptionError> {
+        Ok(self
+            .store
+            .subscription_events(id)?
+            .iter()
+            .rev()
+            .find(|e| e.cause == WINDOW)
+            .and_then(|e| e.detail.get("attempt").and_then(serde_json::Value::as_u64))
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0))
     }
 
     /// When the check of `sub`'s registration gives up (Iamport's clock): the deadline after

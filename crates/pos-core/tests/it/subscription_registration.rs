@@ -15,7 +15,7 @@ async fn window_end_recorded(
     imp_uid: Option<&str>,
 ) -> Subscription {
     let end = subs
-        .window_ended(&ticket.subscription_id, imp_uid)
+        .window_ended(&ticket.subscription_id, imp_uid, ticket.attempt)
         .await
         .unwrap_or_else(|e| panic!("the window's end is recorded: {e}"));
     assert!(end.is_some(), "an ending was recorded");
@@ -226,3 +226,40 @@ async fn a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pg
     sbx.stop().await;
 }
 over_both!(a_card_declined_at_the_sandbox_is_recorded_as_카드_거절_with_the_pgs_words_and_does_not_block);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_close_of_a_replaced_window_does_not_end_the_window_that_replaced_it() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let first = start_monthly(&subs);
+    // Iamport says the card was declined while the first window still shows: 다시 등록 opens a
+    // second window for the same registration, which replaces the first.
+    subs.registration_ended(
+        &first.subscription_id,
+        &RegistrationEnd::Declined {
+            reason: "한도 초과".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("record the decline: {e}"));
+    let second = subs
+        .reopen_registration(&first.subscription_id, None)
+        .unwrap_or_else(|e| panic!("다시 등록: {e}"));
+
+    // The first window's close arrives after the second window opened.
+    let end = subs
+        .window_ended(&first.subscription_id, None, first.attempt)
+        .await
+        .unwrap_or_else(|e| panic!("the late close is answered: {e}"));
+    assert_eq!(end, None, "a superseded window's close records nothing");
+    assert_eq!(
+        (first.attempt, second.attempt),
+        (1, 2),
+        "each opening of the window is numbered"
+    );
+    let sub = reread(&subs.store, &second.subscription_id);
+    assert!(
+        subs.registration_checking(&sub).unwrap_or(false),
+        "the second window's registration is still 확인 중, not 등록 취소: {sub:?}"
+    );
+    sbx.stop().await;
+}

@@ -67,18 +67,17 @@ fn window_order(app: &TestApp) -> Value {
     request["params"].clone()
 }
 
-/// The owner closes the card-registration window of `ticket` (a `start_subscription` reply).
-/// The mock runtime sends no `Destroyed`: its close is handed to what the window's close
-/// handler runs.
+/// The owner closes the card-registration window of `ticket` (a `start_subscription` reply),
+/// the one open. The mock runtime sends no `Destroyed`: what the window was opened for is
+/// taken and handed to what the window's close handler runs.
 fn registration_window_closed(app: &TestApp, ticket: &Value) {
-    let text = |key: &str| ticket[key].as_str().unwrap_or_default().to_owned();
-    tauri::async_runtime::block_on(crate::paywindow::result::closed(
-        app.app.handle(),
-        crate::paywindow::Purpose::Subscribe {
-            subscription_id: text("subscriptionId"),
-            merchant_uid: text("merchantUid"),
-        },
-    ));
+    let purpose = crate::paywindow::take_open(app.app.handle()).expect("a payment window is open");
+    assert_eq!(
+        purpose.merchant_uid(),
+        ticket["merchantUid"].as_str().unwrap_or_default(),
+        "the window open is the registration's"
+    );
+    tauri::async_runtime::block_on(crate::paywindow::result::closed(app.app.handle(), purpose));
 }
 
 #[test]
