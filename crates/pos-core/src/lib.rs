@@ -3,12 +3,14 @@
 //! Nothing here knows about Tauri: the shell calls these blocking functions from
 //! `spawn_blocking` (or `#[tauri::command(async)]`).
 
+pub mod account;
 pub mod backup;
 pub mod checkout;
 pub mod clock;
 pub mod connection;
 pub mod contact;
 pub mod diagnostics;
+pub mod entitlement;
 pub mod error;
 pub mod format;
 pub mod ids;

@@ -69,4 +69,9 @@ merchantCode: string,
 /**
  * Whether the amount was registered with Iamport.
  */
-prepare: PrepareStatus, };
+prepare: PrepareStatus, 
+/**
+ * The order's `custom_data` JSON (the shop's Panmusic account; see [`crate::account`]),
+ * sent as `IMP.request_pay`'s `custom_data`. `None` before an account is set.
+ */
+customData?: string, };

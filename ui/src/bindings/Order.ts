@@ -99,4 +99,10 @@ nextCheckAt: number | null,
  * Row version: one more on every change. A change names the version it was decided from
  * and is refused if the row moved on since (see `Store::apply_transition`).
  */
-version: number, };
+version: number, 
+/**
+ * The `custom_data` JSON every payment of this order carries (the shop's Panmusic account,
+ * store, plan and app; see [`crate::account`]). `None` for orders made before the account
+ * was set.
+ */
+customData?: string, };

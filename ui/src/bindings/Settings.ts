@@ -27,6 +27,11 @@ channels: PayMethodChannels,
  */
 storeName: string, 
 /**
+ * The shop's Panmusic account id (판뮤직 계정): every payment names it in `custom_data`.
+ * `None` until it is entered in 설정 or with `posctl account set`.
+ */
+accountId: string | null, 
+/**
  * 사업자등록번호, 10 digits (dashes allowed) with a right check digit. Cash receipts
  * (지출증빙) are issued to it by default.
  */

@@ -7,6 +7,7 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     merchantCode: null,
     channels: { card: null, vbank: null, phone: null, billing: null },
     storeName: "",
+    accountId: null,
     businessNumber: null,
     autoCashReceipt: false,
     buyer: { name: null, tel: null, email: null },

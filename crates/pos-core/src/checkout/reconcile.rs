@@ -3,6 +3,10 @@
 //!
 //! Rules, in the order they are applied:
 //! 1. A payment for another `merchant_uid` is refused: nothing about this order may change.
+//!    A payment whose `custom_data` names another Panmusic account than the order's (or none,
+//!    when the order names one) is refused the same way: it is not this shop's payment
+//!    (orders made before the shop's account was set name none and take any; see
+//!    [`crate::account`]).
 //! 2. An unknown Iamport status is refused (a person looks; nothing is guessed).
 //! 3. Once money was taken for the order under one `imp_uid` (paid, partially refunded,
 //!    refunded, amount mismatch), a payment with another `imp_uid` is a stale attempt and changes
@@ -26,6 +30,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use iamport::{Payment, PaymentStatus};
 use serde::Serialize;
 
+use crate::account::same_account;
 use crate::store::{Order, OrderPatch, OrderState, PayMethod};
 
 /// What reconciling one payment against one order decided.
@@ -66,6 +71,14 @@ pub enum Refusal {
         imp_uid: String,
         order_merchant_uid: String,
         payment_merchant_uid: String,
+    },
+    /// The payment names another Panmusic account than the one the order was sold for.
+    #[error("결제 '{imp_uid}'는 다른 판뮤직 계정({})의 결제입니다. 이 주문('{merchant_uid}', 계정 {expected})에는 적용하지 않았습니다. 아임포트 관리자 화면에서 확인하세요. (payment for another account)", found.as_deref().unwrap_or("없음"))]
+    OtherAccount {
+        imp_uid: String,
+        merchant_uid: String,
+        expected: String,
+        found: Option<String>,
     },
     /// Iamport reported a status this build does not know.
     #[error("결제 '{imp_uid}'의 상태 '{status}'를 알 수 없습니다. 아임포트 관리자 화면에서 확인하세요. (unknown payment status)")]
@@ -213,6 +226,14 @@ pub fn reconcile(order: &Order, payment: &Payment) -> Transition {
             imp_uid: payment.imp_uid.clone(),
             order_merchant_uid: order.merchant_uid.clone(),
             payment_merchant_uid: payment.merchant_uid.clone(),
+        });
+    }
+    if let Err(m) = same_account(order.custom_data.as_deref(), payment.custom_data.as_deref()) {
+        return Transition::Refuse(Refusal::OtherAccount {
+            imp_uid: payment.imp_uid.clone(),
+            merchant_uid: order.merchant_uid.clone(),
+            expected: m.expected,
+            found: m.found,
         });
     }
     if let PaymentStatus::Unknown(status) = &payment.status {

@@ -149,6 +149,10 @@ pub struct CheckoutTicket {
     pub merchant_code: String,
     /// Whether the amount was registered with Iamport.
     pub prepare: PrepareStatus,
+    /// The order's `custom_data` JSON (the shop's Panmusic account; see [`crate::account`]),
+    /// sent as `IMP.request_pay`'s `custom_data`. `None` before an account is set.
+    #[ts(optional)]
+    pub custom_data: Option<String>,
 }
 
 /// `at + VBANK_DAYS`, as KST `YYYYMMDDHHmm`.
@@ -274,6 +278,7 @@ async fn ticket(
         sdk_url: env.sdk_url(),
         merchant_code: env.merchant_code()?,
         prepare,
+        custom_data: order.custom_data.clone(),
     })
 }
 

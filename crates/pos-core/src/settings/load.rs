@@ -87,6 +87,7 @@ pub fn parse_store_value(value: Option<&Value>) -> SettingsLoad {
     );
     field(map, "channels", &mut settings.channels, &mut problems);
     field(map, "storeName", &mut settings.store_name, &mut problems);
+    field(map, "accountId", &mut settings.account_id, &mut problems);
     field(
         map,
         "businessNumber",

@@ -9,10 +9,12 @@
 mod load;
 mod merchant_code;
 mod relay;
+mod save;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::account::ShopAccount;
 use crate::contact::{is_valid_email, is_valid_tel};
 use crate::error::ErrorCode;
 use crate::ids::UidPrefix;
@@ -20,6 +22,7 @@ use crate::ids::UidPrefix;
 pub use load::{load_store_file, parse_store_value, SettingsLoad};
 pub use merchant_code::MerchantCode;
 pub use relay::{Connection, RelaySettings};
+pub use save::save_store_file;
 
 /// File name of the tauri-plugin-store file, relative to the data dir.
 pub const STORE_FILE: &str = "settings.json";
@@ -109,6 +112,9 @@ pub struct Settings {
     pub channels: PayMethodChannels,
     /// Shop name shown on receipts and the title bar.
     pub store_name: String,
+    /// The shop's Panmusic account id (판뮤직 계정): every payment names it in `custom_data`.
+    /// `None` until it is entered in 설정 or with `posctl account set`.
+    pub account_id: Option<String>,
     /// 사업자등록번호, 10 digits (dashes allowed) with a right check digit. Cash receipts
     /// (지출증빙) are issued to it by default.
     pub business_number: Option<String>,
@@ -159,8 +165,12 @@ pub enum SettingsError {
     /// The relay uid prefix is not of the shape the relay issues.
     #[error("매장 구분 접두어는 영문 소문자나 숫자 1~5자 뒤에 '_'입니다 (예: ab12_). 받은 값: {value:?}. 중계 서버에서 받은 값을 그대로 입력하세요. (invalid uid prefix)")]
     InvalidUidPrefix { value: String },
+    /// The Panmusic account id is empty, too long or has characters other than letters,
+    /// digits, `-`, `_`, `.` and `@`.
+    #[error("판뮤직 계정 ID가 올바르지 않습니다 (영문·숫자·-_.@ 1~64자). 받은 값: {value:?}. 판뮤직에서 받은 계정 ID를 그대로 입력하세요. (invalid account id)")]
+    InvalidAccountId { value: String },
     /// A default buyer field is malformed.
-    #[error("기본 구매자 {field}이(가) 올바르지 않습니다. (invalid default buyer {field})")]
+    #[error("기본 구매자 {field}이(가) 올바르지 않습니다 (전화번호는 010-1234-5678, 02-123-4567 같은 국내 번호). (invalid default buyer {field})")]
     InvalidBuyer { field: &'static str },
 }
 
@@ -191,6 +201,9 @@ impl Settings {
             return Err(SettingsError::StoreNameTooLong {
                 max: STORE_NAME_MAX_CHARS,
             });
+        }
+        if let Some(id) = &self.account_id {
+            crate::account::validate_account_id(id)?;
         }
         if let Some(number) = &self.business_number {
             use crate::tax::BusinessNumberProblem;
@@ -258,6 +271,7 @@ impl Settings {
             SettingsError::InvalidBusinessNumber | SettingsError::BusinessNumberChecksum => {
                 self.business_number = None
             }
+            SettingsError::InvalidAccountId { .. } => self.account_id = None,
             SettingsError::InvalidChannel { .. } => self.channels = defaults.channels,
             SettingsError::SweepOutOfRange { .. } => self.poll = defaults.poll,
             SettingsError::InvalidBuyer { .. } => self.buyer = defaults.buyer,
@@ -277,6 +291,15 @@ impl Settings {
             (Mode::Live, Some(_)) => Connection::Relay,
             (Mode::Live, None) => Connection::Direct,
         }
+    }
+
+    /// The shop's Panmusic account, once its id is set (the store name may be empty).
+    pub fn account(&self) -> Option<ShopAccount> {
+        let id = self.account_id.as_deref().map(str::trim)?;
+        (!id.is_empty()).then(|| ShopAccount {
+            account_id: id.to_string(),
+            store: self.store_name.trim().to_string(),
+        })
     }
 
     /// The uid prefix new ids get: the relay's in relay mode, none otherwise.

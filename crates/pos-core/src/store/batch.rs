@@ -62,6 +62,7 @@ impl Store {
                 path: Some(path.clone()),
                 mode: self.mode,
                 uid_prefix: self.uid_prefix.clone(),
+                account: self.account.clone(),
             }),
             None => Ok(self.clone()),
         }

@@ -38,7 +38,9 @@ mod trail;
 mod transition;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use crate::account::{PaymentTag, ShopAccount};
 
 use rusqlite::Connection;
 
@@ -78,6 +80,9 @@ pub struct Store {
     path: Option<PathBuf>,
     mode: Option<crate::settings::Mode>,
     uid_prefix: Option<crate::ids::UidPrefix>,
+    /// The shop's Panmusic account new orders are sold for; shared by every clone, so setting
+    /// it once (the app on each flow, `posctl` on opening) reaches the sync engine's handle too.
+    account: Arc<RwLock<Option<ShopAccount>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -104,6 +109,7 @@ impl Store {
             path: Some(path),
             mode: None,
             uid_prefix: None,
+            account: Arc::default(),
         })
     }
 
@@ -115,7 +121,28 @@ impl Store {
             path: None,
             mode: None,
             uid_prefix: None,
+            account: Arc::default(),
         })
+    }
+
+    /// Sets the shop's Panmusic account that orders created from now on name in their
+    /// `custom_data` (`None`: orders carry none, as before an account was set).
+    pub fn set_account(&self, account: Option<ShopAccount>) {
+        *self.account.write().unwrap_or_else(PoisonError::into_inner) = account;
+    }
+
+    /// The shop's Panmusic account new orders are sold for.
+    pub fn account(&self) -> Option<ShopAccount> {
+        self.account
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The `custom_data` JSON of a new order for `plan_id`, when an account is set.
+    pub fn custom_data_for(&self, plan_id: &str) -> Option<String> {
+        self.account()
+            .map(|account| PaymentTag::new(&account, plan_id).to_json())
     }
 
     /// The database file, or `None` for an in-memory store.
@@ -127,6 +154,17 @@ impl Store {
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         let conn = self.lock();
         schema::user_version(&conn)
+    }
+
+    /// Runs read-only SQL of another module (`entitlement`) on the locked connection.
+    pub(crate) fn with_conn<T>(
+        &self,
+        context: &'static str,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        use error::SqlContext;
+        let conn = self.lock();
+        f(&conn).ctx(context)
     }
 
     /// Locks the connection. A panic in another thread while holding it leaves SQLite consistent

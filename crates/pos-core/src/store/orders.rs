@@ -206,6 +206,12 @@ pub struct Order {
     /// and is refused if the row moved on since (see `Store::apply_transition`).
     #[ts(type = "number")]
     pub version: i64,
+    /// The `custom_data` JSON every payment of this order carries (the shop's Panmusic account,
+    /// store, plan and app; see [`crate::account`]). `None` for orders made before the account
+    /// was set.
+    #[serde(default)]
+    #[ts(optional)]
+    pub custom_data: Option<String>,
 }
 
 /// What the UI sends to create an order: a plan and a pay method, never an amount.
@@ -230,7 +236,8 @@ pub struct NewOrder {
 
 pub(crate) const ORDER_COLUMNS: &str = "merchant_uid, kind, plan_id, amount, currency, buyer_name, \
      buyer_tel, buyer_email, state, imp_uid, pay_method, vbank_bank, vbank_num, vbank_holder, vbank_due, \
-     fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at, version";
+     fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at, version, \
+     custom_data";
 
 pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -257,6 +264,7 @@ pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         paid_at: ms_col_opt(row, 20)?,
         next_check_at: ms_col_opt(row, 21)?,
         version: row.get(22)?,
+        custom_data: row.get(23)?,
     })
 }
 
@@ -303,7 +311,7 @@ fn validate_buyer(new: &NewOrder) -> Result<Buyer, StoreError> {
         if !is_valid_tel(tel) {
             return Err(StoreError::InvalidBuyer {
                 field: "전화번호",
-                reason: "숫자 8~15자리여야 합니다 (예: 010-1234-5678)",
+                reason: "국내 전화번호 형식이어야 합니다 (예: 010-1234-5678, 02-123-4567)",
             });
         }
     }
@@ -345,8 +353,8 @@ impl Store {
         let at = to_ms(now());
         tx.execute(
             "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, buyer_name, buyer_tel, \
-             buyer_email, state, pay_method, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+             buyer_email, state, pay_method, created_at, updated_at, custom_data) \
+             VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
             params![
                 merchant_uid,
                 kind,
@@ -357,7 +365,8 @@ impl Store {
                 buyer.email,
                 OrderState::Created,
                 new.pay_method,
-                at
+                at,
+                self.custom_data_for(&plan.id)
             ],
         )
         .ctx("create an order")?;

@@ -18,6 +18,7 @@ const MIGRATION_STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0008_orders_by_paid_at.sql")),
     M::up(include_str!("../../migrations/0009_cash_receipts.sql")),
     M::up(include_str!("../../migrations/0010_charge_superseded.sql")),
+    M::up(include_str!("../../migrations/0011_order_custom_data.sql")),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

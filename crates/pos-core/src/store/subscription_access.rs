@@ -62,6 +62,7 @@ impl Store {
                 plan_id: &plan.id,
                 amount: new.issuance_amount,
                 customer_uid: &new.customer_uid,
+                custom_data: self.custom_data_for(&plan.id).as_deref(),
             },
             at,
             &detail,
@@ -189,6 +190,8 @@ pub(super) struct KeyOrder<'a> {
     pub(super) plan_id: &'a str,
     pub(super) amount: i64,
     pub(super) customer_uid: &'a str,
+    /// The shop's account tag every payment of the order carries (`None`: no account set).
+    pub(super) custom_data: Option<&'a str>,
 }
 
 /// Inserts `order` and its `created` event (`detail` says what it is for); `context` names the
@@ -202,7 +205,8 @@ pub(super) fn insert_key_order(
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO orders (merchant_uid, kind, plan_id, amount, currency, state, pay_method, \
-         customer_uid, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8)",
+         customer_uid, created_at, updated_at, custom_data) \
+         VALUES (?1, ?2, ?3, ?4, 'KRW', ?5, ?6, ?7, ?8, ?8, ?9)",
         params![
             order.merchant_uid,
             order.kind,
@@ -211,7 +215,8 @@ pub(super) fn insert_key_order(
             OrderState::Created,
             PayMethod::Card,
             order.customer_uid,
-            at
+            at,
+            order.custom_data
         ],
     )
     .ctx(context)?;

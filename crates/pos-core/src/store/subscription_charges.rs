@@ -199,7 +199,8 @@ impl Store {
             sub.billing_merchant_uid.clone()
         } else {
             let merchant_uid = self.mint_merchant_uid(OrderKind::Renewal);
-            insert_renewal_order(&tx, &sub, &merchant_uid, new, at)?;
+            let custom_data = self.custom_data_for(&sub.plan_id);
+            insert_renewal_order(&tx, &sub, &merchant_uid, new, at, custom_data.as_deref())?;
             merchant_uid
         };
         let inserted = insert_charge_row(&tx, &sub, &merchant_uid, new, at);
@@ -365,6 +366,7 @@ pub(super) fn insert_renewal_order(
     merchant_uid: &str,
     new: &NewCharge,
     at: i64,
+    custom_data: Option<&str>,
 ) -> Result<(), SubscriptionError> {
     let detail = serde_json::json!({
         "subscriptionId": sub.id, "periodNo": new.period_no, "amount": sub.amount,
@@ -378,6 +380,7 @@ pub(super) fn insert_renewal_order(
             plan_id: &sub.plan_id,
             amount: sub.amount,
             customer_uid: &sub.customer_uid,
+            custom_data,
         },
         at,
         &detail,

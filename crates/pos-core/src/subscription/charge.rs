@@ -80,6 +80,7 @@ impl Subscriptions {
             merchant_uid: charge.merchant_uid.clone(),
             amount: order.amount,
             name: charge_name(&sub),
+            custom_data: order.custom_data.clone(),
             ..AgainRequest::default()
         };
         match self.client.again(&request).await {
@@ -176,6 +177,7 @@ impl Subscriptions {
                 schedule_at: charge.charge_at.timestamp(),
                 amount: order.amount,
                 name: charge_name(&sub),
+                custom_data: order.custom_data.clone(),
                 ..ScheduleItem::default()
             }],
         };

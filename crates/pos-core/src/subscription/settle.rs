@@ -74,6 +74,20 @@ impl Ledger<'_> {
             return Ok(Settled::Unchanged);
         }
         let order = self.store.order(&charge.merchant_uid)?;
+        if let Err(m) = crate::account::same_account(
+            order.custom_data.as_deref(),
+            payment.custom_data.as_deref(),
+        ) {
+            // Not this shop's payment: like a payment of another order, it changes nothing.
+            tracing::warn!(
+                merchant_uid = %order.merchant_uid,
+                imp_uid = %payment.imp_uid,
+                expected = %m.expected,
+                found = ?m.found,
+                "a subscription payment names another Panmusic account; not applied"
+            );
+            return Ok(Settled::Unchanged);
+        }
         let holds_money = payment.status == PaymentStatus::Paid
             || (payment.status == PaymentStatus::Cancelled
                 && (payment.paid_at.is_some_and(|t| t > 0) || payment.cancel_amount > 0));

@@ -1,6 +1,7 @@
 //! Integration tests of pos-core: one binary, one module per feature.
 
 mod abandon;
+mod account;
 mod backups;
 mod books;
 mod books_attack;
@@ -18,6 +19,7 @@ mod owner_pin;
 mod owner_pin_posctl;
 mod plans;
 mod posctl;
+mod posctl_account;
 mod posctl_checkout;
 mod posctl_doctor;
 mod posctl_support;

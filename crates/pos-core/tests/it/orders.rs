@@ -116,6 +116,8 @@ fn malformed_buyer_fields_are_refused_with_the_field_named() {
         (Some("x".repeat(51)), None, None, "이름"),
         (None, Some("call me maybe".to_string()), None, "전화번호"),
         (None, Some("12".to_string()), None, "전화번호"),
+        (None, Some("+1 415 555 0100".to_string()), None, "전화번호"),
+        (None, Some("010-123-45".to_string()), None, "전화번호"),
         (None, None, Some("not-an-email".to_string()), "이메일"),
     ];
     for (name, tel, email, field) in cases {

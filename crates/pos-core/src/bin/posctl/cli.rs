@@ -114,6 +114,13 @@ pub enum Command {
         #[command(subcommand)]
         command: BackupCommand,
     },
+    /// The shop's Panmusic account (판뮤직 계정), named in every payment's custom_data.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// What the shop has: the 이용 기간 its passes and subscriptions grant.
+    Entitlement,
     /// The owner's PIN (관리자 PIN) that guards settings, refunds and card changes in the app.
     Pin {
         #[command(subcommand)]
@@ -159,6 +166,21 @@ pub enum BackupCommand {
     Restore {
         /// The backup file.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Shows the account set in the app's settings.
+    Show,
+    /// Sets the account id (and the shop name with --store) in the app's settings. Orders made
+    /// from then on carry it; a running app uses it after its next start or settings save.
+    Set {
+        /// The account id Panmusic gave the shop.
+        id: String,
+        /// The shop's name (설정 > 매장 이름).
+        #[arg(long, value_name = "NAME")]
+        store: Option<String>,
     },
 }
 

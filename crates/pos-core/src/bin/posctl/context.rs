@@ -31,7 +31,10 @@ pub fn open_store(global: &Global) -> Result<Store, CliError> {
 /// the store's prefix, as the app does.
 pub fn open_book(global: &Global, dir: &std::path::Path) -> Result<Store, CliError> {
     let prefix = relay(global, dir)?.and_then(|_| settings(dir).settings.uid_prefix());
-    Ok(Store::open_book(dir, mode(global, dir)?)?.with_uid_prefix(prefix))
+    let store = Store::open_book(dir, mode(global, dir)?)?.with_uid_prefix(prefix);
+    // Orders made here name the shop's Panmusic account, as the app's do.
+    store.set_account(settings(dir).settings.account());
+    Ok(store)
 }
 
 /// The relay in effect: the app's saved 중계 서버 when the mode used is live and no

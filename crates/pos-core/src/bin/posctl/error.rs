@@ -68,6 +68,12 @@ pub enum CliError {
     /// The owner's PIN file.
     #[error(transparent)]
     Pin(#[from] pos_core::owner_pin::PinError),
+    /// A setting given on the command line is not valid.
+    #[error(transparent)]
+    Settings(#[from] pos_core::settings::SettingsError),
+    /// The settings file could not be written.
+    #[error("설정 파일을 저장하지 못했습니다: {0}. (cannot write the settings file)")]
+    SettingsWrite(#[source] std::io::Error),
     /// The Iamport client could not be built (bad --api-base).
     #[error("아임포트 클라이언트를 만들 수 없습니다. --api-base 주소를 확인하세요: {source}")]
     Client { source: iamport::Error },
@@ -95,6 +101,8 @@ impl CliError {
             CliError::Pin(e) => e.code(),
             CliError::Backup(e) => e.code(),
             CliError::Receipt(e) => e.code(),
+            CliError::Settings(e) => e.code(),
+            CliError::SettingsWrite(_) => ErrorCode::Internal,
             CliError::NoApiBase
             | CliError::NoCredentials
             | CliError::ModeUnknown

@@ -3,12 +3,14 @@
 //! Human output is Korean (won as `9,900원`, times in KST); `--json` prints machine-readable JSON
 //! on stdout. Errors go to stderr with a non-zero exit code (1 for a failure, 2 for bad usage).
 
+mod account_cmd;
 mod backup_cmd;
 mod checkout_cmd;
 mod cli;
 mod context;
 mod credentials_cmd;
 mod doctor;
+mod entitlement_cmd;
 mod error;
 mod jobs_cmd;
 mod orders;
@@ -63,6 +65,10 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Backup { command } => {
             backup_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
         }
+        Command::Account { command } => {
+            account_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Entitlement => entitlement_cmd::run(&cli.global).map(|()| ExitCode::SUCCESS),
         Command::Pin { command } => pin_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS),
         Command::Credentials { command } => {
             credentials_cmd::run(&cli.global, command).map(|()| ExitCode::SUCCESS)

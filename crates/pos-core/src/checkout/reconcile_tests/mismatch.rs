@@ -1,4 +1,4 @@
-//! What does not match the order: the amount, the currency, the merchant_uid.
+//! What does not match the order: the amount, the currency, the merchant_uid, the shop's account.
 
 use super::{order, payment, Shape};
 use crate::checkout::reconcile::{reconcile, Refusal, Transition};
@@ -87,4 +87,30 @@ fn payment_of_another_merchant_uid_is_refused() {
         ),
         "another order's payment never touches this one"
     );
+}
+
+#[test]
+fn a_payment_naming_another_account_is_refused_in_every_state() {
+    for state in [
+        OrderState::AwaitingPayment,
+        OrderState::Paid,
+        OrderState::VbankIssued,
+    ] {
+        let mut mine = order(state);
+        mine.custom_data = Some(r#"{"account_id":"pm-1"}"#.into());
+        let mut theirs = payment(Shape::Paid);
+        theirs.custom_data = Some(r#"{"account_id":"pm-2"}"#.into());
+        assert!(
+            matches!(
+                reconcile(&mine, &theirs),
+                Transition::Refuse(Refusal::OtherAccount { .. })
+            ),
+            "another account's payment changes nothing for a {state:?} order"
+        );
+        theirs.custom_data = mine.custom_data.clone();
+        assert!(
+            !matches!(reconcile(&mine, &theirs), Transition::Refuse(_)),
+            "the order's own account is accepted ({state:?})"
+        );
+    }
 }

@@ -51,6 +51,7 @@ fn order(state: OrderState) -> Order {
         paid_at: None,
         next_check_at: None,
         version: 0,
+        custom_data: None,
     }
 }
 
