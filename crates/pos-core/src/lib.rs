@@ -20,6 +20,7 @@ pub mod notices;
 mod os_process;
 pub mod owner_pin;
 pub mod paths;
+pub mod receipt;
 pub mod report;
 pub mod secrets;
 pub mod settings;

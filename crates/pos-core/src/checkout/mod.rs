@@ -32,7 +32,8 @@ pub use card_details::{card_details, CardDetails};
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;
 pub use reconcile::{
-    is_https_url, pay_method_of, receipt_url, reconcile, Move, Refusal, Transition, RECEIPT_URL_KEY,
+    approval_number, is_https_url, pay_method_of, receipt_url, reconcile, Move, Refusal,
+    Transition, APPROVAL_KEY, RECEIPT_URL_KEY,
 };
 pub use redirect::{is_payment_redirect, parse_redirect, RedirectParams};
 pub use refund::{
