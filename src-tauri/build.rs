@@ -51,6 +51,8 @@ fn main() {
         "check_for_update",
         "download_update",
         "install_update",
+        "get_entitlement",
+        "get_receipt",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -41,6 +41,10 @@ pub struct AppStatus {
     pub store_problem: Option<String>,
     /// The data directory in use.
     pub data_dir: String,
+    /// The shop's Panmusic account and store name, shown in every screen's header (`None`
+    /// until an account id is set in 설정).
+    #[ts(optional)]
+    pub account: Option<pos_core::account::ShopAccount>,
 }
 
 /// The settings screen's data. The REST key and secret never appear: only whether they are set.

@@ -25,13 +25,15 @@ pub fn app_status(state: &PosState) -> Result<AppStatus, ShellError> {
         Ok(store) => Some(store.queue_summary()?),
         Err(_) => None,
     };
+    let settings = state.settings();
     Ok(AppStatus {
+        account: settings.settings.account(),
         mode,
         sandbox,
         sdk_url,
         online: state.online(),
         queue,
-        settings_problem: state.settings().problem,
+        settings_problem: settings.problem,
         store_problem: state.store_problem(),
         mode_held: state.held(),
         data_dir: state.data_dir.display().to_string(),

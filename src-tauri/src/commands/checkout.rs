@@ -1,21 +1,24 @@
 //! Checkout (issue 5): the UI names a plan and a pay method; Rust fixes the amount, and every
 //! payment is verified against Iamport through one path.
 
-use pos_core::checkout::{AbandonOutcome, CheckoutTicket, Verified};
+use pos_core::checkout::{AbandonOutcome, Buyer, CheckoutTicket, Verified};
 use tauri::{AppHandle, Runtime};
 
 use crate::error::CommandResult;
 use crate::payments::flows;
 
-/// A new order for `plan_id` at the catalog price, and the payment window's parameters.
+/// A new order for `plan_id` at the catalog price, and the payment window's parameters. The
+/// buyer's details (name, phone, e-mail) are optional: blanks take the settings' defaults, and
+/// malformed ones are refused before anything is written.
 #[tauri::command]
 pub async fn start_checkout<R: Runtime>(
     app: AppHandle<R>,
     plan_id: String,
     pay_method: String,
+    buyer: Option<Buyer>,
 ) -> CommandResult<CheckoutTicket> {
     let pay_method = flows::parse_pay_method(&pay_method)?;
-    Ok(flows::start(&app, &plan_id, pay_method).await?)
+    Ok(flows::start(&app, &plan_id, pay_method, &buyer.unwrap_or_default()).await?)
 }
 
 /// Verifies what the payment window handed back (only `merchant_uid` and `imp_uid` are used).

@@ -2,6 +2,7 @@
 
 mod checkout;
 mod ledger;
+mod entitlement;
 mod orders;
 mod owner;
 mod plans;
@@ -69,6 +70,8 @@ pub const COMMANDS: &[&str] = &[
     "check_for_update",
     "download_update",
     "install_update",
+    "get_entitlement",
+    "get_receipt",
 ];
 
 /// The commands that need the owner's PIN once one is set (each takes a `pin` argument and
@@ -140,6 +143,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         ledger::cancel_cash_receipt,
         updates::check_for_update,
         updates::download_update,
-        updates::install_update
+        updates::install_update,
+        entitlement::get_entitlement,
+        orders::get_receipt
     ]
 }

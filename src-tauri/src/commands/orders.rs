@@ -85,3 +85,12 @@ pub async fn open_receipt<R: Runtime>(
 ) -> CommandResult<()> {
     Ok(flows::open_receipt(&app, merchant_uid).await?)
 }
+
+/// What the printed receipt (영수증 인쇄) of the order says.
+#[tauri::command]
+pub async fn get_receipt<R: Runtime>(
+    app: AppHandle<R>,
+    merchant_uid: String,
+) -> CommandResult<pos_core::receipt::Receipt> {
+    Ok(flows::receipt(&app, merchant_uid).await?)
+}

@@ -27,6 +27,7 @@ pub async fn start<R: Runtime>(
     app: &AppHandle<R>,
     plan_id: &str,
     pay_method: PayMethod,
+    buyer: &Buyer,
 ) -> Result<CheckoutTicket, PaymentsError> {
     let c = app.payments().connect(app.pos()).await?;
     let ticket = checkout::start_checkout(
@@ -35,7 +36,7 @@ pub async fn start<R: Runtime>(
         &c.env,
         plan_id,
         pay_method,
-        &Buyer::default(),
+        buyer,
     )
     .await?;
     open_window(app, &c, &ticket)?;
@@ -142,6 +143,37 @@ pub async fn list_orders<R: Runtime>(
 ) -> Result<OrderPage, PaymentsError> {
     let store = app.pos().store()?;
     Ok(run_blocking(move || Ok(store.list_orders(&query)?)).await?)
+}
+
+/// The shop's 이용 기간 now. "Now" is Iamport's clock as the client knows it (learned from
+/// every token reply the sync engine gets); this PC's clock until it is known or when no
+/// connection is configured.
+pub async fn entitlement<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<pos_core::entitlement::Entitlement, PaymentsError> {
+    let store = app.pos().store()?;
+    let now = match app.payments().connect(app.pos()).await {
+        Ok(c) => pos_core::clock::IamportClock::new(&c.client).read().now,
+        Err(_) => chrono::Utc::now(),
+    };
+    Ok(run_blocking(move || Ok(store.entitlement(now)?)).await?)
+}
+
+/// What the printed receipt of `merchant_uid` says (store details from 설정).
+pub async fn receipt<R: Runtime>(
+    app: &AppHandle<R>,
+    merchant_uid: String,
+) -> Result<pos_core::receipt::Receipt, PaymentsError> {
+    let store = app.pos().store()?;
+    let settings = app.pos().settings().settings;
+    Ok(run_blocking(move || {
+        Ok(pos_core::receipt::receipt(
+            &store,
+            &settings,
+            &merchant_uid,
+        )?)
+    })
+    .await?)
 }
 
 /// Opens the order's receipt (an `https://` page, never another scheme) in the system browser.

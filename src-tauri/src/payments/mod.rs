@@ -103,6 +103,9 @@ impl Payments {
                 (base, found.imp_key, found.imp_secret)
             }
         };
+        // Every order made from now on names the shop's account as the settings say now (the
+        // handle is shared with the sync engine's, so its renewals follow too).
+        store.set_account(settings.account());
         // Through the relay every id this book mints carries the store's prefix.
         let store = match mode {
             Mode::Live => store.with_uid_prefix(settings.uid_prefix()),

@@ -27,6 +27,9 @@ pub struct BillingWindow {
     pub merchant_code: String,
     /// The SDK script to load.
     pub sdk_url: String,
+    /// The `custom_data` JSON the window's payment carries (the shop's Panmusic account).
+    #[ts(optional)]
+    pub custom_data: Option<String>,
 }
 
 /// Which billing-key window ended.

@@ -88,6 +88,7 @@ fn registration_window<R: Runtime>(
     ticket: IssuanceTicket,
 ) -> Result<BillingWindow, PaymentsError> {
     let attempt = ticket.attempt;
+    let custom_data = c.store.order(&ticket.merchant_uid)?.custom_data;
     let window = BillingWindow {
         subscription_id: ticket.subscription_id,
         merchant_uid: ticket.merchant_uid,
@@ -100,6 +101,7 @@ fn registration_window<R: Runtime>(
             .merchant_code()
             .map_err(pos_core::checkout::CheckoutError::from)?,
         sdk_url: c.env.sdk_url(),
+        custom_data,
     };
     let purpose = Purpose::Subscribe {
         subscription_id: window.subscription_id.clone(),
@@ -192,6 +194,7 @@ pub async fn card_window<R: Runtime>(
     let plan = c.store.plan(&sub.plan_id)?;
     // Recorded as this window's key: `change_card` accepts no other.
     let customer_uid = subs.open_card_change(&sub.id)?;
+    let custom_data = c.store.custom_data_for(&sub.plan_id);
     let window = BillingWindow {
         subscription_id: sub.id,
         merchant_uid: c.store.mint_merchant_uid(OrderKind::Billing),
@@ -204,6 +207,7 @@ pub async fn card_window<R: Runtime>(
             .merchant_code()
             .map_err(pos_core::checkout::CheckoutError::from)?,
         sdk_url: c.env.sdk_url(),
+        custom_data,
     };
     let purpose = Purpose::CardChange {
         subscription_id: window.subscription_id.clone(),

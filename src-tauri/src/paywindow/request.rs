@@ -39,6 +39,13 @@ fn optional(params: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     }
 }
 
+/// `custom_data` as the object it is (the SDK serialises it; Iamport stores the JSON text).
+fn custom_data(params: &mut Map<String, Value>, json: Option<&str>) {
+    if let Some(value) = json.and_then(|j| serde_json::from_str::<Value>(j).ok()) {
+        params.insert("custom_data".to_owned(), value);
+    }
+}
+
 impl PayRequest {
     /// A one-time payment for the order `ticket` names, at the ticket's (catalog) amount.
     pub fn for_ticket(ticket: &CheckoutTicket) -> PayRequest {
@@ -59,6 +66,7 @@ impl PayRequest {
             params.insert("digital".into(), Value::Bool(true));
         }
         optional(&mut params, "vbank_due", ticket.vbank_due.as_deref());
+        custom_data(&mut params, ticket.custom_data.as_deref());
         PayRequest {
             sdk_url: ticket.sdk_url.clone(),
             merchant_code: ticket.merchant_code.clone(),
@@ -76,6 +84,7 @@ impl PayRequest {
         params.insert("amount".into(), Value::from(window.amount));
         text(&mut params, "m_redirect_url", M_REDIRECT_URL);
         optional(&mut params, "pg", window.pg.as_deref());
+        custom_data(&mut params, window.custom_data.as_deref());
         PayRequest {
             sdk_url: window.sdk_url.clone(),
             merchant_code: window.merchant_code.clone(),
@@ -143,6 +152,7 @@ mod tests {
             sdk_url: "http://127.0.0.1:4000/sdk/iamport.js".into(),
             merchant_code: "imp00000000".into(),
             prepare: PrepareStatus::Registered,
+            custom_data: Some(r#"{"account_id":"pm-1","plan":"pass_1m"}"#.into()),
         }
     }
 
@@ -166,6 +176,10 @@ mod tests {
             "the app-local return"
         );
         assert!(params.get("buyer_tel").is_none(), "a blank is left out");
+        assert_eq!(
+            params["custom_data"]["account_id"], "pm-1",
+            "the order's custom_data travels as an object"
+        );
         assert!(params.get("channelKey").is_none(), "an absent one too");
         assert_eq!(request.merchant_code, "imp00000000", "IMP.init's code");
     }
@@ -181,9 +195,14 @@ mod tests {
             pg: None,
             merchant_code: "imp00000000".into(),
             sdk_url: "https://cdn.iamport.kr/v1/iamport.js".into(),
+            custom_data: Some(r#"{"account_id":"pm-1"}"#.into()),
         };
         let params = Value::Object(PayRequest::for_billing(&window).params);
         assert_eq!(params["customer_uid"], "cust_1", "the key Rust named");
+        assert_eq!(
+            params["custom_data"]["account_id"], "pm-1",
+            "the shop's account travels as an object"
+        );
         assert_eq!(params["merchant_uid"], "billing_1", "the window's order");
         assert_eq!(params["amount"], 0, "the amount Rust decided");
         assert_eq!(

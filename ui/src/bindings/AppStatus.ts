@@ -2,6 +2,7 @@
 import type { Mode } from "./Mode";
 import type { QueueSummary } from "./QueueSummary";
 import type { SandboxInfo } from "./SandboxInfo";
+import type { ShopAccount } from "./ShopAccount";
 
 /**
  * Everything the status bar and the start-up error screen need.
@@ -43,4 +44,9 @@ storeProblem: string | null,
 /**
  * The data directory in use.
  */
-dataDir: string, };
+dataDir: string, 
+/**
+ * The shop's Panmusic account and store name, shown in every screen's header (`None`
+ * until an account id is set in 설정).
+ */
+account?: ShopAccount, };

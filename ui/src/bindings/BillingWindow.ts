@@ -35,4 +35,8 @@ merchantCode: string,
 /**
  * The SDK script to load.
  */
-sdkUrl: string, };
+sdkUrl: string, 
+/**
+ * The `custom_data` JSON the window's payment carries (the shop's Panmusic account).
+ */
+customData?: string, };
