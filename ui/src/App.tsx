@@ -92,6 +92,13 @@ export function App() {
       {current?.mode === "sandbox" && !current.modeHeld && <SandboxBanner />}
       <header className="top">
         <span className="brand">판뮤직 POS</span>
+        <span className="account" data-testid="header-account">
+          {current?.account
+            ? `${current.account.store || "매장 이름 없음"} · 계정 ${current.account.accountId}`
+            : current
+              ? "판뮤직 계정 미설정"
+              : ""}
+        </span>
         <Nav current={navOf(route)} onNavigate={(name) => setRoute({ name })} />
       </header>
       {status.status === "error" && (

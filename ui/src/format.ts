@@ -30,3 +30,17 @@ export function formatKst(instant: string): string {
   if (Number.isNaN(date.getTime())) return instant;
   return `${kst.format(date)} KST`;
 }
+
+const kstDate = new Intl.DateTimeFormat("ko-KR", {
+  timeZone: "Asia/Seoul",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+});
+
+/** An instant's date in Korea time as the owner writes it, e.g. `2027. 1. 29.`. Unparseable input is shown as is. */
+export function formatKstDate(instant: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  return kstDate.format(date);
+}

@@ -3,6 +3,9 @@
 // `invoke` with a hand-typed command name.
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AbandonOutcome } from "./bindings/AbandonOutcome";
+import type { Buyer } from "./bindings/Buyer";
+import type { Entitlement } from "./bindings/Entitlement";
+import type { Receipt } from "./bindings/Receipt";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { BackupMade } from "./bindings/BackupMade";
 import type { RestoreReport } from "./bindings/RestoreReport";
@@ -131,9 +134,22 @@ export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>("app_status");
 }
 
-/** Creates an order for the plan (Rust fixes the amount) and opens the payment window for it. */
-export function startCheckout(planId: string, payMethod: PayMethod): Promise<CheckoutTicket> {
-  return call<CheckoutTicket>("start_checkout", { planId, payMethod });
+/**
+ * Creates an order for the plan (Rust fixes the amount) and opens the payment window for it.
+ * `buyer`'s blank fields take the settings' defaults; Rust refuses malformed ones.
+ */
+export function startCheckout(planId: string, payMethod: PayMethod, buyer?: Buyer): Promise<CheckoutTicket> {
+  return call<CheckoutTicket>("start_checkout", buyer ? { planId, payMethod, buyer } : { planId, payMethod });
+}
+
+/** What the printed receipt (영수증 인쇄) of the order says. */
+export function getReceipt(merchantUid: string): Promise<Receipt> {
+  return call<Receipt>("get_receipt", { merchantUid });
+}
+
+/** The shop's 이용 기간 now (on Iamport's clock), computed by Rust from the order book. */
+export function getEntitlement(): Promise<Entitlement> {
+  return call<Entitlement>("get_entitlement");
 }
 
 /** Opens the payment window again for the same order (same merchant_uid and amount). */

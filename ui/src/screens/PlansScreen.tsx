@@ -5,6 +5,7 @@ import { listPlans } from "../ipc";
 import { useCommand } from "../useCommand";
 import { Button } from "../components/Button";
 import { Empty, Loading } from "../components/States";
+import { EntitlementPanel } from "./EntitlementPanel";
 
 interface PlansScreenProps {
   /** Called when the owner picks a plan (the checkout screen hooks in here). */
@@ -26,6 +27,7 @@ export function PlansScreen({ onSelect }: PlansScreenProps) {
       <h1 id="plans-title">
         요금제 <span className="en">Plans</span>
       </h1>
+      <EntitlementPanel plans={plans.status === "ok" ? plans.data : []} />
       <p className="lead">매장에서 틀 음악 이용권을 골라 주세요.</p>
       {plans.status === "loading" && <Loading what="요금제를" />}
       {plans.status === "error" && (

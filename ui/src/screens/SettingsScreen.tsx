@@ -20,6 +20,7 @@ import { SAVE_AGAIN } from "../errors";
 /** The input of each field that can be wrong, to move focus to the first problem. */
 const FIELD_TEST_IDS: Record<keyof SettingsForm, string> = {
   storeName: "settings-store-name",
+  accountId: "settings-account-id",
   businessNumber: "settings-business-number",
   buyerName: "settings-buyer-name",
   buyerTel: "settings-buyer-tel",
@@ -148,6 +149,15 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             testId="settings-store-name"
             error={errors.storeName}
             placeholder="예: 행복한 카페"
+          />
+          <Field
+            label="판뮤직 계정 ID"
+            value={form.accountId}
+            onChange={(accountId) => update({ accountId })}
+            testId="settings-account-id"
+            error={errors.accountId}
+            placeholder="예: pm-1001"
+            hint="모든 결제에 이 계정이 담겨 판뮤직이 음악 이용을 열어 줍니다."
           />
           <Field
             label="사업자등록번호"

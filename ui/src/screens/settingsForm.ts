@@ -3,9 +3,12 @@
 // repeats its rules so each problem is shown next to its own field before anything is sent.
 import type { Connection } from "../bindings/Connection";
 import type { Settings } from "../bindings/Settings";
+import { EMAIL_ERROR, isEmail, isKoreanTel, TEL_ERROR } from "../contact";
 
 export interface SettingsForm {
   storeName: string;
+  /** The shop's Panmusic account id (판뮤직 계정 ID). */
+  accountId: string;
   businessNumber: string;
   /** Issue a 현금영수증 (지출증빙) automatically when a non-card payment is verified. */
   autoCashReceipt: boolean;
@@ -26,6 +29,7 @@ export interface SettingsForm {
 export function toForm(settings: Settings): SettingsForm {
   return {
     storeName: settings.storeName,
+    accountId: settings.accountId ?? "",
     businessNumber: settings.businessNumber ?? "",
     autoCashReceipt: settings.autoCashReceipt,
     buyerName: settings.buyer.name ?? "",
@@ -49,6 +53,7 @@ export function fromForm(form: SettingsForm, base: Settings): Settings {
   return {
     ...base,
     storeName: form.storeName.trim(),
+    accountId: orNull(form.accountId),
     businessNumber: orNull(form.businessNumber),
     autoCashReceipt: form.autoCashReceipt,
     buyer: {
@@ -82,14 +87,11 @@ export type FieldErrors = Partial<Record<keyof SettingsForm, string>>;
 /** Rust's `STORE_NAME_MAX_CHARS`. */
 const STORE_NAME_MAX = 50;
 
-const telOk = (tel: string) => /^[0-9 +-]+$/.test(tel) && (tel.match(/[0-9]/g)?.length ?? 0) >= 8 && (tel.match(/[0-9]/g)?.length ?? 0) <= 15;
+const telOk = isKoreanTel;
+const emailOk = isEmail;
 
-function emailOk(email: string): boolean {
-  const at = email.indexOf("@");
-  if (email.length > 100 || /\s/.test(email) || at <= 0) return false;
-  const domain = email.slice(at + 1);
-  return !domain.includes("@") && domain.includes(".");
-}
+/** Rust's `validate_account_id`: ASCII letters, digits, `-_.@`, 1 to 64 characters. */
+const accountIdOk = (id: string) => /^[A-Za-z0-9_.@-]{1,64}$/.test(id);
 
 const channelOk = (value: string) => value.length <= 100 && !/\s/.test(value);
 
@@ -109,6 +111,9 @@ export function fieldErrors(form: SettingsForm): FieldErrors {
   const errors: FieldErrors = {};
   const t = (v: string) => v.trim();
   if ([...t(form.storeName)].length > STORE_NAME_MAX) errors.storeName = `매장 이름은 ${STORE_NAME_MAX}자 이하로 입력해 주세요.`;
+  if (t(form.accountId) && !accountIdOk(t(form.accountId))) {
+    errors.accountId = "판뮤직 계정 ID는 영문·숫자·-_.@ 1~64자입니다. 판뮤직에서 받은 값을 그대로 입력하세요.";
+  }
   const business = t(form.businessNumber);
   if (business && (!/^[0-9-]+$/.test(business) || (business.match(/[0-9]/g)?.length ?? 0) !== 10)) {
     errors.businessNumber = "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67891).";
@@ -116,8 +121,8 @@ export function fieldErrors(form: SettingsForm): FieldErrors {
     errors.businessNumber = "사업자등록번호의 마지막 자리(검증 번호)가 맞지 않습니다. 사업자등록증의 번호를 다시 확인해 주세요.";
   }
   if ([...t(form.buyerName)].length > 50) errors.buyerName = "이름은 50자 이하로 입력해 주세요.";
-  if (t(form.buyerTel) && !telOk(t(form.buyerTel))) errors.buyerTel = "전화번호는 숫자 8~15자리입니다 (예: 010-1234-5678).";
-  if (t(form.buyerEmail) && !emailOk(t(form.buyerEmail))) errors.buyerEmail = "이메일 주소 형식이 아닙니다 (예: owner@example.com).";
+  if (t(form.buyerTel) && !telOk(t(form.buyerTel))) errors.buyerTel = TEL_ERROR;
+  if (t(form.buyerEmail) && !emailOk(t(form.buyerEmail))) errors.buyerEmail = EMAIL_ERROR;
   const code = t(form.merchantCode);
   if (code && !/^imp[0-9]{8}$/.test(code)) errors.merchantCode = "가맹점 식별코드는 'imp'와 숫자 8자리입니다 (예: imp12345678).";
   if (!code && form.connection !== "sandbox") errors.merchantCode = "실제 결제 모드에는 가맹점 식별코드가 필요합니다.";

@@ -19,6 +19,7 @@ const DEFAULTS: Record<string, Handler> = {
   store_pc_status: () => ({ autostart: true, backups: [], backupFolder: null }),
   list_plans: () => PLANS,
   "plugin:app|version": () => "0.1.0",
+  get_entitlement: () => ({ activeUntil: null, current: [], endsSoon: false, periods: [], now: "2026-11-30T00:00:00Z" }),
 };
 
 type EventHandler = (event: { event: string; payload: unknown }) => void;

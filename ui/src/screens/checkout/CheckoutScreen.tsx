@@ -16,6 +16,7 @@ import { PAYMENT_RESULT_EVENT, waitForResults, type ResultWaiter } from "./payme
 import { PaymentResult } from "./PaymentResult";
 import { ShortId } from "../../components/ShortId";
 import { Button } from "../../components/Button";
+import { BuyerFields, buyerErrors, EMPTY_BUYER, toBuyer, useBuyerDefaults, type BuyerForm } from "./BuyerFields";
 
 /** The pay methods offered for a pass, in display order. */
 export const PAY_METHODS: readonly PayMethod[] = ["card", "trans", "vbank", "phone"];
@@ -58,6 +59,10 @@ function openPhase(result: PaymentReturn): Phase {
 export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProps) {
   const [method, setMethod] = useState<PayMethod>("card");
   const [phase, setPhase] = useState<Phase>({ step: "choose" });
+  const [buyer, setBuyer] = useState<BuyerForm>(EMPTY_BUYER);
+  const [showBuyerErrors, setShowBuyerErrors] = useState(false);
+  useBuyerDefaults(setBuyer);
+  const errors = showBuyerErrors ? buyerErrors(buyer) : {};
   const results = useRef<ResultWaiter<PaymentReturn> | null>(null);
   const mounted = useRef(false);
 
@@ -116,7 +121,11 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
             event.preventDefault();
             // Offline, no order is made: the payment window could not load anyway.
             if (!online) return;
-            void pay(() => startCheckout(plan.id, method));
+            if (Object.keys(buyerErrors(buyer)).length > 0) {
+              setShowBuyerErrors(true);
+              return;
+            }
+            void pay(() => startCheckout(plan.id, method, toBuyer(buyer)));
           }}
         >
           <fieldset>
@@ -138,6 +147,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
               ))}
             </div>
           </fieldset>
+          <BuyerFields form={buyer} onChange={setBuyer} errors={errors} />
           {!online && (
             <Offline testId="checkout-offline">
               결제는 인터넷이 연결되어 있어야 합니다. 연결되지 않은 동안에는 주문을 만들지 않습니다. 연결되면 이 화면이

@@ -16,6 +16,7 @@ import { MismatchRefundDialog } from "./MismatchRefundDialog";
 import { RefundDialog, type RefundKind } from "./RefundDialog";
 import { OpenOrderActions } from "./OpenOrderActions";
 import { Timeline } from "./Timeline";
+import { ReceiptPrint } from "./ReceiptPrint";
 
 /** How often the screen re-reads the order book (the sync engine changes it in the background). */
 const REFRESH_MS = 5000;
@@ -34,6 +35,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
   const planName = usePlanNames();
   const [notice, setNotice] = useState<string | null>(null);
   const [receiptError, setReceiptError] = useState<CommandError | null>(null);
+  const [printing, setPrinting] = useState(false);
 
   return (
     <section className="screen" aria-labelledby="order-title">
@@ -137,6 +139,11 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                       영수증 보기 (브라우저)
                     </Button>
                   )}
+                  {["paid", "partially_refunded", "refunded"].includes(order.state) && (
+                    <Button data-testid="receipt-open" onClick={() => setPrinting(true)}>
+                      영수증 인쇄
+                    </Button>
+                  )}
                   {refundable && (
                     <>
                       <Button
@@ -162,6 +169,7 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   )}
                 </div>
                 {receiptError && <ErrorNotice error={receiptError} testId="receipt-error" />}
+                {printing && <ReceiptPrint merchantUid={order.merchantUid} onClose={() => setPrinting(false)} />}
                 {refundable && refund && (
                   <RefundDialog
                     order={order}
