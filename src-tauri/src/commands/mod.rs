@@ -1,8 +1,8 @@
 //! The IPC commands: each parses, calls one function, and maps the result to `{code, message}`.
 
 mod checkout;
-mod ledger;
 mod entitlement;
+mod ledger;
 mod orders;
 mod owner;
 mod plans;
