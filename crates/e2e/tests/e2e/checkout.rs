@@ -185,3 +185,48 @@ async fn a_payment_window_that_closes_itself_leaves_the_order_open_to_pay_again(
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_order_prints_its_receipt_through_the_print_dialog() {
+    scenario("checkout_receipt_print", async |app: &mut App| -> Result {
+        open_window(app, "pass_1m", "card").await?;
+        app.click_in_payment_window("imp-approve").await?;
+        app.wait_for_text("result-status", "paid").await?;
+        let uid = app.text("result-merchant-uid").await?;
+        app.click("result-open-order").await?;
+        app.click("receipt-open").await?;
+        let receipt = app.wait_for_text("receipt", "9,900원").await?;
+        for expected in ["1개월 이용권", "부가세", "900원", "카드", "KST", uid.as_str()] {
+            ensure(
+                receipt.contains(expected),
+                format!("the receipt shows {expected:?}: {receipt:?}"),
+            )?;
+        }
+        // The real dialog would block the session: record the call instead.
+        app.run_js(
+            "window.__printed = 0; window.print = () => { window.__printed += 1; }; \
+             arguments[arguments.length - 1](true);",
+            vec![],
+        )
+        .await?;
+        app.click("receipt-paper-80mm").await?;
+        app.click("receipt-print").await?;
+        let printed = app
+            .run_js(
+                "arguments[arguments.length - 1]({ printed: window.__printed, \
+                 page: [...document.querySelectorAll('style')].map(s => s.textContent).join(' ') });",
+                vec![],
+            )
+            .await?;
+        ensure(
+            printed["printed"] == 1,
+            format!("인쇄 opens the print dialog once: {printed}"),
+        )?;
+        ensure(
+            printed["page"].as_str().is_some_and(|p| p.contains("size: 80mm")),
+            format!("the page is sized for 80 mm paper: {printed}"),
+        )?;
+        Ok(())
+    })
+    .await;
+}
