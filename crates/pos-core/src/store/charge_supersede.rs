@@ -45,7 +45,9 @@ impl Store {
             charge_at,
         };
         let at = to_ms(now());
-        insert_renewal_order(&tx, &sub, &merchant_uid, &new, at)?;
+        // Tagged like every new renewal: the shop's account as it is now.
+        let custom_data = self.custom_data_for(&sub.plan_id);
+        insert_renewal_order(&tx, &sub, &merchant_uid, &new, at, custom_data.as_deref())?;
         tx.execute(
             "UPDATE subscription_charges SET superseded_by = ?2, updated_at = ?3 WHERE merchant_uid = ?1",
             params![old, merchant_uid, at],
