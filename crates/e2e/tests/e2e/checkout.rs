@@ -191,8 +191,8 @@ async fn a_paid_order_prints_its_receipt_through_the_print_dialog() {
     scenario("checkout_receipt_print", async |app: &mut App| -> Result {
         open_window(app, "pass_1m", "card").await?;
         app.click_in_payment_window("imp-approve").await?;
-        app.wait_for_text("result-status", "paid").await?;
-        let uid = app.text("result-merchant-uid").await?;
+        app.wait_for_state("result-status", "paid").await?;
+        let uid = app.full_id("result-merchant-uid").await?;
         app.click("result-open-order").await?;
         app.click("receipt-open").await?;
         let receipt = app.wait_for_text("receipt", "9,900원").await?;
