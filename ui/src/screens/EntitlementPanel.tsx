@@ -2,6 +2,7 @@ import type { GrantedPeriod } from "../bindings/GrantedPeriod";
 import type { Plan } from "../bindings/Plan";
 import { formatKstDate } from "../format";
 import { getEntitlement } from "../ipc";
+import { ownerText } from "../ownerText";
 import { useCommand } from "../useCommand";
 
 /** How often the panel asks again (the end can pass while the screen stays open). */
@@ -34,7 +35,7 @@ export function EntitlementPanel({ plans }: EntitlementPanelProps) {
   if (state.status === "error") {
     return (
       <p className="muted entitlement" data-testid="entitlement-error">
-        이용 기간을 확인하지 못했습니다: {state.error.message}
+        이용 기간을 확인하지 못했습니다: {ownerText(state.error.message)}
       </p>
     );
   }
