@@ -4,7 +4,9 @@
 //!
 //! The app reads the audit trails forward from a cursor ([`crate::Store::order_events_after`],
 //! [`crate::Store::subscription_events_after`]), the parked jobs and the pass end, calls
-//! [`decide`], and shows what it returns.
+//! [`decide`], and shows what it returns. The pass end it announced is kept in the book
+//! ([`Said::restore`], [`Said::remember`]) so a restart does not repeat it; [`pass_end`] reads
+//! the end from the entitlement on Iamport's clock.
 
 use std::collections::HashSet;
 
@@ -14,6 +16,10 @@ use serde::Serialize;
 use crate::format::kst_minute;
 use crate::store::{Job, SubscriptionEvent, SubscriptionState};
 use crate::{OrderEvent, OrderState};
+
+mod remembered;
+
+pub use remembered::{decide_remembered, pass_end, PASS_END_SAID};
 
 /// How long before the pass ends the owner is told.
 pub const PASS_WARNING: Duration = Duration::days(7);

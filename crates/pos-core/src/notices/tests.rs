@@ -184,3 +184,46 @@ fn the_pass_end_is_announced_once_within_seven_days() {
         "an ended pass is not 'ending soon'"
     );
 }
+
+#[test]
+fn only_an_end_a_pass_grants_is_watched_not_a_renewing_subscription() {
+    use crate::entitlement::{entitlement, PaidCharge, PaidPass, SubscriptionGrant};
+    use crate::subscription::DunningPolicy;
+
+    let now = at(30, 1);
+    let pass = PaidPass {
+        merchant_uid: "order_a".into(),
+        plan_id: "pass_1m".into(),
+        months: 1,
+        paid_at: now - Duration::days(25),
+        refunded: false,
+        partially_refunded: false,
+    };
+    let sub = SubscriptionGrant {
+        id: "sub_1".into(),
+        plan_id: "sub_monthly".into(),
+        past_due: false,
+        first_failed_at: None,
+        charges: vec![PaidCharge {
+            merchant_uid: "renew_1".into(),
+            start: now - Duration::days(25),
+            end: now + Duration::days(5),
+            refunded: false,
+        }],
+    };
+    let policy = DunningPolicy::default();
+    let by_pass = entitlement(std::slice::from_ref(&pass), &[], &policy, now);
+    assert_eq!(
+        pass_end(&by_pass),
+        by_pass.active_until,
+        "a pass's end is watched"
+    );
+    assert!(by_pass.active_until.is_some(), "the pass runs now");
+    let by_sub = entitlement(&[], std::slice::from_ref(&sub), &policy, now);
+    assert!(by_sub.ends_soon, "the period ends within 7 days");
+    assert_eq!(
+        pass_end(&by_sub),
+        None,
+        "a subscription renews by itself: its period end is not announced"
+    );
+}

@@ -17,6 +17,7 @@ mod order_query;
 mod orders;
 mod owner_pin;
 mod owner_pin_posctl;
+mod pass_end_notice;
 mod plans;
 mod posctl;
 mod posctl_account;
