@@ -5,16 +5,25 @@
 //! the queue, asks [`pos_core::notices::decide`] what to say, and shows it. The engine keeps
 //! running while the window is hidden, so this is how a deposit or a declined renewal reaches
 //! the owner.
+//!
+//! The pass end is read on Iamport's clock (never this PC's: while Iamport's time is unknown
+//! nothing is said about it), again whenever the books moved and at least every minute (Iamport's time
+//! moves on from the last reading with this PC's monotonic clock), and the
+//! end announced is kept in the book, so "이용권 만료 예정" is said once per end date, also across
+//! restarts.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use pos_core::notices::{decide, Changes, Said};
+use chrono::{DateTime, Utc};
+use pos_core::clock::{ClockSource, IamportClock};
+use pos_core::notices::{decide_remembered, Changes, Said};
 use pos_core::settings::Mode;
 use pos_core::store::JobFilter;
 use pos_core::JobState;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::payments::PaymentsExt;
 use crate::settings_flow::run_blocking;
 use crate::state::PosStateExt;
 use crate::tray;
@@ -23,12 +32,26 @@ use crate::tray;
 const EVERY: Duration = Duration::from_secs(5);
 /// Events read per look at most (the rest next time).
 const BATCH: u32 = 200;
+/// How often the pass end is read again when the books did not move.
+const PASS_EVERY: Duration = Duration::from_secs(60);
 
 /// Where the follower is in the book it follows.
 struct Cursor {
     mode: Mode,
     order_event: i64,
     subscription_event: i64,
+    /// The pass end last read on Iamport's clock (`None`: Iamport's time not known yet).
+    pass: Option<PassRead>,
+}
+
+/// The pass end as read at one instant of Iamport's clock.
+#[derive(Clone, Copy)]
+struct PassRead {
+    end: Option<DateTime<Utc>>,
+    /// Iamport's time of the reading.
+    now: DateTime<Utc>,
+    /// When it was read (this PC's monotonic clock: pacing, and how far Iamport's time moved).
+    read: Instant,
 }
 
 /// Shows one desktop notification; a desktop without a notification service only logs it.
@@ -74,21 +97,28 @@ async fn look<R: Runtime>(
     };
     if cursor.as_ref().is_none_or(|c| c.mode != mode) {
         // A new book (start-up, a mode switch): its past is not news.
+        // What it already said about the pass end is remembered in the book.
         let start = store.clone();
-        let (order_event, subscription_event) =
-            run_blocking(move || Ok(start.event_cursors()?)).await?;
+        let (order_event, subscription_event, restored) = run_blocking(move || {
+            let (order, subscription) = start.event_cursors()?;
+            Ok((order, subscription, Said::restore(&start)?))
+        })
+        .await?;
         *cursor = Some(Cursor {
             mode,
             order_event,
             subscription_event,
+            pass: None,
         });
-        *said = Said::default();
+        *said = restored;
     }
     let Some(at) = cursor.as_mut() else {
         return Ok(());
     };
     let (after_order, after_sub) = (at.order_event, at.subscription_event);
+    let reader = store.clone();
     let (orders, subs, parked, queue) = run_blocking(move || {
+        let store = reader;
         Ok((
             store.order_events_after(after_order, BATCH)?,
             store.subscription_events_after(after_sub, BATCH)?,
@@ -100,16 +130,50 @@ async fn look<R: Runtime>(
     at.order_event = orders.last().map_or(after_order, |e| e.id);
     at.subscription_event = subs.last().map_or(after_sub, |e| e.id);
     tray::show_queue(app, queue.pending, queue.needs_attention);
-    let changes = Changes {
-        order_events: &orders,
-        subscription_events: &subs,
-        parked_jobs: &parked,
-        // The shop's pass end is not known to this build yet: no "ends in 7 days" notice.
-        pass_ends_at: None,
-        now: chrono::Utc::now(),
+    let moved = !orders.is_empty() || !subs.is_empty();
+    if moved || at.pass.is_none_or(|p| p.read.elapsed() >= PASS_EVERY) {
+        if let Some(now) = iamport_now(app).await {
+            let reader = store.clone();
+            let end = run_blocking(move || Ok(reader.pass_end_at(now)?)).await?;
+            at.pass = Some(PassRead {
+                end,
+                now,
+                read: Instant::now(),
+            });
+        }
+    }
+    // Iamport's time moves on from the reading as this PC's monotonic clock does.
+    let (pass_ends_at, now) = match at.pass {
+        Some(p) => (
+            p.end,
+            p.now + chrono::Duration::from_std(p.read.elapsed()).unwrap_or_default(),
+        ),
+        None => (None, Utc::now()),
     };
-    for notice in decide(changes, said) {
+    let mut next = said.clone();
+    let notices = run_blocking(move || {
+        let changes = Changes {
+            order_events: &orders,
+            subscription_events: &subs,
+            parked_jobs: &parked,
+            pass_ends_at,
+            now,
+        };
+        let notices = decide_remembered(&store, changes, &mut next)?;
+        Ok((notices, next))
+    })
+    .await?;
+    *said = notices.1;
+    for notice in notices.0 {
         show(app, &notice.title, &notice.body);
     }
     Ok(())
+}
+
+/// Iamport's time as the book's client last learned it (no request is sent); `None` while it
+/// is unknown, so nothing money-timed is decided on this PC's clock.
+async fn iamport_now<R: Runtime>(app: &AppHandle<R>) -> Option<DateTime<Utc>> {
+    let connection = app.payments().connect(app.pos()).await.ok()?;
+    let reading = IamportClock::new(&connection.client).read();
+    (reading.source == ClockSource::Iamport).then_some(reading.now)
 }
