@@ -55,7 +55,22 @@ export function DrillDown({ from, to, drill, onOpen, onClose }: { from: string; 
             onRowClick={(o) => onOpen(o.merchantUid)}
             columns={[
               { header: drill.section === "sales" ? "결제 시각 (KST)" : "주문 시각 (KST)", align: "nowrap", cell: (o) => formatKstMs(o.paidAt ?? o.createdAt) },
-              { header: "주문번호", align: "nowrap", cell: (o) => <ShortId id={o.merchantUid} copy={false} /> },
+              {
+                header: "주문번호",
+                align: "nowrap",
+                cell: (o) => (
+                  <Button
+                    variant="link"
+                    data-testid={`settlement-open-${o.merchantUid}`}
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      onOpen(o.merchantUid);
+                    }}
+                  >
+                    <ShortId id={o.merchantUid} copy={false} />
+                  </Button>
+                ),
+              },
               { header: "결제 수단", align: "nowrap", cell: (o) => PAY_METHOD_LABELS[o.payMethod] },
               { header: "결제", align: "num", cell: (o) => formatWon(o.amount) },
               { header: "환불", align: "num", cell: (o) => formatWon(o.refundedAmount) },

@@ -49,6 +49,9 @@ describe("SettlementScreen", () => {
     expect(call?.[1]).toMatchObject({ query: { section: "sales", payMethod: "trans", planId: null, limit: 50, offset: 0 } });
     await userEvent.click(await screen.findByTestId("settlement-order-order_20261127_0001"));
     expect(opened).toBe("order_20261127_0001");
+    opened = "";
+    await userEvent.click(screen.getByTestId("settlement-open-order_20261127_0001"));
+    expect(opened, "the order number is a button (keyboard and pointer)").toBe("order_20261127_0001");
   });
 
   it("shows Rust's refusal of a backwards range", async () => {
