@@ -18,6 +18,7 @@ mod driver;
 mod harness;
 mod idle_memory;
 mod layout;
+mod ledger;
 mod mismatch_refund;
 mod owner_pin;
 mod screens;
