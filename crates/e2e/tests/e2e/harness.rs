@@ -217,13 +217,36 @@ impl App {
     }
 
     /// Whether an element with `data-testid=testid` exists right now.
+    ///
+    /// Asked in one script, not by finding elements: a find returns handles that a re-render
+    /// between the find and the answer leaves stale ("Stale element found when trying to create
+    /// the node handle"), which was an error instead of an answer.
     pub async fn exists(&self, testid: &str) -> Result<bool> {
         let client = self.client()?;
         let selector = testid_selector(testid);
         step(&format!("look for {testid}"), async {
-            Ok(!client.find_all(Locator::Css(&selector)).await?.is_empty())
+            let found = client
+                .execute(
+                    "return document.querySelector(arguments[0]) !== null;",
+                    vec![json!(selector)],
+                )
+                .await?;
+            Ok(found.as_bool() == Some(true))
         })
         .await
+    }
+
+    /// Waits until no element with `data-testid=testid` exists (a re-render may take a moment to
+    /// remove it).
+    pub async fn wait_until_gone(&self, testid: &str) -> Result {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while self.exists(testid).await? {
+            if Instant::now() > deadline {
+                return Err(fail(format!("{testid} still shown after {STEP_TIMEOUT:?}")));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(())
     }
 
     /// Clicks the element with `data-testid=testid`, waiting for it first. While the page is still
