@@ -6,7 +6,7 @@ interface FieldProps {
   onChange: (value: string) => void;
   testId: string;
   hint?: string;
-  type?: "text" | "password" | "tel" | "email" | "date" | "search";
+  type?: "text" | "password" | "tel" | "email" | "date" | "month" | "search";
   placeholder?: string;
   autoComplete?: string;
   /** What is wrong with the value, shown under the input until it is fixed. */

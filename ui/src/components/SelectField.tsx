@@ -14,13 +14,18 @@ interface SelectFieldProps {
   testId: string;
   /** The label is read to screen readers but not shown (a filter row whose first option says it). */
   labelHidden?: boolean;
+  /** Label and drop-down side by side (a filter row) instead of the label above. */
+  inline?: boolean;
+  /** A note under the drop-down (where its choices came from), with its own `data-testid`. */
+  hint?: string | null;
+  hintTestId?: string;
 }
 
 /** A labelled drop-down, styled and labelled like [`Field`]. */
-export function SelectField({ label, value, onChange, options, testId, labelHidden = false }: SelectFieldProps) {
+export function SelectField({ label, value, onChange, options, testId, labelHidden = false, inline = false, hint, hintTestId }: SelectFieldProps) {
   const id = useId();
   return (
-    <div className="field">
+    <div className={inline ? "field inline" : "field"}>
       <label htmlFor={id} className={labelHidden ? "visually-hidden" : undefined}>
         {label}
       </label>
@@ -31,6 +36,11 @@ export function SelectField({ label, value, onChange, options, testId, labelHidd
           </option>
         ))}
       </select>
+      {hint && (
+        <span className="hint" data-testid={hintTestId}>
+          {hint}
+        </span>
+      )}
     </div>
   );
 }

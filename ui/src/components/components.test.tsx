@@ -7,6 +7,8 @@ import { CommandError } from "../ipc";
 import { Badge } from "./Badge";
 import { ErrorNotice } from "./ErrorNotice";
 import { Button } from "./Button";
+import { Choice } from "./Choice";
+import { SelectField } from "./SelectField";
 import { useConfirm } from "./ConfirmDialog";
 import { ShortId, shortId } from "./ShortId";
 import { Table } from "./Table";
@@ -98,6 +100,64 @@ describe("Badge and Table", () => {
     const badge = screen.getByText("결제 완료");
     expect(badge).toHaveAttribute("data-tone", "ok");
     expect(badge).toHaveAttribute("data-state", "paid");
+    await expectNoSeriousA11yViolations();
+  });
+});
+
+function ChoiceHarness() {
+  const [on, setOn] = useState(false);
+  const [mode, setMode] = useState("a4");
+  return (
+    <>
+      <Choice checked={on} onChange={setOn} testId="auto">
+        자동 발급
+      </Choice>
+      <div role="radiogroup" aria-label="용지">
+        {["a4", "80mm"].map((p) => (
+          <Choice key={p} type="radio" name="paper" value={p} checked={mode === p} onChange={() => setMode(p)} testId={`paper-${p}`}>
+            {p === "a4" ? "A4 용지" : "80mm 감열지"}
+          </Choice>
+        ))}
+      </div>
+      <span data-testid="state">{`${on ? "on" : "off"} ${mode}`}</span>
+    </>
+  );
+}
+
+describe("Choice and SelectField", () => {
+  it("a checkbox and radios are named by their label and toggle from it, by pointer and by keyboard", async () => {
+    render(<ChoiceHarness />);
+    await userEvent.click(screen.getByText("자동 발급"));
+    expect(screen.getByRole("checkbox", { name: "자동 발급" })).toBeChecked();
+    await userEvent.click(screen.getByRole("radio", { name: "80mm 감열지" }));
+    expect(screen.getByTestId("state")).toHaveTextContent("on 80mm");
+    screen.getByTestId("auto").focus();
+    await userEvent.keyboard(" ");
+    expect(screen.getByTestId("state"), "Space toggles the focused checkbox").toHaveTextContent("off 80mm");
+    await expectNoSeriousA11yViolations();
+  });
+
+  it("a filter-row drop-down keeps its label for screen readers and shows its note", async () => {
+    let picked = "";
+    render(
+      <SelectField
+        label="은행"
+        labelHidden
+        inline
+        testId="bank"
+        value=""
+        onChange={(v) => (picked = v)}
+        options={[
+          { value: "", label: "은행을 고르세요" },
+          { value: "004", label: "국민은행" },
+        ]}
+        hint="아임포트의 은행 목록"
+        hintTestId="bank-note"
+      />,
+    );
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: "은행" }), "004");
+    expect(picked).toBe("004");
+    expect(screen.getByTestId("bank-note")).toHaveTextContent("아임포트의 은행 목록");
     await expectNoSeriousA11yViolations();
   });
 });

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsView } from "../bindings/SettingsView";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { Choice } from "../components/Choice";
 import { Field } from "../components/Field";
 import { CommandError, getSettings, saveSettings, toCommandError } from "../ipc";
 import { useCommand } from "../useCommand";
@@ -167,15 +168,13 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             error={errors.businessNumber}
             placeholder="000-00-00000"
           />
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={form.autoCashReceipt}
-              onChange={(e) => update({ autoCashReceipt: e.target.checked })}
-              data-testid="settings-auto-cash-receipt"
-            />
+          <Choice
+            checked={form.autoCashReceipt}
+            onChange={(autoCashReceipt) => update({ autoCashReceipt })}
+            testId="settings-auto-cash-receipt"
+          >
             가상계좌·계좌이체·휴대폰 결제가 확인되면 현금영수증(지출증빙)을 사업자등록번호로 자동 발급
-          </label>
+          </Choice>
         </fieldset>
 
         <fieldset>
@@ -214,36 +213,15 @@ function SettingsEditor({ view, onSaved }: { view: SettingsView; onSaved?: () =>
             결제 모드 <span className="en">Mode</span>
           </legend>
           <div className="radio-row" role="radiogroup" aria-label="결제 모드">
-            <label>
-              <input
-                type="radio"
-                name="mode"
-                checked={form.connection === "sandbox"}
-                onChange={() => update({ connection: "sandbox" })}
-                data-testid="settings-mode-sandbox"
-              />{" "}
+            <Choice type="radio" name="mode" checked={form.connection === "sandbox"} onChange={() => update({ connection: "sandbox" })} testId="settings-mode-sandbox">
               테스트 (SANDBOX)
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="mode"
-                checked={form.connection === "direct"}
-                onChange={() => update({ connection: "direct" })}
-                data-testid="settings-mode-live"
-              />{" "}
+            </Choice>
+            <Choice type="radio" name="mode" checked={form.connection === "direct"} onChange={() => update({ connection: "direct" })} testId="settings-mode-live">
               실제 결제 · 직접 연결
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="mode"
-                checked={form.connection === "relay"}
-                onChange={() => update({ connection: "relay" })}
-                data-testid="settings-mode-relay"
-              />{" "}
+            </Choice>
+            <Choice type="radio" name="mode" checked={form.connection === "relay"} onChange={() => update({ connection: "relay" })} testId="settings-mode-relay">
               실제 결제 · 중계 서버
-            </label>
+            </Choice>
           </div>
           <p className="hint muted">
             실제 결제로 바꾸려면 가맹점 식별코드와, 직접 연결은 REST API 키, 중계 서버는 판뮤직에서

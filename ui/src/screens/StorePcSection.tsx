@@ -2,6 +2,7 @@ import { ownerText } from "../ownerText";
 import { useState } from "react";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import { Button } from "../components/Button";
+import { Choice } from "../components/Choice";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatKst } from "../format";
 import {
@@ -104,16 +105,14 @@ export function StorePcSection() {
             {message}
           </p>
         )}
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={view?.autostart ?? false}
-            disabled={busy || view === null}
-            onChange={(event) => void toggleAutostart(event.target.checked)}
-            data-testid="autostart"
-          />
+        <Choice
+          checked={view?.autostart ?? false}
+          disabled={busy || view === null}
+          onChange={(on) => void toggleAutostart(on)}
+          testId="autostart"
+        >
           로그인하면 자동으로 시작 (트레이에서 조용히 시작합니다)
-        </label>
+        </Choice>
         <p className="hint muted">
           창을 닫아도 트레이(알림 영역)에서 결제 확인과 동기화를 계속합니다. 끝내려면 트레이 아이콘 메뉴의 종료를 누르세요.
         </p>

@@ -16,6 +16,7 @@ import { PAYMENT_RESULT_EVENT, waitForResults, type ResultWaiter } from "./payme
 import { PaymentResult } from "./PaymentResult";
 import { ShortId } from "../../components/ShortId";
 import { Button } from "../../components/Button";
+import { Choice } from "../../components/Choice";
 import { BuyerFields, buyerErrors, EMPTY_BUYER, toBuyer, useBuyerDefaults, type BuyerForm } from "./BuyerFields";
 
 /** The pay methods offered for a pass, in display order. */
@@ -132,18 +133,9 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
             <legend>결제 수단</legend>
             <div className="radio-row">
               {PAY_METHODS.map((m) => (
-                <label key={m}>
-                  <input
-                    type="radio"
-                    name="pay-method"
-                    value={m}
-                    data-testid={`pay-method-${m}`}
-                    checked={method === m}
-                    onChange={() => setMethod(m)}
-                    disabled={busy}
-                  />{" "}
+                <Choice key={m} type="radio" name="pay-method" value={m} testId={`pay-method-${m}`} checked={method === m} onChange={() => setMethod(m)} disabled={busy}>
                   {PAY_METHOD_LABELS[m]}
-                </label>
+                </Choice>
               ))}
             </div>
           </fieldset>

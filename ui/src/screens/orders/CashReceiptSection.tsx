@@ -5,6 +5,8 @@ import type { Order } from "../../bindings/Order";
 import type { ReceiptKind } from "../../bindings/ReceiptKind";
 import { Button } from "../../components/Button";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Field } from "../../components/Field";
+import { SelectField, type SelectOption } from "../../components/SelectField";
 import { formatWon } from "../../format";
 import { cancelCashReceipt, issueCashReceipt, toCommandError, type CommandError } from "../../ipc";
 import { formatKstMs } from "./labels";
@@ -16,6 +18,12 @@ const STATE_LABELS: Record<CashReceipt["state"], string> = {
   cancelled: "취소됨",
   failed: "발급 실패",
 };
+
+/** What a cash receipt is for, and the number it is issued to. */
+const RECEIPT_KINDS: SelectOption[] = [
+  { value: "company", label: "지출증빙 (사업자등록번호)" },
+  { value: "person", label: "소득공제 (휴대폰 번호)" },
+];
 
 /** 현금영수증 of a non-card order: its state, and 발급 (지출증빙 by default) or 취소. A card
  * payment has none (its evidence is the sales slip); Rust refuses one too. */
@@ -85,16 +93,24 @@ export function CashReceiptSection({ order, receipt, onChanged }: { order: Order
       )}
       {paid && !standing && (
         <div className="actions">
-          <select aria-label="현금영수증 용도" data-testid="cash-receipt-type" value={kind} onChange={(e) => setKind(e.target.value as ReceiptKind)}>
-            <option value="company">지출증빙 (사업자등록번호)</option>
-            <option value="person">소득공제 (휴대폰 번호)</option>
-          </select>
-          <input
-            aria-label={kind === "company" ? "사업자등록번호 (비우면 설정의 번호)" : "휴대폰 번호"}
+          <SelectField
+            label="현금영수증 용도"
+            labelHidden
+            inline
+            testId="cash-receipt-type"
+            value={kind}
+            onChange={(value) => setKind(value as ReceiptKind)}
+            options={RECEIPT_KINDS}
+          />
+          <Field
+            label={kind === "company" ? "사업자등록번호 (비우면 설정의 번호)" : "휴대폰 번호"}
+            labelHidden
+            inline
+            type={kind === "company" ? "text" : "tel"}
             placeholder={kind === "company" ? "비우면 설정의 사업자등록번호" : "010-1234-5678"}
-            data-testid="cash-receipt-identifier"
+            testId="cash-receipt-identifier"
             value={identifier}
-            onChange={(e) => setIdentifier(e.target.value)}
+            onChange={setIdentifier}
           />
           <Button
             variant="primary"

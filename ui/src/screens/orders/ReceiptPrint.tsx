@@ -2,6 +2,7 @@ import "./receipt.css";
 import { useCallback, useState } from "react";
 import type { Receipt } from "../../bindings/Receipt";
 import { Button } from "../../components/Button";
+import { Choice } from "../../components/Choice";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatKst, formatKstDate, formatWon } from "../../format";
 import { getReceipt } from "../../ipc";
@@ -55,16 +56,9 @@ export function ReceiptPrint({ merchantUid, onClose }: ReceiptPrintProps) {
       <style>{PAGE_RULES[paper]}</style>
       <div className="receipt-controls actions" role="group" aria-label="영수증 인쇄">
         {(["a4", "80mm"] as const).map((p) => (
-          <label key={p}>
-            <input
-              type="radio"
-              name="receipt-paper"
-              data-testid={`receipt-paper-${p}`}
-              checked={paper === p}
-              onChange={() => setPaper(p)}
-            />{" "}
+          <Choice key={p} type="radio" name="receipt-paper" testId={`receipt-paper-${p}`} checked={paper === p} onChange={() => setPaper(p)}>
             {p === "a4" ? "A4 용지" : "80mm 감열지"}
-          </label>
+          </Choice>
         ))}
         <Button
           variant="primary"
@@ -85,7 +79,7 @@ export function ReceiptPrint({ merchantUid, onClose }: ReceiptPrintProps) {
           <h2>영수증</h2>
           <dl>
             {receiptLines(receipt.data).map(([label, value]) => (
-              <div key={label} style={{ display: "contents" }}>
+              <div key={label} className="receipt-line">
                 <dt>{label}</dt>
                 <dd className={label.startsWith("결제 금액") ? "total" : undefined}>{value}</dd>
               </div>

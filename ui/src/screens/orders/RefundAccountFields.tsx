@@ -1,8 +1,9 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import type { Bank } from "../../bindings/Bank";
 import type { BankSource } from "../../bindings/BankSource";
 import type { RefundAccount } from "../../bindings/RefundAccount";
 import { Field } from "../../components/Field";
+import { SelectField } from "../../components/SelectField";
 import { refundBanks } from "../../ipc";
 
 /** The account number's shape, for the hint only (Rust checks it again): 10–16 digits, single dashes between. */
@@ -39,7 +40,6 @@ interface RefundAccountFieldsProps {
 export function RefundAccountFields({ value, onChange }: RefundAccountFieldsProps) {
   const [banks, setBanks] = useState<Bank[]>([]);
   const [source, setSource] = useState<BankSource | null>(null);
-  const id = useId();
   useEffect(() => {
     let live = true;
     refundBanks()
@@ -59,22 +59,18 @@ export function RefundAccountFields({ value, onChange }: RefundAccountFieldsProp
   return (
     <>
       <p className="hint">가상계좌 결제는 환불받을 계좌가 필요합니다.</p>
-      <div className="field">
-        <label htmlFor={id}>은행</label>
-        <select id={id} data-testid="refund-bank" value={value.bank} onChange={(event) => onChange({ ...value, bank: event.target.value })}>
-          <option value="">{banks.length === 0 ? "은행 목록을 불러오는 중…" : "은행을 고르세요"}</option>
-          {banks.map((bank) => (
-            <option key={bank.code} value={bank.code}>
-              {bank.name}
-            </option>
-          ))}
-        </select>
-        {note && (
-          <span className="hint" data-testid="refund-bank-source">
-            {note}
-          </span>
-        )}
-      </div>
+      <SelectField
+        label="은행"
+        testId="refund-bank"
+        value={value.bank}
+        onChange={(bank) => onChange({ ...value, bank })}
+        options={[
+          { value: "", label: banks.length === 0 ? "은행 목록을 불러오는 중…" : "은행을 고르세요" },
+          ...banks.map((bank) => ({ value: bank.code, label: bank.name })),
+        ]}
+        hint={note}
+        hintTestId="refund-bank-source"
+      />
       <Field
         label="계좌번호"
         value={value.number}

@@ -3,6 +3,7 @@ import type { PinStatus } from "../../bindings/PinStatus";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { CommandError, setOwnerPin, toCommandError } from "../../ipc";
 import { Button } from "../../components/Button";
+import { Field } from "../../components/Field";
 
 interface PinSetupFormProps {
   /** A PIN is set already: changing it asks for the current one. */
@@ -12,21 +13,18 @@ interface PinSetupFormProps {
   extraAction?: ReactNode;
 }
 
+/** A PIN field: digits only, at most 8. */
 function PinInput(props: { label: string; value: string; onChange: (v: string) => void; testId: string }) {
   return (
-    <div className="field">
-      <label htmlFor={props.testId}>{props.label}</label>
-      <input
-        id={props.testId}
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={8}
-        value={props.value}
-        data-testid={props.testId}
-        onChange={(event) => props.onChange(event.target.value.replace(/\D/g, ""))}
-      />
-    </div>
+    <Field
+      label={props.label}
+      type="password"
+      inputMode="numeric"
+      maxLength={8}
+      value={props.value}
+      testId={props.testId}
+      onChange={(value) => props.onChange(value.replace(/\D/g, ""))}
+    />
   );
 }
 

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Settlement } from "../../bindings/Settlement";
+import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { fakeBackend, invokeMock, ipcError } from "../../test/fakeBackend";
 import { order } from "../../test/fixtures-orders";
 import { monthRange } from "./period";
@@ -52,6 +53,22 @@ describe("SettlementScreen", () => {
     opened = "";
     await userEvent.click(screen.getByTestId("settlement-open-order_20261127_0001"));
     expect(opened, "the order number is a button (keyboard and pointer)").toBe("order_20261127_0001");
+  });
+
+  it("opens the unpaid virtual accounts from their figure, a real button reached by keyboard, with no serious axe finding", async () => {
+    fakeBackend({
+      settlement: () => report(),
+      settlement_orders: () => ({ total: 1, items: [order({ state: "vbank_issued", payMethod: "vbank" })] }),
+    });
+    render(<SettlementScreen onOpen={() => {}} />);
+    const unpaid = await screen.findByRole("button", { name: "1건 · 9,900원" });
+    expect(unpaid).toHaveAttribute("type", "button");
+    unpaid.focus();
+    await userEvent.keyboard("{Enter}");
+    expect(await screen.findByTestId("settlement-drill")).toBeInTheDocument();
+    const call = invokeMock.mock.calls.find(([name]) => name === "settlement_orders");
+    expect(call?.[1]).toMatchObject({ query: { section: "vbank_unpaid" } });
+    await expectNoSeriousA11yViolations();
   });
 
   it("shows Rust's refusal of a backwards range", async () => {

@@ -5,6 +5,8 @@ import type { PayMethod } from "../../bindings/PayMethod";
 import type { SettlementSection } from "../../bindings/SettlementSection";
 import { Button } from "../../components/Button";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Field } from "../../components/Field";
+import { SelectField, type SelectOption } from "../../components/SelectField";
 import { Loading } from "../../components/States";
 import { CommandError, exportSettlementCsv, settlement, toCommandError } from "../../ipc";
 import { formatWon } from "../../format";
@@ -12,6 +14,13 @@ import { useCommand } from "../../useCommand";
 import { PAY_METHOD_LABELS } from "../orders/labels";
 import { DrillDown, type Drill } from "./DrillDown";
 import { kstToday, monthRange, type PeriodKind } from "./period";
+
+/** The period units of the filter row. */
+const PERIOD_KINDS: SelectOption[] = [
+  { value: "day", label: "하루" },
+  { value: "month", label: "한 달" },
+  { value: "range", label: "기간 지정" },
+];
 
 interface SettlementScreenProps {
   onOpen: (merchantUid: string) => void;
@@ -63,9 +72,9 @@ export function SettlementScreen({ onOpen }: SettlementScreenProps) {
       <th scope="row">{label}</th>
       {(["paid", "refunded", "net"] as const).map((k) => (
         <td key={k} className="num">
-          <button type="button" className="link" onClick={() => open("sales", payMethod, planId, label)} data-testid={`${testId}-${k}`}>
+          <Button variant="link" onClick={() => open("sales", payMethod, planId, label)} data-testid={`${testId}-${k}`}>
             {formatWon(f[k])}
-          </button>
+          </Button>
         </td>
       ))}
       <td className="num">{f.count}건</td>
@@ -78,18 +87,22 @@ export function SettlementScreen({ onOpen }: SettlementScreenProps) {
         정산 <span className="en">Settlement</span>
       </h1>
       <div className="filters actions no-print">
-        <select aria-label="기간 단위" data-testid="settlement-kind" value={kind} onChange={(e) => setKind(e.target.value as PeriodKind)}>
-          <option value="day">하루</option>
-          <option value="month">한 달</option>
-          <option value="range">기간 지정</option>
-        </select>
-        {kind === "day" && <input type="date" aria-label="날짜" data-testid="settlement-day" value={day} onChange={(e) => setDay(e.target.value)} />}
-        {kind === "month" && <input type="month" aria-label="월" data-testid="settlement-month" value={month} onChange={(e) => setMonth(e.target.value)} />}
+        <SelectField
+          label="기간 단위"
+          labelHidden
+          inline
+          testId="settlement-kind"
+          value={kind}
+          onChange={(value) => setKind(value as PeriodKind)}
+          options={PERIOD_KINDS}
+        />
+        {kind === "day" && <Field type="date" label="날짜" labelHidden inline testId="settlement-day" value={day} onChange={setDay} />}
+        {kind === "month" && <Field type="month" label="월" labelHidden inline testId="settlement-month" value={month} onChange={setMonth} />}
         {kind === "range" && (
           <>
-            <input type="date" aria-label="시작일" data-testid="settlement-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <Field type="date" label="시작일" labelHidden inline testId="settlement-from" value={from} onChange={setFrom} />
             <span>~</span>
-            <input type="date" aria-label="종료일" data-testid="settlement-to" value={to} onChange={(e) => setTo(e.target.value)} />
+            <Field type="date" label="종료일" labelHidden inline testId="settlement-to" value={to} onChange={setTo} />
           </>
         )}
         <Button onClick={() => void saveCsv()} busyText={exporting ? "저장 중…" : null} data-testid="settlement-csv">
@@ -135,9 +148,9 @@ export function SettlementScreen({ onOpen }: SettlementScreenProps) {
           {report.data.totals.count === 0 && <p className="muted" data-testid="settlement-empty">이 기간에는 결제된 매출이 없습니다.</p>}
           <p data-testid="settlement-unpaid">
             입금 대기 가상계좌 (매출 아님):{" "}
-            <button type="button" className="link" onClick={() => open("vbank_unpaid", null, null, "입금 대기 가상계좌")}>
+            <Button variant="link" onClick={() => open("vbank_unpaid", null, null, "입금 대기 가상계좌")} data-testid="settlement-unpaid-open">
               {report.data.vbankUnpaid.count}건 · {formatWon(report.data.vbankUnpaid.amount)}
-            </button>
+            </Button>
           </p>
           {drill && <DrillDown key={`${range.from}${range.to}${drill.section}${drill.payMethod}${drill.planId}`} from={range.from} to={range.to} drill={drill} onOpen={onOpen} onClose={() => setDrill(null)} />}
         </>
