@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::error::{RelayError, Result};
-use crate::routes::{auth, cancel, feed, payments, prepare, receipts, schedules, subscribe};
+use crate::routes::{auth, cancel, codes, feed, payments, prepare, receipts, schedules, subscribe};
 use crate::state::{RelayState, Shared};
 use crate::{db, envelope, feed_reader};
 
@@ -196,6 +196,7 @@ pub fn router(state: Shared) -> Router {
         .route("/payments/prepare", post(prepare::prepare))
         .route("/payments/prepare/{merchant_uid}", get(prepare::prepared))
         .route("/payments/cancel", post(cancel::cancel))
+        .route("/banks", get(codes::banks))
         .route(
             "/receipts/{imp_uid}",
             get(receipts::look_up)

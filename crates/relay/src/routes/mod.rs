@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cancel;
+pub mod codes;
 pub mod feed;
 pub mod payments;
 pub mod prepare;
