@@ -1,5 +1,8 @@
 //! `posctl orders create`, `payment complete` and `refund` as processes against a sandbox
-//! started by the test: the same verification and refund paths the UI uses.
+//! started by the test: the same verification and refund paths the UI uses. Each test runs
+//! twice: direct (`--api-base` and the sandbox's key) and through the relay (posctl in 중계 서버
+//! mode from the app's settings, the live book, merchant_uids behind the store's prefix), with
+//! the same wording and exit codes.
 
 use std::path::Path;
 use std::process::Output;
@@ -8,22 +11,84 @@ use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use serde_json::json;
 
 use crate::checkout_support::Shop;
+use crate::relay_support::{over_both, relay_data_dir, Backend};
 
-/// Runs posctl with `args`, the data dir and the sandbox's API base and test credentials.
-async fn posctl(dir: &Path, base: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_posctl"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--api-base")
-        .arg(base)
-        .env("PANMUSIC_SECRETS", "file")
-        .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
-        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
-        .env_remove("IAMPORT_API_BASE")
-        .output()
-        .await
-        .unwrap_or_else(|e| panic!("posctl must start: {e}"))
+/// posctl on one data dir, over the shop's connection.
+struct Cli<'a> {
+    shop: &'a Shop,
+    dir: tempfile::TempDir,
+}
+
+impl<'a> Cli<'a> {
+    /// A fresh data dir: through the relay, an app saved in 중계 서버 mode with the relay
+    /// store's key.
+    fn new(shop: &'a Shop) -> Cli<'a> {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        if let Some(front) = shop.front.as_ref().filter(|f| f.is_relay()) {
+            relay_data_dir(front, dir.path());
+        }
+        Cli { shop, dir }
+    }
+
+    /// `uid` as this connection names it (behind the relay store's prefix through the relay).
+    fn uid(&self, uid: &str) -> String {
+        self.shop
+            .front
+            .as_ref()
+            .map_or_else(|| uid.to_owned(), |f| f.uid(uid))
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs posctl with `args` on the data dir: direct with the sandbox's API base and test
+    /// credentials, through the relay from the app's settings alone.
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_posctl"));
+        cmd.args(args)
+            .arg("--data-dir")
+            .arg(self.path())
+            .env("PANMUSIC_SECRETS", "file")
+            .env_remove("IAMPORT_API_BASE");
+        if self.shop.front.as_ref().is_some_and(|f| f.is_relay()) {
+            cmd.env_remove("IAMPORT_KEY").env_remove("IAMPORT_SECRET");
+        } else {
+            cmd.arg("--api-base")
+                .arg(self.shop.sandbox.base_url())
+                .env("IAMPORT_KEY", DEFAULT_IMP_KEY)
+                .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET);
+        }
+        cmd.output()
+            .await
+            .unwrap_or_else(|e| panic!("posctl must start: {e}"))
+    }
+
+    /// `orders create --plan P`: one merchant_uid.
+    async fn create(&self, plan: &str, method: &str) -> String {
+        let out = self
+            .run(&["orders", "create", "--plan", plan, "--pay-method", method])
+            .await;
+        assert!(
+            out.status.success(),
+            "orders create succeeds: {}",
+            stderr(&out)
+        );
+        stdout(&out).trim().to_string()
+    }
+
+    /// The order as `orders show --json` prints it.
+    async fn show(&self, merchant_uid: &str) -> serde_json::Value {
+        let out = self.run(&["orders", "show", merchant_uid, "--json"]).await;
+        assert!(
+            out.status.success(),
+            "orders show succeeds: {}",
+            stderr(&out)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("orders show --json is JSON ({e}): {}", stdout(&out)));
+        v["order"].clone()
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -34,51 +99,17 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// `orders create --plan P`: one merchant_uid.
-async fn create(dir: &Path, base: &str, plan: &str, method: &str) -> String {
-    let out = posctl(
-        dir,
-        base,
-        &["orders", "create", "--plan", plan, "--pay-method", method],
-    )
-    .await;
+async fn create_pay_complete_and_refund_from_the_command_line(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
+    let cli = Cli::new(&shop);
+    let muid = cli.create("pass_1m", "card").await;
     assert!(
-        out.status.success(),
-        "orders create succeeds: {}",
-        stderr(&out)
-    );
-    stdout(&out).trim().to_string()
-}
-
-/// The order as `orders show --json` prints it.
-async fn show(dir: &Path, base: &str, merchant_uid: &str) -> serde_json::Value {
-    let out = posctl(dir, base, &["orders", "show", merchant_uid, "--json"]).await;
-    assert!(
-        out.status.success(),
-        "orders show succeeds: {}",
-        stderr(&out)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("orders show --json is JSON ({e}): {}", stdout(&out)));
-    v["order"].clone()
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_pay_complete_and_refund_from_the_command_line() {
-    let shop = Shop::open().await;
-    let (dir, base) = (tempdir(), shop.sandbox.base_url());
-    let muid = create(dir.path(), &base, "pass_1m", "card").await;
-    assert!(
-        muid.starts_with("order_"),
+        muid.starts_with(&cli.uid("order_")),
         "a merchant_uid is printed: {muid:?}"
     );
     let imp = shop.buyer_pays(&muid, 9900, "card", "paid").await;
 
-    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    let out = cli.run(&["payment", "complete", &muid, &imp]).await;
     assert!(
         out.status.success(),
         "payment complete succeeds: {}",
@@ -89,25 +120,18 @@ async fn create_pay_complete_and_refund_from_the_command_line() {
         "says paid: {}",
         stdout(&out)
     );
-    assert_eq!(
-        show(dir.path(), &base, &muid).await["state"],
-        "paid",
-        "the order is paid"
-    );
+    assert_eq!(cli.show(&muid).await["state"], "paid", "the order is paid");
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", &muid, "--amount", "3000", "--reason", "고객 요청"],
-    )
-    .await;
+    let out = cli
+        .run(&["refund", &muid, "--amount", "3000", "--reason", "고객 요청"])
+        .await;
     assert!(out.status.success(), "refund succeeds: {}", stderr(&out));
     assert!(
         stdout(&out).contains("환불 완료"),
         "says refunded: {}",
         stdout(&out)
     );
-    let order = show(dir.path(), &base, &muid).await;
+    let order = cli.show(&muid).await;
     assert_eq!(
         (order["state"].as_str(), order["refundedAmount"].as_i64()),
         (Some("partially_refunded"), Some(3000)),
@@ -119,21 +143,16 @@ async fn create_pay_complete_and_refund_from_the_command_line() {
         "Iamport refunded 3,000원"
     );
 }
+over_both!(create_pay_complete_and_refund_from_the_command_line);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
-    let shop = Shop::open().await;
-    let (dir, base) = (tempdir(), shop.sandbox.base_url());
-    let mine = create(dir.path(), &base, "pass_1m", "card").await;
-    let other = create(dir.path(), &base, "pass_1m", "card").await;
+async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
+    let cli = Cli::new(&shop);
+    let mine = cli.create("pass_1m", "card").await;
+    let other = cli.create("pass_1m", "card").await;
     let others_imp = shop.buyer_pays(&other, 9900, "card", "paid").await;
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["payment", "complete", &mine, &others_imp],
-    )
-    .await;
+    let out = cli.run(&["payment", "complete", &mine, &others_imp]).await;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -145,17 +164,12 @@ async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
         stderr(&out)
     );
     assert_eq!(
-        show(dir.path(), &base, &mine).await["state"],
+        cli.show(&mine).await["state"],
         "created",
         "my order did not change"
     );
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", &mine, "--reason", "고객 요청"],
-    )
-    .await;
+    let out = cli.run(&["refund", &mine, "--reason", "고객 요청"]).await;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -167,12 +181,9 @@ async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
         stderr(&out)
     );
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", &mine, "--amount", "-5", "--reason", "x"],
-    )
-    .await;
+    let out = cli
+        .run(&["refund", &mine, "--amount", "-5", "--reason", "x"])
+        .await;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -180,24 +191,16 @@ async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
         stderr(&out)
     );
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", &mine, "--amount", "abc", "--reason", "x"],
-    )
-    .await;
+    let out = cli
+        .run(&["refund", &mine, "--amount", "abc", "--reason", "x"])
+        .await;
     assert_eq!(
         out.status.code(),
         Some(2),
         "text where a number belongs is a usage error"
     );
 
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", "order_NOPE", "--reason", "x"],
-    )
-    .await;
+    let out = cli.run(&["refund", "order_NOPE", "--reason", "x"]).await;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -215,22 +218,17 @@ async fn bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing() {
         "nothing was sent to Iamport"
     );
 }
+over_both!(bad_refunds_and_foreign_payments_fail_clearly_and_change_nothing);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refund_while_iamport_fails_exits_zero_and_says_queued() {
-    let shop = Shop::open().await;
-    let (dir, base) = (tempdir(), shop.sandbox.base_url());
-    let muid = create(dir.path(), &base, "pass_1m", "card").await;
+async fn refund_while_iamport_fails_exits_zero_and_says_queued(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
+    let cli = Cli::new(&shop);
+    let muid = cli.create("pass_1m", "card").await;
     let imp = shop.buyer_pays(&muid, 9900, "card", "paid").await;
-    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    let out = cli.run(&["payment", "complete", &muid, &imp]).await;
     assert!(out.status.success(), "paid first: {}", stderr(&out));
     shop.faults(json!({"error_rate": 1.0})).await;
-    let out = posctl(
-        dir.path(),
-        &base,
-        &["refund", &muid, "--reason", "고객 요청"],
-    )
-    .await;
+    let out = cli.run(&["refund", &muid, "--reason", "고객 요청"]).await;
     assert!(
         out.status.success(),
         "queued is not a failure: {}",
@@ -247,7 +245,7 @@ async fn refund_while_iamport_fails_exits_zero_and_says_queued() {
         0,
         "nothing refunded yet"
     );
-    let out = posctl(dir.path(), &base, &["sync", "--once"]).await;
+    let out = cli.run(&["sync", "--once"]).await;
     assert!(
         out.status.success(),
         "sync --once runs the queue: {}",
@@ -259,25 +257,22 @@ async fn refund_while_iamport_fails_exits_zero_and_says_queued() {
         "the queued refund ran once"
     );
     assert_eq!(
-        show(dir.path(), &base, &muid).await["state"],
+        cli.show(&muid).await["state"],
         "refunded",
         "and was mirrored"
     );
 }
+over_both!(refund_while_iamport_fails_exits_zero_and_says_queued);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn payment_complete_json_reports_the_order_and_a_repeat_changes_nothing() {
-    let shop = Shop::open().await;
-    let (dir, base) = (tempdir(), shop.sandbox.base_url());
-    let muid = create(dir.path(), &base, "pass_3m", "card").await;
+async fn payment_complete_json_reports_the_order_and_a_repeat_changes_nothing(backend: Backend) {
+    let shop = Shop::open_on(backend).await;
+    let cli = Cli::new(&shop);
+    let muid = cli.create("pass_3m", "card").await;
     let imp = shop.buyer_pays(&muid, 27000, "card", "paid").await;
     for (round, changed) in [(1, true), (2, false)] {
-        let out = posctl(
-            dir.path(),
-            &base,
-            &["payment", "complete", &muid, &imp, "--json"],
-        )
-        .await;
+        let out = cli
+            .run(&["payment", "complete", &muid, &imp, "--json"])
+            .await;
         assert!(
             out.status.success(),
             "round {round} succeeds: {}",
@@ -293,22 +288,24 @@ async fn payment_complete_json_reports_the_order_and_a_repeat_changes_nothing() 
         assert_eq!(v["impUid"], imp.as_str(), "round {round} names the payment");
     }
 }
+over_both!(payment_complete_json_reports_the_order_and_a_repeat_changes_nothing);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuses_a_bank_name() {
-    let shop = Shop::open().await;
-    let (dir, base) = (tempdir(), shop.sandbox.base_url());
-    let muid = create(dir.path(), &base, "pass_1m", "vbank").await;
+async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuses_a_bank_name(
+    backend: Backend,
+) {
+    let shop = Shop::open_on(backend).await;
+    let cli = Cli::new(&shop);
+    let muid = cli.create("pass_1m", "vbank").await;
     // The buyer's window was tampered: an account for 100원 instead of 9,900원, then deposited.
     let imp = shop.buyer_pays(&muid, 100, "vbank", "ready").await;
-    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    let out = cli.run(&["payment", "complete", &muid, &imp]).await;
     assert!(
         out.status.success(),
         "issued account verifies: {}",
         stderr(&out)
     );
     shop.deposit(&imp).await;
-    let out = posctl(dir.path(), &base, &["payment", "complete", &muid, &imp]).await;
+    let out = cli.run(&["payment", "complete", &muid, &imp]).await;
     assert!(
         stdout(&out).contains("확인 필요"),
         "the automatic cancel is parked for the refund account: {} {}",
@@ -317,23 +314,19 @@ async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuse
     );
 
     let resume = |bank: &'static str| {
-        let (dir, base, muid) = (dir.path().to_path_buf(), base.clone(), muid.clone());
+        let (cli, muid) = (&cli, muid.clone());
         async move {
-            posctl(
-                &dir,
-                &base,
-                &[
-                    "refund",
-                    "resume",
-                    &muid,
-                    "--refund-bank",
-                    bank,
-                    "--refund-account",
-                    "123-4567-8901",
-                    "--refund-holder",
-                    "홍길동",
-                ],
-            )
+            cli.run(&[
+                "refund",
+                "resume",
+                &muid,
+                "--refund-bank",
+                bank,
+                "--refund-account",
+                "123-4567-8901",
+                "--refund-holder",
+                "홍길동",
+            ])
             .await
         }
     };
@@ -354,7 +347,7 @@ async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuse
         "nothing was sent with free text as refund_bank"
     );
 
-    let banks = posctl(dir.path(), &base, &["refund", "banks"]).await;
+    let banks = cli.run(&["refund", "banks"]).await;
     assert!(
         stdout(&banks).contains("004") && stdout(&banks).contains("아임포트 목록"),
         "the codes come from Iamport's GET /banks: {}",
@@ -377,3 +370,4 @@ async fn refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuse
         stdout(&out)
     );
 }
+over_both!(refund_resume_sends_the_parked_vbank_cancel_with_a_bank_code_and_refuses_a_bank_name);

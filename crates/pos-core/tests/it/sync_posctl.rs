@@ -1,30 +1,16 @@
 //! `posctl sync` and `posctl jobs` as a shop owner runs them, against the sandbox.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use iamport_sandbox::{DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET};
 use pos_core::sync::{CheckoutWork, SyncEngine};
 use pos_core::{JobState, NewJob, OrderState, PayMethod};
 
 use super::sync_support::{
-    client, fast_options, new_order, run_once, run_once_with, sandbox, Control, Net,
+    fast_options, new_order, run_once, run_once_with, sandbox, Control, Net,
 };
 use crate::relay_support::{over_both, Backend};
-
-fn posctl(dir: &std::path::Path, base: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posctl"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--api-base", base, "--imp-key", DEFAULT_IMP_KEY])
-        .args(args)
-        .env_remove("IAMPORT_KEY")
-        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -76,21 +62,29 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth(backen
 }
 over_both!(sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth);
 
-// The tests below run direct only: what they check happens on the PC (the engine lease, a job
-// no executor knows, the give-up rule, SIGTERM), the same whichever Iamport answers.
+// The tests below check what happens on the PC (the engine lease, a job no executor knows, the
+// give-up rule, SIGTERM); each also reaches Iamport (the engine's cycles, the last check), so
+// each runs direct and through the relay, posctl in 중계 서버 mode from the app's settings.
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {
+async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    net.prepare_dir(dir.path());
+    let store = net.book_of(dir.path());
+    let posctl = |args: &[&str]| {
+        net.shop_posctl(dir.path())
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
+    };
     let work = Arc::new(CheckoutWork);
-    let c = client(&sb.base_url(), Duration::from_secs(5));
+    let c = net.client(Duration::from_secs(5));
     let app = SyncEngine::start(store, c, work.clone(), work, fast_options(), "app")
         .await
         .unwrap_or_else(|e| panic!("the app's engine: {e}"));
     let holder = app.status().lease_holder.unwrap_or_default();
-    let out = posctl(dir.path(), &sb.base_url(), &["sync", "--once"]);
+    let out = posctl(&["sync", "--once"]);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "a second engine exits non-zero");
     assert!(
@@ -98,7 +92,7 @@ async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {
         "stderr names the holder and pid: {stderr}"
     );
     assert!(app.stop().await.is_ok(), "the app stops cleanly");
-    let after = posctl(dir.path(), &sb.base_url(), &["sync", "--once"]);
+    let after = posctl(&["sync", "--once"]);
     assert!(
         after.status.success(),
         "once the app stopped, posctl may sync: {}",
@@ -106,28 +100,36 @@ async fn posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it() {
     );
     sb.shutdown().await;
 }
+over_both!(posctl_refuses_to_sync_while_the_app_holds_the_lease_and_names_it);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_parked_job_is_listed_and_can_be_retried_once() {
+async fn a_parked_job_is_listed_and_can_be_retried_once(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+    net.prepare_dir(dir.path());
+    let store = net.book_of(dir.path());
+    let posctl = |args: &[&str]| {
+        net.shop_posctl(dir.path())
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
+    };
     let id = store
         .enqueue_job(&NewJob {
             kind: "frobnicate".into(),
-            merchant_uid: "order_unknown".into(),
+            merchant_uid: net.uid("order_unknown"),
             payload: serde_json::json!({}),
             run_at: None,
         })
         .unwrap_or_else(|e| panic!("enqueue: {e}"));
-    let report = run_once(&store, &client(&sb.base_url(), Duration::from_secs(5)))
+    let report = run_once(&store, &net.client(Duration::from_secs(5)))
         .await
         .unwrap_or_else(|e| panic!("cycle: {e}"));
     assert_eq!(
         report.jobs_parked, 1,
         "a job no executor knows is parked, not retried forever"
     );
-    let list = posctl(dir.path(), &sb.base_url(), &["jobs", "list", "--json"]);
+    let list = posctl(&["jobs", "list", "--json"]);
     let jobs: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap_or_default();
     assert_eq!(
         jobs[0]["state"], "needs_attention",
@@ -139,11 +141,7 @@ async fn a_parked_job_is_listed_and_can_be_retried_once() {
             .is_some_and(|e| e.contains("frobnicate")),
         "with its reason: {jobs}"
     );
-    let retry = posctl(
-        dir.path(),
-        &sb.base_url(),
-        &["jobs", "retry", &id.to_string()],
-    );
+    let retry = posctl(&["jobs", "retry", &id.to_string()]);
     assert!(
         retry.status.success(),
         "retry exits 0: {}",
@@ -154,11 +152,7 @@ async fn a_parked_job_is_listed_and_can_be_retried_once() {
         .ok()
         .and_then(|j| j.first().map(|j| j.state));
     assert_eq!(state, Some(JobState::Pending), "back in the queue");
-    let again = posctl(
-        dir.path(),
-        &sb.base_url(),
-        &["jobs", "retry", &id.to_string()],
-    );
+    let again = posctl(&["jobs", "retry", &id.to_string()]);
     assert!(
         !again.status.success(),
         "a job that is not parked cannot be retried"
@@ -170,25 +164,24 @@ async fn a_parked_job_is_listed_and_can_be_retried_once() {
     );
     sb.shutdown().await;
 }
+over_both!(a_parked_job_is_listed_and_can_be_retried_once);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_paid() {
+async fn an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_paid(
+    backend: Backend,
+) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
-    let store = super::store();
+    let store = net.book(super::store());
     let unpaid = new_order(&store, PayMethod::Card);
     let paid = new_order(&store, PayMethod::Card);
     ctl.pay(&paid.merchant_uid, paid.amount, "card", "paid")
         .await;
     let mut options = fast_options();
     options.policy.give_up_after = Duration::ZERO;
-    let report = run_once_with(
-        &store,
-        &client(&sb.base_url(), Duration::from_secs(5)),
-        options,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("cycle: {e}"));
+    let report = run_once_with(&store, &net.client(Duration::from_secs(5)), options)
+        .await
+        .unwrap_or_else(|e| panic!("cycle: {e}"));
     assert_eq!(
         store.order(&unpaid.merchant_uid).map(|o| o.state).ok(),
         Some(OrderState::Abandoned),
@@ -202,20 +195,17 @@ async fn an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_
     assert_eq!(report.abandoned, 1, "one order given up: {report:?}");
     sb.shutdown().await;
 }
+over_both!(an_order_past_its_give_up_point_is_abandoned_after_a_last_check_unless_paid);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
+async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease(backend: Backend) {
     let sb = sandbox(None, None).await;
+    let net = Net::over(backend, &sb).await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
-    let child = Command::new(env!("CARGO_BIN_EXE_posctl"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["--api-base", &sb.base_url(), "--imp-key", DEFAULT_IMP_KEY])
+    net.prepare_dir(dir.path());
+    let store = net.book_of(dir.path());
+    let child = net
+        .shop_posctl(dir.path())
         .args(["sync", "--watch"])
-        .env_remove("IAMPORT_KEY")
-        .env("IAMPORT_SECRET", DEFAULT_IMP_SECRET)
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -254,3 +244,4 @@ async fn sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease() {
     );
     sb.shutdown().await;
 }
+over_both!(sync_watch_stops_cleanly_on_sigterm_and_releases_the_lease);

@@ -232,6 +232,49 @@ impl Net {
         cmd
     }
 
+    /// Makes `dir` a data dir of this connection: through the relay, an app saved in 중계 서버
+    /// mode with the relay store's key; direct, a fresh dir.
+    pub fn prepare_dir(&self, dir: &std::path::Path) {
+        if self.front.is_relay() {
+            crate::relay_support::relay_data_dir(&self.front, dir);
+        }
+    }
+
+    /// `posctl` as the shop runs it on a dir made by [`Net::prepare_dir`]: through the relay in
+    /// 중계 서버 mode from the app's settings alone (the live book); direct with the flags of
+    /// [`Net::posctl`] (the sandbox book).
+    pub fn shop_posctl(&self, dir: &std::path::Path) -> std::process::Command {
+        if !self.front.is_relay() {
+            return self.posctl(dir);
+        }
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_posctl"));
+        cmd.arg("--data-dir")
+            .arg(dir)
+            .env("PANMUSIC_SECRETS", "file")
+            .env_remove("IAMPORT_KEY")
+            .env_remove("IAMPORT_SECRET")
+            .env_remove("IAMPORT_API_BASE")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// The order book [`Net::shop_posctl`] works on in `dir`, minting ids as this connection
+    /// needs.
+    pub fn book_of(&self, dir: &std::path::Path) -> Store {
+        let mode = if self.front.is_relay() {
+            pos_core::settings::Mode::Live
+        } else {
+            pos_core::settings::Mode::Sandbox
+        };
+        let store = Store::open_book(dir, mode).unwrap_or_else(|e| panic!("open the book: {e}"));
+        self.front.book(store)
+    }
+
+    /// `uid` as the store names it (behind the relay store's prefix through the relay).
+    pub fn uid(&self, uid: &str) -> String {
+        self.front.uid(uid)
+    }
+
     /// The store's client, with `timeout` per request (and to connect).
     pub fn client(&self, timeout: Duration) -> iamport::Client {
         self.front.client_with(timeout, timeout)
