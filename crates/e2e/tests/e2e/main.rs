@@ -16,6 +16,7 @@ mod checkout;
 mod csp;
 mod driver;
 mod harness;
+mod harness_click;
 mod idle_memory;
 mod layout;
 mod ledger;
