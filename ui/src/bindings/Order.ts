@@ -105,4 +105,15 @@ version: number,
  * store, plan and app; see [`crate::account`]). `None` for orders made before the account
  * was set.
  */
-customData?: string, };
+customData?: string, 
+/**
+ * Won a payment of the wrong amount took for this order (an `amount_mismatch` order): a
+ * wrong deposit, possibly larger than the order. Never a sale. `None` when no money of the
+ * wrong amount was taken (a mismatched virtual account not yet paid into, or any other order).
+ */
+mismatchReceived: number | null, 
+/**
+ * Won of that wrong payment returned to the buyer so far (0 ≤ returned ≤ received), as
+ * Iamport reports its cancel. Kept apart from `refunded_amount`, the refunds of a sale.
+ */
+mismatchReturned: number, };

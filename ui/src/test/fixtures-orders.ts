@@ -27,6 +27,8 @@ export function order(overrides: Partial<Order> = {}): Order {
     paidAt: null,
     nextCheckAt: null,
     version: 1,
+    mismatchReceived: null,
+    mismatchReturned: 0,
     ...overrides,
   };
 }

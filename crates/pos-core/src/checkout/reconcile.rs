@@ -14,7 +14,9 @@
 //! 4. A payment whose amount or currency differs from the order's is never accepted as payment:
 //!    if it holds money the order is flagged `amount_mismatch` and `needs_cancel` asks for a full
 //!    cancel; an issued virtual account with the wrong amount is flagged too (nothing to cancel
-//!    yet; a later deposit is cancelled then).
+//!    yet; a later deposit is cancelled then). What the wrong payment took and what of it went
+//!    back (its cancels, forward only) are recorded as `mismatch_received`/`mismatch_returned`,
+//!    never as the order's refund: the wrong amount may exceed the order's.
 //! 5. Money states are computed from amounts, never from `status` alone (REFERENCE §3.3):
 //!    `cancel_amount == 0` → `paid`, `0 < cancel_amount < amount` → `partially_refunded`,
 //!    `cancel_amount >= amount` → `refunded`. A stale read (less refunded than we know) changes
@@ -311,7 +313,15 @@ fn mismatch(order: &Order, payment: &Payment) -> Transition {
     });
     if holds_money(payment) {
         let needs_cancel = payment.refundable() > 0;
-        if order.state == OrderState::AmountMismatch && !needs_cancel {
+        let received = payment.amount.max(0);
+        // What went back follows Iamport's cancels forward only (a stale read never un-returns).
+        let returned = payment
+            .cancel_amount
+            .clamp(0, received)
+            .max(order.mismatch_returned.min(received));
+        let same_facts =
+            order.mismatch_received == Some(received) && order.mismatch_returned == returned;
+        if order.state == OrderState::AmountMismatch && !needs_cancel && same_facts {
             return Transition::NoChange;
         }
         return Transition::Move(Move {
@@ -319,6 +329,8 @@ fn mismatch(order: &Order, payment: &Payment) -> Transition {
             to: OrderState::AmountMismatch,
             patch: OrderPatch {
                 paid_at: utc(payment.paid_at),
+                mismatch_received: (order.mismatch_received != Some(received)).then_some(received),
+                mismatch_returned: (order.mismatch_returned != returned).then_some(returned),
                 detail: Some(detail),
                 next_check_at: Some(None),
                 ..base_patch(order, payment)

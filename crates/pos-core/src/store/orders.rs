@@ -212,6 +212,25 @@ pub struct Order {
     #[serde(default)]
     #[ts(optional)]
     pub custom_data: Option<String>,
+    /// Won a payment of the wrong amount took for this order (an `amount_mismatch` order): a
+    /// wrong deposit, possibly larger than the order. Never a sale. `None` when no money of the
+    /// wrong amount was taken (a mismatched virtual account not yet paid into, or any other order).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub mismatch_received: Option<i64>,
+    /// Won of that wrong payment returned to the buyer so far (0 ≤ returned ≤ received), as
+    /// Iamport reports its cancel. Kept apart from `refunded_amount`, the refunds of a sale.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub mismatch_returned: i64,
+}
+
+impl Order {
+    /// Whether the money a wrong-amount payment took has all gone back to the buyer.
+    pub fn mismatch_settled(&self) -> bool {
+        self.mismatch_received
+            .is_some_and(|received| self.mismatch_returned >= received)
+    }
 }
 
 /// What the UI sends to create an order: a plan and a pay method, never an amount.
@@ -237,7 +256,7 @@ pub struct NewOrder {
 pub(crate) const ORDER_COLUMNS: &str = "merchant_uid, kind, plan_id, amount, currency, buyer_name, \
      buyer_tel, buyer_email, state, imp_uid, pay_method, vbank_bank, vbank_num, vbank_holder, vbank_due, \
      fail_reason, refunded_amount, customer_uid, created_at, updated_at, paid_at, next_check_at, version, \
-     custom_data";
+     custom_data, mismatch_received, mismatch_returned";
 
 pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -265,6 +284,8 @@ pub(crate) fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         next_check_at: ms_col_opt(row, 21)?,
         version: row.get(22)?,
         custom_data: row.get(23)?,
+        mismatch_received: row.get(24)?,
+        mismatch_returned: row.get(25)?,
     })
 }
 

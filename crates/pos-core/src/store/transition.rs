@@ -45,6 +45,12 @@ pub struct OrderPatch {
     /// Won refunded so far, in total (0 ≤ value ≤ amount).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded_amount: Option<i64>,
+    /// Won a payment of the wrong amount took (see [`Order::mismatch_received`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mismatch_received: Option<i64>,
+    /// Won of the wrong payment returned so far, in total (0 ≤ value ≤ received).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mismatch_returned: Option<i64>,
     /// When Iamport says it was paid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<DateTime<Utc>>,
@@ -74,6 +80,24 @@ fn apply_patch(order: &mut Order, patch: &OrderPatch) -> Result<(), StoreError> 
             });
         }
         order.refunded_amount = refunded;
+    }
+    if let Some(received) = patch.mismatch_received {
+        if received < 0 {
+            return Err(StoreError::InvalidPatch {
+                merchant_uid: order.merchant_uid.clone(),
+                reason: "잘못된 금액의 결제 금액은 0 이상이어야 합니다",
+            });
+        }
+        order.mismatch_received = Some(received);
+    }
+    if let Some(returned) = patch.mismatch_returned {
+        if returned < 0 || returned > order.mismatch_received.unwrap_or(0) {
+            return Err(StoreError::InvalidPatch {
+                merchant_uid: order.merchant_uid.clone(),
+                reason: "돌려준 금액은 0 이상, 잘못 결제된 금액 이하여야 합니다",
+            });
+        }
+        order.mismatch_returned = returned;
     }
     let set = |target: &mut Option<String>, value: &Option<String>| {
         if let Some(v) = value {
@@ -136,7 +160,8 @@ impl Store {
         let written = tx.execute(
             "UPDATE orders SET state = ?2, imp_uid = ?3, pay_method = ?4, vbank_bank = ?5, vbank_num = ?6, \
              vbank_holder = ?7, vbank_due = ?8, fail_reason = ?9, refunded_amount = ?10, customer_uid = ?11, \
-             updated_at = ?12, paid_at = ?13, next_check_at = ?14, version = version + 1 \
+             updated_at = ?12, paid_at = ?13, next_check_at = ?14, version = version + 1, \
+             mismatch_received = ?17, mismatch_returned = ?18 \
              WHERE merchant_uid = ?1 AND state = ?15 AND version = ?16",
             params![
                 order.merchant_uid,
@@ -155,6 +180,8 @@ impl Store {
                 order.next_check_at.map(to_ms),
                 from,
                 seen.version,
+                order.mismatch_received,
+                order.mismatch_returned,
             ],
         );
         match written {

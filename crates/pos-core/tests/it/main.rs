@@ -13,6 +13,7 @@ mod diagnostics;
 mod extreme_times;
 mod job_claims;
 mod jobs;
+mod mismatch_returned;
 mod order_query;
 mod orders;
 mod owner_pin;

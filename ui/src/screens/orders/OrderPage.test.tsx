@@ -162,12 +162,13 @@ describe("OrderPage", () => {
 
   it("a mismatched virtual-account deposit gets a screen for the refund account, then the parked cancel is sent", async () => {
     const pending = { jobId: 7, amount: 100, state: "needs_attention" as const, lastError: "가상계좌 환불을 위해서는 refund_holder, refund_bank, refund_account 가 필요합니다." };
-    let book = detail(order({ state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v" }), { pendingRefund: pending });
+    const flagged = { state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v", mismatchReceived: 100 } as const;
+    let book = detail(order(flagged), { pendingRefund: pending });
     fakeBackend({
       get_order: () => book,
       refund_banks: () => ({ ...BANKS, source: "built_in" }),
       resume_mismatch_refund: () => {
-        book = detail(order({ state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v" }));
+        book = detail(order({ ...flagged, mismatchReturned: 100 }));
         return { status: "done", order: book.order };
       },
     });
@@ -191,6 +192,22 @@ describe("OrderPage", () => {
       pin: null,
     });
     await waitFor(() => expect(screen.queryByTestId("mismatch-refund-needed")).toBeNull());
+    expect(await screen.findByTestId("mismatch-returned"), "the page says the deposit went back").toHaveTextContent(
+      "입금액 100원이 주문 금액 9,900원과 달라 결제로 받지 않았고, 100원을 입금한 분의 환불 계좌로 모두 돌려주었습니다",
+    );
+    expect(screen.getByTestId("order-status")).toHaveTextContent("금액 불일치 · 반환 완료");
+    expect(screen.getByTestId("order-mismatch-received")).toHaveTextContent("100원");
+    expect(screen.getByTestId("order-mismatch-returned")).toHaveTextContent("100원");
+    expect(screen.queryByTestId("order-refunded"), "no 환불된 금액 0원 for an order that was never paid").toBeNull();
+  });
+
+  it("a wrong deposit larger than the order shows all of it returned", async () => {
+    const returned = { state: "amount_mismatch", payMethod: "vbank", impUid: "imp_v", mismatchReceived: 50000, mismatchReturned: 50000 } as const;
+    fakeBackend({ get_order: () => detail(order(returned)) });
+    render(<OrderPage merchantUid={UID} onBack={() => {}} />);
+    expect(await screen.findByTestId("mismatch-returned")).toHaveTextContent("50,000원을 입금한 분의 환불 계좌로 모두 돌려주었습니다");
+    expect(screen.getByTestId("order-mismatch-received")).toHaveTextContent("50,000원");
+    expect(screen.getByTestId("order-amount")).toHaveTextContent("9,900원");
   });
 
   it("shows the timeline in words with the refund's amount and reason, never cause codes", async () => {

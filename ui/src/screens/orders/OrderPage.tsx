@@ -9,7 +9,7 @@ import { formatWon } from "../../format";
 import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
-import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
+import { formatKstMs, mismatchReturned, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
 import { CardFacts } from "./CardFacts";
 import { CashReceiptSection } from "./CashReceiptSection";
 import { MismatchRefundDialog } from "./MismatchRefundDialog";
@@ -57,6 +57,8 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
             // A mismatched virtual-account deposit: its automatic cancel waits for a refund account.
             const needsAccount =
               order.state === "amount_mismatch" && order.payMethod === "vbank" && pendingRefund !== null && pendingRefund.state === "needs_attention";
+            // Money a payment of the wrong amount took: never a sale, returned whole (may exceed the order).
+            const wrongPayment = order.state === "amount_mismatch" ? order.mismatchReceived : null;
             return (
               <>
                 <dl className="order-facts" data-testid="order-detail">
@@ -74,8 +76,19 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                   <dd data-testid="order-plan">{planName(order.planId)}</dd>
                   <dt>금액</dt>
                   <dd data-testid="order-amount">{formatWon(order.amount)}</dd>
-                  <dt>환불된 금액</dt>
-                  <dd data-testid="order-refunded">{formatWon(order.refundedAmount)}</dd>
+                  {wrongPayment !== null ? (
+                    <>
+                      <dt>{order.payMethod === "vbank" ? "입금된 금액" : "결제된 금액"} (주문 금액과 다름)</dt>
+                      <dd data-testid="order-mismatch-received">{formatWon(wrongPayment)}</dd>
+                      <dt>돌려준 금액</dt>
+                      <dd data-testid="order-mismatch-returned">{formatWon(order.mismatchReturned)}</dd>
+                    </>
+                  ) : (
+                    <>
+                      <dt>환불된 금액</dt>
+                      <dd data-testid="order-refunded">{formatWon(order.refundedAmount)}</dd>
+                    </>
+                  )}
                   <dt>결제 수단</dt>
                   <dd>{PAY_METHOD_LABELS[order.payMethod]}</dd>
                   <dt>주문 시각</dt>
@@ -112,6 +125,14 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                     >
                       환불 계좌 입력
                     </Button>
+                  </div>
+                )}
+                {wrongPayment !== null && mismatchReturned(order) && (
+                  <div className="notice ok" role="status" data-testid="mismatch-returned">
+                    {order.payMethod === "vbank" ? "입금액" : "결제 금액"} {formatWon(wrongPayment)}이 주문 금액 {formatWon(order.amount)}과
+                    달라 결제로 받지 않았고, {formatWon(order.mismatchReturned)}을{" "}
+                    {order.payMethod === "vbank" ? "입금한 분의 환불 계좌로" : "결제한 수단으로"} 모두 돌려주었습니다. 처리 완료 · 이 주문은
+                    결제되지 않았습니다.
                   </div>
                 )}
                 {pendingRefund && !needsAccount && (

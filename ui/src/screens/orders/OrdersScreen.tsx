@@ -195,6 +195,13 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                     ) : (
                       formatWon(order.amount)
                     )}
+                    {order.state === "amount_mismatch" && order.mismatchReceived !== null && (
+                      <span className="muted" data-testid="order-row-mismatch">
+                        <br />
+                        {order.payMethod === "vbank" ? "입금" : "결제"} {formatWon(order.mismatchReceived)} · 반환{" "}
+                        {formatWon(order.mismatchReturned)}
+                      </span>
+                    )}
                     {order.refundedAmount > 0 && (
                       <span className="muted" data-testid="order-row-refunded">
                         <br />

@@ -57,6 +57,15 @@ describe("the order timeline", () => {
     expect(entries[1]?.state, "the state in Korean").toBe("결제 실패");
   });
 
+  it("shows a wrong payment going back as returned money, not as a refund of the order", () => {
+    const entries = describeTimeline([
+      ev(1, "poll", "vbank_issued", "amount_mismatch", { paidAmount: 100, orderAmount: 9900, mismatchReceived: 100 }),
+      ev(2, "mismatch_cancel", "amount_mismatch", "amount_mismatch", { mismatchReturned: 100 }),
+    ]);
+    expect(entries[1]?.facts).toEqual(["돌려준 금액 100원 (잘못 결제된 금액)"]);
+    expect(entries[1]?.title).toBe("금액 불일치로 자동 취소");
+  });
+
   it("has a Korean label for every cause that has one", () => {
     for (const [code, label] of Object.entries(CAUSE_LABELS)) {
       expect(label, `${code} has Korean words`).toMatch(/[가-힣]/);

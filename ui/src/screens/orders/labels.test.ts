@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderStateLabel } from "./labels";
+import { orderStateLabel, orderStateTone } from "./labels";
 
 describe("orderStateLabel", () => {
   it("shows a subscription's card registration as 카드 등록, not a sale or a refund", () => {
@@ -15,5 +15,17 @@ describe("orderStateLabel", () => {
   it("leaves a one-time order's state as it is", () => {
     expect(orderStateLabel({ kind: "one_time", state: "created" })).toBe("생성됨");
     expect(orderStateLabel({ kind: "one_time", state: "refunded" })).toBe("환불 완료");
+  });
+
+  it("shows a wrong-amount payment as returned once all of it went back, even above the order amount", () => {
+    const owed = { kind: "one_time", state: "amount_mismatch", mismatchReceived: 50000, mismatchReturned: 0 } as const;
+    expect(orderStateLabel(owed)).toBe("금액 불일치 (자동 취소)");
+    expect(orderStateTone(owed)).toBe("error");
+    const back = { ...owed, mismatchReturned: 50000 };
+    expect(orderStateLabel(back)).toBe("금액 불일치 · 반환 완료");
+    expect(orderStateTone(back)).toBe("neutral");
+    expect(orderStateLabel({ kind: "one_time", state: "amount_mismatch", mismatchReceived: null, mismatchReturned: 0 })).toBe(
+      "금액 불일치",
+    );
   });
 });

@@ -32,19 +32,37 @@ export function formatKstMs(ms: number): string {
 
 /**
  * What an order's badge says. A subscription's card registration (the `billing_` order, usually
- * 0원) is 카드 등록, not a sale; a renewal not yet charged is 예약됨, not an unpaid order.
+ * 0원) is 카드 등록, not a sale; a renewal not yet charged is 예약됨, not an unpaid order; a
+ * payment of the wrong amount reads 반환 완료 once all it took went back, and 자동 취소 while it
+ * is still owed (금액 불일치 alone for a wrong virtual account not yet paid into).
  */
-export function orderStateLabel(order: Pick<Order, "kind" | "state">): string {
+export function orderStateLabel(order: StateOf): string {
   if (order.kind === "billing" && (order.state === "paid" || order.state === "created")) {
     return order.state === "paid" ? "카드 등록" : "카드 등록 중";
   }
   if (order.kind === "renewal" && order.state === "created") return "예약됨";
+  if (order.state === "amount_mismatch") {
+    const received = order.mismatchReceived ?? null;
+    if (received === null) return "금액 불일치";
+    return mismatchReturned(order) ? "금액 불일치 · 반환 완료" : "금액 불일치 (자동 취소)";
+  }
   return STATE_LABELS[order.state];
 }
 
+/** What the badge of an order needs: its kind and state, and what a wrong-amount payment took and returned. */
+export type StateOf = Pick<Order, "kind" | "state"> & Partial<Pick<Order, "mismatchReceived" | "mismatchReturned">>;
+
+/** Whether all the money a wrong-amount payment took has gone back to the buyer. */
+export function mismatchReturned(order: Partial<Pick<Order, "mismatchReceived" | "mismatchReturned">>): boolean {
+  const received = order.mismatchReceived ?? null;
+  return received !== null && (order.mismatchReturned ?? 0) >= received;
+}
+
 /** The colour of an order's state: paid is done, open ones wait, failures need a look, the rest is over. */
-export function orderStateTone(order: Pick<Order, "kind" | "state">): Tone {
+export function orderStateTone(order: StateOf): Tone {
   if (order.kind === "renewal" && order.state === "created") return "info";
+  // A wrong payment all returned needs nothing more: over, like a refund.
+  if (order.state === "amount_mismatch" && mismatchReturned(order)) return "neutral";
   switch (order.state) {
     case "paid":
       return order.kind === "billing" ? "info" : "ok";

@@ -85,6 +85,9 @@ export function describeTimeline(events: readonly OrderEvent[]): TimelineEntry[]
       facts.push(`환불 ${formatWon(total - refunded)} (누적 ${formatWon(total)})`);
       refunded = total;
     }
+    // A payment of the wrong amount going back (its running total), never the order's refund.
+    const returned = num(d, "mismatchReturned");
+    if (returned !== null && returned > 0) facts.push(`돌려준 금액 ${formatWon(returned)} (잘못 결제된 금액)`);
     const reason = text(d, "reason");
     if (reason) facts.push(`사유: ${reason}`);
     const fail = text(d, "failReason");

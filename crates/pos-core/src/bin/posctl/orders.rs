@@ -58,6 +58,19 @@ pub fn show(global: &Global, merchant_uid: &str) -> Result<(), CliError> {
     if order.refunded_amount > 0 {
         say!(out, "환불       {}", won(order.refunded_amount));
     }
+    if let Some(received) = order.mismatch_received {
+        let done = if order.mismatch_settled() {
+            " (모두 돌려줌 · 처리 완료)"
+        } else {
+            ""
+        };
+        say!(
+            out,
+            "잘못 결제  {} 받음 · {} 돌려줌{done}",
+            won(received),
+            won(order.mismatch_returned)
+        );
+    }
     say!(out, "결제수단   {}", order.pay_method.label_ko());
     say!(
         out,

@@ -38,16 +38,94 @@ fn mismatched_currency_is_a_mismatch() {
     );
 }
 
+/// An order flagged for a wrong payment of `received` won, `returned` of it already back.
+fn flagged(received: i64, returned: i64) -> crate::store::Order {
+    crate::store::Order {
+        mismatch_received: Some(received),
+        mismatch_returned: returned,
+        ..order(OrderState::AmountMismatch)
+    }
+}
+
 #[test]
-fn mismatched_payment_already_cancelled_needs_nothing_more() {
+fn mismatched_payment_already_recorded_as_returned_needs_nothing_more() {
     let mut tampered = payment(Shape::CancelledFull);
     tampered.amount = 100;
     tampered.cancel_amount = 100;
     assert_eq!(
-        reconcile(&order(OrderState::AmountMismatch), &tampered),
+        reconcile(&flagged(100, 100), &tampered),
         Transition::NoChange,
-        "nothing left to cancel"
+        "nothing left to cancel or record"
     );
+}
+
+#[test]
+fn flagging_a_wrong_payment_records_what_it_took() {
+    let mut tampered = payment(Shape::Paid);
+    tampered.amount = 100;
+    let Transition::Move(m) = reconcile(&order(OrderState::VbankIssued), &tampered) else {
+        panic!("a wrong deposit must flag the order");
+    };
+    assert_eq!(
+        (m.patch.mismatch_received, m.patch.mismatch_returned),
+        (Some(100), None),
+        "the wrong deposit is recorded as received, nothing returned yet"
+    );
+    assert_eq!(
+        m.patch.refunded_amount, None,
+        "a wrong deposit is not a sale's refund"
+    );
+}
+
+#[test]
+fn the_cancel_of_a_wrong_payment_is_recorded_as_returned_not_as_a_refund() {
+    let mut cancelled = payment(Shape::CancelledFull);
+    cancelled.amount = 100;
+    cancelled.cancel_amount = 100;
+    let Transition::Move(m) = reconcile(&flagged(100, 0), &cancelled) else {
+        panic!("the finished automatic cancel must be recorded on the order");
+    };
+    assert_eq!(
+        m.to,
+        OrderState::AmountMismatch,
+        "the order stays flagged (it was never paid)"
+    );
+    assert!(!m.needs_cancel, "nothing is left to cancel");
+    assert_eq!(m.patch.mismatch_returned, Some(100), "the 100원 went back");
+    assert_eq!(
+        m.patch.refunded_amount, None,
+        "the order's own refund is untouched"
+    );
+}
+
+#[test]
+fn a_wrong_payment_larger_than_the_order_is_returned_in_full() {
+    let mut cancelled = payment(Shape::CancelledFull);
+    cancelled.amount = 50_000;
+    cancelled.cancel_amount = 50_000;
+    let Transition::Move(m) = reconcile(&flagged(50_000, 0), &cancelled) else {
+        panic!("the finished automatic cancel must be recorded on the order");
+    };
+    assert_eq!(
+        m.patch.mismatch_returned,
+        Some(50_000),
+        "all of a deposit larger than the 9,900원 order went back"
+    );
+}
+
+#[test]
+fn a_stale_read_of_a_wrong_payment_never_un_returns_it() {
+    let mut stale = payment(Shape::CancelledPartial);
+    stale.amount = 100;
+    stale.cancel_amount = 40;
+    match reconcile(&flagged(100, 100), &stale) {
+        Transition::NoChange => {}
+        Transition::Move(m) => assert_eq!(
+            m.patch.mismatch_returned, None,
+            "what went back is never lowered by an older read"
+        ),
+        Transition::Refuse(r) => panic!("a stale read of our own payment is not refused: {r}"),
+    }
 }
 
 #[test]

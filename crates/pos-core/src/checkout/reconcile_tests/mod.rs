@@ -52,6 +52,8 @@ fn order(state: OrderState) -> Order {
         next_check_at: None,
         version: 0,
         custom_data: None,
+        mismatch_received: None,
+        mismatch_returned: 0,
     }
 }
 
