@@ -29,6 +29,7 @@ mod posctl_windows;
 mod receipts;
 mod refund_recovery;
 mod refunds;
+mod relay_pg_restart;
 mod relay_support;
 mod secrets;
 mod settings;

@@ -37,7 +37,19 @@ impl TestRelay {
         imp_secret: &str,
         adjust: impl FnOnce(&mut RelayConfig),
     ) -> TestRelay {
-        let db_url = pg::shared().fresh_db().await;
+        TestRelay::start_on(pg::shared(), upstream, imp_key, imp_secret, adjust).await
+    }
+
+    /// [`TestRelay::start_with`] on the PostgreSQL server `pg` instead of the shared one (a
+    /// test that stops and restarts its server must not take the other tests' down with it).
+    pub async fn start_on(
+        pg: &pg::Pg,
+        upstream: &str,
+        imp_key: &str,
+        imp_secret: &str,
+        adjust: impl FnOnce(&mut RelayConfig),
+    ) -> TestRelay {
+        let db_url = pg.fresh_db().await;
         let mut config = RelayConfig::new(
             SocketAddr::from(([127, 0, 0, 1], 0)),
             &db_url,
@@ -106,6 +118,36 @@ impl TestRelay {
         )
         .await
         .expect("the store's rate");
+    }
+
+    /// The relay's state as an operator reads it (`panmusic-relay status`): among it, the
+    /// forwarded writes whose outcome the relay could not record.
+    pub async fn status(&self) -> crate::db::status::Status {
+        let (client, conn) = tokio_postgres::connect(&self.db_url, tokio_postgres::NoTls)
+            .await
+            .expect("the relay's database");
+        tokio::spawn(conn);
+        crate::db::status::read(&client)
+            .await
+            .expect("the relay's status")
+    }
+
+    /// Forwarded writes whose answer from Iamport the relay never recorded (the database went
+    /// while they were out): left of unknown outcome, or settled later by a lookup on a retry.
+    pub async fn writes_with_answer_unrecorded(&self) -> i64 {
+        let (client, conn) = tokio_postgres::connect(&self.db_url, tokio_postgres::NoTls)
+            .await
+            .expect("the relay's database");
+        tokio::spawn(conn);
+        client
+            .query_one(
+                "SELECT count(*) FROM audit a WHERE NOT EXISTS (SELECT 1 FROM audit_outcomes o \
+                 WHERE o.audit_id = a.id AND o.outcome IN ('answered', 'not_applied', 'unknown'))",
+                &[],
+            )
+            .await
+            .expect("the relay's audit")
+            .get(0)
     }
 
     /// Stops the relay.
