@@ -20,6 +20,9 @@ const MIGRATION_STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0010_charge_superseded.sql")),
     M::up(include_str!("../../migrations/0011_order_custom_data.sql")),
     M::up(include_str!("../../migrations/0012_mismatch_returned.sql")),
+    M::up(include_str!(
+        "../../migrations/0013_orders_sales_by_group.sql"
+    )),
 ];
 
 /// All migrations, oldest first. Append only: never edit or reorder a shipped one.

@@ -2,11 +2,13 @@
 //! behind each figure, and the CSV of those orders. See `crate::report` for what counts as a sale.
 //!
 //! The figures and the drill-down share one WHERE clause ([`sales_where`]), so a total and the
-//! orders listed under it cannot disagree. Both read the `orders_by_paid_at` index (migration
-//! 0008), which covers the totals query: a month of 100,000 orders is summed from the index alone.
+//! orders listed under it cannot disagree. The totals read the `orders_sales_by_group` index
+//! (migration 0013) one (pay method, plan) group at a time, from the index alone; the drill-down
+//! reads `orders_by_paid_at` (migration 0008) in payment order.
 
 use std::collections::BTreeMap;
 
+use rusqlite::params;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -139,6 +141,16 @@ const SALES_WHERE: &str = "paid_at >= ?1 AND paid_at < ?2 AND amount > 0 \
 /// An issued virtual account still waiting, issued within the range.
 const UNPAID_WHERE: &str = "state = 'vbank_issued' AND created_at >= ?1 AND created_at < ?2";
 
+/// One (pay method `?3`, plan `?4`) group's sales in the range: paid, refunded, count. It seeks
+/// the group in the `orders_sales_by_group` index (migration 0013) and reads the group's rows
+/// of the range from that index alone: no sort, however many orders the range holds.
+fn group_sums_sql() -> String {
+    format!(
+        "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(refunded_amount), 0), COUNT(*) \
+         FROM orders WHERE {SALES_WHERE} AND pay_method = ?3 AND plan_id = ?4"
+    )
+}
+
 /// The WHERE clause and parameters of a drill-down (shared by its page and its count).
 fn sales_where(q: &SettlementQuery) -> (String, Vec<Value>) {
     let (start, end) = q.range.bounds_ms();
@@ -160,6 +172,9 @@ fn sales_where(q: &SettlementQuery) -> (String, Vec<Value>) {
 
 impl Store {
     /// The 정산 of `range`: totals, by pay method, by plan, and unpaid virtual accounts.
+    ///
+    /// Every (pay method, plan) group is summed by SQL on its own ([`GROUP_SUMS`]), all in one
+    /// read snapshot; the totals, methods and plans add those group sums up.
     pub fn settlement(&self, range: &DateRange) -> Result<Settlement, StoreError> {
         range.check()?;
         let (start, end) = range.bounds_ms();
@@ -172,59 +187,62 @@ impl Store {
             plan_names: BTreeMap::new(),
             vbank_unpaid: Unpaid::default(),
         };
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT pay_method, plan_id, SUM(amount), SUM(refunded_amount), COUNT(*) \
-                 FROM orders WHERE {SALES_WHERE} GROUP BY pay_method, plan_id"
-            ))
-            .ctx("sum the sales")?;
-        let groups = stmt
-            .query_map([start, end], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, i64>(4)?,
-                ))
-            })
-            .ctx("sum the sales")?
-            .collect::<Result<Vec<_>, _>>()
-            .ctx("sum the sales")?;
-        for (method, plan, paid, refunded, count) in groups {
-            settlement.totals.add(paid, refunded, count);
-            settlement
-                .by_pay_method
-                .entry(method)
-                .or_default()
-                .add(paid, refunded, count);
-            settlement
-                .by_plan
-                .entry(plan)
-                .or_default()
-                .add(paid, refunded, count);
-        }
-        let mut names = conn
-            .prepare_cached("SELECT name_ko FROM plans WHERE id = ?1")
-            .ctx("read plan names")?;
-        for plan in settlement.by_plan.keys() {
-            let name: String = names
-                .query_row([plan], |row| row.get(0))
-                .ctx("read plan names")?;
-            settlement.plan_names.insert(plan.clone(), name);
-        }
-        settlement.vbank_unpaid = conn
-            .prepare_cached(&format!(
-                "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM orders WHERE {UNPAID_WHERE}"
-            ))
-            .ctx("sum the unpaid virtual accounts")?
-            .query_row([start, end], |row| {
-                Ok(Unpaid {
-                    count: row.get(0)?,
-                    amount: row.get(1)?,
+        // One snapshot: a payment landing meanwhile is in every figure or in none.
+        let tx = conn.unchecked_transaction().ctx("read the settlement")?;
+        {
+            // Every plan an order can name (orders.plan_id references plans).
+            let plans = tx
+                .prepare_cached("SELECT id, name_ko FROM plans ORDER BY id")
+                .ctx("read plan names")?
+                .query_map([], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
                 })
-            })
-            .ctx("sum the unpaid virtual accounts")?;
+                .ctx("read plan names")?
+                .collect::<Result<Vec<_>, _>>()
+                .ctx("read plan names")?;
+            let mut sums = tx.prepare_cached(&group_sums_sql()).ctx("sum the sales")?;
+            for method in PayMethod::ALL {
+                for (plan, name) in &plans {
+                    let (paid, refunded, count) = sums
+                        .query_row(params![start, end, method.as_str(), plan], |row| {
+                            Ok((
+                                row.get::<_, i64>(0)?,
+                                row.get::<_, i64>(1)?,
+                                row.get::<_, i64>(2)?,
+                            ))
+                        })
+                        .ctx("sum the sales")?;
+                    if count == 0 {
+                        continue;
+                    }
+                    settlement.totals.add(paid, refunded, count);
+                    settlement
+                        .by_pay_method
+                        .entry(method.as_str().to_string())
+                        .or_default()
+                        .add(paid, refunded, count);
+                    settlement
+                        .by_plan
+                        .entry(plan.clone())
+                        .or_default()
+                        .add(paid, refunded, count);
+                    settlement.plan_names.insert(plan.clone(), name.clone());
+                }
+            }
+            settlement.vbank_unpaid = tx
+                .prepare_cached(&format!(
+                    "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM orders WHERE {UNPAID_WHERE}"
+                ))
+                .ctx("sum the unpaid virtual accounts")?
+                .query_row([start, end], |row| {
+                    Ok(Unpaid {
+                        count: row.get(0)?,
+                        amount: row.get(1)?,
+                    })
+                })
+                .ctx("sum the unpaid virtual accounts")?;
+        }
+        tx.commit().ctx("read the settlement")?;
         Ok(settlement)
     }
 
@@ -267,17 +285,17 @@ impl Store {
         Ok(OrderPage { total, items })
     }
 
-    /// SQLite's `EXPLAIN QUERY PLAN` lines of the totals query (the test that it reads an index).
+    /// SQLite's `EXPLAIN QUERY PLAN` lines of one group's totals query (the test that it reads an
+    /// index and sorts nothing).
     pub fn explain_settlement(&self) -> Result<Vec<String>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn
-            .prepare(&format!(
-                "EXPLAIN QUERY PLAN SELECT pay_method, plan_id, SUM(amount), SUM(refunded_amount), \
-                 COUNT(*) FROM orders WHERE {SALES_WHERE} GROUP BY pay_method, plan_id"
-            ))
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", group_sums_sql()))
             .ctx("explain the settlement")?;
         let lines = stmt
-            .query_map([0i64, 0i64], |row| row.get::<_, String>(3))
+            .query_map(params![0i64, 0i64, "card", "pass_1m"], |row| {
+                row.get::<_, String>(3)
+            })
             .ctx("explain the settlement")?
             .collect::<Result<Vec<_>, _>>()
             .ctx("explain the settlement")?;
