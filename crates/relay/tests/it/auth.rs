@@ -125,6 +125,30 @@ async fn a_disabled_store_is_refused_at_once() {
 }
 
 #[tokio::test]
+async fn the_bank_codes_for_a_refund_account_come_from_iamport_to_a_store_with_a_token() {
+    let env = Env::start().await;
+    let store = env.add_store("B").await;
+    let banks = env
+        .store_client(&store)
+        .banks()
+        .await
+        .expect("GET /banks through the relay");
+    assert!(
+        banks.iter().any(|b| b.code == "004"),
+        "Iamport's standard codes, as the desktop app lists them for a vbank refund: {banks:?}"
+    );
+    let (status, body) = crate::support::send(
+        &env.http,
+        Method::GET,
+        &format!("{}/banks", env.relay.base_url()),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "not without a store's token: {body}");
+}
+
+#[tokio::test]
 async fn paths_the_app_does_not_use_answer_in_the_envelope() {
     let env = Env::start().await;
     let store = env.add_store("E").await;
