@@ -6,7 +6,6 @@
 use chrono::Utc;
 use pos_core::store::{Subscription, SubscriptionState};
 use pos_core::subscription::{IssuanceTicket, RegistrationEnd, SubscriptionError, Subscriptions};
-use pos_core::OrderKind;
 use tauri::{AppHandle, Runtime};
 
 use super::subscription_models::{BillingWindow, ChargeRow, SubscriptionView};
@@ -192,16 +191,27 @@ pub async fn card_window<R: Runtime>(
     let (c, subs) = connect(app).await?;
     let sub = c.store.subscription(id)?;
     let plan = c.store.plan(&sub.plan_id)?;
-    // Recorded as this window's key: `change_card` accepts no other.
-    let customer_uid = subs.open_card_change(&sub.id)?;
+    let pg = billing_pg(&c);
+    // The key is recorded as this window's (`change_card` accepts no other); on a PG that
+    // charges with the issuance the window carries a check charge, refunded once verified.
+    let opened = subs.open_card_change_window(&sub.id, pg.as_deref())?;
     let custom_data = c.store.custom_data_for(&sub.plan_id);
+    let name = if opened.amount > 0 {
+        format!(
+            "{} 카드 변경 (확인용 {}, 확인 후 바로 환불)",
+            plan.name_ko,
+            pos_core::format::won(opened.amount)
+        )
+    } else {
+        format!("{} 카드 변경", plan.name_ko)
+    };
     let window = BillingWindow {
         subscription_id: sub.id,
-        merchant_uid: c.store.mint_merchant_uid(OrderKind::Billing),
-        customer_uid,
-        amount: 0,
-        name: format!("{} 카드 변경", plan.name_ko),
-        pg: billing_pg(&c),
+        merchant_uid: opened.merchant_uid,
+        customer_uid: opened.customer_uid,
+        amount: opened.amount,
+        name,
+        pg,
         merchant_code: c
             .env
             .merchant_code()

@@ -7,6 +7,7 @@
 
 mod batch;
 mod book;
+mod card_check;
 mod cash_receipts;
 mod charge_queries;
 mod charge_supersede;

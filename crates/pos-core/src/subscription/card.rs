@@ -31,7 +31,8 @@ impl Subscriptions {
     /// "카드 변경", step two: future charges move to the billing key `customer_uid`, which must
     /// be the key [`Self::open_card_change`] minted for this subscription (and must exist at
     /// Iamport). Any other key, even one that exists at Iamport, is refused with
-    /// [`SubscriptionError::KeyNotMinted`] before anything is sent.
+    /// [`SubscriptionError::KeyNotMinted`] before anything is sent. When the window charged
+    /// (see [`Self::open_card_change_window`]) the charge is verified and refunded first.
     pub async fn change_card(
         &self,
         id: &str,
@@ -46,6 +47,9 @@ impl Subscriptions {
                 customer_uid: customer_uid.to_string(),
             });
         }
+        // A window that charged (a PG that charges with the issuance): verified and refunded
+        // before the key is used.
+        self.settle_card_check(customer_uid).await?;
         self.move_to_key(id, customer_uid, now).await
     }
 

@@ -33,6 +33,10 @@ pub enum IssuanceRule {
     },
 }
 
+/// Won a card-change window charges on a PG that charges whatever its billing window carries;
+/// refunded in full once the new key is verified (see [`IssuanceRule::card_change_amount`]).
+pub const CARD_CHECK_AMOUNT: i64 = 100;
+
 /// PG codes (the part before `.` of `pg`, lower case) and their rule. Anything not listed is
 /// treated as [`IssuanceRule::Free`], the documented behaviour of most PGs.
 const RULES: &[(&str, IssuanceRule)] = &[
@@ -85,6 +89,24 @@ impl IssuanceRule {
         match self {
             IssuanceRule::Free | IssuanceRule::FreeWithTestCharge { .. } => 0,
             IssuanceRule::ChargesFirstPeriod => price,
+            IssuanceRule::Minimum { amount } => amount,
+        }
+    }
+
+    /// The amount of a card-change window (a new key for a subscription already paid up).
+    ///
+    /// Nothing may be paid for a period there: the periods keep their own `renew_` charges. So
+    /// a PG that issues a key for 0원 gets 0 (Danal's own 10원 test charge is cancelled by
+    /// Danal). A PG that charges whatever the window carries (KakaoPay, Danal T-pay) gets the
+    /// smallest check charge, [`CARD_CHECK_AMOUNT`], which the app refunds in full as soon as
+    /// the key is verified: whether such a PG would take 0 is not documented (the sandbox refuses
+    /// it, the stricter reading), and 100원 is above every minimum documented (10원, 100원) and
+    /// the undocumented generic 100원 one, so the window works under either reading and no
+    /// period is ever charged twice. A PG with a minimum gets its minimum, refunded the same way.
+    pub fn card_change_amount(self) -> i64 {
+        match self {
+            IssuanceRule::Free | IssuanceRule::FreeWithTestCharge { .. } => 0,
+            IssuanceRule::ChargesFirstPeriod => CARD_CHECK_AMOUNT,
             IssuanceRule::Minimum { amount } => amount,
         }
     }
@@ -150,6 +172,19 @@ mod tests {
             ),
             (Some("some_new_pg"), 0, IssuanceRule::Free),
         ];
+        for (pg, _, _) in cases {
+            let rule = issuance_rule(pg);
+            let expected = match rule {
+                IssuanceRule::ChargesFirstPeriod => CARD_CHECK_AMOUNT,
+                IssuanceRule::Minimum { amount } => amount,
+                _ => 0,
+            };
+            assert_eq!(
+                rule.card_change_amount(),
+                expected,
+                "a card change on {pg:?} never charges a period"
+            );
+        }
         for (pg, amount, rule) in cases {
             assert_eq!(issuance_rule(pg), rule, "rule of {pg:?}");
             assert_eq!(

@@ -21,6 +21,7 @@
 pub mod ahead;
 pub mod cancel;
 mod card;
+pub mod card_check;
 mod charge;
 pub mod console;
 pub mod dunning;
@@ -38,6 +39,7 @@ pub mod settle;
 
 pub use ahead::LOOKAHEAD;
 pub use cancel::Cancelled;
+pub use card_check::{CardChangeWindow, CARD_CHECK_REFUND_REASON};
 pub use console::{entitled_until, schedule_notice_ko, unscheduled_renewals};
 pub use dunning::DunningPolicy;
 pub use error::SubscriptionError;

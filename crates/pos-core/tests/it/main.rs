@@ -37,6 +37,7 @@ mod settlement;
 mod settlement_posctl;
 mod store_open;
 mod subscription_actions;
+mod subscription_card_check;
 mod subscription_clock;
 mod subscription_console;
 mod subscription_crash;

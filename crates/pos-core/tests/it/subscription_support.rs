@@ -194,6 +194,27 @@ impl Sbx {
         imp_uid
     }
 
+    /// A billing window opened in the sandbox's SDK with `params` (merchant_uid, amount,
+    /// customer_uid, pg) and ended with `action`. Returns the whole envelope of the opening
+    /// (a refused window has `code != 0`) and, when it opened, the window's imp_uid.
+    pub async fn sdk_window(&self, params: Value, action: &str) -> (Value, Option<String>) {
+        let url = format!("{}/__sdk/open", self.base);
+        let body = json!({"merchant_code": "imp00000000", "params": params});
+        let opened: Value = match self.http.post(&url).json(&body).send().await {
+            Ok(reply) => reply.json().await.unwrap_or_default(),
+            Err(e) => panic!("POST /__sdk/open: {e}"),
+        };
+        let imp_uid = opened["response"]["imp_uid"].as_str().map(str::to_owned);
+        if let Some(imp_uid) = &imp_uid {
+            self.post(
+                "/__sdk/complete",
+                json!({"imp_uid": imp_uid, "action": action}),
+            )
+            .await;
+        }
+        (opened, imp_uid)
+    }
+
     /// Moves the sandbox clock forward (running due schedules) and returns its new now.
     pub async fn advance(&self, seconds: i64) -> DateTime<Utc> {
         let v = self
