@@ -194,6 +194,33 @@ pub fn upstream(e: &iamport::Error) -> Response {
     }
 }
 
+/// The answer to a write the relay did not send because the lookup it must make first (whose
+/// payment this is, what the schedule looked like) failed. Nothing reached Iamport, so the
+/// store must be able to send it again as is: an Iamport failure is answered as "unreachable"
+/// (503 with [`iamport::UNREACHABLE_HEADER`], the one answer a store's client takes as "not
+/// sent, safe to repeat"), never as the lookup's own 5xx, which the client of a write must take
+/// as "outcome unknown" (and then look the payment up before every later attempt). Iamport's
+/// real answers (not found, refused) are passed on as for the lookup.
+pub fn not_sent(e: &iamport::Error) -> Response {
+    use iamport::Error as E;
+    match e {
+        E::Transport { .. } | E::Server { .. } | E::Decode { .. } | E::OutcomeUnknown { .. } => {
+            let mut r = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                -1,
+                "Iamport가 응답하지 않아 요청을 보내지 않았습니다. 잠시 후 다시 시도하세요. \
+                 (Iamport failing; nothing was sent)",
+            );
+            r.headers_mut().insert(
+                iamport::UNREACHABLE_HEADER,
+                axum::http::HeaderValue::from_static(iamport::UNREACHABLE_VALUE),
+            );
+            r
+        }
+        _ => upstream(e),
+    }
+}
+
 /// Iamport cannot be reached from the relay: 503 with [`iamport::UNREACHABLE_HEADER`], which
 /// the store's client classifies exactly as a failed connection to Iamport itself (retryable,
 /// nothing sent, offline). Only for requests that did not reach Iamport.

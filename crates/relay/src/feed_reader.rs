@@ -6,9 +6,9 @@
 //! Pages of `GET /payments/status/all?sorting=updated&from=…` are stored per store (by uid
 //! prefix) in `payments`; each store's feed is answered from there.
 //!
-//! A read that gets no answer from Iamport at all marks it unreachable for every instance
-//! (`feed_state.upstream_unreachable`) until a later read gets one: meanwhile the answers the
-//! relay makes up itself say "Iamport unreachable", as a dead Iamport does to a direct client.
+//! What each read found about Iamport answering is recorded like every other upstream call's
+//! (`reach.rs`): a read that gets no answer at all marks it unreachable for every instance, one
+//! that gets any answer clears the mark.
 
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use tokio::sync::watch;
 use crate::db::feed_state::{self, Cursor, Upstream};
 use crate::db::payments::{self, status_time};
 use crate::error::Result;
+use crate::reach;
 use crate::state::Shared;
 
 /// Upstream page size (Iamport's maximum).
@@ -54,6 +55,8 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
     let mut error = None;
     let mut upstream = Upstream::Answered;
     let mut finished = false;
+    // Whether the last page read got an answer, and when.
+    let mut reached: Option<(bool, i64)> = None;
     for _ in 0..MAX_PAGES {
         let q = StatusQuery {
             status: None,
@@ -64,7 +67,9 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
             sorting: Some(Sorting::UpdatedAsc),
         };
         report.requests += 1;
-        match state.upstream.payments_by_status(&q).await {
+        let result = state.upstream.payments_by_status(&q).await;
+        reached = reach::answered(&result).map(|a| (a, reach::now_ms()));
+        match result {
             Ok(got) => {
                 newest = got.list.iter().map(status_time).chain(newest).max();
                 report.changed += payments::remember(&*tx, &got.list).await?;
@@ -107,6 +112,9 @@ pub async fn tick(state: &Shared) -> Result<Tick> {
     };
     feed_state::save(&tx, next, report.requests, error.as_deref(), upstream).await?;
     tx.commit().await?;
+    if let Some((answered, at)) = reached {
+        reach::record(state, answered, at).await;
+    }
     Ok(report)
 }
 

@@ -1,6 +1,7 @@
 //! The one path every write to Iamport takes: serialise per write, settle an earlier unknown
 //! outcome by looking it up, answer a resend of a write that succeeded with the recorded answer,
-//! record the write (committed) before it leaves, then record what came back.
+//! record the write (committed) before it leaves, then record what came back (and whether
+//! Iamport answered at all: `reach.rs`).
 //!
 //! Two relay instances receiving the same write serialise on a PostgreSQL advisory lock held
 //! by a transaction for the duration, so the lookup-before-resend rule holds across instances.
@@ -49,6 +50,13 @@ where
     L: FnOnce(Value) -> LF,
     LF: Future<Output = iamport::Result<Option<Value>>>,
 {
+    // A write holds two connections (the lock's transaction and the audit's); taken one after
+    // the other, as many concurrent writes as the pool has connections could each hold one and
+    // wait for a second until the pool gives up on all of them. At most `pool - 2` writes hold
+    // connections at once, so one always gets its second.
+    let Ok(_write_slot) = state.writes.acquire().await else {
+        return envelope::db_unavailable();
+    };
     let (Ok(mut lock_conn), Ok(db)) = (state.db.get().await, state.db.get().await) else {
         return envelope::db_unavailable();
     };
@@ -80,7 +88,9 @@ where
     if let Some(done) = succeeded {
         // The store resends a write that succeeded (our answer never reached it). Unless it was
         // undone since (a schedule revoked, then asked again), the recorded answer is its answer.
-        match look_up(done.request).await {
+        let found = look_up(done.request).await;
+        crate::reach::saw_on(&**db, &found).await;
+        match found {
             Ok(Some(_)) => {
                 tracing::info!(
                     operation = write.operation,
@@ -99,7 +109,9 @@ where
             audit_id = earlier.id,
             "looking up an earlier write of unknown outcome before sending"
         );
-        match look_up(earlier.request).await {
+        let found = look_up(earlier.request).await;
+        crate::reach::saw_on(&**db, &found).await;
+        match found {
             Ok(Some(answer)) => {
                 let reply = json!({"code": 0, "message": null, "response": &answer});
                 if audit::record(&**db, earlier.id, Outcome::Applied, Some(200), Some(&reply))
@@ -135,6 +147,7 @@ where
         Err(_) => return envelope::db_unavailable(),
     };
     let result = send().await;
+    crate::reach::saw_on(&**db, &result).await;
     let (outcome, status, reply, answer) = match result {
         Ok(value) => {
             let reply = json!({"code": 0, "message": null, "response": &value});

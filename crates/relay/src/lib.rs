@@ -17,6 +17,7 @@ mod forward;
 mod limit;
 pub mod ownership;
 pub mod policy;
+mod reach;
 mod routes;
 mod server;
 mod state;

@@ -113,6 +113,8 @@ impl Relay {
                 config.imp_key.clone(),
                 iamport::Secret::new(config.imp_secret.clone()),
             ),
+            writes: tokio::sync::Semaphore::new(config.pool_size.saturating_sub(2).max(1)),
+            recheck: tokio::sync::Mutex::new(None),
         });
         state.sync_clock().await;
         let listener = tokio::net::TcpListener::bind(config.listen)

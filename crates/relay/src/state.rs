@@ -24,6 +24,11 @@ pub struct RelayState {
     pub clock: IamportClock,
     /// Where and how the clock is read: a plain HTTP client, Iamport's base URL, key, secret.
     pub clock_source: (reqwest::Client, String, String, iamport::Secret),
+    /// Forwarded writes holding database connections now (each holds two): at most the pool
+    /// size less two, so concurrent writes can never all wait for a second connection.
+    pub writes: tokio::sync::Semaphore,
+    /// When this instance last re-checked an Iamport marked unreachable (see `reach.rs`).
+    pub recheck: tokio::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl RelayState {

@@ -30,7 +30,8 @@ pub async fn claim(tx: &Transaction<'_>, interval_secs: f64) -> Result<Option<Cu
     }))
 }
 
-/// How a read of the upstream feed ended.
+/// How a read of the upstream feed ended (kept with the cursor for the operator; what stores
+/// are told follows every upstream call, see `upstream_reach`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upstream {
     /// Iamport answered every page read (or answered with an error: it is reachable).
@@ -62,17 +63,6 @@ pub async fn save(
     )
     .await?;
     Ok(())
-}
-
-/// Whether the last upstream feed read (by any instance) found Iamport unreachable.
-pub async fn upstream_unreachable(db: &impl tokio_postgres::GenericClient) -> Result<bool> {
-    Ok(db
-        .query_one(
-            "SELECT upstream_unreachable FROM feed_state WHERE id = 1",
-            &[],
-        )
-        .await?
-        .get(0))
 }
 
 /// How many upstream feed requests all instances made so far.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod feed_state;
 pub mod payments;
+pub mod reach;
 pub mod status;
 pub mod stores;
 pub mod tokens;
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         3,
         include_str!("../../migrations/0003_upstream_unreachable.sql"),
     ),
+    (4, include_str!("../../migrations/0004_upstream_reach.sql")),
 ];
 
 /// Any number: the advisory lock that serialises migrations of relays starting together.

@@ -99,13 +99,11 @@ impl FromRequestParts<Shared> for Authed {
         };
         match crate::limit::admit(&**db, store.id, store.requests_per_second).await {
             Ok(true) => {}
-            // A dead Iamport never answers "too many requests": while the feed reader finds
-            // Iamport unreachable, a store over its rate is told that instead (a 429 would tell
-            // its offline probe that Iamport answered).
+            // A dead Iamport never answers "too many requests": while Iamport is marked
+            // unreachable, a store over its rate is told that instead (a 429 would tell its
+            // offline probe that Iamport answered).
             Ok(false) => {
-                let unreachable = crate::db::feed_state::upstream_unreachable(&**db)
-                    .await
-                    .unwrap_or(false);
+                let unreachable = crate::reach::unreachable(state, &**db).await;
                 return Err(if unreachable {
                     envelope::unreachable()
                 } else {

@@ -37,11 +37,13 @@ pub async fn cancel(
         (None, Some(_)) => return envelope::nothing_to_cancel(),
         (None, None) => return envelope::invalid("imp_uid or merchant_uid"),
     };
+    crate::reach::saw(&state, &found).await;
     let payment = match found {
         Ok(p) if owns(&store.prefix, &p.merchant_uid) => p,
         Ok(_) => return envelope::nothing_to_cancel(),
         Err(e) if e.is_not_found() => return envelope::nothing_to_cancel(),
-        Err(e) => return envelope::upstream(&e),
+        // Nothing was sent: the store may send the cancel again as is.
+        Err(e) => return envelope::not_sent(&e),
     };
     let refunds_today = match state.db.get().await {
         Ok(db) => match audit::refunds_today(&**db, store.id).await {

@@ -7,9 +7,9 @@ use axum::response::Response;
 
 use super::auth::Authed;
 use super::payments::pairs;
-use crate::db::feed_state;
 use crate::db::payments::{self, FeedOrder, FeedQuery};
 use crate::envelope;
+use crate::reach;
 use crate::state::Shared;
 use crate::wire;
 
@@ -101,10 +101,7 @@ pub async fn by_status(
     // The table is only as current as the last read that reached Iamport: while Iamport is
     // unreachable the store is told so, as it would be reading the feed from Iamport itself,
     // instead of being handed a feed that stops short of now.
-    if feed_state::upstream_unreachable(&**db)
-        .await
-        .unwrap_or(false)
-    {
+    if reach::unreachable(&state, &**db).await {
         return envelope::unreachable();
     }
     match payments::feed(&**db, store.id, &q).await {

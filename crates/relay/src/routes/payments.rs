@@ -8,9 +8,10 @@ use iamport::{Payment, PaymentStatus, MAX_IDS_PER_BATCH};
 use serde_json::Value;
 
 use super::auth::Authed;
-use crate::db::{feed_state, payments};
+use crate::db::payments;
 use crate::envelope;
 use crate::ownership::owns;
+use crate::reach;
 use crate::state::Shared;
 use crate::wire;
 
@@ -47,7 +48,8 @@ fn sandbox_hidden(body: &Value, include_sandbox: bool) -> bool {
 }
 
 /// `GET /payments/{imp_uid}` (`include_sandbox`). A payment another store's lookup or the
-/// feed confirmed within the freshness window is answered from PostgreSQL.
+/// feed confirmed within the freshness window is answered from PostgreSQL, unless Iamport is
+/// unreachable just now (then the answer says so, as Iamport's own silence would).
 pub async fn lookup(
     State(state): State<Shared>,
     Authed(store): Authed,
@@ -57,13 +59,18 @@ pub async fn lookup(
     let include = flag(&pairs(query.as_deref()), "include_sandbox");
     if let Ok(db) = state.db.get().await {
         if let Ok(Some((owner, body))) = payments::fresh(&**db, &imp_uid, state.fresh_secs).await {
+            if reach::unreachable(&state, &**db).await {
+                return envelope::unreachable();
+            }
             if owner != store.id || sandbox_hidden(&body, include) {
                 return envelope::payment_not_found();
             }
             return envelope::ok(body);
         }
     }
-    match state.upstream.payment(&imp_uid).await {
+    let result = state.upstream.payment(&imp_uid).await;
+    reach::saw(&state, &result).await;
+    match result {
         Ok(p) => {
             remember(&state, std::slice::from_ref(&p)).await;
             let body = wire::payment(&p);
@@ -82,10 +89,7 @@ pub async fn lookup(
 /// desktop app's offline probe looks up an id that is no store's).
 pub async fn not_found(state: &Shared) -> Response {
     if let Ok(db) = state.db.get().await {
-        if feed_state::upstream_unreachable(&**db)
-            .await
-            .unwrap_or(false)
-        {
+        if reach::unreachable(state, &**db).await {
             return envelope::unreachable();
         }
     }
@@ -102,7 +106,9 @@ async fn find_inner(
         return not_found(state).await;
     }
     let status = status.map(PaymentStatus::from_wire);
-    match state.upstream.find_payment(merchant_uid, status).await {
+    let result = state.upstream.find_payment(merchant_uid, status).await;
+    reach::saw(state, &result).await;
+    match result {
         Ok(p) => {
             remember(state, std::slice::from_ref(&p)).await;
             envelope::ok(wire::payment(&p))
@@ -171,6 +177,9 @@ pub async fn batch(
             )
             .await
             {
+                if reach::unreachable(&state, &**db).await {
+                    return envelope::unreachable();
+                }
                 let own: Vec<Value> = rows
                     .into_iter()
                     .filter(|(owner, _)| *owner == store.id)
@@ -180,11 +189,12 @@ pub async fn batch(
             }
         }
     }
-    let found = match state
+    let result = state
         .upstream
         .payments_by_ids(&imp_uids, &own_merchant_uids)
-        .await
-    {
+        .await;
+    reach::saw(&state, &result).await;
+    let found = match result {
         Ok(found) => found,
         Err(e) => return envelope::upstream(&e),
     };

@@ -70,7 +70,9 @@ pub async fn prepared(
     if !owns(&store.prefix, &merchant_uid) {
         return envelope::prepare_not_found();
     }
-    match state.upstream.prepared(&merchant_uid).await {
+    let result = state.upstream.prepared(&merchant_uid).await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(p) => envelope::ok(p),
         Err(e) => envelope::upstream(&e),
     }

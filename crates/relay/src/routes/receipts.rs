@@ -41,20 +41,22 @@ fn nothing_issued() -> Response {
 }
 
 /// Whether `imp_uid` is one of `store`'s payments: from the relay's table when it has seen the
-/// payment, else from Iamport. `Err` is the answer when Iamport could not tell.
-async fn own_payment(state: &Shared, store: &Store, imp_uid: &str) -> Result<bool, Response> {
+/// payment, else from Iamport. `Err` when Iamport could not tell.
+async fn own_payment(state: &Shared, store: &Store, imp_uid: &str) -> Result<bool, iamport::Error> {
     if let Ok(db) = state.db.get().await {
         if let Ok(Some(owner)) = payments::owner(&**db, imp_uid).await {
             return Ok(owner == store.id);
         }
     }
-    match state.upstream.payment(imp_uid).await {
+    let result = state.upstream.payment(imp_uid).await;
+    crate::reach::saw(state, &result).await;
+    match result {
         Ok(p) => {
             remember(state, std::slice::from_ref(&p)).await;
             Ok(owns(&store.prefix, &p.merchant_uid))
         }
         Err(e) if e.is_not_found() => Ok(false),
-        Err(e) => Err(envelope::upstream(&e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -67,9 +69,11 @@ pub async fn look_up(
     match own_payment(&state, &store, &imp_uid).await {
         Ok(true) => {}
         Ok(false) => return no_receipt(),
-        Err(answer) => return answer,
+        Err(e) => return envelope::upstream(&e),
     }
-    match state.upstream.receipt(&imp_uid).await {
+    let result = state.upstream.receipt(&imp_uid).await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(r) => envelope::ok(wire::receipt(&r)),
         Err(e) => envelope::upstream(&e),
     }
@@ -115,7 +119,7 @@ pub async fn issue(
     match own_payment(&state, &store, &imp_uid).await {
         Ok(true) => {}
         Ok(false) => return envelope::payment_not_found(),
-        Err(answer) => return answer,
+        Err(e) => return envelope::not_sent(&e),
     }
     let req = ReceiptRequest {
         identifier,
@@ -164,7 +168,7 @@ pub async fn cancel(
     match own_payment(&state, &store, &imp_uid).await {
         Ok(true) => {}
         Ok(false) => return nothing_issued(),
-        Err(answer) => return answer,
+        Err(e) => return envelope::not_sent(&e),
     }
     let (send, look) = (state.upstream.clone(), state.upstream.clone());
     let uid = imp_uid.clone();

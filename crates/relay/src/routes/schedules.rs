@@ -171,7 +171,9 @@ pub async fn by_merchant_uid(
     if !owns(&store.prefix, &merchant_uid) {
         return envelope::schedule_not_found();
     }
-    match state.upstream.schedule_by_merchant_uid(&merchant_uid).await {
+    let result = state.upstream.schedule_by_merchant_uid(&merchant_uid).await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(s) => envelope::ok(s),
         Err(e) => envelope::upstream(&e),
     }
@@ -212,11 +214,12 @@ pub async fn by_customer(
         limit: None,
         sorting: None,
     };
-    match state
+    let result = state
         .upstream
         .schedules_by_customer(&customer_uid, &q)
-        .await
-    {
+        .await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(page) => envelope::ok(page_json(&page)),
         Err(e) => envelope::upstream(&e),
     }
@@ -233,9 +236,11 @@ pub async fn retry(
     if !owns(&store.prefix, &merchant_uid) {
         return envelope::schedule_not_found();
     }
-    let before = match state.upstream.schedule_by_merchant_uid(&merchant_uid).await {
+    let result = state.upstream.schedule_by_merchant_uid(&merchant_uid).await;
+    crate::reach::saw(&state, &result).await;
+    let before = match result {
         Ok(s) => s,
-        Err(e) => return envelope::upstream(&e),
+        Err(e) => return envelope::not_sent(&e),
     };
     let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
     let (m1, m2) = (merchant_uid.clone(), merchant_uid.clone());

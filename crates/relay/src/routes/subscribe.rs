@@ -24,7 +24,9 @@ pub async fn billing_key(
     if !owns(&store.prefix, &customer_uid) {
         return envelope::customer_not_found(&customer_uid);
     }
-    match state.upstream.billing_key(&customer_uid).await {
+    let result = state.upstream.billing_key(&customer_uid).await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(c) => envelope::ok(c),
         Err(e) => envelope::upstream(&e),
     }

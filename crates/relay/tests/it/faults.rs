@@ -284,3 +284,88 @@ async fn with_iamport_unreachable_every_answer_says_so_as_a_dead_iamport_would()
         "the audit says the charge was not applied"
     );
 }
+
+#[tokio::test]
+async fn a_cancel_whose_ownership_lookup_fails_is_answered_not_sent_and_goes_through_as_is_later() {
+    let env = Env::start().await;
+    let store = env.add_store("A").await;
+    let imp_uid = env.paid(&format!("{}order_1", store.prefix), 9900).await;
+    let client = env.store_client(&store);
+    let seen = client.payment(&imp_uid).await;
+    assert!(seen.is_ok(), "the payment, through the relay: {seen:?}");
+    let request = iamport::CancelRequest {
+        imp_uid: Some(imp_uid.clone()),
+        checksum: Some(9900),
+        reason: Some("고객 요청".into()),
+        ..iamport::CancelRequest::default()
+    };
+
+    // Every Iamport call fails with a 5xx: the relay's lookup of whose payment this is fails
+    // before anything is sent.
+    env.control("/__sandbox/faults", json!({"error_rate": 1.0}))
+        .await;
+    let refused = client.cancel(&request).await;
+    env.control("/__sandbox/faults", json!({})).await;
+    assert!(
+        matches!(refused, Err(iamport::Error::Transport { .. })),
+        "the store is told nothing was sent (safe to send again as is), not 'outcome unknown': \
+         {refused:?}"
+    );
+    assert_eq!(
+        env.upstream_count("POST /payments/cancel").await,
+        0,
+        "no cancel reached Iamport"
+    );
+    let audited = env
+        .sql("SELECT count(*) FROM audit WHERE operation = 'cancel'")
+        .await;
+    assert_eq!(audited[0].get::<_, i64>(0), 0, "no write was recorded");
+
+    let done = client.cancel(&request).await;
+    assert!(done.is_ok(), "the same cancel, sent again: {done:?}");
+    let upstream = env.upstream_payment(&imp_uid).await;
+    assert_eq!(
+        upstream["cancel_history"].as_array().map_or(0, Vec::len),
+        1,
+        "refunded exactly once: {upstream}"
+    );
+}
+
+#[tokio::test]
+async fn more_concurrent_writes_than_database_connections_all_go_through() {
+    // Four connections; every Iamport reply takes 200 ms, so eight refunds sent at once reach
+    // the write path together, and each write holds two connections.
+    let env = Env::start_with(|c| c.pool_size = 4).await;
+    let store = env.add_store("A").await;
+    let mut imp_uids = Vec::new();
+    for i in 0..8 {
+        imp_uids.push(env.paid(&format!("{}order_{i}", store.prefix), 9900).await);
+    }
+    let client = env.store_client(&store);
+    env.control("/__sandbox/faults", json!({"latency_ms": 200}))
+        .await;
+    let started = std::time::Instant::now();
+    let mut refunds = tokio::task::JoinSet::new();
+    for imp_uid in &imp_uids {
+        let (client, imp_uid) = (client.clone(), imp_uid.clone());
+        refunds.spawn(async move {
+            client
+                .cancel(&iamport::CancelRequest {
+                    imp_uid: Some(imp_uid),
+                    checksum: Some(9900),
+                    reason: Some("고객 요청".into()),
+                    ..iamport::CancelRequest::default()
+                })
+                .await
+        });
+    }
+    let answers = refunds.join_all().await;
+    let took = started.elapsed();
+    env.control("/__sandbox/faults", json!({})).await;
+    let failed: Vec<_> = answers.iter().filter(|a| a.is_err()).collect();
+    assert!(failed.is_empty(), "every refund went through: {failed:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "no write waited for the pool to give up (5 s): {took:?}"
+    );
+}

@@ -11,6 +11,7 @@ mod isolation;
 mod pg;
 mod policy;
 mod proxy;
+mod reach;
 mod receipts;
 mod resend;
 mod support;
