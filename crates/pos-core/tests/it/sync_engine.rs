@@ -260,10 +260,7 @@ async fn during_an_outage_refunds_queue_and_drain_when_iamport_returns(backend: 
     }
     back.shutdown().await;
 }
-over_both!(
-    during_an_outage_refunds_queue_and_drain_when_iamport_returns,
-    relay_fails = "through the relay the engine can stay online for seconds after Iamport stops: the relay marks Iamport unreachable only when its feed reader fails, so an offline probe right after the outage is still answered 'not found'"
-);
+over_both!(during_an_outage_refunds_queue_and_drain_when_iamport_returns);
 
 async fn with_nothing_open_a_console_cancel_is_mirrored_within_one_sweep(backend: Backend) {
     let sb = sandbox(None, None).await;
