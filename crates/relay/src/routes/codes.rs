@@ -11,7 +11,9 @@ use crate::state::Shared;
 
 /// `GET /banks`.
 pub async fn banks(State(state): State<Shared>, Authed(_store): Authed) -> Response {
-    match state.upstream.banks().await {
+    let result = state.upstream.banks().await;
+    crate::reach::saw(&state, &result).await;
+    match result {
         Ok(list) => envelope::ok(list),
         Err(e) => envelope::upstream(&e),
     }
