@@ -29,7 +29,7 @@ async fn stores_add_list_disable_and_migrate() {
     let url = pg::shared().fresh_db().await;
     let (ok, out, err) = run(&["migrate", "--database-url", &url]);
     assert!(ok, "migrate succeeds: {err}");
-    assert!(out.contains("version 3"), "migrate says the version: {out}");
+    assert!(out.contains("version 4"), "migrate says the version: {out}");
 
     let (ok, out, err) = run(&["stores", "add", "강남점", "--database-url", &url, "--json"]);
     assert!(ok, "stores add succeeds: {err}");
