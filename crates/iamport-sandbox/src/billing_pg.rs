@@ -5,7 +5,10 @@
 //!   charge nothing; a window with an amount charges it and issues the key;
 //! - KakaoPay and Danal T-pay charge the window's amount **and** issue the key; the docs never
 //!   say they take 0, so the sandbox refuses a 0원 window for them (the stricter reading);
-//! - NaverPay and the old KG Mobilians refuse less than their minimum (10원, 100원).
+//! - NaverPay and the old KG Mobilians refuse less than their minimum (10원, 100원);
+//! - Danal issues the key for a 0원 window with a 10원 test charge of its own, which it cancels
+//!   about 30 minutes later ([`test_charge`]): the window's payment is paid 10원, then
+//!   `cancelled` on the sandbox clock.
 
 use crate::envelope::ApiError;
 
@@ -14,6 +17,25 @@ const CHARGES_AT_ISSUANCE: &[&str] = &["kakaopay", "danal_tpay"];
 
 /// PG codes with a smallest billing-window amount.
 const MINIMUM: &[(&str, i64)] = &[("naverpay", 10), ("mobilians", 100)];
+
+/// PG codes whose 0원 billing window makes a test charge the PG cancels itself, and its amount.
+const TEST_CHARGE: &[(&str, i64)] = &[("danal", 10)];
+
+/// Seconds after the issuance at which the PG cancels its test charge (Danal: about 30 minutes).
+pub const TEST_CHARGE_CANCEL_AFTER: i64 = 30 * 60;
+
+/// Why the PG cancelled its test charge (the cancel history's reason).
+pub const TEST_CHARGE_CANCEL_REASON: &str = "카드 인증 테스트 결제 자동 취소 (PG)";
+
+/// Won the 0원 billing window of `pg` (a `pg` parameter or a payment's `pg_provider`) charges as
+/// a test and cancels later, if it does.
+pub fn test_charge(pg: &str) -> Option<i64> {
+    let pg = code(pg);
+    TEST_CHARGE
+        .iter()
+        .find(|(name, _)| *name == pg)
+        .map(|(_, amount)| *amount)
+}
 
 /// The PG code of a `pg` parameter (`code` or `code.MID`), lower case.
 fn code(pg: &str) -> String {
@@ -66,6 +88,7 @@ mod tests {
             (Some("naverpay"), 9, false),
             (Some("naverpay"), 10, true),
             (Some("mobilians"), 99, false),
+            (Some("danal"), 0, true),
         ];
         for (pg, amount, accepted) in cases {
             assert_eq!(
@@ -74,5 +97,21 @@ mod tests {
                 "a {amount}원 billing window of {pg:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_danal_makes_a_test_charge_for_a_0_won_window() {
+        assert_eq!(
+            test_charge("danal"),
+            Some(10),
+            "Danal charges 10원 and cancels it"
+        );
+        assert_eq!(test_charge("Danal.A010002002"), Some(10), "with a MID too");
+        assert_eq!(
+            test_charge("danal_tpay"),
+            None,
+            "T-pay charges the window's amount instead"
+        );
+        assert_eq!(test_charge("html5_inicis"), None, "Inicis charges nothing");
     }
 }

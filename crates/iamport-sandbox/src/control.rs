@@ -205,6 +205,7 @@ pub async fn clock(State(shared): State<Arc<Shared>>, Input(body): Input<ClockBo
     let mut store = shared.store.lock();
     store.clock_offset = store.clock_offset.saturating_add(advance);
     let executed = store.run_due_schedules();
+    store.run_due_test_cancels();
     let now = store.now();
     drop(store);
     shared.mark_dirty();

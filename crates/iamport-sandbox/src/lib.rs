@@ -30,6 +30,7 @@ mod server;
 mod state;
 mod subscribe;
 mod test_cards;
+mod test_charge;
 mod token;
 mod vbanks;
 

@@ -193,7 +193,10 @@ async fn tick(shared: Arc<Shared>) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         interval.tick().await;
-        let executed = shared.store.lock().run_due_schedules();
+        let executed = {
+            let mut store = shared.store.lock();
+            store.run_due_schedules() + store.run_due_test_cancels()
+        };
         if executed > 0 {
             shared.mark_dirty();
         }

@@ -63,6 +63,9 @@ pub struct Store {
     /// Cash receipts by imp_uid (a cancelled one stays, with `cancelled_at`).
     #[serde(default)]
     pub receipts: BTreeMap<String, crate::receipts::Receipt>,
+    /// A PG's own test charges at issuance and when the PG cancels each (imp_uid → UNIX s).
+    #[serde(default)]
+    pub test_cancels: BTreeMap<String, i64>,
     seq: u64,
 }
 

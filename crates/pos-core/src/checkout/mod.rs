@@ -15,6 +15,7 @@ mod reconcile;
 mod redirect;
 mod refund;
 mod start;
+mod test_charge;
 mod verify;
 
 #[cfg(test)]
@@ -45,4 +46,5 @@ pub use start::{
     CheckoutTicket, PrepareStatus, CHANNEL_KEY_PREFIX, LIVE_SDK_URL, M_REDIRECT_URL,
     SANDBOX_MERCHANT_CODE, VBANK_DAYS,
 };
+pub use test_charge::{is_issuance_test_charge, TEST_CHARGE_KEY};
 pub use verify::{complete_payment, Verified};

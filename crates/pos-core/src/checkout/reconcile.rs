@@ -11,7 +11,9 @@
 //! 3. Once money was taken for the order under one `imp_uid` (paid, partially refunded,
 //!    refunded, amount mismatch), a payment with another `imp_uid` is a stale attempt and changes
 //!    nothing — unless it too holds money, which is a second charge: refused for a person.
-//! 4. A payment whose amount or currency differs from the order's is never accepted as payment:
+//! 4. A PG's own test charge at a billing key's issuance (Danal's 10원, cancelled by Danal) is
+//!    not a wrong payment: the 0원 registration is paid and the test charge recorded beside it
+//!    (`test_charge.rs`). Any other payment whose amount or currency differs from the order's is never accepted as payment:
 //!    if it holds money the order is flagged `amount_mismatch` and `needs_cancel` asks for a full
 //!    cancel; an issued virtual account with the wrong amount is flagged too (nothing to cancel
 //!    yet; a later deposit is cancelled then). What the wrong payment took and what of it went
@@ -108,7 +110,7 @@ fn money_state(payment: &Payment) -> OrderState {
 }
 
 /// Whether money was taken by this payment at some point (paid, or paid then cancelled).
-fn holds_money(payment: &Payment) -> bool {
+pub(super) fn holds_money(payment: &Payment) -> bool {
     match payment.status {
         PaymentStatus::Paid => true,
         PaymentStatus::Cancelled => payment.paid_at.is_some() || payment.cancel_amount > 0,
@@ -282,6 +284,11 @@ pub fn reconcile(order: &Order, payment: &Payment) -> Transition {
             });
         }
         return Transition::NoChange;
+    }
+    if super::test_charge::is_issuance_test_charge(order, payment) {
+        if let Some(decided) = super::test_charge::reconcile_test_charge(order, payment) {
+            return decided;
+        }
     }
     if payment.amount != order.amount || payment.currency != order.currency {
         return mismatch(order, payment);

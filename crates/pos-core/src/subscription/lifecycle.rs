@@ -103,6 +103,9 @@ impl Subscriptions {
         // Checked above: with this rule the window's payment is the first period, paid in full.
         let pays_first = rule.pays_first_period();
         if order.state != OrderState::Paid {
+            // A PG's own test charge (Danal's 10원) is recorded beside the 0원 registration:
+            // received, and returned once the PG has cancelled it. Never a sale or a period.
+            let test = crate::checkout::is_issuance_test_charge(&order, &payment);
             self.store.apply_transition(
                 &order,
                 OrderState::Paid,
@@ -110,6 +113,9 @@ impl Subscriptions {
                 &OrderPatch {
                     imp_uid: Some(payment.imp_uid.clone()),
                     customer_uid: Some(sub.customer_uid.clone()),
+                    mismatch_received: test.then_some(payment.amount),
+                    mismatch_returned: test
+                        .then_some(payment.cancel_amount.clamp(0, payment.amount)),
                     ..OrderPatch::default()
                 },
             )?;

@@ -50,6 +50,7 @@ mod subscription_posctl;
 mod subscription_registration;
 mod subscription_renewals;
 mod subscription_support;
+mod subscription_test_charge;
 mod sync_clock;
 mod sync_crash;
 mod sync_engine;

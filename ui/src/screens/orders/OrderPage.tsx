@@ -9,7 +9,7 @@ import { formatWon } from "../../format";
 import { getOrder, openReceipt, toCommandError, type CommandError } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
-import { formatKstMs, mismatchReturned, orderStateLabel, orderStateTone, PAY_METHOD_LABELS } from "./labels";
+import { formatKstMs, mismatchReturned, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, testChargeText } from "./labels";
 import { CardFacts } from "./CardFacts";
 import { CashReceiptSection } from "./CashReceiptSection";
 import { MismatchRefundDialog } from "./MismatchRefundDialog";
@@ -133,6 +133,12 @@ export function OrderPage({ merchantUid, onBack }: OrderPageProps) {
                     달라 결제로 받지 않았고, {formatWon(order.mismatchReturned)}을{" "}
                     {order.payMethod === "vbank" ? "입금한 분의 환불 계좌로" : "결제한 수단으로"} 모두 돌려주었습니다. 처리 완료 · 이 주문은
                     결제되지 않았습니다.
+                  </div>
+                )}
+                {testChargeText(order) !== null && (
+                  <div className="notice" role="status" data-testid="test-charge">
+                    카드 등록 때 PG가 카드 확인용으로 {formatWon(order.mismatchReceived ?? 0)}을 승인했습니다. 매출도 이용 기간도 아니며,{" "}
+                    {mismatchReturned(order) ? "PG가 이미 취소했습니다. 처리 완료." : "PG가 약 30분 뒤 스스로 취소합니다."}
                   </div>
                 )}
                 {pendingRefund && !needsAccount && (

@@ -13,7 +13,7 @@ import { formatWon } from "../../format";
 import { listOrders } from "../../ipc";
 import { useCommand } from "../../useCommand";
 import { usePlanNames } from "../../usePlanNames";
-import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, STATE_LABELS } from "./labels";
+import { formatKstMs, orderStateLabel, orderStateTone, PAY_METHOD_LABELS, STATE_LABELS, testChargeText } from "./labels";
 import { Button } from "../../components/Button";
 import { Field } from "../../components/Field";
 import { SelectField, type SelectOption } from "../../components/SelectField";
@@ -200,6 +200,12 @@ export function OrdersScreen({ onOpen }: OrdersScreenProps) {
                         <br />
                         {order.payMethod === "vbank" ? "입금" : "결제"} {formatWon(order.mismatchReceived)} · 반환{" "}
                         {formatWon(order.mismatchReturned)}
+                      </span>
+                    )}
+                    {testChargeText(order) !== null && (
+                      <span className="muted" data-testid="order-row-test-charge">
+                        <br />
+                        {testChargeText(order)}
                       </span>
                     )}
                     {order.refundedAmount > 0 && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderStateLabel, orderStateTone } from "./labels";
+import { orderStateLabel, orderStateTone, testChargeText } from "./labels";
 
 describe("orderStateLabel", () => {
   it("shows a subscription's card registration as 카드 등록, not a sale or a refund", () => {
@@ -27,5 +27,13 @@ describe("orderStateLabel", () => {
     expect(orderStateLabel({ kind: "one_time", state: "amount_mismatch", mismatchReceived: null, mismatchReturned: 0 })).toBe(
       "금액 불일치",
     );
+  });
+
+  it("shows a PG's test charge at a card registration as no sale, cancelled by the PG", () => {
+    const charged = { kind: "billing", mismatchReceived: 10, mismatchReturned: 0 } as const;
+    expect(testChargeText(charged)).toBe("카드 확인용 10원 · PG가 약 30분 뒤 취소 (매출 아님)");
+    expect(testChargeText({ ...charged, mismatchReturned: 10 })).toBe("카드 확인용 10원 · PG가 취소함 (매출 아님)");
+    expect(testChargeText({ kind: "one_time", mismatchReceived: 100, mismatchReturned: 100 })).toBeNull();
+    expect(orderStateLabel({ kind: "billing", state: "paid", mismatchReceived: 10, mismatchReturned: 10 })).toBe("카드 등록");
   });
 });

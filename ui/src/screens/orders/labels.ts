@@ -4,7 +4,7 @@ import type { Order } from "../../bindings/Order";
 import type { OrderState } from "../../bindings/OrderState";
 import type { PayMethod } from "../../bindings/PayMethod";
 import type { Tone } from "../../components/Badge";
-import { formatKst } from "../../format";
+import { formatKst, formatWon } from "../../format";
 
 export const STATE_LABELS: Record<OrderState, string> = {
   created: "생성됨",
@@ -78,4 +78,16 @@ export function orderStateTone(order: StateOf): Tone {
     case "abandoned":
       return "neutral";
   }
+}
+
+/**
+ * A PG's own test charge at a card registration (Danal approves 10원 and cancels it itself),
+ * as the owner reads it; `null` for any other order. Never a sale.
+ */
+export function testChargeText(order: Pick<Order, "kind" | "mismatchReceived" | "mismatchReturned">): string | null {
+  if (order.kind !== "billing" || order.mismatchReceived === null) return null;
+  const won = formatWon(order.mismatchReceived);
+  return mismatchReturned(order)
+    ? `카드 확인용 ${won} · PG가 취소함 (매출 아님)`
+    : `카드 확인용 ${won} · PG가 약 30분 뒤 취소 (매출 아님)`;
 }

@@ -86,8 +86,14 @@ export function describeTimeline(events: readonly OrderEvent[]): TimelineEntry[]
       refunded = total;
     }
     // A payment of the wrong amount going back (its running total), never the order's refund.
+    const testCharge = num(d, "testCharge");
     const returned = num(d, "mismatchReturned");
-    if (returned !== null && returned > 0) facts.push(`돌려준 금액 ${formatWon(returned)} (잘못 결제된 금액)`);
+    if (testCharge !== null) {
+      const cancelled = num(d, "testChargeReturned") ?? 0;
+      facts.push(`카드 확인용 ${formatWon(testCharge)} (매출 아님)${cancelled >= testCharge ? " · PG가 취소함" : ""}`);
+    } else if (returned !== null && returned > 0) {
+      facts.push(`돌려준 금액 ${formatWon(returned)} (잘못 결제된 금액)`);
+    }
     const reason = text(d, "reason");
     if (reason) facts.push(`사유: ${reason}`);
     const fail = text(d, "failReason");
