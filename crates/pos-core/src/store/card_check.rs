@@ -62,4 +62,28 @@ impl Store {
             .ctx("find a card-check order")?;
         merchant_uid.map(|m| order_in(&conn, &m)).transpose()
     }
+
+    /// Card-check orders created since `since` whose charge may still be owed back: not yet
+    /// seen paid (the window's result may have been lost) or paid without a refund asked for.
+    pub fn unsettled_card_checks(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Order>, StoreError> {
+        let conn = self.lock();
+        let uids: Vec<String> = conn
+            .prepare_cached(
+                "SELECT o.merchant_uid FROM orders o JOIN minted_keys k ON k.customer_uid = o.customer_uid \
+                 WHERE o.kind = 'billing' AND k.purpose = 'card_change' AND o.created_at >= ?1 \
+                   AND o.state IN ('created', 'awaiting_payment', 'paid') \
+                   AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'cancel' \
+                                   AND j.merchant_uid = o.merchant_uid AND j.state <> 'done') \
+                 ORDER BY o.created_at",
+            )
+            .ctx("list unsettled card checks")?
+            .query_map([to_ms(since)], |row| row.get(0))
+            .ctx("list unsettled card checks")?
+            .collect::<Result<_, _>>()
+            .ctx("list unsettled card checks")?;
+        uids.iter().map(|m| order_in(&conn, m)).collect()
+    }
 }

@@ -26,6 +26,14 @@ pub struct CardChangeWindow {
     pub amount: i64,
 }
 
+/// Where a card-check charge stands after [`Subscriptions::settle_check_order`].
+enum Check {
+    /// Paid and refunded (or its refund owed durably): the key may be used.
+    Settled,
+    /// No money taken with the order's amount.
+    NotPaid,
+}
+
 impl Subscriptions {
     /// "카드 변경", step one, for the billing channel `billing_pg`: mints the key (see
     /// [`Self::open_card_change`]) and the window's merchant_uid, with the window amount of
@@ -64,12 +72,40 @@ impl Subscriptions {
         &self,
         customer_uid: &str,
     ) -> Result<(), SubscriptionError> {
-        let Some(mut order) = self.store.card_check_order(customer_uid)? else {
+        let Some(order) = self.store.card_check_order(customer_uid)? else {
             return Ok(());
         };
-        let refuse = |reason: &str| SubscriptionError::IssuanceNotVerified {
-            reason: reason.to_string(),
-        };
+        match self.settle_check_order(order).await? {
+            Check::Settled => Ok(()),
+            Check::NotPaid => Err(SubscriptionError::IssuanceNotVerified {
+                reason: "카드 변경 확인용 결제가 완료되지 않았거나 금액이 다릅니다".to_string(),
+            }),
+        }
+    }
+
+    /// Every card-check charge of the last two days that may still be owed back (a window whose
+    /// result never reached the app, a card change interrupted before its refund): looked up
+    /// and, once paid, refunded. Run by the sync engine's subscription poll; returns how many it
+    /// refunded. The window is this PC's own clock on both ends (how long to keep looking, not
+    /// when money moves).
+    pub async fn settle_card_checks(&self) -> Result<usize, SubscriptionError> {
+        let since = chrono::Utc::now() - chrono::Duration::days(2);
+        let mut refunded = 0;
+        for order in self.store.unsettled_card_checks(since)? {
+            let was_paid = order.state == OrderState::Paid;
+            match self.settle_check_order(order).await {
+                Ok(Check::Settled) => refunded += 1,
+                Ok(Check::NotPaid) => {}
+                Err(e) if was_paid => return Err(e),
+                // Nothing was paid that we know of: looked up again next cycle.
+                Err(e) => tracing::debug!(error = %e, "card check not found yet"),
+            }
+        }
+        Ok(refunded)
+    }
+
+    /// The check charge `order`: looked up when not yet seen paid, refunded once paid.
+    async fn settle_check_order(&self, mut order: Order) -> Result<Check, SubscriptionError> {
         if matches!(
             order.state,
             OrderState::Created | OrderState::AwaitingPayment | OrderState::Failed
@@ -79,22 +115,28 @@ impl Subscriptions {
                 .find_payment(&order.merchant_uid, None)
                 .await
                 .map_err(SubscriptionError::iamport("find_payment"))?;
-            if payment.customer_uid.as_deref() != Some(customer_uid)
+            if payment.customer_uid.as_deref() != order.customer_uid.as_deref()
                 || payment.customer_uid_usage != Some(CustomerUidUsage::Issue)
             {
-                return Err(refuse("카드 변경 결제가 이 카드의 발급 결제가 아닙니다"));
+                return Err(SubscriptionError::IssuanceNotVerified {
+                    reason: "카드 변경 결제가 이 카드의 발급 결제가 아닙니다".to_string(),
+                });
             }
             order = apply_payment(&self.store, &payment, "card_check_verified")
                 .map_err(|source| SubscriptionError::IssuanceRefund { source })?
                 .order;
         }
         match order.state {
-            OrderState::Paid if !self.refund_open(&order)? => self.refund_check(&order).await,
-            OrderState::Paid | OrderState::PartiallyRefunded | OrderState::Refunded => Ok(()),
-            // A wrong amount is cancelled by its own automatic cancel; the key is not used.
-            _ => Err(refuse(
-                "카드 변경 확인용 결제가 완료되지 않았거나 금액이 다릅니다",
-            )),
+            OrderState::Paid if !self.refund_open(&order)? => {
+                self.refund_check(&order).await?;
+                Ok(Check::Settled)
+            }
+            OrderState::Paid | OrderState::PartiallyRefunded | OrderState::Refunded => {
+                Ok(Check::Settled)
+            }
+            // Not paid (window closed, declined), or a wrong amount, which its own automatic
+            // cancel returns: the key is not used.
+            _ => Ok(Check::NotPaid),
         }
     }
 
@@ -114,8 +156,13 @@ impl Subscriptions {
                 reason: CARD_CHECK_REFUND_REASON.to_string(),
                 refund_account: None,
             },
-        )
-        .map_err(|source| SubscriptionError::IssuanceRefund { source })?;
+        );
+        let queued = match queued {
+            Ok(queued) => queued,
+            // The sync engine's sweep asked for the same refund a moment ago: it is owed.
+            Err(_) if self.refund_open(order)? => return Ok(()),
+            Err(source) => return Err(SubscriptionError::IssuanceRefund { source }),
+        };
         let ctx = WorkContext {
             store: self.store.clone(),
             client: self.client.clone(),

@@ -69,6 +69,9 @@ pub async fn poll_due(
     if let Err(e) = subs.sweep_schedules(now, &mut report).await {
         report.errors.push(format!("schedules: {e}"));
     }
+    if let Err(e) = subs.settle_card_checks().await {
+        report.errors.push(format!("card checks: {e}"));
+    }
     for sub in subs.store.subscriptions()? {
         if !matches!(
             sub.state,

@@ -165,3 +165,45 @@ async fn a_card_change_on_a_pg_that_issues_for_free_opens_a_0_won_window_without
     );
     sbx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_card_check_whose_result_never_came_back_is_refunded_by_the_engine() {
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed_with_kakaopay(&sbx, &subs).await;
+    let window = subs
+        .open_card_change_window(&sub.id, Some(KAKAOPAY))
+        .unwrap_or_else(|e| panic!("card-change window: {e}"));
+    // The window charged the 100원 and issued the key, but the app never heard back.
+    card_window(&sbx, &window, window.amount, "approve").await;
+    let report = pos_core::subscription::poll_due(&subs, sbx.now().await)
+        .await
+        .unwrap_or_else(|e| panic!("poll: {e}"));
+    assert!(report.errors.is_empty(), "poll errors: {:?}", report.errors);
+    let payment = sbx
+        .iamport()
+        .find_payment(&window.merchant_uid, None)
+        .await
+        .unwrap_or_else(|e| panic!("the check charge at Iamport: {e}"));
+    assert_eq!(
+        payment.cancel_amount, 100,
+        "the engine found the paid check and refunded it in full"
+    );
+    pos_core::subscription::poll_due(&subs, sbx.now().await)
+        .await
+        .unwrap_or_else(|e| panic!("poll again: {e}"));
+    assert_eq!(
+        sbx.calls("POST /payments/cancel").await,
+        1,
+        "the next cycle refunds nothing twice"
+    );
+    let after = subs
+        .store
+        .subscription(&sub.id)
+        .unwrap_or_else(|e| panic!("the subscription: {e}"));
+    assert_eq!(
+        after.customer_uid, sub.customer_uid,
+        "the card is changed only by the owner's card change"
+    );
+    sbx.stop().await;
+}

@@ -79,6 +79,7 @@ export function confirmationFor(view: SubscriptionView, action: SubscriptionActi
           <>
             <Facts rows={[["지금 카드", card], ["다음 결제", next]]} />
             <p>결제창에서 새 카드를 등록하면 다음 결제부터 새 카드로 청구됩니다. 결제창을 닫으면 지금 카드가 그대로 쓰입니다.</p>
+            <p>카카오페이처럼 등록할 때 결제가 함께 일어나는 PG는 결제창에 카드 확인용 100원이 표시됩니다. 이 100원은 확인 직후 전액 환불되며 이용 기간 결제가 아닙니다.</p>
           </>
         ),
         confirmLabel: "새 카드 등록",
