@@ -2,8 +2,10 @@
 //! bar, the order list or the order page wraps inside a word or spills sideways; F1, F2 and Ctrl+F
 //! work; focus lands on each new screen's heading; the payment window closes on Esc.
 
+use serde_json::json;
+
 use crate::checkout::{open_window, payment_window_shows_the_sdk};
-use crate::harness::{ensure, fail, scenario, App, Result};
+use crate::harness::{ensure, fail, scenario, App, Result, STEP_TIMEOUT};
 
 /// The app's minimum window size (`tauri.conf.json`).
 const MIN_WIDTH: u32 = 800;
@@ -47,20 +49,28 @@ async fn no_wraps(app: &App, what: &str, selector: &str) -> Result {
     )
 }
 
+/// Answers `[innerWidth, innerHeight]` once the page is at most `arguments[0]` wide, or as it is
+/// after `arguments[1]` ms. The window manager applies a resize after WebDriver has answered it,
+/// and the page lays out later still (a second on a loaded machine).
+const WAIT_FOR_WIDTH: &str = "const [most, limit, done] = arguments; const began = Date.now();\
+    const look = () => {\
+      if (window.innerWidth <= most || Date.now() - began > limit) { done([window.innerWidth, window.innerHeight]); }\
+      else { setTimeout(look, 50); }\
+    };\
+    look();";
+
 async fn at_minimum_size(app: &App) -> Result {
     app.client()?
         .set_window_size(MIN_WIDTH, MIN_HEIGHT)
         .await
         .map_err(|e| fail(format!("resize to {MIN_WIDTH}×{MIN_HEIGHT}: {e}")))?;
+    let limit = STEP_TIMEOUT.as_millis() as u64 / 2;
     let size = app
-        .run_js(
-            "arguments[arguments.length - 1]([window.innerWidth, window.innerHeight]);",
-            vec![],
-        )
+        .run_js(WAIT_FOR_WIDTH, vec![json!(MIN_WIDTH), json!(limit)])
         .await?;
     ensure(
         size[0].as_u64().is_some_and(|w| w <= u64::from(MIN_WIDTH)),
-        format!("the window is at most {MIN_WIDTH} wide: {size}"),
+        format!("the page is at most {MIN_WIDTH} wide within {limit} ms of the resize: {size}"),
     )
 }
 
