@@ -5,6 +5,7 @@ import { fakeBackend, invokeMock } from "./test/fakeBackend";
 import { App } from "./App";
 import { PLANS, sandboxStatus } from "./test/fixtures";
 import { expectNoSeriousA11yViolations } from "./test/axe";
+import { routeFromFragment, routeToFragment } from "./routes";
 
 beforeEach(() => {
   invokeMock.mockReset();
@@ -93,6 +94,22 @@ describe("App shell", () => {
     expect(await screen.findByRole("heading", { name: /요금제/ })).toBeInTheDocument();
     await user.click(screen.getByTestId("nav-orders"));
     expect(screen.getByRole("heading", { name: /주문 내역/ })).toBeInTheDocument();
+    expect(screen.getByTestId("nav-orders")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("keeps the screen in the URL fragment as the owner moves", async () => {
+    fakeBackend({ app_status: () => sandboxStatus(), list_plans: () => PLANS });
+    render(<App />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId("nav-orders"));
+    expect(routeFromFragment(window.location.hash)).toEqual({ name: "orders" });
+  });
+
+  it("opens on the screen the window showed before it closed to the tray", async () => {
+    fakeBackend({ app_status: () => sandboxStatus(), list_plans: () => PLANS });
+    window.__PANMUSIC_SCREEN__ = routeToFragment({ name: "orders" });
+    render(<App />);
+    expect(await screen.findByRole("heading", { name: /주문 내역/ })).toBeInTheDocument();
     expect(screen.getByTestId("nav-orders")).toHaveAttribute("aria-current", "page");
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Button } from "./components/Button";
 import { Nav } from "./components/Nav";
 import { SandboxBanner } from "./components/SandboxBanner";
@@ -7,7 +7,7 @@ import { StatusBar } from "./components/StatusBar";
 import { appStatus, subscriptionsNeedingAttention, syncStatus } from "./ipc";
 import { OnlineContext } from "./online";
 import { ownerText } from "./ownerText";
-import { navOf, type Route } from "./routes";
+import { navOf, routeFromFragment, routeToFragment, type Route } from "./routes";
 import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
 import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
 import { usePaymentReturn } from "./screens/checkout/usePaymentReturn";
@@ -61,7 +61,13 @@ function renderScreen(route: Route, go: (route: Route) => void, onSettingsSaved:
 
 /** The shell: banner, title, navigation, the current screen and the status bar. */
 export function App() {
-  const [route, setRoute] = useState<Route>({ name: "plans" });
+  // A window rebuilt after closing to the tray opens on the screen the last one showed.
+  const [route, setRoute] = useState<Route>(() =>
+    routeFromFragment(window.location.hash || window.__PANMUSIC_SCREEN__),
+  );
+  useEffect(() => {
+    window.history.replaceState(window.history.state, "", `#${routeToFragment(route)}`);
+  }, [route]);
   const [status, reloadStatus] = useCommand(appStatus, STATUS_REFRESH_MS);
   const current = status.status === "ok" ? status.data : null;
   const [sync, reloadSync] = useCommand(syncStatus, STATUS_REFRESH_MS);

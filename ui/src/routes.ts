@@ -34,3 +34,47 @@ export const NAV_ITEMS: readonly { name: NavName; labelKo: string; labelEn: stri
   { name: "settlement", labelKo: "정산", labelEn: "Settlement" },
   { name: "settings", labelKo: "설정", labelEn: "Settings" },
 ];
+
+/** What the main window gets from Rust when it is built again after closing to the tray. */
+declare global {
+  interface Window {
+    /** The URL fragment the previous main window showed (see `routeFromFragment`). */
+    __PANMUSIC_SCREEN__?: string;
+  }
+}
+
+const NAV_NAMES: readonly string[] = NAV_ITEMS.map((item) => item.name);
+
+/**
+ * The route as the main window's URL fragment. Rust reads it as the window closes to the tray and
+ * hands it to the next window, which opens on the same screen. A payment result comes back as
+ * its order's page, and a checkout as the plan list (no price ever rides in the URL).
+ */
+export function routeToFragment(route: Route): string {
+  const kept =
+    route.name === "payment-result"
+      ? { name: "order", merchantUid: route.result.merchantUid }
+      : route.name === "checkout"
+        ? { name: "plans" }
+        : route;
+  return encodeURIComponent(JSON.stringify(kept));
+}
+
+/** The route a fragment names; anything else (none, malformed, unknown) is the plan list. */
+export function routeFromFragment(fragment: string | undefined | null): Route {
+  const start: Route = { name: "plans" };
+  if (!fragment) return start;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decodeURIComponent(fragment.replace(/^#/, "")));
+  } catch {
+    return start;
+  }
+  if (typeof parsed !== "object" || parsed === null) return start;
+  const { name, merchantUid } = parsed as { name?: unknown; merchantUid?: unknown };
+  if (typeof name === "string" && NAV_NAMES.includes(name)) return { name: name as NavName };
+  if (name === "order" && typeof merchantUid === "string" && merchantUid !== "") {
+    return { name: "order", merchantUid };
+  }
+  return start;
+}
