@@ -1,5 +1,6 @@
-//! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`), `--sandbox`, and
-//! `--hidden` (started at login: straight to the tray, no window shown).
+//! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`), `--sandbox`,
+//! `--hidden` (started at login: straight to the tray, no window shown), and `--sync-now` (given to
+//! a second launch: the running app runs 지금 동기화 instead of showing its window).
 //!
 //! Parsed by hand because anything else on the command line (a second instance's arguments,
 //! whatever a launcher or tauri-driver adds) must be ignored, not refused: the window must open.
@@ -16,10 +17,15 @@ pub struct LaunchArgs {
     pub sandbox: bool,
     /// Start in the tray without showing the window (how autostart launches the app).
     pub hidden: bool,
+    /// A second launch asks the running app for 지금 동기화 and shows no window (a desktop
+    /// shortcut or a script can ask for a sync without opening the app).
+    pub sync_now: bool,
 }
 
 /// The flag autostart launches the app with.
 pub const HIDDEN_FLAG: &str = "--hidden";
+/// The flag a second launch gives to ask the running app for 지금 동기화.
+pub const SYNC_NOW_FLAG: &str = "--sync-now";
 
 impl LaunchArgs {
     /// Parses the process's arguments (without the program name).
@@ -37,6 +43,8 @@ impl LaunchArgs {
                 parsed.sandbox = true;
             } else if arg == HIDDEN_FLAG {
                 parsed.hidden = true;
+            } else if arg == SYNC_NOW_FLAG {
+                parsed.sync_now = true;
             } else if arg == "--data-dir" {
                 if let Some(dir) = args.next().filter(|dir| !dir.is_empty()) {
                     parsed.data_dir = Some(PathBuf::from(dir));
@@ -101,6 +109,18 @@ mod tests {
         assert!(
             !parse(&["--sandbox"]).hidden,
             "a plain launch shows the window"
+        );
+    }
+
+    #[test]
+    fn a_second_launch_may_ask_for_a_sync_instead_of_the_window() {
+        assert!(
+            parse(&["--data-dir", "/d", SYNC_NOW_FLAG]).sync_now,
+            "--sync-now: the running app syncs"
+        );
+        assert!(
+            !parse(&["--data-dir", "/d"]).sync_now,
+            "a plain second launch shows the window"
         );
     }
 

@@ -28,11 +28,16 @@ use tauri::{Builder, Manager, Runtime};
 use crate::args::LaunchArgs;
 
 /// Registers the plugins (single-instance first, so a second launch only shows the first's
-/// window), the commands and the start-up work on `builder`.
+/// window, or runs 지금 동기화 when it was given `--sync-now`), the commands and the start-up work
+/// on `builder`.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder<R> {
     builder
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            navigation::focus_main_window(app);
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if LaunchArgs::parse(argv.into_iter().skip(1).map(Into::into)).sync_now {
+                tray::sync_in_background(app, "a second launch");
+            } else {
+                navigation::focus_main_window(app);
+            }
         }))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
@@ -49,8 +54,11 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
             startup::setup(app.handle(), &args);
             app.manage(diagnostics::LogDir(logging::log_dir(&args)));
             app.manage(updates::UpdateSlot::new(updates::test_host::from_env()));
-            let window = navigation::create_main_window(app.handle(), !args.hidden)?;
-            tray::hide_on_close(&window);
+            app.manage(navigation::LastScreen::default());
+            // Started at login, the app waits in the tray with no window (and no WebKit page).
+            if !args.hidden {
+                navigation::create_main_window(app.handle())?;
+            }
             tray::create(app.handle())?;
             startup::autostart_on_first_run(app.handle(), &args);
             notify::start(app.handle());
@@ -67,9 +75,8 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
 /// dir when `--data-dir` is given, so test runs do not share it). Visibility is not restored:
 /// the app decides that (hidden when started at login).
 fn window_state<R: Runtime>(args: &LaunchArgs) -> tauri::plugin::TauriPlugin<R> {
-    use tauri_plugin_window_state::StateFlags;
     let mut plugin = tauri_plugin_window_state::Builder::new()
-        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .with_state_flags(tray::WINDOW_STATE)
         .with_filter(|label| label == navigation::MAIN_WINDOW);
     if let Some(dir) = &args.data_dir {
         // An absolute name replaces the config dir the plugin would join it to.
@@ -78,17 +85,21 @@ fn window_state<R: Runtime>(args: &LaunchArgs) -> tauri::plugin::TauriPlugin<R> 
     plugin.build()
 }
 
-/// Runs the app until 종료 (closing the window only hides it to the tray).
+/// Runs the app until 종료 (closing the window closes it to the tray; the app keeps running).
 pub fn run() {
     let args = LaunchArgs::from_env();
     logging::init(&args);
     let context = tauri::generate_context!();
     match app_builder(Builder::default(), args).build(context) {
-        Ok(app) => app.run(|handle, event| {
-            if let tauri::RunEvent::Exit = event {
+        Ok(app) => app.run(|handle, event| match event {
+            tauri::RunEvent::ExitRequested { code, api, .. } => {
+                tray::keep_running_without_windows(code, &api);
+            }
+            tauri::RunEvent::Exit => {
                 // The sync engine finishes its step and releases the lease before the exit.
                 tauri::async_runtime::block_on(payments::engine::stop(handle));
             }
+            _ => {}
         }),
         Err(error) => {
             tracing::error!(error = ?error, "the app stopped with an error");

@@ -1,18 +1,27 @@
-//! Living in the system tray: closing the main window hides it (the sync engine keeps running;
-//! the first time, a notification says so), and the tray menu has 열기, 지금 동기화, the queue
-//! count, and 종료 (which asks first while work is still queued).
+//! Living in the system tray: closing the main window closes it to the tray (the window and its
+//! WebKit page are destroyed, the sync engine keeps running; the first time, a notification says
+//! so), and the tray menu has 열기 (which builds the window again), 지금 동기화, the queue count,
+//! and 종료 (which asks first while work is still queued).
 
 use std::sync::Mutex;
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WindowEvent};
+use tauri::{AppHandle, ExitRequestApi, Manager, Runtime, WebviewWindow, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
-use crate::navigation::{focus_main_window, WINDOW_TITLE};
+use crate::navigation::{focus_main_window, LastScreen, WINDOW_TITLE};
 use crate::notify;
 use crate::payments::engine;
+use crate::paywindow;
 use crate::state::PosStateExt;
+
+/// What of the main window is remembered across starts: size, position and maximized state
+/// (visibility is the app's to decide).
+pub const WINDOW_STATE: StateFlags = StateFlags::SIZE
+    .union(StateFlags::POSITION)
+    .union(StateFlags::MAXIMIZED);
 
 /// The tray icon's id.
 pub const TRAY_ID: &str = "main";
@@ -60,15 +69,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
             "open" => focus_main_window(app),
-            "sync" => {
-                let app = app.clone();
-                tauri::async_runtime::spawn(async move {
-                    if let Err(error) = engine::sync_now(&app).await {
-                        tracing::warn!(error = %error, "지금 동기화 from the tray failed");
-                    }
-                    notify::refresh_queue(&app).await;
-                });
-            }
+            "sync" => sync_in_background(app, "the tray"),
             "quit" => ask_and_quit(app),
             _ => {}
         })
@@ -87,6 +88,25 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     }
     builder.build(app)?;
     Ok(())
+}
+
+/// 지금 동기화 without a window (from the tray menu, or asked by a second launch); `from` names
+/// who asked, in the log.
+pub fn sync_in_background<R: Runtime>(app: &AppHandle<R>, from: &'static str) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match engine::sync_now(&app).await {
+            Ok(status) => tracing::info!(
+                from,
+                online = status.online,
+                clean = status.last_error.is_none(),
+                last_success_at = ?status.last_success_at,
+                "지금 동기화 finished"
+            ),
+            Err(error) => tracing::warn!(error = %error, from, "지금 동기화 failed"),
+        }
+        notify::refresh_queue(&app).await;
+    });
 }
 
 /// Sets the queue line of the tray menu.
@@ -134,20 +154,47 @@ fn ask_and_quit<R: Runtime>(app: &AppHandle<R>) {
         });
 }
 
-/// Makes closing `window` hide it instead; the first time, a notification says the app keeps
-/// running in the tray.
-pub fn hide_on_close<R: Runtime>(window: &WebviewWindow<R>) {
+/// Makes closing the main window close it to the tray: its size and position are saved, the
+/// screen it shows is remembered, and the window is destroyed with its WebKit page (the app keeps
+/// running: [`keep_running_without_windows`]). While a payment window is open the main window is
+/// only hidden, as the payment's result is told to it. The first time, a notification says the
+/// app keeps running in the tray.
+pub fn close_to_tray<R: Runtime>(window: &WebviewWindow<R>) {
     let handle = window.clone();
     window.on_window_event(move |event| {
         if let WindowEvent::CloseRequested { api, .. } = event {
-            api.prevent_close();
-            if let Err(error) = handle.hide() {
-                tracing::warn!(error = ?error, "the main window did not hide");
+            let app = handle.app_handle();
+            if let Err(error) = app.save_window_state(WINDOW_STATE) {
+                tracing::warn!(error = %error, "window size and position not saved");
             }
-            tracing::info!("main window hidden to the tray; the sync engine keeps running");
-            first_hide_notice(handle.app_handle());
+            if let Ok(url) = handle.url() {
+                app.state::<LastScreen>().remember(&url);
+            }
+            if paywindow::current(app).is_some() {
+                api.prevent_close();
+                if let Err(error) = handle.hide() {
+                    tracing::warn!(error = ?error, "the main window did not hide");
+                }
+                tracing::info!("main window hidden to the tray while a payment window is open");
+            } else {
+                tracing::info!("main window closed to the tray; the sync engine keeps running");
+            }
+            first_hide_notice(app);
         }
     });
+}
+
+/// Whether an exit request lets the app end: only 종료 (an exit with a code) does; the last
+/// window closing (no code) leaves the app running in the tray.
+pub fn exit_allowed(code: Option<i32>) -> bool {
+    code.is_some()
+}
+
+/// Keeps the app running when its last window closes (it lives in the tray until 종료).
+pub fn keep_running_without_windows(code: Option<i32>, api: &ExitRequestApi) {
+    if !exit_allowed(code) {
+        api.prevent_exit();
+    }
 }
 
 fn first_hide_notice<R: Runtime>(app: &AppHandle<R>) {
@@ -186,6 +233,15 @@ mod tests {
             "대기 중인 작업 3건 · 확인 필요 1건",
             "parked work too"
         );
+    }
+
+    #[test]
+    fn only_quitting_ends_the_app() {
+        assert!(
+            !exit_allowed(None),
+            "the last window closing leaves the app in the tray"
+        );
+        assert!(exit_allowed(Some(0)), "종료 ends it");
     }
 
     #[test]

@@ -7,7 +7,7 @@ import { StatusBar } from "./components/StatusBar";
 import { appStatus, subscriptionsNeedingAttention, syncStatus } from "./ipc";
 import { OnlineContext } from "./online";
 import { ownerText } from "./ownerText";
-import { navOf, routeFromFragment, routeToFragment, type Route } from "./routes";
+import { keepScreenInUrl, navOf, routeFromFragment, type Route } from "./routes";
 import { CheckoutScreen } from "./screens/checkout/CheckoutScreen";
 import { PaymentReturnScreen } from "./screens/checkout/PaymentReturnScreen";
 import { usePaymentReturn } from "./screens/checkout/usePaymentReturn";
@@ -44,6 +44,7 @@ function renderScreen(route: Route, go: (route: Route) => void, onSettingsSaved:
           plan={route.plan}
           onBack={() => go({ name: "plans" })}
           onOpenOrder={openOrder}
+          onShowsOrder={keepScreenInUrl}
         />
       );
     case "payment-result":
@@ -65,9 +66,7 @@ export function App() {
   const [route, setRoute] = useState<Route>(() =>
     routeFromFragment(window.location.hash || window.__PANMUSIC_SCREEN__),
   );
-  useEffect(() => {
-    window.history.replaceState(window.history.state, "", `#${routeToFragment(route)}`);
-  }, [route]);
+  useEffect(() => keepScreenInUrl(route), [route]);
   const [status, reloadStatus] = useCommand(appStatus, STATUS_REFRESH_MS);
   const current = status.status === "ok" ? status.data : null;
   const [sync, reloadSync] = useCommand(syncStatus, STATUS_REFRESH_MS);

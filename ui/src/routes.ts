@@ -60,6 +60,15 @@ export function routeToFragment(route: Route): string {
   return encodeURIComponent(JSON.stringify(kept));
 }
 
+/**
+ * Writes the screen into the URL's fragment (no navigation): a route, or the order a checkout
+ * ended on (its result then comes back as that order's page).
+ */
+export function keepScreenInUrl(screen: Route | string): void {
+  const route: Route = typeof screen === "string" ? { name: "order", merchantUid: screen } : screen;
+  window.history.replaceState(window.history.state, "", `#${routeToFragment(route)}`);
+}
+
 /** The route a fragment names; anything else (none, malformed, unknown) is the plan list. */
 export function routeFromFragment(fragment: string | undefined | null): Route {
   const start: Route = { name: "plans" };

@@ -27,5 +27,6 @@ mod shell;
 mod store_pc;
 mod subscriptions;
 mod sync;
+mod tray;
 mod updates;
 mod webdriver;

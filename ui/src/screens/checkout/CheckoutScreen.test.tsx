@@ -57,6 +57,19 @@ describe("CheckoutScreen", () => {
     expect(screen.getByTestId("result-merchant-uid")).toHaveAttribute("data-full-id", UID);
   });
 
+  it("tells the shell the order it shows once there is one (a window reopened from the tray comes back to it)", async () => {
+    fakeBackend({ start_checkout: () => ticket() });
+    const shown: string[] = [];
+    render(
+      <CheckoutScreen plan={PASS} onBack={() => {}} onOpenOrder={() => {}} onShowsOrder={(uid) => shown.push(uid)} />,
+    );
+    expect(shown).toEqual([]);
+    await startPaying();
+    windowEnded({ verified: verified("vbank_issued") });
+    expect(await screen.findByTestId("result-status")).toHaveAttribute("data-state", "vbank_issued");
+    expect(shown[shown.length - 1]).toBe(UID);
+  });
+
   it("ignores the result of another order's window", async () => {
     fakeBackend({ start_checkout: () => ticket() });
     renderScreen();

@@ -26,6 +26,8 @@ interface CheckoutScreenProps {
   plan: Plan;
   onBack: () => void;
   onOpenOrder: (merchantUid: string) => void;
+  /** Told the order the screen shows once there is one (a window rebuilt after closing to the tray opens on it). */
+  onShowsOrder?: (merchantUid: string) => void;
 }
 
 type Phase =
@@ -57,7 +59,7 @@ function openPhase(result: PaymentReturn): Phase {
  * 결제: pick a pay method; Rust opens the payment window (Iamport's SDK runs there, not here) and
  * this screen shows progress until Rust reports the result it verified.
  */
-export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProps) {
+export function CheckoutScreen({ plan, onBack, onOpenOrder, onShowsOrder }: CheckoutScreenProps) {
   const [method, setMethod] = useState<PayMethod>("card");
   const [phase, setPhase] = useState<Phase>({ step: "choose" });
   const [buyer, setBuyer] = useState<BuyerForm>(EMPTY_BUYER);
@@ -106,6 +108,9 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder }: CheckoutScreenProp
   const busy = phase.step === "working";
   const online = useOnline();
   const shownUid = phase.step === "result" ? phase.order.merchantUid : phase.step === "open" ? phase.merchantUid : "";
+  useEffect(() => {
+    if (shownUid) onShowsOrder?.(shownUid);
+  }, [shownUid, onShowsOrder]);
 
   return (
     <section className="screen" aria-labelledby="checkout-title">

@@ -1,5 +1,7 @@
-//! The payment window under WebDriver: each webview window is a window handle; the main one is
-//! remembered when the session opens, any other is the payment window.
+//! The windows under WebDriver: each webview window is a window handle; the main one is
+//! remembered when the session opens, any other is the payment window. Closing the main window
+//! closes it to the tray (its webview is destroyed); the one built again later (열기, a second
+//! launch) is a new handle in the same session, adopted as the main one.
 
 use std::time::{Duration, Instant};
 
@@ -86,6 +88,66 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Closes the main window as its title bar's close button does (a close request: the app
+    /// closes it to the tray and destroys its webview), and waits until WebDriver no longer
+    /// lists it.
+    pub async fn close_main_window_to_tray(&self) -> Result {
+        let main = self.session()?.main.clone();
+        // The page goes away with its window, so the script answers before it asks.
+        self.run_js(
+            "const done = arguments[arguments.length - 1]; done(true);\
+             window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' });",
+            vec![],
+        )
+        .await?;
+        let client = self.client()?;
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let handles = step("list the windows", async { Ok(client.windows().await?) }).await?;
+            if !handles.contains(&main) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(fail(format!(
+                    "the main window was still there {STEP_TIMEOUT:?} after it was closed"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits (up to `within`) for the main window built again after closing to the tray, makes it
+    /// the one WebDriver talks to, and waits until its UI is ready.
+    pub async fn adopt_reopened_main_window(&mut self, within: Duration) -> Result {
+        let old = self.session()?.main.clone();
+        let deadline = Instant::now() + within;
+        let handle = loop {
+            let client = self.client()?;
+            let handles = step("list the windows", async { Ok(client.windows().await?) }).await?;
+            if let Some(handle) = handles.into_iter().find(|h| *h != old) {
+                break handle;
+            }
+            if Instant::now() > deadline {
+                return Err(fail(format!(
+                    "no main window opened again within {within:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let client = self.client()?;
+        step("switch to the reopened main window", async {
+            Ok(client.switch_to_window(handle.clone()).await?)
+        })
+        .await?;
+        if let Some(session) = self.session.as_mut() {
+            session.main = handle;
+        }
+        self.wait_for(self.ready).await?;
         Ok(())
     }
 }
