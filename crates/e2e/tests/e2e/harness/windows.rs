@@ -98,10 +98,11 @@ impl App {
     /// lists it.
     pub async fn close_main_window_to_tray(&self) -> Result {
         let main = self.session()?.main.clone();
-        // The page goes away with its window, so the script answers before it asks.
+        // The page goes away with its window, so the script answers first and asks a moment
+        // later (once WebDriver has its answer).
         self.run_js(
             "const done = arguments[arguments.length - 1]; done(true);\
-             window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' });",
+             setTimeout(() => window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' }), 300);",
             vec![],
         )
         .await?;
