@@ -63,24 +63,28 @@ impl Store {
         merchant_uid.map(|m| order_in(&conn, &m)).transpose()
     }
 
-    /// Card-check orders created since `since` whose charge may still be owed back: not yet
-    /// seen paid (the window's result may have been lost) or paid without a refund asked for.
+    /// Card-check orders whose charge may still be owed back: paid without a refund asked for,
+    /// or not yet seen paid (the window's result may have been lost) — created since `since`,
+    /// or since `closed_since` for one whose window Iamport already showed unpaid (`ready`: a
+    /// closed window stays so; it is not looked up for long).
     pub fn unsettled_card_checks(
         &self,
         since: chrono::DateTime<chrono::Utc>,
+        closed_since: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<Order>, StoreError> {
         let conn = self.lock();
         let uids: Vec<String> = conn
             .prepare_cached(
                 "SELECT o.merchant_uid FROM orders o JOIN minted_keys k ON k.customer_uid = o.customer_uid \
-                 WHERE o.kind = 'billing' AND k.purpose = 'card_change' AND o.created_at >= ?1 \
-                   AND o.state IN ('created', 'awaiting_payment', 'paid') \
+                 WHERE o.kind = 'billing' AND k.purpose = 'card_change' \
+                   AND ((o.state IN ('created', 'paid') AND o.created_at >= ?1) \
+                        OR (o.state = 'awaiting_payment' AND o.created_at >= ?2)) \
                    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'cancel' \
                                    AND j.merchant_uid = o.merchant_uid AND j.state <> 'done') \
                  ORDER BY o.created_at",
             )
             .ctx("list unsettled card checks")?
-            .query_map([to_ms(since)], |row| row.get(0))
+            .query_map([to_ms(since), to_ms(closed_since)], |row| row.get(0))
             .ctx("list unsettled card checks")?
             .collect::<Result<_, _>>()
             .ctx("list unsettled card checks")?;

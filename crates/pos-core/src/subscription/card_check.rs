@@ -85,13 +85,16 @@ impl Subscriptions {
 
     /// Every card-check charge of the last two days that may still be owed back (a window whose
     /// result never reached the app, a card change interrupted before its refund): looked up
-    /// and, once paid, refunded. Run by the sync engine's subscription poll; returns how many it
+    /// (one seen unpaid, a window left open or closed, only for its first hour) and, once paid,
+    /// refunded. Run by the sync engine's subscription poll; returns how many it
     /// refunded. The window is this PC's own clock on both ends (how long to keep looking, not
     /// when money moves).
     pub async fn settle_card_checks(&self) -> Result<usize, SubscriptionError> {
-        let since = chrono::Utc::now() - chrono::Duration::days(2);
+        let local_now = chrono::Utc::now();
+        let since = local_now - chrono::Duration::days(2);
+        let closed_since = local_now - chrono::Duration::hours(1);
         let mut refunded = 0;
-        for order in self.store.unsettled_card_checks(since)? {
+        for order in self.store.unsettled_card_checks(since, closed_since)? {
             let was_paid = order.state == OrderState::Paid;
             match self.settle_check_order(order).await {
                 Ok(Check::Settled) => refunded += 1,
