@@ -1,63 +1,51 @@
+// The one command list (`src/commands/list.rs`) as names, for the permissions below.
+macro_rules! commands {
+    ($($module:ident :: $command:ident),+ $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),+];
+    };
+}
+
+include!("src/commands/list.rs");
+
+/// The `allow-<command>` permissions the main window's capability in `tauri.conf.json` is
+/// missing, and those it names that are no command of the app.
+fn capability_mismatch(conf: &str) -> (Vec<String>, Vec<String>) {
+    let wanted: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    let missing = wanted
+        .iter()
+        .filter(|p| !conf.contains(&format!("\"{p}\"")))
+        .cloned()
+        .collect();
+    let unknown = conf
+        .split("\"allow-")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| format!("allow-{name}"))
+        .filter(|p| !wanted.contains(p))
+        .collect();
+    (missing, unknown)
+}
+
 fn main() {
+    // A build script reports failure by panicking; this is not runtime code.
+    let conf = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
+        .unwrap_or_else(|e| panic!("read tauri.conf.json: {e}"));
+    let (missing, unknown) = capability_mismatch(&conf);
+    if !missing.is_empty() || !unknown.is_empty() {
+        panic!(
+            "tauri.conf.json's capability must allow exactly the commands of \
+             src-tauri/src/commands/list.rs: missing {missing:?}, not a command {unknown:?}"
+        );
+    }
     // Declaring the app's commands makes each one a permission (`allow-<command>`), so the
     // capability file lists exactly what the webview may call.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "list_plans",
-        "get_settings",
-        "save_settings",
-        "set_credentials",
-        "app_status",
-        "start_checkout",
-        "complete_payment",
-        "retry_checkout",
-        "abandon_order",
-        "list_orders",
-        "get_order",
-        "order_events",
-        "refund_order",
-        "refund_banks",
-        "resume_mismatch_refund",
-        "open_receipt",
-        "sync_status",
-        "sync_now",
-        "list_jobs",
-        "retry_job",
-        "start_subscription",
-        "confirm_subscription",
-        "reopen_subscription",
-        "list_subscriptions",
-        "cancel_subscription",
-        "resume_subscription",
-        "retry_subscription",
-        "schedule_subscription_again",
-        "card_change_window",
-        "change_card",
-        "delete_billing_key",
-        "subscriptions_needing_attention",
-        "clear_sandbox_data",
-        "pin_status",
-        "set_owner_pin",
-        "store_pc_status",
-        "set_autostart",
-        "backup_now",
-        "restore_backup",
-        "export_diagnostics",
-        "choose_backup_folder",
-        "settlement",
-        "settlement_orders",
-        "export_settlement_csv",
-        "issue_cash_receipt",
-        "cancel_cash_receipt",
-        "check_for_update",
-        "download_update",
-        "install_update",
-        "get_entitlement",
-        "get_receipt",
-    ]);
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
-        // A build script reports failure by panicking; this is not runtime code.
         panic!("tauri-build failed: {error:#}");
     }
 }
