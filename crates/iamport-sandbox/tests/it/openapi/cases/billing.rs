@@ -1,24 +1,14 @@
-//! The calls the contract test makes, in order (later calls depend on earlier ones).
+//! Billing keys, `again` and one-time payments on a key, schedules, and deleting the keys.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
-/// One call: method, the path as the file spells it, the path called, the body, the expected
-/// status, and a definition that replaces the declared one where the file is known wrong.
-pub type Case = (
-    Method,
-    &'static str,
-    String,
-    Option<Value>,
-    StatusCode,
-    Option<&'static str>,
-);
+use super::Case;
 
-pub fn cases(imp: &str, vbank_imp: &str, now: i64) -> Vec<Case> {
+/// The billing calls, in order.
+pub fn cases(now: i64) -> Vec<Case> {
     use Method as M;
     use StatusCode as S;
-    let key = json!({"imp_key": iamport_sandbox::DEFAULT_IMP_KEY, "imp_secret": iamport_sandbox::DEFAULT_IMP_SECRET});
-    let bad_key = json!({"imp_key": "x", "imp_secret": "y"});
     let again = |cu: &str, m: &str| {
         Some(json!({"customer_uid": cu, "merchant_uid": m, "amount": 900, "name": "정기"}))
     };
@@ -29,16 +19,6 @@ pub fn cases(imp: &str, vbank_imp: &str, now: i64) -> Vec<Case> {
     };
     let at = |t: i64| Some(json!({"schedule_at": t}));
     let day = now + 86_400;
-    let (tok, p, b) = ("/users/getToken", "/payments/{imp_uid}", "/payments");
-    let (f, fa) = (
-        "/payments/find/{merchant_uid}/{payment_status}",
-        "/payments/findAll/{merchant_uid}/{payment_status}",
-    );
-    let (st, pr, cn) = (
-        "/payments/status/{payment_status}",
-        "/payments/prepare",
-        "/payments/cancel",
-    );
     let (cu, cs, ag) = (
         "/subscribe/customers/{customer_uid}",
         "/subscribe/customers",
@@ -53,158 +33,8 @@ pub fn cases(imp: &str, vbank_imp: &str, now: i64) -> Vec<Case> {
     let rs = "/subscribe/payments/schedule/{merchant_uid}/reschedule";
     let rt = "/subscribe/payments/schedule/{merchant_uid}/retry";
     let paged = Some("PagedScheduleResponse");
-    let rc = "/receipts/{imp_uid}";
-    let company = || Some(json!({"identifier": "1234567891", "type": "company"}));
     let s = |x: &str| x.to_owned();
     vec![
-        (M::POST, tok, s(tok), Some(key), S::OK, None),
-        (M::POST, tok, s(tok), Some(bad_key), S::UNAUTHORIZED, None),
-        (M::GET, p, format!("/payments/{imp}"), None, S::OK, None),
-        (
-            M::GET,
-            p,
-            s("/payments/imp_000000000000"),
-            None,
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            b,
-            format!("/payments?imp_uid[]={imp}&merchant_uid[]=oa_vbank"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::GET,
-            b,
-            format!("/payments?imp_uid[]={imp}&imp_uid[]=imp_1"),
-            None,
-            S::MULTI_STATUS,
-            None,
-        ),
-        (
-            M::GET,
-            b,
-            s("/payments?imp_uid[]=imp_1"),
-            None,
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            f,
-            s("/payments/find/oa_paid/paid"),
-            None,
-            S::OK,
-            None,
-        ),
-        (M::GET, f, s("/payments/find/oa_paid"), None, S::OK, None),
-        (
-            M::GET,
-            f,
-            s("/payments/find/oa_paid/cancelled"),
-            None,
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            fa,
-            s("/payments/findAll/oa_paid"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::GET,
-            fa,
-            s("/payments/findAll/oa_paid/weird"),
-            None,
-            S::BAD_REQUEST,
-            None,
-        ),
-        (
-            M::GET,
-            fa,
-            s("/payments/findAll/none"),
-            None,
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            st,
-            s("/payments/status/all?sorting=-updated"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::GET,
-            st,
-            s("/payments/status/weird"),
-            None,
-            S::BAD_REQUEST,
-            None,
-        ),
-        (
-            M::POST,
-            pr,
-            s(pr),
-            Some(json!({"merchant_uid": "oa_prep", "amount": 100})),
-            S::OK,
-            None,
-        ),
-        (
-            M::PUT,
-            pr,
-            s(pr),
-            Some(json!({"merchant_uid": "oa_prep", "amount": 200})),
-            S::OK,
-            None,
-        ),
-        (
-            M::PUT,
-            pr,
-            s(pr),
-            Some(json!({"merchant_uid": "oa_none", "amount": 200})),
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            "/payments/prepare/{merchant_uid}",
-            s("/payments/prepare/oa_prep"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::POST,
-            cn,
-            s(cn),
-            Some(json!({"imp_uid": imp, "amount": 1000, "checksum": 5000})),
-            S::OK,
-            None,
-        ),
-        (
-            M::POST,
-            cn,
-            s(cn),
-            Some(json!({"imp_uid": imp, "amount": 99999})),
-            S::OK,
-            None,
-        ),
-        (
-            M::POST,
-            cn,
-            s(cn),
-            Some(json!({"imp_uid": "imp_1"})),
-            S::OK,
-            None,
-        ),
         (
             M::GET,
             cu,
@@ -419,70 +249,6 @@ pub fn cases(imp: &str, vbank_imp: &str, now: i64) -> Vec<Case> {
             s("/subscribe/customers/oa_cu"),
             None,
             S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::GET,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            None,
-            S::NOT_FOUND,
-            None,
-        ),
-        (
-            M::POST,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            company(),
-            S::OK,
-            None,
-        ),
-        (
-            M::POST,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            company(),
-            S::BAD_REQUEST,
-            None,
-        ),
-        (
-            M::POST,
-            rc,
-            format!("/receipts/{imp}"),
-            company(),
-            S::BAD_REQUEST,
-            None,
-        ),
-        (
-            M::POST,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            Some(json!({})),
-            S::BAD_REQUEST,
-            None,
-        ),
-        (
-            M::GET,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::DELETE,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            None,
-            S::OK,
-            None,
-        ),
-        (
-            M::DELETE,
-            rc,
-            format!("/receipts/{vbank_imp}"),
-            None,
-            S::BAD_REQUEST,
             None,
         ),
     ]

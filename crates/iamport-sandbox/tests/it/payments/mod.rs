@@ -1,0 +1,5 @@
+//! Payment lookups (REFERENCE §3).
+
+mod listing;
+mod lookup;
+mod prepare;
