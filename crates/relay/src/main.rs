@@ -55,7 +55,8 @@ enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
     },
-    /// The feed reader's last read and error, and writes of unknown outcome.
+    /// The feed reader's last read and error, whether Iamport answers, and writes of unknown
+    /// outcome.
     Status {
         /// PostgreSQL URL.
         #[arg(long, env = "DATABASE_URL")]
@@ -198,7 +199,7 @@ async fn run(cli: Cli) -> Result<()> {
                 return out(&serde_json::to_string(&s).unwrap_or_default());
             }
             out(&format!(
-                "stores: {} ({} enabled)\nfeed: read {} ago, {} upstream requests in all{}\npayments held: {}\nwrites of unknown outcome: {}",
+                "stores: {} ({} enabled)\nfeed: read {} ago, {} upstream requests in all{}\niamport: {}\npayments held: {}\nwrites of unknown outcome: {}",
                 s.stores,
                 s.enabled_stores,
                 s.feed_read_seconds_ago
@@ -207,11 +208,24 @@ async fn run(cli: Cli) -> Result<()> {
                 s.feed_last_error
                     .as_deref()
                     .map_or_else(String::new, |e| format!(", last error: {e}")),
+                reach_line(&s),
                 s.payments,
                 s.writes_of_unknown_outcome,
             ))
         }
         Command::Stores { command } => stores_command(command).await,
+    }
+}
+
+/// Whether Iamport answers the relay, for the human status.
+fn reach_line(s: &db::status::Status) -> String {
+    match (s.upstream_unreachable, s.upstream_reach_seconds_ago) {
+        (true, t) => format!(
+            "응답 없음 (unreachable: the latest upstream call without an answer was {} s ago)",
+            t.unwrap_or(0)
+        ),
+        (false, Some(t)) => format!("응답함 (answering again for {t} s)"),
+        (false, None) => "응답함 (answering; never found unreachable)".to_owned(),
     }
 }
 

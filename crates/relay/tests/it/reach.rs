@@ -123,3 +123,85 @@ async fn a_forwarded_call_that_finds_iamport_stopped_makes_table_answers_say_unr
     relay.shutdown().await.expect("relay stops");
     back.shutdown().await;
 }
+
+/// `panmusic-relay status` against `db_url`: the JSON and the human text.
+fn status(db_url: &str) -> (serde_json::Value, String) {
+    let run = |json: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_panmusic-relay"));
+        cmd.args(["status", "--database-url", db_url]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().expect("status runs");
+        assert!(out.status.success(), "status exits 0: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json = serde_json::from_str(&run(true)).expect("status JSON");
+    (json, run(false))
+}
+
+#[tokio::test]
+async fn status_tells_the_operator_whether_iamport_answers_the_relay() {
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox starts");
+    let db_url = crate::pg::shared().fresh_db().await;
+    let mut c = config(&db_url, &sandbox.base_url());
+    // No feed read after the first: only the store's own calls reach Iamport.
+    c.feed_interval = Duration::from_secs(3600);
+    let relay = Relay::start(c).await.expect("relay starts");
+    let (db, conn) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+        .await
+        .expect("db");
+    tokio::spawn(conn);
+    let store = stores::add(&db, "A").await.expect("store added");
+    let client = iamport::Client::new(iamport::Config::new(
+        relay.base_url(),
+        &store.key,
+        &store.secret,
+    ))
+    .expect("client");
+    let order = format!("{}order_1", store.prefix);
+
+    let (json, text) = status(&db_url);
+    assert_eq!(
+        json["upstream_unreachable"], false,
+        "answering at first: {json}"
+    );
+    assert!(text.contains("iamport: 응답함"), "said in words: {text}");
+
+    let addr = sandbox.addr();
+    sandbox.shutdown().await;
+    let forwarded = client.find_payment(&order, None).await;
+    assert!(unreachable(&forwarded), "Iamport stopped: {forwarded:?}");
+    let (json, text) = status(&db_url);
+    assert_eq!(
+        json["upstream_unreachable"], true,
+        "the operator sees that Iamport does not answer: {json}"
+    );
+    assert!(
+        json["upstream_reach_seconds_ago"]
+            .as_i64()
+            .is_some_and(|t| t < 60),
+        "and when that was found: {json}"
+    );
+    assert!(text.contains("iamport: 응답 없음"), "said in words: {text}");
+
+    let _back = Sandbox::start(SandboxConfig {
+        listen: addr,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox restarts on its address");
+    let forwarded = client.find_payment(&order, None).await;
+    assert!(
+        not_found(&forwarded),
+        "Iamport answers again: {forwarded:?}"
+    );
+    let (json, text) = status(&db_url);
+    assert_eq!(
+        json["upstream_unreachable"], false,
+        "the operator sees Iamport answering again: {json}"
+    );
+    assert!(text.contains("iamport: 응답함"), "said in words: {text}");
+}
