@@ -15,11 +15,13 @@ pub mod error;
 mod feed_reader;
 mod forward;
 mod limit;
+mod lookup;
 pub mod ownership;
 pub mod policy;
 mod reach;
 mod routes;
 mod server;
+mod settle;
 mod state;
 #[cfg(feature = "testing")]
 pub mod testing;

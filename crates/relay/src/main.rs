@@ -48,6 +48,10 @@ enum Command {
         /// Database connections of this instance.
         #[arg(long, default_value_t = 16)]
         pool_size: usize,
+        /// Writes whose outcome is unknown are looked up at Iamport this many seconds after
+        /// they were sent, without waiting for the store's retry (at least 1).
+        #[arg(long, default_value_t = 60.0)]
+        settle_after_secs: f64,
     },
     /// Apply the database migrations (serve also does on start).
     Migrate {
@@ -175,6 +179,7 @@ async fn run(cli: Cli) -> Result<()> {
             fresh_secs,
             upstream_timeout_secs,
             pool_size,
+            settle_after_secs,
         } => {
             let key =
                 std::env::var("IAMPORT_KEY").map_err(|_| RelayError::MissingEnv("IAMPORT_KEY"))?;
@@ -185,6 +190,7 @@ async fn run(cli: Cli) -> Result<()> {
             config.fresh = secs(fresh_secs);
             config.upstream_timeout = secs(upstream_timeout_secs);
             config.pool_size = pool_size.max(2);
+            config.settle_after = secs(settle_after_secs).max(Duration::from_secs(1));
             serve(config).await
         }
         Command::Migrate { database_url } => {

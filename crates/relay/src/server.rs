@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::error::{RelayError, Result};
 use crate::routes::{auth, cancel, codes, feed, payments, prepare, receipts, schedules, subscribe};
 use crate::state::{RelayState, Shared};
-use crate::{db, envelope, feed_reader};
+use crate::{db, envelope, feed_reader, settle};
 
 /// How to run one relay instance. `Debug` hides the key and the secret.
 #[derive(Clone)]
@@ -36,6 +36,9 @@ pub struct RelayConfig {
     pub clock_sync_interval: Duration,
     /// Lookups of payments confirmed this recently are answered from PostgreSQL.
     pub fresh: Duration,
+    /// Writes of unknown outcome sent longer ago than this are looked up at Iamport in the
+    /// background, without waiting for the store's retry.
+    pub settle_after: Duration,
     /// Database connections of this instance.
     pub pool_size: usize,
 }
@@ -55,7 +58,7 @@ impl std::fmt::Debug for RelayConfig {
 
 impl RelayConfig {
     /// A configuration with the defaults (5 s feed interval, 2 s freshness, 10 s upstream
-    /// timeout, 16 connections).
+    /// timeout, unknown writes settled after 60 s, 16 connections).
     pub fn new(
         listen: SocketAddr,
         database_url: impl Into<String>,
@@ -73,6 +76,7 @@ impl RelayConfig {
             feed_interval: Duration::from_secs(5),
             clock_sync_interval: Duration::from_secs(30),
             fresh: Duration::from_secs(2),
+            settle_after: Duration::from_secs(60),
             pool_size: 16,
         }
     }
@@ -84,6 +88,7 @@ pub struct Relay {
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     reader: JoinHandle<()>,
+    settler: JoinHandle<()>,
     state: Shared,
 }
 
@@ -102,6 +107,7 @@ impl Relay {
             upstream,
             fresh_secs: config.fresh.as_secs_f64(),
             feed_interval: config.feed_interval,
+            settle_after: config.settle_after,
             clock_sync_interval: config.clock_sync_interval,
             clock: crate::clock::IamportClock::default(),
             clock_source: (
@@ -137,12 +143,14 @@ impl Relay {
                 })
                 .await
         });
+        let settler = tokio::spawn(settle::run(state.clone(), stopped.clone()));
         let reader = tokio::spawn(feed_reader::run(state.clone(), stopped));
         Ok(Relay {
             addr,
             stop,
             server,
             reader,
+            settler,
             state,
         })
     }
@@ -172,6 +180,7 @@ impl Relay {
         let _ = self.stop.send(true);
         let served = self.server.await;
         let _ = self.reader.await;
+        let _ = self.settler.await;
         match served {
             Ok(Err(source)) => Err(RelayError::Listen {
                 addr: self.addr.to_string(),

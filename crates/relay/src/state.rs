@@ -18,6 +18,9 @@ pub struct RelayState {
     pub fresh_secs: f64,
     /// How often the change feed is read upstream (by whichever instance gets there first).
     pub feed_interval: Duration,
+    /// Writes of unknown outcome sent longer ago than this are looked up at Iamport in the
+    /// background (and the background pass runs this often; `settle.rs`).
+    pub settle_after: Duration,
     /// How often Iamport's clock is re-read.
     pub clock_sync_interval: Duration,
     /// Iamport's clock.

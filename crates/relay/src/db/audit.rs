@@ -97,6 +97,59 @@ pub async fn unsettled(
     }))
 }
 
+/// A write of unknown outcome, as the background settling finds it.
+#[derive(Debug, Clone)]
+pub struct Stale {
+    /// Audit row id.
+    pub id: i64,
+    /// Operation name.
+    pub operation: String,
+    /// What identifies the write (its advisory-lock key with the operation).
+    pub target: String,
+    /// The request as it was forwarded.
+    pub request: Value,
+}
+
+/// Up to `limit` writes sent more than `older_than_secs` ago whose outcome is still not known,
+/// oldest first.
+pub async fn stale(
+    db: &impl GenericClient,
+    older_than_secs: f64,
+    limit: i64,
+) -> Result<Vec<Stale>> {
+    let rows = db
+        .query(
+            "SELECT a.id, a.operation, a.target, a.request FROM audit a \
+             WHERE a.created_at < now() - make_interval(secs => $1) \
+               AND COALESCE((SELECT o.outcome FROM audit_outcomes o WHERE o.audit_id = a.id \
+                             ORDER BY o.id DESC LIMIT 1), 'unknown') = 'unknown' \
+             ORDER BY a.id LIMIT $2",
+            &[&older_than_secs, &limit],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Stale {
+            id: r.get(0),
+            operation: r.get(1),
+            target: r.get(2),
+            request: r.get(3),
+        })
+        .collect())
+}
+
+/// Whether write `audit_id`'s outcome is still not known.
+pub async fn is_unsettled(db: &impl GenericClient, audit_id: i64) -> Result<bool> {
+    let row = db
+        .query_one(
+            "SELECT COALESCE((SELECT outcome FROM audit_outcomes WHERE audit_id = $1 \
+                              ORDER BY id DESC LIMIT 1), 'unknown') = 'unknown'",
+            &[&audit_id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The latest write of `operation` on `target`, when its latest outcome is a success: Iamport
 /// answered `code: 0` (and, for a payment, not `failed`), or a lookup found it applied.
 pub async fn last_success(

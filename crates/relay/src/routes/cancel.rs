@@ -78,23 +78,12 @@ pub async fn cancel(
         replays_success: req.checksum.is_some(),
     };
     let upstream = state.upstream.clone();
-    let look_up_client = state.upstream.clone();
-    let imp_uid = payment.imp_uid.clone();
+    let looker = state.clone();
     forward(
         &state,
         write,
         || async move { upstream.cancel(&outgoing).await.map(|p| wire::payment(&p)) },
-        |earlier| async move {
-            let now = look_up_client.payment(&imp_uid).await?;
-            let before = earlier["cancel_amount_before"].as_i64().unwrap_or(0);
-            let happened = match earlier["request"]["checksum"].as_i64() {
-                // The balance moved away from what the store saw: resending could only be
-                // refused by the checksum, so the earlier cancel is the answer.
-                Some(checksum) => now.refundable() != checksum,
-                None => now.cancel_amount > before,
-            };
-            Ok(happened.then(|| wire::payment(&now)))
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "cancel", earlier).await },
     )
     .await
 }

@@ -33,9 +33,8 @@ pub async fn prepare(
     if !owns(&store.prefix, &body.merchant_uid) {
         return envelope::foreign_uid(&body.merchant_uid);
     }
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
+    let (send_client, looker) = (state.upstream.clone(), state.clone());
     let (m, amount) = (body.merchant_uid.clone(), body.amount);
-    let m2 = m.clone();
     forward(
         &state,
         Write {
@@ -49,14 +48,7 @@ pub async fn prepare(
             let p = send_client.prepare(&m, amount).await?;
             Ok(json!(p))
         },
-        |_| async move {
-            match look_client.prepared(&m2).await {
-                Ok(p) if p.amount == amount => Ok(Some(json!(p))),
-                Ok(_) => Ok(None),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "prepare", earlier).await },
     )
     .await
 }

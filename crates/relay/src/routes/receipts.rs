@@ -130,7 +130,7 @@ pub async fn issue(
     };
     let mut recorded = json!(&req);
     recorded["identifier"] = json!(masked(&req.identifier));
-    let (send, look) = (state.upstream.clone(), state.upstream.clone());
+    let (send, looker) = (state.upstream.clone(), state.clone());
     let uid = imp_uid.clone();
     forward(
         &state,
@@ -146,15 +146,7 @@ pub async fn issue(
                 .await
                 .map(|r| wire::receipt(&r))
         },
-        // It happened if a receipt stands now (a second issue would be refused anyway).
-        |_| async move {
-            match look.receipt(&imp_uid).await {
-                Ok(r) if r.is_active() => Ok(Some(wire::receipt(&r))),
-                Ok(_) => Ok(None),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "issue_receipt", earlier).await },
     )
     .await
 }
@@ -170,7 +162,7 @@ pub async fn cancel(
         Ok(false) => return nothing_issued(),
         Err(e) => return envelope::not_sent(&e),
     }
-    let (send, look) = (state.upstream.clone(), state.upstream.clone());
+    let (send, looker) = (state.upstream.clone(), state.clone());
     let uid = imp_uid.clone();
     forward(
         &state,
@@ -182,15 +174,7 @@ pub async fn cancel(
             replays_success: true,
         },
         || async move { send.cancel_receipt(&uid).await.map(|r| wire::receipt(&r)) },
-        // It happened if the receipt is cancelled now.
-        |_| async move {
-            match look.receipt(&imp_uid).await {
-                Ok(r) if !r.is_active() => Ok(Some(wire::receipt(&r))),
-                Ok(_) => Ok(None),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "cancel_receipt", earlier).await },
     )
     .await
 }

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use iamport::{Schedule, ScheduleQuery, ScheduleRequest, ScheduleStatus};
+use iamport::{ScheduleQuery, ScheduleRequest, ScheduleStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -52,7 +52,7 @@ pub async fn schedule(
         .map(|s| s.merchant_uid.clone())
         .collect();
     merchant_uids.sort();
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
+    let (send_client, looker) = (state.upstream.clone(), state.clone());
     forward(
         &state,
         Write {
@@ -66,19 +66,7 @@ pub async fn schedule(
             let list = send_client.schedule(&req).await?;
             Ok(json!(list))
         },
-        |_| async move {
-            let mut found = Vec::new();
-            for m in &merchant_uids {
-                match look_client.schedule_by_merchant_uid(m).await {
-                    // Revoked since: asking again is a new schedule (a resumed renewal).
-                    Ok(s) if s.schedule_status == ScheduleStatus::Revoked => return Ok(None),
-                    Ok(s) => found.push(s),
-                    Err(e) if e.is_not_found() => return Ok(None),
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(Some(json!(found)))
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "schedule", earlier).await },
     )
     .await
 }
@@ -131,8 +119,8 @@ pub async fn unschedule(
     }
     own.sort();
     let customer_uid = body.customer_uid.clone();
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
-    let (send_uids, look_uids) = (own.clone(), own.clone());
+    let (send_client, looker) = (state.upstream.clone(), state.clone());
+    let send_uids = own.clone();
     forward(
         &state,
         Write {
@@ -146,18 +134,7 @@ pub async fn unschedule(
             let list = send_client.unschedule(&customer_uid, &send_uids).await?;
             Ok(json!(list))
         },
-        |_| async move {
-            let mut found: Vec<Schedule> = Vec::new();
-            for m in &look_uids {
-                match look_client.schedule_by_merchant_uid(m).await {
-                    Ok(s) if s.schedule_status == ScheduleStatus::Revoked => found.push(s),
-                    Ok(_) => return Ok(None),
-                    Err(e) if e.is_not_found() => return Ok(None),
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(Some(json!(found)))
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "unschedule", earlier).await },
     )
     .await
 }
@@ -242,8 +219,8 @@ pub async fn retry(
         Ok(s) => s,
         Err(e) => return envelope::not_sent(&e),
     };
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
-    let (m1, m2) = (merchant_uid.clone(), merchant_uid.clone());
+    let (send_client, looker) = (state.upstream.clone(), state.clone());
+    let m1 = merchant_uid.clone();
     forward(
         &state,
         Write {
@@ -254,14 +231,7 @@ pub async fn retry(
             replays_success: true,
         },
         || async move { Ok(wire::payment(&send_client.retry_schedule(&m1).await?)) },
-        |earlier| async move {
-            let now = look_client.schedule_by_merchant_uid(&m2).await?;
-            let ran_again = now.executed_at != earlier["executed_at_before"].as_i64();
-            match (ran_again, now.imp_uid) {
-                (true, Some(imp_uid)) => Ok(Some(wire::payment(&look_client.payment(&imp_uid).await?))),
-                _ => Ok(None),
-            }
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "retry_schedule", earlier).await },
     )
     .await
 }
@@ -285,8 +255,8 @@ pub async fn reschedule(
     let Some(ScheduleAt { schedule_at }) = super::body::<ScheduleAt>(&headers, &bytes) else {
         return envelope::invalid("schedule_at");
     };
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
-    let (m1, m2) = (merchant_uid.clone(), merchant_uid.clone());
+    let (send_client, looker) = (state.upstream.clone(), state.clone());
+    let m1 = merchant_uid.clone();
     forward(
         &state,
         Write {
@@ -297,12 +267,7 @@ pub async fn reschedule(
             replays_success: true,
         },
         || async move { Ok(json!(send_client.reschedule(&m1, schedule_at).await?)) },
-        |_| async move {
-            let now = look_client.schedule_by_merchant_uid(&m2).await?;
-            let done =
-                now.schedule_status == ScheduleStatus::Scheduled && now.schedule_at == schedule_at;
-            Ok(done.then(|| json!(now)))
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "reschedule", earlier).await },
     )
     .await
 }

@@ -84,10 +84,8 @@ pub async fn again(
     if !owns(&store.prefix, &req.merchant_uid) {
         return envelope::foreign_uid(&req.merchant_uid);
     }
-    let (send_client, look_client) = (state.upstream.clone(), state.upstream.clone());
-    let merchant_uid = req.merchant_uid.clone();
-    let shared = state.clone();
-    let shared2 = state.clone();
+    let send_client = state.upstream.clone();
+    let (shared, looker) = (state.clone(), state.clone());
     forward(
         &state,
         Write {
@@ -102,16 +100,7 @@ pub async fn again(
             remember(&shared, std::slice::from_ref(&p)).await;
             Ok(wire::payment(&p))
         },
-        |_| async move {
-            match look_client.find_payment(&merchant_uid, None).await {
-                Ok(p) => {
-                    remember(&shared2, std::slice::from_ref(&p)).await;
-                    Ok(Some(wire::payment(&p)))
-                }
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        },
+        move |earlier| async move { crate::lookup::look_up(&looker, "again", earlier).await },
     )
     .await
 }

@@ -14,4 +14,5 @@ mod proxy;
 mod reach;
 mod receipts;
 mod resend;
+mod settle;
 mod support;

@@ -260,14 +260,21 @@ pub fn in_a_month() -> i64 {
 impl Env {
     /// Everything, with the relay reaching the sandbox through a [`CutProxy`].
     pub async fn start_behind_proxy() -> (Env, crate::proxy::CutProxy) {
+        Env::start_behind_proxy_with(|_| {}).await
+    }
+
+    /// [`Env::start_behind_proxy`], with the relay configuration adjusted by `adjust`.
+    pub async fn start_behind_proxy_with(
+        adjust: impl FnOnce(&mut RelayConfig),
+    ) -> (Env, crate::proxy::CutProxy) {
         let db_url = pg::shared().fresh_db().await;
         let sandbox = Sandbox::start(SandboxConfig::default())
             .await
             .expect("sandbox starts");
         let proxy = crate::proxy::CutProxy::start(sandbox.addr()).await;
-        let relay = Relay::start(config(&db_url, &proxy.base_url()))
-            .await
-            .expect("relay starts");
+        let mut c = config(&db_url, &proxy.base_url());
+        adjust(&mut c);
+        let relay = Relay::start(c).await.expect("relay starts");
         (
             Env {
                 db_url,
