@@ -21,13 +21,14 @@ async fn sync_once_prints_what_it_did_and_brings_orders_to_iamports_truth(backen
     let net = Net::over(backend, &sb).await;
     let ctl = Control::new(&sb.base_url());
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let store = net.book(crate::sandbox_book(dir.path()).unwrap_or_else(|e| panic!("store: {e}")));
+    net.prepare_dir(dir.path());
+    let store = net.book_of(dir.path());
     let orders: Vec<_> = (0..3).map(|_| new_order(&store, PayMethod::Card)).collect();
     for o in &orders {
         ctl.pay(&o.merchant_uid, o.amount, "card", "paid").await;
     }
     let posctl = |args: &[&str]| {
-        net.posctl(dir.path())
+        net.shop_posctl(dir.path())
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("run posctl {args:?}: {e}"))
