@@ -1,6 +1,7 @@
 //! What the owner is told with a desktop notification, decided by one pure function over what
 //! changed: a virtual-account deposit arrived, a renewal was declined, a refund (or any job)
-//! was parked for a person, the pass ends within 7 days. Each is said once.
+//! was parked for a person, the pass (or a subscription cancelled at its period end) ends within
+//! 7 days. Each is said once.
 //!
 //! The app reads the audit trails forward from a cursor ([`crate::Store::order_events_after`],
 //! [`crate::Store::subscription_events_after`]), the parked jobs and the pass end, calls
@@ -19,7 +20,7 @@ use crate::{OrderEvent, OrderState};
 
 mod remembered;
 
-pub use remembered::{decide_remembered, pass_end, PASS_END_SAID};
+pub use remembered::{access_end, decide_remembered, pass_end, PASS_END_SAID};
 
 /// How long before the pass ends the owner is told.
 pub const PASS_WARNING: Duration = Duration::days(7);
@@ -34,7 +35,7 @@ pub enum NoticeKind {
     RenewalDeclined,
     /// A refund or other job was parked: a person must look.
     WorkParked,
-    /// The pass ends within [`PASS_WARNING`].
+    /// The music ends within [`PASS_WARNING`]: a pass's end, or a cancelled subscription's.
     PassEndsSoon,
 }
 
@@ -58,7 +59,8 @@ pub struct Changes<'a> {
     pub subscription_events: &'a [SubscriptionEvent],
     /// The jobs parked now.
     pub parked_jobs: &'a [Job],
-    /// When the shop's pass ends, if it has one.
+    /// When the shop's music ends, if a pass or a subscription that will not renew ends it
+    /// ([`crate::Store::pass_end_at`]).
     pub pass_ends_at: Option<DateTime<Utc>>,
     /// Now.
     pub now: DateTime<Utc>,
@@ -149,7 +151,7 @@ pub fn decide(changes: Changes<'_>, said: &mut Said) -> Vec<Notice> {
                 kind: NoticeKind::PassEndsSoon,
                 title: "이용권 만료 예정".into(),
                 body: format!(
-                    "판뮤직 이용 기간이 {}에 끝납니다. 이용권을 구매해 주세요.",
+                    "판뮤직 이용 기간이 {}에 끝납니다. 계속 들으려면 이용권을 구매하거나 정기결제를 다시 시작해 주세요.",
                     kst_minute(ends)
                 ),
             });

@@ -2,12 +2,13 @@
 //!
 //! The pass end the owner was told about is kept in the book (`sync_state`), so the
 //! "이용권 만료 예정" notice is said once per end date: not every cycle, and not again when the
-//! app starts again. A new end (another pass bought, a refund moving it) is news again.
+//! app starts again. A new end (another pass bought, a refund moving it) is news again. A
+//! subscription cancelled at its period end ends the music like a pass, so its end is said too.
 
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::{decide, Changes, Notice, Said};
-use crate::entitlement::{Entitlement, GrantKind};
+use crate::entitlement::{Entitlement, GrantKind, GrantedPeriod};
 use crate::store::{Store, StoreError};
 
 /// `sync_state` key: the pass end the owner was last told about (ms since the epoch).
@@ -43,12 +44,21 @@ impl Said {
 /// periods covering now, when a pass (이용권) grants that end. A subscription renews by itself
 /// and its declines have their own notice, so its period end is not "the pass ends".
 pub fn pass_end(entitlement: &Entitlement) -> Option<DateTime<Utc>> {
+    access_end(entitlement, &[])
+}
+
+/// [`pass_end`], where the subscriptions `ending` (cancelled, or set to end at their period end)
+/// do not renew: the end of a period of theirs is announced too. Nothing is announced while a
+/// subscription that renews also ends there (its renewal carries the music on).
+pub fn access_end(entitlement: &Entitlement, ending: &[String]) -> Option<DateTime<Utc>> {
     let until = entitlement.active_until?;
-    entitlement
-        .periods
-        .iter()
-        .any(|p| p.end == until && p.kind == GrantKind::Pass)
-        .then_some(until)
+    let at_end = || entitlement.periods.iter().filter(|p| p.end == until);
+    let renews = |p: &GrantedPeriod| {
+        matches!(p.kind, GrantKind::Subscription | GrantKind::Grace) && !ending.contains(&p.source)
+    };
+    let ends = at_end()
+        .any(|p| p.kind == GrantKind::Pass || (p.kind == GrantKind::Subscription && !renews(p)));
+    (ends && !at_end().any(renews)).then_some(until)
 }
 
 /// [`decide`], then [`Said::remember`] in `store`: what a follower of the book calls each look.
@@ -64,8 +74,18 @@ pub fn decide_remembered(
 }
 
 impl Store {
-    /// The pass end to watch at `now` (Iamport's clock): see [`pass_end`].
+    /// The end of the music to watch at `now` (Iamport's clock): a pass's, or a subscription's
+    /// that will not renew (cancelled, or set to end at its period end); see [`access_end`].
     pub fn pass_end_at(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        Ok(pass_end(&self.entitlement(now)?))
+        let ending = self.with_conn("read the subscriptions that end", |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM subscriptions WHERE cancel_at_period_end = 1 OR state = 'cancelled'",
+            )?;
+            let ids = stmt
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ids)
+        })?;
+        Ok(access_end(&self.entitlement(now)?, &ending))
     }
 }

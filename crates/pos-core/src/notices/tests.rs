@@ -227,3 +227,44 @@ fn only_an_end_a_pass_grants_is_watched_not_a_renewing_subscription() {
         "a subscription renews by itself: its period end is not announced"
     );
 }
+
+#[test]
+fn a_subscription_that_will_not_renew_has_its_end_announced() {
+    use crate::entitlement::{entitlement, PaidCharge, SubscriptionGrant};
+    use crate::subscription::DunningPolicy;
+
+    let now = at(30, 1);
+    let sub = SubscriptionGrant {
+        id: "sub_1".into(),
+        plan_id: "sub_monthly".into(),
+        past_due: false,
+        first_failed_at: None,
+        charges: vec![PaidCharge {
+            merchant_uid: "renew_1".into(),
+            start: now - Duration::days(25),
+            end: now + Duration::days(5),
+            refunded: false,
+        }],
+    };
+    let by_sub = entitlement(
+        &[],
+        std::slice::from_ref(&sub),
+        &DunningPolicy::default(),
+        now,
+    );
+    assert_eq!(
+        access_end(&by_sub, &[]),
+        None,
+        "a subscription that renews: nothing to announce"
+    );
+    assert_eq!(
+        access_end(&by_sub, &["sub_1".to_owned()]),
+        by_sub.active_until,
+        "cancelled at its period end: its end is announced like a pass's"
+    );
+    assert_eq!(
+        access_end(&by_sub, &["sub_other".to_owned()]),
+        None,
+        "another subscription's cancel changes nothing"
+    );
+}

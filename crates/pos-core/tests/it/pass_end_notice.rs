@@ -135,3 +135,44 @@ fn a_book_that_was_never_told_anything_restores_to_nothing_said() {
         "a look that said nothing remembered nothing"
     );
 }
+
+#[tokio::test]
+async fn a_subscription_cancelled_at_its_period_end_is_announced_seven_days_before_and_not_after_a_resume(
+) {
+    use crate::subscription_support::{subscribed, Sbx};
+
+    let sbx = Sbx::start().await;
+    let subs = sbx.subs();
+    let sub = subscribed(&sbx, &subs, "cust_ends").await;
+    let end = sub
+        .current_period_end
+        .unwrap_or_else(|| panic!("the first period has an end: {sub:?}"));
+    let week_before = end - Duration::days(6);
+    assert_eq!(
+        look(&subs.store, &mut Said::default(), week_before),
+        Vec::<NoticeKind>::new(),
+        "a subscription that renews: its period end is not announced"
+    );
+    let now = sbx.now().await;
+    subs.cancel(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("cancel at period end: {e}"));
+    let mut said = Said::default();
+    assert!(
+        look(&subs.store, &mut said, end - Duration::days(8)).is_empty(),
+        "cancelled: 8 days before its end, not yet"
+    );
+    assert_eq!(
+        look(&subs.store, &mut said, week_before),
+        [NoticeKind::PassEndsSoon],
+        "cancelled: 6 days before its end, the owner is told the music ends"
+    );
+    subs.resume(&sub.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("resume: {e}"));
+    assert!(
+        look(&subs.store, &mut Said::default(), week_before).is_empty(),
+        "resumed: it renews again, nothing to announce"
+    );
+    sbx.stop().await;
+}
