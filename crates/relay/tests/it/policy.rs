@@ -1,4 +1,5 @@
-//! Per-store refund policy, enforced before anything is sent.
+//! Per-store refund policy, enforced before anything is sent; and the refund checksum, which the
+//! relay forwards for Iamport to enforce.
 
 use panmusic_relay::db::stores;
 use panmusic_relay::policy::RefundPolicy;
@@ -124,5 +125,37 @@ async fn refunds_past_the_window_are_refused_by_iamports_clock() {
         (status, body["code"].as_i64()),
         (200, Some(0)),
         "a payment of today: refunded: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_refund_checksum_reaches_iamport_so_a_stale_one_refunds_nothing() {
+    let env = Env::start().await;
+    let store = env.add_store("A").await;
+    let imp_uid = env.paid(&format!("{}order_9", store.prefix), 9900).await;
+    let client = env.store_client(&store);
+    let refund = |checksum: i64| iamport::CancelRequest {
+        imp_uid: Some(imp_uid.clone()),
+        amount: Some(3000),
+        checksum: Some(checksum),
+        reason: Some("고객 요청".into()),
+        ..iamport::CancelRequest::default()
+    };
+
+    // The store believes 5,000원 is refundable; Iamport knows 9,900원 is.
+    let stale = client.cancel(&refund(5000)).await;
+    assert!(stale.is_err(), "Iamport refuses a stale checksum: {stale:?}");
+    assert_eq!(
+        env.upstream_payment(&imp_uid).await["cancel_amount"],
+        0,
+        "nothing was refunded: the relay forwarded the checksum"
+    );
+
+    let current = client.cancel(&refund(9900)).await;
+    assert!(current.is_ok(), "the current checksum refunds: {current:?}");
+    assert_eq!(
+        env.upstream_payment(&imp_uid).await["cancel_amount"],
+        3000,
+        "refunded once, as asked"
     );
 }
