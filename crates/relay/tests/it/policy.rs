@@ -144,7 +144,10 @@ async fn a_refund_checksum_reaches_iamport_so_a_stale_one_refunds_nothing() {
 
     // The store believes 5,000원 is refundable; Iamport knows 9,900원 is.
     let stale = client.cancel(&refund(5000)).await;
-    assert!(stale.is_err(), "Iamport refuses a stale checksum: {stale:?}");
+    assert!(
+        stale.is_err(),
+        "Iamport refuses a stale checksum: {stale:?}"
+    );
     assert_eq!(
         env.upstream_payment(&imp_uid).await["cancel_amount"],
         0,
