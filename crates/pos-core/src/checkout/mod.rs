@@ -11,6 +11,7 @@ pub mod banks;
 mod card_details;
 mod error;
 mod mismatch;
+mod receipt;
 mod reconcile;
 mod redirect;
 mod refund;
@@ -32,10 +33,8 @@ pub use banks::{clean_account, known_bank, refund_banks, Bank, BankList, BankSou
 pub use card_details::{card_details, CardDetails};
 pub use error::CheckoutError;
 pub use mismatch::resume_mismatch_cancel;
-pub use reconcile::{
-    approval_number, is_https_url, pay_method_of, receipt_url, reconcile, Move, Refusal,
-    Transition, APPROVAL_KEY, RECEIPT_URL_KEY,
-};
+pub use receipt::{approval_number, is_https_url, receipt_url, APPROVAL_KEY, RECEIPT_URL_KEY};
+pub use reconcile::{pay_method_of, reconcile, Move, Refusal, Transition};
 pub use redirect::{is_payment_redirect, parse_redirect, RedirectParams};
 pub use refund::{
     refund_now, request_refund, RefundAccount, RefundOutcome, RefundQueued, RefundRequest,
