@@ -110,3 +110,70 @@ fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
     tauri::async_runtime::block_on(relay.stop());
     tauri::async_runtime::block_on(sandbox.shutdown());
 }
+
+/// `save_settings` to live through the relay with `credentials`: the error's code and message.
+fn refused_switch(app: &TestApp, relay: &TestRelay, credentials: (&str, &str)) -> (String, String) {
+    app.ok::<Value>(
+        "set_credentials",
+        json!({ "credentials": { "impKey": credentials.0, "impSecret": credentials.1 },
+                "relay": true }),
+    );
+    let view: Value = app.ok("get_settings", no_args());
+    let mut settings = view["settings"].clone();
+    settings["mode"] = json!("live");
+    settings["merchantCode"] = json!("imp12345678");
+    settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
+    app.err("save_settings", json!({ "settings": settings }))
+}
+
+#[test]
+fn a_store_key_the_relay_refuses_keeps_the_app_in_sandbox_and_saves_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sandbox = tauri::async_runtime::block_on(Sandbox::start(SandboxConfig::default()))
+        .expect("the sandbox as Iamport");
+    let relay = tauri::async_runtime::block_on(TestRelay::start(
+        &sandbox.base_url(),
+        DEFAULT_IMP_KEY,
+        DEFAULT_IMP_SECRET,
+    ));
+    let app = TestApp::on(dir.path(), false, "http://127.0.0.1:9");
+
+    // The store's key with a wrong secret, and Iamport's own key and secret (which the relay
+    // holds itself and never takes from a store): each is refused at the gate, as Iamport
+    // refuses a wrong secret, and nothing of the switch is saved.
+    for (what, credentials) in [
+        (
+            "the store key with a wrong secret",
+            (relay.store.key.as_str(), "wrong-secret"),
+        ),
+        (
+            "Iamport's own key and secret",
+            (DEFAULT_IMP_KEY, DEFAULT_IMP_SECRET),
+        ),
+    ] {
+        let (code, message) = refused_switch(&app, &relay, credentials);
+        assert_eq!(code, "validation", "{what}: refused credentials: {message}");
+        assert!(
+            message.contains("거부"),
+            "{what}: says they were refused: {message}"
+        );
+        assert!(
+            !message.contains("wrong-secret") && !message.contains(DEFAULT_IMP_SECRET),
+            "{what}: no secret in the message: {message}"
+        );
+        let after: Value = app.ok("get_settings", no_args());
+        assert!(
+            after["settings"]["mode"] == "sandbox" && after["settings"]["relay"].is_null(),
+            "{what}: nothing was saved: {}",
+            after["settings"]
+        );
+        let status: Value = app.ok("app_status", no_args());
+        assert_eq!(
+            status["mode"], "sandbox",
+            "{what}: the app stays in sandbox"
+        );
+    }
+
+    tauri::async_runtime::block_on(relay.stop());
+    tauri::async_runtime::block_on(sandbox.shutdown());
+}
