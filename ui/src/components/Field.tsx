@@ -17,6 +17,10 @@ interface FieldProps {
   labelHidden?: boolean;
   /** Label and input side by side (a filter row) instead of the label above. */
   inline?: boolean;
+  /** Greyed out and not editable (while the value is being checked). */
+  disabled?: boolean;
+  /** The field a dialog focuses first when it opens. */
+  autoFocus?: boolean;
 }
 
 /** A labelled text input with an optional hint and, when the value is wrong, its error underneath. */
@@ -34,6 +38,8 @@ export function Field({
   maxLength,
   labelHidden = false,
   inline = false,
+  disabled = false,
+  autoFocus = false,
 }: FieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
@@ -51,6 +57,8 @@ export function Field({
         spellCheck={false}
         inputMode={inputMode}
         maxLength={maxLength}
+        disabled={disabled}
+        data-autofocus={autoFocus ? true : undefined}
         data-testid={testId}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}

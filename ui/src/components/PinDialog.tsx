@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ownerText } from "../ownerText";
 import { Button } from "./Button";
 import { Dialog, DialogActions } from "./Dialog";
+import { Field } from "./Field";
 
 /** Korea time to the second, for "locked until". */
 const kstSeconds = new Intl.DateTimeFormat("ko-KR", {
@@ -75,17 +76,17 @@ export function PinDialog({ action, error, lockedUntil, busy, onSubmit, onCancel
             {ownerText(error)}
           </p>
         )}
-        <input
+        <Field
+          label="관리자 PIN"
+          labelHidden
           type="password"
           inputMode="numeric"
-          autoComplete="off"
           maxLength={8}
-          aria-label="관리자 PIN"
           value={pin}
           disabled={busy}
-          data-testid="pin-input"
-          data-autofocus
-          onChange={(event) => setPin(event.target.value.replace(/\D/g, ""))}
+          autoFocus
+          testId="pin-input"
+          onChange={(value) => setPin(value.replace(/\D/g, ""))}
         />
         <p className="hint muted">PIN을 잊었다면 이 컴퓨터에서 posctl pin reset으로 초기화할 수 있습니다.</p>
         <DialogActions>
