@@ -44,7 +44,7 @@ const to = "https://panmusic-pos.localhost/payment/complete?imp_success=true&mer
   + encodeURIComponent(uid) + "&imp_uid=" + encodeURIComponent(impUid);
 // Answer first: the window is gone once Rust has caught the navigation.
 done(uid);
-setTimeout(() => { window.location.href = to; }, 50);
+setTimeout(() => { window.location.href = to; }, 300);
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,12 +64,15 @@ impl App {
 
     /// Has the payment page close its own window (`window.close()`, as a PG does when the buyer
     /// cancels), then comes back to the main window. WebDriver's own "close window" is not used:
-    /// it tears down the webview without the window, which no person can do.
+    /// it tears down the webview without the window, which no person can do. The page goes away
+    /// with its window, so the script answers first and closes a moment later: closing at once
+    /// could take the page away before WebDriver read the answer ("Could not parse script result").
     pub async fn close_payment_window_from_its_page(&self) -> Result {
         self.to_payment_window().await?;
         let closed = self
             .run_js(
-                "const done = arguments[arguments.length - 1]; done(true); window.close();",
+                "const done = arguments[arguments.length - 1]; done(true); \
+                 setTimeout(() => window.close(), 300);",
                 vec![],
             )
             .await;
