@@ -28,9 +28,8 @@ fn control(sandbox: &Sandbox, path: &str, body: Value) -> Value {
     reply["response"].clone()
 }
 
-#[test]
-fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// The sandbox as Iamport, and a relay in front of it holding the sandbox's key.
+fn sandbox_behind_a_relay() -> (Sandbox, TestRelay) {
     let sandbox = tauri::async_runtime::block_on(Sandbox::start(SandboxConfig::default()))
         .expect("the sandbox as Iamport");
     let relay = tauri::async_runtime::block_on(TestRelay::start(
@@ -38,6 +37,23 @@ fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
         DEFAULT_IMP_KEY,
         DEFAULT_IMP_SECRET,
     ));
+    (sandbox, relay)
+}
+
+/// The app's settings switched to live through `relay` (중계 서버, with the store's prefix).
+fn live_through(app: &TestApp, relay: &TestRelay) -> Value {
+    let view: Value = app.ok("get_settings", no_args());
+    let mut settings = view["settings"].clone();
+    settings["mode"] = json!("live");
+    settings["merchantCode"] = json!("imp12345678");
+    settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
+    settings
+}
+
+#[test]
+fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sandbox, relay) = sandbox_behind_a_relay();
     // Live calls of 직접 연결 would go nowhere: everything must go through the relay.
     let app = TestApp::on(dir.path(), false, "http://127.0.0.1:9");
     app.ok::<Value>(
@@ -45,11 +61,7 @@ fn the_app_in_relay_mode_takes_a_payment_and_syncs_through_the_relay() {
         json!({ "credentials": { "impKey": relay.store.key, "impSecret": relay.store.secret },
                 "relay": true }),
     );
-    let view: Value = app.ok("get_settings", no_args());
-    let mut settings = view["settings"].clone();
-    settings["mode"] = json!("live");
-    settings["merchantCode"] = json!("imp12345678");
-    settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
+    let settings = live_through(&app, &relay);
     app.ok::<Value>("save_settings", json!({ "settings": settings }));
 
     let ticket: Value = app.card_checkout();
@@ -118,24 +130,14 @@ fn refused_switch(app: &TestApp, relay: &TestRelay, credentials: (&str, &str)) -
         json!({ "credentials": { "impKey": credentials.0, "impSecret": credentials.1 },
                 "relay": true }),
     );
-    let view: Value = app.ok("get_settings", no_args());
-    let mut settings = view["settings"].clone();
-    settings["mode"] = json!("live");
-    settings["merchantCode"] = json!("imp12345678");
-    settings["relay"] = json!({ "url": relay.base_url(), "uidPrefix": relay.store.prefix });
+    let settings = live_through(app, relay);
     app.err("save_settings", json!({ "settings": settings }))
 }
 
 #[test]
 fn a_store_key_the_relay_refuses_keeps_the_app_in_sandbox_and_saves_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sandbox = tauri::async_runtime::block_on(Sandbox::start(SandboxConfig::default()))
-        .expect("the sandbox as Iamport");
-    let relay = tauri::async_runtime::block_on(TestRelay::start(
-        &sandbox.base_url(),
-        DEFAULT_IMP_KEY,
-        DEFAULT_IMP_SECRET,
-    ));
+    let (sandbox, relay) = sandbox_behind_a_relay();
     let app = TestApp::on(dir.path(), false, "http://127.0.0.1:9");
 
     // The store's key with a wrong secret, and Iamport's own key and secret (which the relay
