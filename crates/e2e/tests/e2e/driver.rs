@@ -16,19 +16,27 @@
 //! Both ports come from [`ports::reserve`], so no other process is handed them between picking
 //! and binding: a driver that cannot bind its port is a failure, never tried again. WebKitWebDriver
 //! is stopped with tauri-driver and checked gone.
+//!
+//! The parts: [`ready`] (when the pair counts as ready), [`stop`] (stopping them, checked gone),
+//! [`procfs`] (what `/proc` says of a process and its sockets), [`ports`] (reserved ports).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
 use crate::harness::{fail, Result};
 
 pub(crate) mod ports;
+mod procfs;
+mod ready;
+mod stop;
+
+pub(crate) use procfs::{listens, process_state};
+use ready::wait_until_ready;
+use stop::{make_sure_gone, stop_tauri_driver, StopOnDrop};
 
 /// Longest wait for tauri-driver and WebKitWebDriver to listen and answer (generous: a loaded CI
 /// machine).
@@ -47,27 +55,6 @@ pub struct Driver {
     _ports: [ports::Reserved; 2],
     /// The slow-start wrapper around WebKitWebDriver, when one was asked for.
     _wrapper: Option<TempDir>,
-}
-
-/// Why WebKitWebDriver's `GET /status` did not say ready (yet).
-#[derive(Debug)]
-enum NotReady {
-    /// tauri-driver did not accept the connection.
-    Connect(std::io::Error),
-    /// The request could not be sent.
-    Send(std::io::Error),
-    /// An answer other than `200` with `"ready":true`.
-    Answer(String),
-}
-
-impl std::fmt::Display for NotReady {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NotReady::Connect(error) => write!(f, "connect: {error}"),
-            NotReady::Send(error) => write!(f, "send: {error}"),
-            NotReady::Answer(first_line) => write!(f, "/status answered {first_line:?}"),
-        }
-    }
 }
 
 impl Driver {
@@ -148,98 +135,6 @@ pub(crate) fn isolate_user_dirs(command: &mut Command, home: &Path) -> Result {
     Ok(())
 }
 
-/// Stops a half-started tauri-driver and its WebKitWebDriver when the start fails.
-struct StopOnDrop {
-    child: Option<Child>,
-    native_pid: Option<u32>,
-}
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        stop_tauri_driver(&mut child);
-        if let Some(pid) = self.native_pid {
-            // A tauri-driver that could not bind exits without stopping its WebKitWebDriver.
-            if is_running(pid) {
-                signal(pid, "TERM");
-            }
-            make_sure_gone(pid);
-        }
-    }
-}
-
-/// Waits until `child` (tauri-driver) listens on `port`, its WebKitWebDriver (whose pid is put in
-/// `native_pid` once seen) listens on `native_port`, and WebKitWebDriver's `/status` says ready.
-fn wait_until_ready(
-    child: &mut Child,
-    native_pid: &mut Option<u32>,
-    port: u16,
-    native_port: u16,
-) -> Result {
-    let deadline = Instant::now() + READY_TIMEOUT;
-    let mut last = String::from("nothing tried yet");
-    while Instant::now() < deadline {
-        if let Some(status) = child.try_wait()? {
-            // tauri-driver exits with success when it cannot bind its port.
-            return Err(fail(format!(
-                "tauri-driver exited at start ({status}; could it not listen on its reserved port {port}?)"
-            )));
-        }
-        if native_pid.is_none() {
-            *native_pid = native_child(child.id());
-        }
-        if let Some(pid) = *native_pid {
-            if !is_running(pid) {
-                return Err(fail(format!(
-                    "WebKitWebDriver {pid} exited at start ({}; could it not listen on its reserved port {native_port}?)",
-                    process_state(pid)
-                )));
-            }
-            if listens(child.id(), port) && listens(pid, native_port) {
-                match native_status(native_port) {
-                    Ok(()) => return Ok(()),
-                    Err(why) => last = why.to_string(),
-                }
-            } else {
-                last = "not listening yet".into();
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(fail(format!(
-        "tauri-driver on {port} / WebKitWebDriver on {native_port} not ready within {READY_TIMEOUT:?} ({last})"
-    )))
-}
-
-/// `GET /status` of WebKitWebDriver on `port` (never through tauri-driver: see the module note):
-/// Ok when it answers `"ready":true`.
-fn native_status(port: u16) -> std::result::Result<(), NotReady> {
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream =
-        TcpStream::connect_timeout(&address, Duration::from_secs(2)).map_err(NotReady::Connect)?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .map_err(NotReady::Send)?;
-    write!(
-        stream,
-        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(NotReady::Send)?;
-    let mut answer = String::new();
-    // An error here leaves the answer short, which says what came.
-    let _ = stream.read_to_string(&mut answer);
-    let compact: String = answer.split_whitespace().collect();
-    if answer.starts_with("HTTP/1.1 200") && compact.contains("\"ready\":true") {
-        Ok(())
-    } else {
-        Err(NotReady::Answer(
-            answer.lines().next().unwrap_or("nothing").to_string(),
-        ))
-    }
-}
-
 impl Driver {
     /// The pid of the WebKitWebDriver this tauri-driver started.
     pub fn native_pid(&self) -> u32 {
@@ -262,139 +157,11 @@ impl Driver {
     }
 }
 
-/// `running`, `gone`, or how a zombie ended (exit code or signal, from `/proc/<pid>/stat`).
-pub(crate) fn process_state(pid: u32) -> String {
-    match stat_fields(pid) {
-        None => "gone".to_string(),
-        Some(fields) if fields.first().is_some_and(|state| state == "Z") => {
-            // Field 52 of stat (index 49 after the name): the exit status as waitpid gives it.
-            match fields.get(49).and_then(|code| code.parse::<i32>().ok()) {
-                Some(code) if code & 0x7f != 0 => format!("died of signal {}", code & 0x7f),
-                Some(code) => format!("exited with code {}", (code >> 8) & 0xff),
-                None => "exited".to_string(),
-            }
-        }
-        Some(_) => "running".to_string(),
-    }
-}
-
 impl Drop for Driver {
     fn drop(&mut self) {
         stop_tauri_driver(&mut self.child);
         make_sure_gone(self.native_pid);
     }
-}
-
-/// SIGTERM (tauri-driver then kills WebKitWebDriver; SIGKILL would orphan it on its port), and wait.
-fn stop_tauri_driver(child: &mut Child) {
-    if let Ok(Some(_)) = child.try_wait() {
-        return;
-    }
-    let pid = child.id();
-    signal(pid, "TERM");
-    let deadline = Instant::now() + STOP_TIMEOUT;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!("e2e: tauri-driver {pid} still running {STOP_TIMEOUT:?} after SIGTERM; killing it");
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Waits until WebKitWebDriver `pid` is gone; kills it if it outlived tauri-driver.
-fn make_sure_gone(pid: u32) {
-    let deadline = Instant::now() + STOP_TIMEOUT;
-    while is_running(pid) {
-        if Instant::now() > deadline {
-            eprintln!("e2e: WebKitWebDriver {pid} outlived tauri-driver; killing it");
-            signal(pid, "KILL");
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn signal(pid: u32, name: &str) {
-    match Command::new("kill")
-        .args([&format!("-{name}"), &pid.to_string()])
-        .status()
-    {
-        Ok(status) if status.success() => {}
-        other => eprintln!("e2e: could not send SIG{name} to {pid}: {other:?}"),
-    }
-}
-
-/// The fields of `/proc/<pid>/stat` after the command name: state, ppid, ...
-fn stat_fields(pid: u32) -> Option<Vec<String>> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    Some(after_name.split_whitespace().map(str::to_owned).collect())
-}
-
-/// Whether `pid` exists and is not a zombie.
-pub(crate) fn is_running(pid: u32) -> bool {
-    stat_fields(pid).is_some_and(|fields| fields.first().is_some_and(|state| state != "Z"))
-}
-
-/// The one child process of `parent` (tauri-driver's WebKitWebDriver), zombie or not.
-fn native_child(parent: u32) -> Option<u32> {
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let fields = stat_fields(pid)?;
-            (fields.get(1)? == &parent.to_string()).then_some(pid)
-        })
-}
-
-/// Whether process `pid` holds a socket listening on 127.0.0.1:`port` (from `/proc/net/tcp` and the
-/// process's open files): the port is bound by that process, not by someone else.
-pub(crate) fn listens(pid: u32, port: u16) -> bool {
-    let local = format!("0100007F:{port:04X}");
-    // fields: sl, local, remote, state (0A = LISTEN), ..., inode at 9
-    let inodes =
-        tcp_inodes(|fields| fields.get(1) == Some(&local.as_str()) && fields.get(3) == Some(&"0A"));
-    owned_sockets(pid, &inodes) > 0
-}
-
-/// The socket inodes (as `socket:[N]`) of the IPv4 TCP sockets whose `/proc/net/tcp` fields match.
-fn tcp_inodes(matches: impl Fn(&[&str]) -> bool) -> Vec<String> {
-    let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
-        return Vec::new();
-    };
-    table
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            matches(&fields)
-                .then(|| fields.get(9).map(|inode| format!("socket:[{inode}]")))
-                .flatten()
-        })
-        .collect()
-}
-
-/// How many of `inodes` process `pid` has open.
-fn owned_sockets(pid: u32, inodes: &[String]) -> usize {
-    if inodes.is_empty() {
-        return 0;
-    }
-    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return 0;
-    };
-    fds.flatten()
-        .filter(|fd| {
-            std::fs::read_link(fd.path()).is_ok_and(|target| {
-                inodes
-                    .iter()
-                    .any(|inode| target.as_os_str() == inode.as_str())
-            })
-        })
-        .count()
 }
 
 /// A WebKitWebDriver that starts `delay` late and, with `target`, drives the app whose inspector
