@@ -1,5 +1,5 @@
-//! Cash receipts (현금영수증) through the relay: the store's own payments only (isolation.rs
-//! attacks the others), every issue and cancel audited without the buyer's full number, and an
+//! Cash receipts (현금영수증) through the relay: the store's own payments only (the isolation
+//! tests attack the others), every issue and cancel audited without the buyer's full number, and an
 //! issue or cancel whose answer was lost is looked up, never sent twice.
 
 use serde_json::json;
