@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,6 +19,7 @@ use crate::config::{Config, Secret};
 use crate::envelope::Reply;
 use crate::error::{excerpt, Error, Result};
 use crate::server_clock::{local_unix_ms, ServerClock};
+use crate::slow_down::SlowDown;
 use crate::token::CachedToken;
 
 /// The header a relay (panmusic-relay) sets on a 503 when it could not reach Iamport at all
@@ -32,7 +33,8 @@ pub const UNREACHABLE_VALUE: &str = "unreachable";
 /// Replies larger than this are refused (a 1000-payment page is about 2 MB).
 pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// A V1 REST client. Cheap to clone: clones share one connection pool and one token cache.
+/// A V1 REST client. Cheap to clone: clones share one connection pool, one token cache and one
+/// slow-down gate (after an HTTP 429 no clone sends anything until the pause has passed).
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
@@ -49,6 +51,8 @@ pub(crate) struct Inner {
     pub(crate) token_requests: AtomicU64,
     /// Iamport's clock, learned from token replies.
     pub(crate) server_clock: ServerClock,
+    /// Closed for a while by an HTTP 429 ("too many requests"); every request waits at it.
+    pub(crate) slow_down: SlowDown,
 }
 
 impl fmt::Debug for Client {
@@ -56,6 +60,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base.as_str())
             .field("token_requests", &self.token_requests())
+            .field("too_many_requests", &self.too_many_requests())
             .finish_non_exhaustive()
     }
 }
@@ -135,6 +140,7 @@ impl Client {
                 token: tokio::sync::Mutex::new(None),
                 token_requests: AtomicU64::new(0),
                 server_clock: ServerClock::default(),
+                slow_down: SlowDown::default(),
             }),
         })
     }
@@ -142,6 +148,12 @@ impl Client {
     /// How many `POST /users/getToken` requests this client (and its clones) has sent.
     pub fn token_requests(&self) -> u64 {
         self.inner.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// How many HTTP 429 ("too many requests") replies this client (and its clones) has
+    /// received. Each one paused every request of the client for its `Retry-After`.
+    pub fn too_many_requests(&self) -> u64 {
+        self.inner.slow_down.told_count()
     }
 
     /// `iamport_now - local_now` in milliseconds, as measured when the last token reply arrived
@@ -225,12 +237,15 @@ impl Client {
         .map_err(view)
     }
 
-    /// Sends one request and reads the whole body (capped at [`MAX_BODY_BYTES`]).
+    /// Sends one request and reads the whole body (capped at [`MAX_BODY_BYTES`]). Waits first
+    /// while an earlier 429 of this client (or a clone) asks it to slow down; a 429 reply closes
+    /// that gate for its `Retry-After` (see [`crate::slow_down`]).
     pub(crate) async fn send(
         &self,
         call: &Call,
         auth: Option<&HeaderValue>,
     ) -> Result<(u16, Vec<u8>)> {
+        self.inner.slow_down.wait().await;
         let started = Instant::now();
         let mut request = self
             .inner
@@ -246,6 +261,17 @@ impl Client {
         }
         let mut response = request.send().await.map_err(|e| classify(call, None, e))?;
         let status = response.status().as_u16();
+        if status == 429 {
+            let pause = self
+                .inner
+                .slow_down
+                .told(response.headers().get(RETRY_AFTER));
+            tracing::debug!(
+                operation = call.operation,
+                pause_ms = pause.as_millis() as u64,
+                "429: every request of this client waits"
+            );
+        }
         if status == 503
             && response
                 .headers()

@@ -104,6 +104,14 @@ impl Reply<'_> {
                     code: h.code,
                     message: self.message(Some(h)),
                 }),
+                // "Too many requests" from a gateway in front of the API (no envelope) is still
+                // a refusal unseen, to be tried again later: never a reply that cannot be read.
+                None if status == 429 => Err(Error::Api {
+                    operation: self.operation,
+                    http_status: status,
+                    code: -1,
+                    message: self.message(None),
+                }),
                 None => Err(self.decode_error(format!(
                     "HTTP {status} with a body that is not an Iamport envelope"
                 ))),

@@ -307,6 +307,27 @@ fn error_statuses_map_to_their_kinds_and_read_the_envelope() {
 }
 
 #[test]
+fn too_many_requests_without_an_envelope_is_still_a_retryable_429() {
+    for body in ["", "<html>429 Too Many Requests</html>", "rate limited"] {
+        let err = payment(429, body).expect_err("a 429 is an error");
+        assert!(
+            matches!(
+                err,
+                Error::Api {
+                    http_status: 429,
+                    ..
+                }
+            ),
+            "{body:?}: a gateway's 429 is Iamport's 429, got {err:?}"
+        );
+        assert!(
+            err.is_retryable(),
+            "{body:?}: tried again later, never parked"
+        );
+    }
+}
+
+#[test]
 fn secrets_in_bodies_never_reach_the_error() {
     let body = r#"{"code":1,"message":"bad SECRET-xyz for KEY-abc","response":null}"#;
     let err = payment(200, body).expect_err("code 1");

@@ -158,6 +158,18 @@ impl Error {
         }
     }
 
+    /// Whether the server said "too many requests" (HTTP 429: Iamport, or a relay's per-store
+    /// rate limit). Nothing was done; it is retryable, and the client already slows down.
+    pub fn is_too_many_requests(&self) -> bool {
+        matches!(
+            self,
+            Error::Api {
+                http_status: 429,
+                ..
+            }
+        )
+    }
+
     /// Whether a non-idempotent request may or may not have taken effect.
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::OutcomeUnknown { .. })
@@ -282,6 +294,8 @@ mod tests {
         };
         assert!(!api(200).is_retryable(), "a business error is permanent");
         assert!(api(429).is_retryable(), "rate limiting is transient");
+        assert!(api(429).is_too_many_requests(), "429 is too many requests");
+        assert!(!api(200).is_too_many_requests(), "a business error is not");
         let server = Error::Server {
             operation: "t",
             http_status: 503,

@@ -24,6 +24,7 @@ mod de;
 mod envelope;
 mod error;
 mod server_clock;
+pub mod slow_down;
 mod token;
 pub mod types;
 

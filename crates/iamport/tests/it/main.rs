@@ -10,4 +10,5 @@ mod relay_unreachable;
 mod sandbox;
 mod sandbox_faults;
 mod sandbox_ops;
+mod slow_down;
 mod token;
