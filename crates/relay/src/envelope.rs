@@ -144,13 +144,19 @@ pub fn db_unavailable() -> Response {
     r
 }
 
-/// Too many requests from one store.
-pub fn rate_limited() -> Response {
-    error(
+/// Too many requests from one store, with `Retry-After: retry_after_secs` (at least 1): the
+/// store's client sends nothing more until then.
+pub fn rate_limited(retry_after_secs: i64) -> Response {
+    let mut r = error(
         StatusCode::TOO_MANY_REQUESTS,
         -1,
         "요청이 너무 많습니다. 잠시 후 다시 시도하세요. (rate limit)",
-    )
+    );
+    r.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(retry_after_secs.max(1)),
+    );
+    r
 }
 
 /// The answer for an upstream failure, in the store's terms.

@@ -98,16 +98,16 @@ impl FromRequestParts<Shared> for Authed {
             }
         };
         match crate::limit::admit(&**db, store.id, store.requests_per_second).await {
-            Ok(true) => {}
+            Ok(crate::limit::Admission::Admitted) => {}
             // A dead Iamport never answers "too many requests": while Iamport is marked
             // unreachable, a store over its rate is told that instead (a 429 would tell its
             // offline probe that Iamport answered).
-            Ok(false) => {
+            Ok(crate::limit::Admission::Refused { retry_after_secs }) => {
                 let unreachable = crate::reach::unreachable(state, &**db).await;
                 return Err(if unreachable {
                     envelope::unreachable()
                 } else {
-                    envelope::rate_limited()
+                    envelope::rate_limited(retry_after_secs)
                 });
             }
             Err(e) => {

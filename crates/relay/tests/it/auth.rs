@@ -207,6 +207,55 @@ async fn a_store_over_its_rate_is_told_to_slow_down() {
 }
 
 #[tokio::test]
+async fn a_limited_store_is_told_when_to_come_back_and_is_served_then() {
+    let env = Env::start().await;
+    let store = env.add_store("H").await;
+    env.sql("UPDATE stores SET requests_per_second = 1 WHERE name = 'H'")
+        .await;
+    let token = env.token(&store).await;
+    let url = format!(
+        "{}/payments/find/{}order_1",
+        env.relay.base_url(),
+        store.prefix
+    );
+    let get = || async {
+        env.http
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("the relay answers")
+    };
+    let mut refused = None;
+    for _ in 0..6 {
+        let reply = get().await;
+        if reply.status() == 429 {
+            refused = Some(reply);
+            break;
+        }
+    }
+    let refused = refused.expect("a burst of more than two seconds' worth is limited");
+    let retry_after = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // One request a second: a token is back within a second, and the relay says whole seconds.
+    assert_eq!(
+        retry_after,
+        Some(1),
+        "the 429 says when to come back: {:?}",
+        refused.headers()
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(
+        get().await.status(),
+        404,
+        "after waiting Retry-After the store is served again"
+    );
+}
+
+#[tokio::test]
 async fn two_instances_draw_on_one_bucket_per_store() {
     let env = Env::start().await;
     let second =
