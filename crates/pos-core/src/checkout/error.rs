@@ -10,6 +10,8 @@ use super::reconcile::Refusal;
 fn iamport_ko(e: &iamport::Error) -> &'static str {
     if e.is_outcome_unknown() {
         "요청은 보냈지만 아임포트의 응답을 받지 못했습니다. 결과를 다시 확인한 뒤 처리합니다 (다시 보내지 않습니다)"
+    } else if e.is_too_many_requests() {
+        "요청이 많아 아임포트가 잠시 기다려 달라고 했습니다. 작업은 대기열에서 잠시 후 자동으로 다시 시도됩니다"
     } else if e.is_retryable() {
         "아임포트에 연결할 수 없습니다. 인터넷 연결을 확인하세요. 작업은 대기열에서 다시 시도됩니다"
     } else if e.is_auth() {

@@ -84,6 +84,9 @@ pub(super) async fn execute(ctx: &WorkContext, job: &Job) -> Result<JobDone, Job
         let payment = match ctx.client.payment(&p.imp_uid).await {
             Ok(payment) => payment,
             // Still cannot tell whether the earlier cancel landed.
+            Err(e) if e.is_too_many_requests() => return Err(JobFailure::OutcomeUnknown {
+                message: format!("{WHAT}: 이전 환불 요청의 결과를 아직 확인하지 못했습니다. 요청이 많아 잠시 쉬었다가 먼저 확인한 뒤 처리합니다. ({e})"),
+            }),
             Err(e) if e.is_retryable() => return Err(JobFailure::OutcomeUnknown {
                 message: format!("{WHAT}: 이전 환불 요청의 결과를 아직 확인하지 못했습니다. 연결되면 먼저 확인한 뒤 처리합니다. ({e})"),
             }),

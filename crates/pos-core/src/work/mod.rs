@@ -86,6 +86,14 @@ impl JobFailure {
                     "{what}: 아임포트에 보냈지만 응답을 받지 못했습니다. 다음 시도에서 결과를 먼저 확인합니다 (중복 처리되지 않습니다). ({e})"
                 ),
             }
+        } else if e.is_too_many_requests() {
+            // Iamport (or the relay's per-store limit) answered: the PC is online. Nothing was
+            // done, the client already waits as asked, and the job is retried, never parked.
+            JobFailure::Retryable {
+                message: format!(
+                    "{what}: 요청이 많아 아임포트가 잠시 기다려 달라고 했습니다. 잠시 쉬었다가 자동으로 다시 시도합니다 (할 일은 없습니다). ({e})"
+                ),
+            }
         } else if e.is_retryable() {
             JobFailure::Retryable {
                 message: format!(
@@ -203,5 +211,57 @@ pub async fn run_job_now(ctx: &WorkContext, job_id: i64) -> Result<JobRun, Store
             ctx.store.park_job(&job, &message)?;
             Ok(JobRun::Parked { job_id, message })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobFailure;
+
+    fn too_many_requests() -> iamport::Error {
+        iamport::Error::Api {
+            operation: "cancel",
+            http_status: 429,
+            code: -1,
+            message: "요청이 너무 많습니다. 잠시 후 다시 시도하세요. (rate limit)".into(),
+        }
+    }
+
+    #[test]
+    fn too_many_requests_is_retried_and_not_described_as_no_internet() {
+        let failure = JobFailure::from_iamport("환불", &too_many_requests());
+        assert!(
+            matches!(failure, JobFailure::Retryable { .. }),
+            "a 429 is retried, never parked: {failure:?}"
+        );
+        let message = failure.message();
+        assert!(
+            message.starts_with("환불: 요청이 많아")
+                && message.contains("자동으로 다시 시도합니다"),
+            "says what happened and that it retries by itself, Korean first: {message}"
+        );
+        assert!(
+            !message.contains("인터넷") && !message.contains("연결할 수 없습니다"),
+            "the PC is online: no word of a lost connection: {message}"
+        );
+    }
+
+    #[test]
+    fn a_lost_connection_still_says_so() {
+        let e = iamport::Error::Transport {
+            operation: "cancel",
+            reason: "could not connect".into(),
+            source: None,
+        };
+        let failure = JobFailure::from_iamport("환불", &e);
+        assert!(
+            matches!(failure, JobFailure::Retryable { .. }),
+            "{failure:?}"
+        );
+        assert!(
+            failure.message().contains("인터넷이 연결되면"),
+            "offline is described as offline: {}",
+            failure.message()
+        );
     }
 }
