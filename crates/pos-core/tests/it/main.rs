@@ -62,6 +62,7 @@ mod sync_lease;
 mod sync_now;
 mod sync_planner;
 mod sync_posctl;
+mod sync_rate_limit;
 mod sync_support;
 mod transitions;
 
