@@ -55,13 +55,16 @@ impl Subscriptions {
 
     /// The owner at the terminal (`posctl subscriptions change-card`) moves subscription `id`
     /// to a billing key that already exists at Iamport (support work). Not reachable from the
-    /// webview, which can only use [`Self::change_card`].
+    /// webview, which can only use [`Self::change_card`]. A key issued by a card-change window
+    /// that charged (the owner's card change, confirmed here when the app missed its result)
+    /// has its check verified and refunded first, as [`Self::change_card`] does.
     pub async fn change_card_to_existing_key(
         &self,
         id: &str,
         customer_uid: &str,
         now: DateTime<Utc>,
     ) -> Result<Subscription, SubscriptionError> {
+        self.settle_card_check(customer_uid).await?;
         self.move_to_key(id, customer_uid, now).await
     }
 

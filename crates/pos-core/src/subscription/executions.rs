@@ -126,9 +126,19 @@ impl Subscriptions {
 
     /// A renewal we registered that Iamport no longer holds (unscheduled in the console): it is
     /// marked revoked and the subscription's history says so. Nothing is sent; the owner
-    /// schedules it again ([`Self::schedule_again`]).
+    /// schedules it again ([`Self::schedule_again`]). A renewal still on a billing key its
+    /// subscription has left was unscheduled by a card change cut short (the answer lost with
+    /// the process): left alone, the move registers it on the new key (`finish_key_move`).
     fn unscheduled_at_iamport(&self, charge: &SubscriptionCharge) -> Result<(), SubscriptionError> {
         if charge.request != ChargeRequest::Sent {
+            return Ok(());
+        }
+        if self
+            .store
+            .subscription(&charge.subscription_id)?
+            .customer_uid
+            != charge.customer_uid
+        {
             return Ok(());
         }
         self.set_request(charge, ChargeRequest::Revoked)?;

@@ -38,6 +38,7 @@ mod settlement_posctl;
 mod store_open;
 mod subscription_actions;
 mod subscription_card_check;
+mod subscription_card_crash;
 mod subscription_clock;
 mod subscription_console;
 mod subscription_crash;
