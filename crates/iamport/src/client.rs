@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     pub(crate) server_clock: ServerClock,
     /// Closed for a while by an HTTP 429 ("too many requests"); every request waits at it.
     pub(crate) slow_down: SlowDown,
+    /// The longest a request waits at `slow_down` before failing unsent.
+    pub(crate) slow_down_wait: std::time::Duration,
 }
 
 impl fmt::Debug for Client {
@@ -141,6 +143,7 @@ impl Client {
                 token_requests: AtomicU64::new(0),
                 server_clock: ServerClock::default(),
                 slow_down: SlowDown::default(),
+                slow_down_wait: config.slow_down_wait,
             }),
         })
     }
@@ -154,6 +157,12 @@ impl Client {
     /// received. Each one paused every request of the client for its `Retry-After`.
     pub fn too_many_requests(&self) -> u64 {
         self.inner.slow_down.told_count()
+    }
+
+    /// How much longer an HTTP 429 asks this client to send nothing (`None`: requests go at
+    /// once). A relay passes it on to its callers as their `Retry-After`.
+    pub fn slow_down_left(&self) -> Option<std::time::Duration> {
+        self.inner.slow_down.left()
     }
 
     /// `iamport_now - local_now` in milliseconds, as measured when the last token reply arrived
@@ -245,7 +254,18 @@ impl Client {
         call: &Call,
         auth: Option<&HeaderValue>,
     ) -> Result<(u16, Vec<u8>)> {
-        self.inner.slow_down.wait().await;
+        if let Err(left) = self.inner.slow_down.wait(self.inner.slow_down_wait).await {
+            // Not sent: answered as the server would, a retryable "too many requests".
+            return Err(Error::Api {
+                operation: call.operation,
+                http_status: 429,
+                code: -1,
+                message: format!(
+                    "not sent: told to slow down, {} ms left (too many requests)",
+                    left.as_millis()
+                ),
+            });
+        }
         let started = Instant::now();
         let mut request = self
             .inner

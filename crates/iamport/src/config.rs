@@ -60,6 +60,12 @@ pub struct Config {
     pub timeout: Duration,
     /// Connect timeout. A request that fails to connect was never sent.
     pub connect_timeout: Duration,
+    /// The longest a request waits after an HTTP 429 told the client to slow down (default: the
+    /// longest pause, [`crate::slow_down::MAX_PAUSE`], so every request waits its turn). When
+    /// more of the pause is left, the request is not sent and fails at once as a 429
+    /// ([`crate::Error::is_too_many_requests`], retryable). A server in front of Iamport (the
+    /// relay) sets zero: it passes the pause on to its callers instead of holding them.
+    pub slow_down_wait: Duration,
 }
 
 impl Config {
@@ -75,6 +81,7 @@ impl Config {
             imp_secret: Secret::new(imp_secret),
             timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
+            slow_down_wait: crate::slow_down::MAX_PAUSE,
         }
     }
 }
@@ -87,6 +94,7 @@ impl fmt::Debug for Config {
             .field("imp_secret", &self.imp_secret)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("slow_down_wait", &self.slow_down_wait)
             .finish()
     }
 }

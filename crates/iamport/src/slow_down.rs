@@ -8,6 +8,10 @@
 //! [`DEFAULT_PAUSE`] when the header is missing or is not a number of seconds (an HTTP date is
 //! not read: it would need this PC's clock to agree with the server's).
 //!
+//! A request never waits longer than the client's `Config::slow_down_wait`: when more of the
+//! pause is left it is not sent and fails at once as a 429 (a relay passes the pause on to its
+//! callers rather than hold them past their own timeouts).
+//!
 //! The gate never repeats a request: the 429 is still returned to the caller (a retryable
 //! [`crate::Error::Api`]), who decides whether and when to try again; that next attempt then
 //! waits here.
@@ -42,16 +46,25 @@ impl SlowDown {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Waits until the slow-down time has passed (at once when none is set). Cancel-safe.
-    pub(crate) async fn wait(&self) {
+    /// Waits until the slow-down time has passed (at once when none is set), unless more than
+    /// `limit` of it is left: then `Err(left)` at once, and the request must not be sent.
+    /// Cancel-safe.
+    pub(crate) async fn wait(&self, limit: Duration) -> Result<(), Duration> {
         // Looped: another 429 may push the time later while this request waits.
-        loop {
-            let until = *self.until();
-            match until {
-                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
-                _ => return,
+        while let Some(left) = self.left() {
+            if left > limit {
+                return Err(left);
             }
+            tokio::time::sleep(left).await;
         }
+        Ok(())
+    }
+
+    /// What is left of the pause, if any.
+    pub(crate) fn left(&self) -> Option<Duration> {
+        let until = (*self.until())?;
+        let left = until.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
     }
 
     /// Records a 429 reply carrying `retry_after`: no request is sent for the pause it asks
@@ -122,12 +135,24 @@ mod tests {
         let start = Instant::now();
         gate.told(Some(&header("2")));
         gate.told(Some(&header("1")));
-        gate.wait().await;
+        assert!(gate.wait(MAX_PAUSE).await.is_ok(), "waited");
         assert!(
             start.elapsed() >= Duration::from_secs(2),
             "a 1-second 429 after a 2-second one does not open the gate early: {:?}",
             start.elapsed()
         );
         assert_eq!(gate.told_count(), 2, "both 429 replies counted");
+    }
+
+    #[tokio::test]
+    async fn a_request_not_willing_to_wait_that_long_is_refused_at_once() {
+        let gate = SlowDown::default();
+        gate.told(Some(&header("30")));
+        let waited = gate.wait(Duration::from_secs(5)).await;
+        let left = waited.expect_err("30 s left is more than 5 s of patience");
+        assert!(
+            left > Duration::from_secs(5),
+            "the time left is told: {left:?}"
+        );
     }
 }

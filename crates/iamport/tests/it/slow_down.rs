@@ -55,6 +55,11 @@ async fn lookup(State(s): State<Served>, Path(imp_uid): Path<String>) -> Respons
 
 impl Limited {
     async fn start(retry_after: Option<&'static str>) -> Limited {
+        Limited::start_with(retry_after, iamport::slow_down::MAX_PAUSE).await
+    }
+
+    /// [`Limited::start`] with a client that waits at most `slow_down_wait` after a 429.
+    async fn start_with(retry_after: Option<&'static str>, slow_down_wait: Duration) -> Limited {
         let arrivals = Arc::new(Mutex::new(Vec::new()));
         let app = Router::new()
             .route(
@@ -79,8 +84,9 @@ impl Limited {
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        let client =
-            Client::new(Config::new(format!("http://{addr}"), KEY, SECRET)).expect("client");
+        let mut config = Config::new(format!("http://{addr}"), KEY, SECRET);
+        config.slow_down_wait = slow_down_wait;
+        let client = Client::new(config).expect("client");
         Limited {
             client,
             arrivals,
@@ -166,5 +172,28 @@ async fn a_429_without_retry_after_pauses_one_second() {
         gap >= Duration::from_secs(1),
         "the default pause is one second: {gap:?}"
     );
+    server.server.abort();
+}
+
+#[tokio::test]
+async fn a_client_that_will_not_wait_is_refused_at_once_without_sending() {
+    let server = Limited::start_with(Some("30"), Duration::ZERO).await;
+    server.told_to_slow_down().await;
+    let err = server
+        .client
+        .payment("imp_1")
+        .await
+        .expect_err("not sent while 30 s of the pause are left");
+    assert!(
+        err.is_too_many_requests() && err.is_retryable(),
+        "refused as a retryable 429: {err:?}"
+    );
+    let left = server.client.slow_down_left().unwrap_or_default();
+    assert!(
+        left > Duration::from_secs(20),
+        "the pause left is told, to pass on: {left:?}"
+    );
+    let arrivals = server.arrivals.lock().map(|a| a.len()).unwrap_or(0);
+    assert_eq!(arrivals, 1, "the refused request never reached the server");
     server.server.abort();
 }
