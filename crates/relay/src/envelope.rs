@@ -159,6 +159,27 @@ pub fn rate_limited(retry_after_secs: i64) -> Response {
     r
 }
 
+/// `response` as is, unless it is a 429 without `Retry-After`: then it gets one, the whole
+/// seconds of `left` (what is left of Iamport's pause), at least 1.
+pub fn with_retry_after(mut response: Response, left: Option<std::time::Duration>) -> Response {
+    let headers = response.headers();
+    if response.status() != StatusCode::TOO_MANY_REQUESTS
+        || headers.contains_key(axum::http::header::RETRY_AFTER)
+    {
+        return response;
+    }
+    let secs = left.map_or(1, |left| {
+        left.as_secs()
+            .saturating_add(u64::from(left.subsec_nanos() > 0))
+            .max(1)
+    });
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(secs),
+    );
+    response
+}
+
 /// The answer for an upstream failure, in the store's terms.
 pub fn upstream(e: &iamport::Error) -> Response {
     use iamport::Error as E;

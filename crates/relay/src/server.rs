@@ -101,6 +101,9 @@ impl Relay {
             iamport::Config::new(&config.upstream, &config.imp_key, &config.imp_secret);
         upstream.timeout = config.upstream_timeout;
         upstream.connect_timeout = config.upstream_timeout.min(Duration::from_secs(5));
+        // Told to slow down by Iamport, the relay holds no store's request: it answers 429 at
+        // once with the pause left as Retry-After (`pass_on_slow_down`), and stores wait.
+        upstream.slow_down_wait = Duration::ZERO;
         let upstream = iamport::Client::new(upstream).map_err(RelayError::Upstream)?;
         let state: Shared = Arc::new(RelayState {
             db: pool,
@@ -274,8 +277,23 @@ pub fn router(state: Shared) -> Router {
             )
         })
         .layer(axum::middleware::from_fn(to_completion))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pass_on_slow_down,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
         .with_state(state)
+}
+
+/// A 429 passed on from Iamport (or made by the relay's client while Iamport's pause lasts)
+/// carries the pause left as its `Retry-After`, as the relay's own rate limit does.
+async fn pass_on_slow_down(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(req).await;
+    envelope::with_retry_after(response, state.upstream.slow_down_left())
 }
 
 /// A store that hangs up does not cut its request short: the handler runs on in a task of its

@@ -15,4 +15,5 @@ mod reach;
 mod receipts;
 mod resend;
 mod settle;
+mod slow_down;
 mod support;
