@@ -1,6 +1,8 @@
 //! The app's own command-line flags: `--data-dir DIR` (or `--data-dir=DIR`), `--sandbox`,
 //! `--hidden` (started at login: straight to the tray, no window shown), and `--sync-now` (given to
-//! a second launch: the running app runs 지금 동기화 instead of showing its window).
+//! a second launch: the running app runs 지금 동기화 instead of showing its window); and what a
+//! copy started by the tray's handover gets (`--handed-over`, `--screen FRAGMENT`: see
+//! [`crate::handover`]).
 //!
 //! Parsed by hand because anything else on the command line (a second instance's arguments,
 //! whatever a launcher or tauri-driver adds) must be ignored, not refused: the window must open.
@@ -20,12 +22,20 @@ pub struct LaunchArgs {
     /// A second launch asks the running app for 지금 동기화 and shows no window (a desktop
     /// shortcut or a script can ask for a sync without opening the app).
     pub sync_now: bool,
+    /// Started by the handover of an app idle in the tray ([`crate::handover`]).
+    pub handed_over: bool,
+    /// The screen (the UI's URL fragment) the next window opens on, handed over.
+    pub screen: Option<String>,
 }
 
 /// The flag autostart launches the app with.
 pub const HIDDEN_FLAG: &str = "--hidden";
 /// The flag a second launch gives to ask the running app for 지금 동기화.
 pub const SYNC_NOW_FLAG: &str = "--sync-now";
+/// The flag the tray's handover starts the fresh copy with.
+pub const HANDED_OVER_FLAG: &str = "--handed-over";
+/// The flag (followed by a URL fragment) that hands the fresh copy the screen the window showed.
+pub const SCREEN_FLAG: &str = "--screen";
 
 impl LaunchArgs {
     /// Parses the process's arguments (without the program name).
@@ -45,6 +55,10 @@ impl LaunchArgs {
                 parsed.hidden = true;
             } else if arg == SYNC_NOW_FLAG {
                 parsed.sync_now = true;
+            } else if arg == HANDED_OVER_FLAG {
+                parsed.handed_over = true;
+            } else if arg == SCREEN_FLAG {
+                parsed.screen = args.next().and_then(|s| s.into_string().ok());
             } else if arg == "--data-dir" {
                 if let Some(dir) = args.next().filter(|dir| !dir.is_empty()) {
                     parsed.data_dir = Some(PathBuf::from(dir));
@@ -122,6 +136,25 @@ mod tests {
             !parse(&["--data-dir", "/d"]).sync_now,
             "a plain second launch shows the window"
         );
+    }
+
+    #[test]
+    fn a_handed_over_copy_knows_it_and_its_screen() {
+        let args = parse(&[
+            "--data-dir",
+            "/d",
+            HIDDEN_FLAG,
+            HANDED_OVER_FLAG,
+            SCREEN_FLAG,
+            "/orders/o-1",
+        ]);
+        assert!(args.hidden && args.handed_over, "hidden, and handed over");
+        assert_eq!(
+            args.screen.as_deref(),
+            Some("/orders/o-1"),
+            "the screen it hands on"
+        );
+        assert_eq!(args.data_dir, Some(PathBuf::from("/d")), "dir kept");
     }
 
     #[test]

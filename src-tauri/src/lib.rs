@@ -7,6 +7,7 @@ pub mod books;
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
+pub mod handover;
 pub mod logging;
 pub mod models;
 pub mod navigation;
@@ -28,13 +29,18 @@ use tauri::{Builder, Manager, Runtime};
 use crate::args::LaunchArgs;
 
 /// Registers the plugins (single-instance first, so a second launch only shows the first's
-/// window, or runs 지금 동기화 when it was given `--sync-now`), the commands and the start-up work
+/// window, runs 지금 동기화 when it was given `--sync-now`, or does nothing when started
+/// `--hidden`), the commands and the start-up work
 /// on `builder`.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder<R> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            if LaunchArgs::parse(argv.into_iter().skip(1).map(Into::into)).sync_now {
+            let asked = LaunchArgs::parse(argv.into_iter().skip(1).map(Into::into));
+            if asked.sync_now {
                 tray::sync_in_background(app, "a second launch");
+            } else if asked.hidden {
+                // Autostart (or a handover) meeting a running app: nothing to show.
+                tracing::info!("a hidden second launch: the app runs already");
             } else {
                 navigation::focus_main_window(app);
             }
@@ -54,14 +60,18 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, args: LaunchArgs) -> Builder
             startup::setup(app.handle(), &args);
             app.manage(diagnostics::LogDir(logging::log_dir(&args)));
             app.manage(updates::UpdateSlot::new(updates::test_host::from_env()));
-            app.manage(navigation::LastScreen::default());
+            app.manage(navigation::LastScreen::new(args.screen.clone()));
+            app.manage(handover::Handover::default());
+            if args.handed_over {
+                tracing::info!("started hidden by the tray's handover (no WebKit until 열기)");
+            }
             // Started at login, the app waits in the tray with no window (and no WebKit page).
             if !args.hidden {
                 navigation::create_main_window(app.handle())?;
             }
             tray::create(app.handle())?;
             startup::autostart_on_first_run(app.handle(), &args);
-            notify::start(app.handle());
+            notify::start(app.handle(), args.handed_over);
             backups::start_daily(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -39,12 +39,18 @@ pub fn main_window_may_load(url: &Url, dev_url: Option<&Url>) -> bool {
 pub struct LastScreen(Mutex<Option<String>>);
 
 impl LastScreen {
+    /// Remembers `fragment` from the start (a copy started by the tray's handover).
+    pub fn new(fragment: Option<String>) -> Self {
+        Self(Mutex::new(fragment))
+    }
+
     /// Remembers the fragment of `url`, the main window's address as it closes.
     pub fn remember(&self, url: &Url) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = url.fragment().map(str::to_owned);
     }
 
-    fn get(&self) -> Option<String> {
+    /// The fragment remembered last.
+    pub fn current(&self) -> Option<String> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -64,7 +70,9 @@ pub fn screen_script(fragment: &str) -> String {
 /// shown, on the screen the last one showed; closing it closes it to the tray.
 pub fn create_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let dev_url = app.config().build.dev_url.clone();
-    let screen = app.try_state::<LastScreen>().and_then(|last| last.get());
+    let screen = app
+        .try_state::<LastScreen>()
+        .and_then(|last| last.current());
     let mut builder =
         WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()));
     if let Some(fragment) = screen {
@@ -163,9 +171,9 @@ mod tests {
     fn the_screen_remembered_is_the_fragment_of_the_closing_window() {
         let last = LastScreen::default();
         last.remember(&url("tauri://localhost/index.html#screen"));
-        assert_eq!(last.get().as_deref(), Some("screen"), "its fragment");
+        assert_eq!(last.current().as_deref(), Some("screen"), "its fragment");
         last.remember(&url("tauri://localhost/index.html"));
-        assert_eq!(last.get(), None, "no fragment: the start screen");
+        assert_eq!(last.current(), None, "no fragment: the start screen");
     }
 
     #[test]

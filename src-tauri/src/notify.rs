@@ -12,15 +12,16 @@
 //! end announced is kept in the book, so "이용권 만료 예정" is said once per end date, also across
 //! restarts.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use pos_core::clock::{ClockSource, IamportClock};
-use pos_core::notices::{decide_remembered, Changes, Said};
+use pos_core::notices::{decide_remembered, Changes, NoticeKind, Said};
 use pos_core::settings::Mode;
 use pos_core::store::JobFilter;
 use pos_core::JobState;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::payments::PaymentsExt;
@@ -62,19 +63,50 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     }
 }
 
-/// Starts the follower (once, at start-up). It runs until the app exits.
-pub fn start<R: Runtime>(app: &AppHandle<R>) {
+/// Starts the follower (once, at start-up). It runs until the app exits. In a copy started by
+/// the tray's handover (`handed_over`), the parked work found at start is not told again.
+pub fn start<R: Runtime>(app: &AppHandle<R>, handed_over: bool) {
+    app.manage(Looks::default());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let mut said = Said::default();
         let mut cursor: Option<Cursor> = None;
+        // A copy started by the tray's handover: its predecessor told the parked work already.
+        let mut parked_told = handed_over;
         loop {
-            if let Err(error) = look(&app, &mut said, &mut cursor).await {
-                tracing::warn!(error = %error, "notification follower: this look failed");
+            match look(&app, &mut said, &mut cursor, parked_told).await {
+                Ok(()) => parked_told = false,
+                Err(error) => {
+                    tracing::warn!(error = %error, "notification follower: this look failed");
+                }
             }
+            app.state::<Looks>().0.fetch_add(1, Ordering::SeqCst);
             tokio::time::sleep(EVERY).await;
         }
     });
+}
+
+/// How many looks the follower has finished.
+#[derive(Default)]
+struct Looks(AtomicU64);
+
+/// Waits until the follower has made a whole look that began after this call (so it has read
+/// what was written before: the tray's handover calls this once the engine has stopped), at
+/// most twice [`EVERY`] and a minute for the look itself.
+pub async fn after_a_full_look<R: Runtime>(app: &AppHandle<R>) {
+    let Some(looks) = app.try_state::<Looks>() else {
+        return;
+    };
+    let wanted = looks.0.load(Ordering::SeqCst) + 2;
+    let waited = tokio::time::timeout(2 * EVERY + Duration::from_secs(60), async {
+        while looks.0.load(Ordering::SeqCst) < wanted {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    if waited.is_err() {
+        tracing::warn!("the notification follower did not finish a look in time");
+    }
 }
 
 /// Updates the tray's queue line now (after 지금 동기화).
@@ -91,6 +123,7 @@ async fn look<R: Runtime>(
     app: &AppHandle<R>,
     said: &mut Said,
     cursor: &mut Option<Cursor>,
+    parked_told: bool,
 ) -> Result<(), crate::error::ShellError> {
     let (Ok(store), Some(mode)) = (app.pos().store(), app.pos().book_mode()) else {
         return Ok(());
@@ -165,6 +198,9 @@ async fn look<R: Runtime>(
     .await?;
     *said = notices.1;
     for notice in notices.0 {
+        if parked_told && notice.kind == NoticeKind::WorkParked {
+            continue;
+        }
         show(app, &notice.title, &notice.body);
     }
     Ok(())

@@ -158,10 +158,14 @@ fn ask_and_quit<R: Runtime>(app: &AppHandle<R>) {
 /// screen it shows is remembered, and the window is destroyed with its WebKit page (the app keeps
 /// running: [`keep_running_without_windows`]). While a payment window is open the main window is
 /// only hidden, as the payment's result is told to it. The first time, a notification says the
-/// app keeps running in the tray.
+/// app keeps running in the tray. Once destroyed, the window's going starts the wait before the
+/// tray's handover ([`crate::handover`]).
 pub fn close_to_tray<R: Runtime>(window: &WebviewWindow<R>) {
     let handle = window.clone();
     window.on_window_event(move |event| {
+        if let WindowEvent::Destroyed = event {
+            crate::handover::schedule(handle.app_handle());
+        }
         if let WindowEvent::CloseRequested { api, .. } = event {
             let app = handle.app_handle();
             if let Err(error) = app.save_window_state(WINDOW_STATE) {

@@ -64,6 +64,13 @@ impl UpdateSlot {
     }
 }
 
+/// Whether an update is being downloaded or waits, downloaded, to install on restart (the app
+/// must not restart on its own then: [`crate::handover`]).
+pub fn in_progress<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<UpdateSlot>()
+        .is_some_and(|slot| matches!(*slot.stage(), Stage::Downloading | Stage::Ready(..)))
+}
+
 fn slot<R: Runtime>(app: &AppHandle<R>) -> &UpdateSlot {
     app.state::<UpdateSlot>().inner()
 }
