@@ -14,8 +14,8 @@
 //! starts the app; 열기, a click on the tray icon or a second launch build the window as before,
 //! on that screen.
 //!
-//! Linux only: on Windows, WebView2 runs in processes of its own that end with the webview, and
-//! macOS keeps the app as it is.
+//! Linux only: Windows has no `exec` (and WebView2 runs in processes of its own, which should end
+//! with the webview: not measured here); macOS keeps the app as it is.
 
 use std::ffi::OsString;
 use std::time::Duration;
@@ -67,6 +67,7 @@ pub fn next_args(args: impl IntoIterator<Item = OsString>, screen: Option<&str>)
 /// again in the meantime cancels it.
 #[derive(Default)]
 pub struct Handover {
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     closed: std::sync::atomic::AtomicU64,
 }
 
