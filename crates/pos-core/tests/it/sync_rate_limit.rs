@@ -91,6 +91,15 @@ async fn a_store_over_its_rate_gets_every_refund_done_once_and_none_parked() {
         told <= 2 * 24,
         "the store slowed down when told: {told} replies 429 for 24 refunds in {rounds} rounds"
     );
+    // What the owner reads of a refund told to slow down: the truth, not a lost connection.
+    for job in jobs.iter().filter(|j| j.kind == "cancel" && j.attempts > 1) {
+        let said = job.last_error.as_deref().unwrap_or_default();
+        assert!(
+            said.contains("요청이 많아") && !said.contains("인터넷"),
+            "{}: a 429 is told as too many requests: {said}",
+            job.merchant_uid
+        );
+    }
     for (merchant_uid, imp_uid) in &book {
         let state = store.order(merchant_uid).map(|o| o.state).ok();
         assert_eq!(state, Some(OrderState::Refunded), "{merchant_uid}");
