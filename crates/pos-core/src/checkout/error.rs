@@ -149,3 +149,27 @@ impl From<Refusal> for CheckoutError {
         CheckoutError::Refused(Box::new(refusal))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CheckoutError;
+
+    #[test]
+    fn too_many_requests_is_told_as_such_not_as_a_lost_connection() {
+        let e = CheckoutError::from(iamport::Error::Api {
+            operation: "payment",
+            http_status: 429,
+            code: -1,
+            message: "요청이 너무 많습니다. (rate limit)".into(),
+        });
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("요청이 많아") && shown.contains("자동으로 다시 시도됩니다"),
+            "Korean first: what happened, and that it is retried: {shown}"
+        );
+        assert!(
+            !shown.contains("인터넷"),
+            "the PC is online: no word of the internet: {shown}"
+        );
+    }
+}
