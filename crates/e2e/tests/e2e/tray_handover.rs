@@ -3,6 +3,8 @@
 //! book and the queued work are the same, the copy syncs (a deposit made after the handover is
 //! found through a second launch with `--sync-now`, with no window built), and a second launch
 //! opens the window again, on the screen it showed, with a working UI; closing it hands over again.
+//! A window opened while the handover is being prepared calls it off, and what was stopped for it
+//! runs again.
 
 use std::path::Path;
 use std::process::Command;
@@ -234,5 +236,63 @@ async fn an_app_idle_in_the_tray_hands_over_to_a_fresh_copy_and_loses_nothing() 
         )?;
         Ok(())
     })
+    .await;
+}
+
+/// What the app logs as it starts preparing the handover (engine, sandbox, notifications).
+const PREPARING: &str = "idle in the tray: handing over";
+/// What the app logs when the handover was called off and what it stopped runs again.
+const RESUMING: &str = "the tray was not handed over; resuming";
+
+/// Waits (up to `within`) until the log holds `text`.
+async fn wait_for_line(data_dir: &Path, text: &str, within: Duration) -> Result {
+    let began = Instant::now();
+    while !log_lines(data_dir)?.iter().any(|l| l.contains(text)) {
+        ensure(
+            began.elapsed() < within,
+            format!("{text:?} is logged within {within:?}"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_opened_while_the_handover_is_prepared_calls_it_off() {
+    let start = Start {
+        env: vec![(DELAY_ENV.into(), "3".into())],
+        ..Start::default()
+    };
+    scenario_with(
+        "tray_handover_called_off",
+        start,
+        async |app: &mut App| -> Result {
+            let dir = app.data_dir().to_path_buf();
+            let pid = app_pid(&dir)?;
+            app.close_main_window_to_tray().await?;
+            // The engine and the sandbox stop, and the notifications take their look (5 s or more):
+            // the owner opens the app meanwhile.
+            wait_for_line(&dir, PREPARING, HANDOVER_WITHIN).await?;
+            second_launch(&dir, &[])?;
+            app.adopt_reopened_main_window(Duration::from_secs(30))
+                .await?;
+            wait_for_line(&dir, RESUMING, Duration::from_secs(30)).await?;
+            let lines = log_lines(&dir)?;
+            ensure(
+                !lines.iter().any(|l| l.contains(HANDED_OVER)),
+                "no copy started: the window stays with this process",
+            )?;
+            ensure(app_pid(&dir)? == pid, "the same process, with its window")?;
+            // What the preparations stopped runs again: 지금 동기화 from the window works online.
+            let status = invoke(app, "sync_now", json!({})).await?;
+            ensure(
+                status["online"] == true
+                    && status["stopped"] == false
+                    && status["lastError"].is_null(),
+                format!("the engine runs again and reaches the sandbox: {status}"),
+            )?;
+            Ok(())
+        },
+    )
     .await;
 }
