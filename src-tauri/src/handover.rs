@@ -63,6 +63,19 @@ pub fn next_args(args: impl IntoIterator<Item = OsString>, screen: Option<&str>)
     next
 }
 
+/// In a copy started by the handover (`handed_over`), waits in the background for the WebKit
+/// processes its predecessor started (WebKit's network process ends once the `exec` closed its
+/// connection) and reaps them: they are this process's children now, and nothing else would, so
+/// each would stay behind as a zombie. One still running after 30 s is ended (SIGTERM).
+pub fn reap_inherited_webkit(handed_over: bool) {
+    #[cfg(target_os = "linux")]
+    if handed_over {
+        linux::reap_inherited_webkit();
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = handed_over;
+}
+
 /// Counts the windows closed to the tray: a handover waits for the last one, and a window built
 /// again in the meantime cancels it.
 #[derive(Default)]
@@ -169,6 +182,57 @@ mod linux {
         let error = std::process::Command::new(&binary).args(args).exec();
         tracing::error!(error = %error, "the fresh copy did not start; this copy stays (a second launch now starts another window)");
         "exec failed"
+    }
+
+    pub(super) fn reap_inherited_webkit() {
+        use nix::sys::signal::{kill, Signal};
+        use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+        use nix::unistd::Pid;
+        let inherited = webkit_children(std::process::id());
+        if inherited.is_empty() {
+            return;
+        }
+        let spawned = std::thread::Builder::new()
+            .name("reap-webkit".into())
+            .spawn(move || {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                for pid in inherited.into_iter().map(Pid::from_raw) {
+                    while let Ok(WaitStatus::StillAlive) = waitpid(pid, Some(WaitPidFlag::WNOHANG))
+                    {
+                        if std::time::Instant::now() > deadline {
+                            tracing::warn!(%pid, "an old WebKit process still runs; ending it");
+                            let _ = kill(pid, Signal::SIGTERM);
+                            let _ = waitpid(pid, None);
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                    tracing::info!(%pid, "the predecessor's WebKit process has ended");
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::warn!(error = %error, "the old WebKit processes are not reaped");
+        }
+    }
+
+    /// The children of `parent` whose name starts with `WebKit`, from `/proc`.
+    fn webkit_children(parent: u32) -> Vec<i32> {
+        let parent = parent.to_string();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                // "pid (name) state ppid ...": the name may hold spaces and parentheses.
+                let (head, rest) = stat.split_at(stat.rfind(')')?);
+                let name = head.split_once('(')?.1;
+                let ppid = rest.split_whitespace().nth(2)?;
+                (ppid == parent && name.starts_with("WebKit")).then_some(pid)
+            })
+            .collect()
     }
 
     /// Starts again what the handover stopped (the sandbox in sandbox mode, the engine).

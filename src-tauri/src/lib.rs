@@ -99,6 +99,7 @@ fn window_state<R: Runtime>(args: &LaunchArgs) -> tauri::plugin::TauriPlugin<R> 
 pub fn run() {
     let args = LaunchArgs::from_env();
     logging::init(&args);
+    handover::reap_inherited_webkit(args.handed_over);
     let context = tauri::generate_context!();
     match app_builder(Builder::default(), args).build(context) {
         Ok(app) => app.run(|handle, event| match event {

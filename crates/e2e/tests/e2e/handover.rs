@@ -210,3 +210,20 @@ impl Reattached {
         }
     }
 }
+
+/// The children of `pid` that have exited and were not reaped (zombies), by name.
+pub(crate) fn zombie_children(pid: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let (name, rest) = stat.split_at(stat.rfind(')')? + 1);
+            let mut fields = rest.split_whitespace();
+            let (state, ppid) = (fields.next()?, fields.next()?);
+            let name = name.split_once('(')?.1.trim_end_matches(')');
+            (state == "Z" && ppid == pid).then(|| name.to_owned())
+        })
+        .collect()
+}

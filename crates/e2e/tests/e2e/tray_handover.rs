@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 
 use crate::checkout::open_window;
 use crate::handover::{
-    app_pid, listening_ports, log_lines, wait_for_handover, Reattached, DELAY_ENV, HANDED_OVER,
+    app_pid, listening_ports, log_lines, wait_for_handover, zombie_children, Reattached, DELAY_ENV,
+    HANDED_OVER,
 };
 use crate::harness::{app_binary, ensure, fail, scenario_with, App, Result, Start};
 use crate::store_pc::{app_family_names, control_token, invoke, post};
@@ -156,6 +157,12 @@ async fn an_app_idle_in_the_tray_hands_over_to_a_fresh_copy_and_loses_nothing() 
         app.close_main_window_to_tray().await?;
         wait_for_handover(&dir, 1, HANDOVER_WITHIN).await?;
         ensure(app_pid(&dir)? == pid, "the copy is the same process (exec)")?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let zombies = zombie_children(&pid);
+        ensure(
+            zombies.is_empty(),
+            format!("the old WebKit processes are gone, not left as zombies: {zombies:?}"),
+        )?;
         // The copy's sandbox listens on a port of its own; the buyer deposits there.
         let ports = listening_ports(&pid);
         let [port] = ports[..] else {
