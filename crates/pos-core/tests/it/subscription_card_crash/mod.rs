@@ -3,8 +3,9 @@
 //! reply the sandbox delays, and is killed with SIGKILL the moment a given request reached
 //! Iamport: while the check is verified, once its refund was sent, while the new key is looked
 //! up, once the old key's renewals are being unscheduled, once the new key's are being
-//! scheduled. Then a new process finishes the work: the sync engine (`posctl sync --once`),
-//! then the owner's card change repeated (`posctl subscriptions change-card` again).
+//! scheduled. Then new processes finish the work: the sync engine (`posctl sync --once`), then
+//! the owner's card change repeated (`posctl subscriptions change-card` again); or, for the two
+//! moments of the check, the repeat first and the engine after it.
 //!
 //! What the app promises: the check is refunded in full exactly once whatever the moment, and
 //! no period is charged. The subscription moves to the new key exactly when that move is
@@ -98,9 +99,9 @@ fn assert_landed(case: &CardCase, moment: Moment) {
     }
 }
 
-async fn killed_at(backend: Backend, moment: Moment) {
-    let case = CardCase::paid_window(backend).await;
-    let before = case.before().await;
+/// The card change confirmed by `posctl` with every reply delayed, SIGKILLed once `moment`'s
+/// request reached the sandbox; returns once a request it accepted had time to run.
+async fn kill_at(case: &CardCase, moment: Moment) {
     let route = moment.route();
     let sent = case.sbx.calls(route).await;
     case.sbx.faults(json!({ "latency_ms": 400 })).await;
@@ -109,12 +110,17 @@ async fn killed_at(backend: Backend, moment: Moment) {
         .spawn()
         .unwrap_or_else(|e| panic!("posctl starts: {e}"));
     case.kill_at(&mut child, route, sent).await;
-    assert_landed(&case, moment);
+    assert_landed(case, moment);
     case.sbx.faults(json!({})).await;
     // A request the sandbox already accepted (held 400 ms) may still run after the kill; the
     // restart looks only once it has, with a wide margin for a loaded machine.
     tokio::time::sleep(Duration::from_millis(3_000)).await;
+}
 
+async fn killed_at(backend: Backend, moment: Moment) {
+    let case = CardCase::paid_window(backend).await;
+    let before = case.before().await;
+    kill_at(&case, moment).await;
     let engine = case.posctl(&["sync", "--once"]);
     case.run_ok(engine, "the engine's cycle").await;
     let key = if moment.moved() {
@@ -157,3 +163,39 @@ async fn killed_while_the_new_key_is_scheduled(backend: Backend) {
     killed_at(backend, Moment::Schedule).await;
 }
 over_both!(killed_while_the_new_key_is_scheduled);
+
+/// The owner repeats the card change before any engine ran (a refund the killed process sent
+/// may still be claimed by it): the key moves at once, the check is refunded by whichever
+/// process gets to it, once; the engine's cycle after it leaves everything settled.
+async fn repeated_before_the_engine(backend: Backend, moment: Moment) {
+    let case = CardCase::paid_window(backend).await;
+    let before = case.before().await;
+    kill_at(&case, moment).await;
+    case.run_ok(case.change_card(), "the owner's card change again")
+        .await;
+    let store = case.subs().store;
+    let sub = store.subscription(&case.sub_id);
+    let key = sub
+        .unwrap_or_else(|e| panic!("the subscription: {e}"))
+        .customer_uid;
+    assert_eq!(
+        key, case.window.customer_uid,
+        "killed at {moment:?}: the repeat moved the key"
+    );
+    let engine = case.posctl(&["sync", "--once"]);
+    case.run_ok(engine, "the engine's cycle").await;
+    let when = format!("killed at {moment:?}, repeated, then the engine's cycle");
+    case.assert_settled(&before, &case.window.customer_uid, &when)
+        .await;
+    case.sbx.stop().await;
+}
+
+async fn killed_while_the_check_is_looked_up_then_repeated(backend: Backend) {
+    repeated_before_the_engine(backend, Moment::CheckLookup).await;
+}
+over_both!(killed_while_the_check_is_looked_up_then_repeated);
+
+async fn killed_once_the_check_refund_was_sent_then_repeated(backend: Backend) {
+    repeated_before_the_engine(backend, Moment::RefundSent).await;
+}
+over_both!(killed_once_the_check_refund_was_sent_then_repeated);
