@@ -7,10 +7,11 @@
 //! app started hidden, which never built a webview, holds none of that. So once the window has
 //! been closed to the tray for [`delay`] and nothing is under way (no window, no update being
 //! fetched or waiting to install), the app hands over to a fresh copy of itself: the sync engine
-//! finishes its step and releases its lease, the sandbox saves its state, the notification
-//! follower reads what the engine wrote last, the single-instance D-Bus name is released, and
-//! the process `exec`s its own binary with its own arguments plus `--hidden --handed-over` and
-//! the screen the window showed (same pid, same environment). The copy starts as autostart
+//! finishes its step and releases its lease (none starts again until the exec), the sandbox
+//! saves its state, the notification follower reads what the engine wrote last, the
+//! single-instance D-Bus name is released, and the process `exec`s its own binary with its own
+//! arguments plus `--hidden --handed-over` and the screen the window showed (same pid, same
+//! environment); the copy reaps the WebKit processes it inherits. The copy starts as autostart
 //! starts the app; 열기, a click on the tray icon or a second launch build the window as before,
 //! on that screen.
 //!
@@ -149,7 +150,10 @@ mod linux {
             }
         };
         tracing::info!("idle in the tray: handing over to a fresh copy without WebKit");
-        engine::stop(&app).await;
+        // Held until the exec (or the resume): no engine starts again in between (지금 동기화
+        // asked meanwhile waits), no mode switch or restore runs under the exec.
+        let switching = app.pos().switching.lock().await;
+        engine::stop_locked(&app).await;
         app.pos().sandbox.stop().await;
         notify::after_a_full_look(&app).await;
         let screen = app.state::<LastScreen>().current();
@@ -165,6 +169,7 @@ mod linux {
             Err(_) => "the main thread is gone",
         };
         tracing::info!(why, "the tray was not handed over; resuming");
+        drop(switching);
         resume(&app).await;
     }
 
