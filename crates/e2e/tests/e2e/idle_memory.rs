@@ -26,12 +26,13 @@
 //! given as PSS (each shared page divided among the processes that share it, other programs
 //! included).
 //!
-//! Measured 2026-11-30 (release build, 2 cores at load 6-7, Xvfb, WebKitGTK 2.50), 120 cycles:
-//! window shown 500.5 MB RSS / 314 MB PSS (app 175, page 265, network 61). With the handover: in
-//! the tray 80.6 -> 81.2 MB RSS, 67.2 MB PSS after the rest (the app process alone; target met);
-//! 360 cycles: 80.4 -> 81.3 MB RSS, 124 KiB per 100 cycles. Without it: 228.4 -> 229.2 MB RSS
-//! (app 168, network 61; target NOT met), 148.2 MB PSS. Growth in both: under 0.4 MB RSS per 100
-//! cycles.
+//! Measured 2026-11-30 (release build, 2 cores at load 6-7, Xvfb, WebKitGTK 2.50), 120 cycles,
+//! two runs: window shown 500-502 MB RSS (app 175, page 265, network 61). With the handover: in
+//! the tray 80.6 -> 81.4 MB RSS, 45-67 MB PSS (the app process alone; target met); 360 cycles:
+//! 80.4 -> 81.3 MB RSS, 124 KiB per 100 cycles. Without it: 228.4 -> 229.6 MB RSS (app 168,
+//! network 61; target NOT met), 97-148 MB PSS. PSS depends on which other programs share the
+//! library pages (other WebKit apps on the machine); RSS does not. Growth in both: under 0.5 MB
+//! RSS per 100 cycles.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
