@@ -31,7 +31,10 @@ fn capability_mismatch(conf: &str) -> (Vec<String>, Vec<String>) {
 
 fn main() {
     // A build script reports failure by panicking; this is not runtime code.
-    let conf = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
+    // The manifest dir of this run (Cargo sets it when it runs the script), not of the build
+    // that compiled the script: a target dir shared by two checkouts reuses the compiled script.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let conf = std::fs::read_to_string(std::path::Path::new(&dir).join("tauri.conf.json"))
         .unwrap_or_else(|e| panic!("read tauri.conf.json: {e}"));
     let (missing, unknown) = capability_mismatch(&conf);
     if !missing.is_empty() || !unknown.is_empty() {
