@@ -157,7 +157,8 @@ fn ask_and_quit<R: Runtime>(app: &AppHandle<R>) {
 /// Makes closing the main window close it to the tray: its size and position are saved, the
 /// screen it shows is remembered, and the window is destroyed with its WebKit page (the app keeps
 /// running: [`keep_running_without_windows`]). While a payment window is open the main window is
-/// only hidden, as the payment's result is told to it. The first time, a notification says the
+/// only hidden, as the payment's result is told to it, and closed once it was told
+/// ([`close_if_hidden`]). The first time, a notification says the
 /// app keeps running in the tray. Once destroyed, the window's going starts the wait before the
 /// tray's handover ([`crate::handover`]).
 pub fn close_to_tray<R: Runtime>(window: &WebviewWindow<R>) {
@@ -186,6 +187,23 @@ pub fn close_to_tray<R: Runtime>(window: &WebviewWindow<R>) {
             first_hide_notice(app);
         }
     });
+}
+
+/// Once a payment window's result was told to the main window: a main window that was only
+/// hidden to the tray because the payment window was open is closed to the tray now, as any
+/// close does (its page destroyed, the tray's handover scheduled), so the app left idle in the
+/// tray keeps no page. A main window on screen, or another payment window open, is left alone.
+pub fn close_if_hidden<R: Runtime>(app: &AppHandle<R>) {
+    let Some(main) = app.get_webview_window(crate::navigation::MAIN_WINDOW) else {
+        return;
+    };
+    if paywindow::current(app).is_some() || main.is_visible().unwrap_or(true) {
+        return;
+    }
+    tracing::info!("the payment window is gone: closing the hidden main window to the tray");
+    if let Err(error) = main.close() {
+        tracing::warn!(error = ?error, "the hidden main window did not close");
+    }
 }
 
 /// Whether an exit request lets the app end: only 종료 (an exit with a code) does; the last

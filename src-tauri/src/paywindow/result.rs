@@ -229,6 +229,7 @@ fn tell_main_window<R: Runtime, T: serde::Serialize + Clone>(
     if let Err(error) = app.emit_to(MAIN_WINDOW, event, payload.clone()) {
         tracing::error!(error = ?error, event, "could not tell the main window the payment result");
     }
+    crate::tray::close_if_hidden(app);
 }
 
 #[cfg(test)]

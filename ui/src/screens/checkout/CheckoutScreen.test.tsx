@@ -57,7 +57,7 @@ describe("CheckoutScreen", () => {
     expect(screen.getByTestId("result-merchant-uid")).toHaveAttribute("data-full-id", UID);
   });
 
-  it("tells the shell the order it shows once there is one (a window reopened from the tray comes back to it)", async () => {
+  it("tells the shell the order it shows once there is one, its window open or ended (a window reopened from the tray comes back to it)", async () => {
     fakeBackend({ start_checkout: () => ticket() });
     const shown: string[] = [];
     render(
@@ -65,6 +65,7 @@ describe("CheckoutScreen", () => {
     );
     expect(shown).toEqual([]);
     await startPaying();
+    expect(shown, "while its window is open").toEqual([UID]);
     windowEnded({ verified: verified("vbank_issued") });
     expect(await screen.findByTestId("result-status")).toHaveAttribute("data-state", "vbank_issued");
     expect(shown[shown.length - 1]).toBe(UID);

@@ -32,7 +32,7 @@ interface CheckoutScreenProps {
 
 type Phase =
   | { step: "choose" }
-  | { step: "working"; text: string }
+  | { step: "working"; text: string; merchantUid?: string }
   | { step: "result"; order: Order }
   | { step: "open"; merchantUid: string; text: string; error?: CommandError }
   | { step: "error"; error: CommandError };
@@ -98,6 +98,7 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder, onShowsOrder }: Chec
     setPhase({
       step: "working",
       text: "결제창에서 결제를 진행해 주세요. 결제창을 닫으면 주문은 열린 채로 남습니다.",
+      merchantUid: ticket.merchantUid,
     });
     const result = await waiter.next((r) => r.merchantUid === ticket.merchantUid);
     if (!mounted.current) return;
@@ -107,7 +108,14 @@ export function CheckoutScreen({ plan, onBack, onOpenOrder, onShowsOrder }: Chec
   const retry = (merchantUid: string) => void pay(() => retryCheckout(merchantUid));
   const busy = phase.step === "working";
   const online = useOnline();
-  const shownUid = phase.step === "result" ? phase.order.merchantUid : phase.step === "open" ? phase.merchantUid : "";
+  // The order this screen is about once there is one (while its window is open too): a main
+  // window closed meanwhile comes back on that order's page.
+  const shownUid =
+    phase.step === "result"
+      ? phase.order.merchantUid
+      : phase.step === "open" || phase.step === "working"
+        ? (phase.merchantUid ?? "")
+        : "";
   useEffect(() => {
     if (shownUid) onShowsOrder?.(shownUid);
   }, [shownUid, onShowsOrder]);
