@@ -30,5 +30,6 @@ mod subscriptions;
 mod sync;
 mod tray;
 mod tray_handover;
+mod update_install;
 mod updates;
 mod webdriver;
