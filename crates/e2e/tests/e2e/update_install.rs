@@ -7,10 +7,11 @@
 //! .deb it was installed from (`PANMUSIC_UPDATE_DEB`, else the debug bundle in
 //! `$CARGO_TARGET_DIR/debug/bundle/deb/`) and a way for the updater to run `dpkg -i` (root with
 //! `pkexec` or `sudo`). On the plain debug binary they say why and return: that binary cannot
-//! install updates at all (it refuses, see `updates.rs`).
+//! install updates at all (`install_and_restart` in `src-tauri/src/updates/mod.rs` refuses).
 //!
 //! ```text
-//! dpkg -i panmusic-pos_0.1.0_amd64.deb && apt-get install -y sudo
+//! tauri build --debug --bundles deb   # then, as root:
+//! dpkg -i "$CARGO_TARGET_DIR/debug/bundle/deb/Panmusic POS_0.1.0_amd64.deb" && apt-get install -y sudo
 //! PANMUSIC_APP_BIN=/usr/bin/panmusic-pos xvfb-run -a dbus-run-session -- \
 //!     cargo test -p e2e -- --test-threads=1 update_install --nocapture
 //! ```

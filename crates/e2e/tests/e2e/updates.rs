@@ -1,8 +1,8 @@
 //! Signed updates in the real app: a local update host (a key pair made for the test, a signed
 //! stand-in bundle, the manifest) is offered in 설정 > 업데이트 with its version, notes and KST date,
 //! downloaded with a progress bar and verified; a bundle changed after signing is refused with the
-//! Korean message, and nothing is left to install. No test installs (that needs root): they stop
-//! at "verified, ready to install on restart".
+//! Korean message, and nothing is left to install. These stop at "verified, ready to install on
+//! restart": installing for real needs a packaged install and root (`update_install.rs`).
 
 use std::time::Duration;
 

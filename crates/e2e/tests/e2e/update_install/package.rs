@@ -103,12 +103,13 @@ pub fn newer_deb(installed: &Installed) -> Result<Vec<u8>> {
     let newer = work
         .path()
         .join(format!("panmusic-pos_{NEW_VERSION}_amd64.deb"));
-    // Uncompressed: a debug binary compresses slowly, and the bytes only cross loopback.
+    // Fast gzip: a debug binary is ~100 MB, and the download must finish within a step's wait.
     run(
         "dpkg-deb",
         &[
             "--root-owner-group".as_ref(),
-            "-Znone".as_ref(),
+            "-Zgzip".as_ref(),
+            "-z1".as_ref(),
             "-b".as_ref(),
             root.as_os_str(),
             newer.as_os_str(),

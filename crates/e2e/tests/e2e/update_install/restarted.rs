@@ -54,7 +54,7 @@ pub fn starts_logged(data_dir: &Path) -> usize {
         .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
         .map(|text| {
             text.lines()
-                .filter(|line| line.contains("panmusic_pos::startup: starting"))
+                .filter(|line| line.contains("::startup: starting "))
                 .count()
         })
         .sum()
