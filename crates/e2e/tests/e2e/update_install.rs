@@ -21,10 +21,15 @@
 mod package;
 mod restarted;
 
+use std::time::{Duration, Instant};
+
 use e2e::update_host::{Release, UpdateHost};
 
 use crate::harness::{app_binary, ensure, fail, scenario_with, App, Result, Start};
 use package::{Installed, NEW_VERSION};
+
+/// How long dpkg and the restart may take (a loaded machine installing a debug build).
+const RESTART_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The app takes the test host from these (a debug build in sandbox mode only).
 fn pointed_at(host: &UpdateHost) -> Vec<(String, String)> {
@@ -164,7 +169,28 @@ async fn the_owner_installs_a_signed_package_and_the_app_restarts_on_it() {
 
         // dpkg runs, then the app exits and starts again from /usr/bin: a new process on the
         // same data dir, its inspector on the port it inherited.
-        let new_app = restarted::wait_for_new_process(app.data_dir(), before[0]).await?;
+        let deadline = Instant::now() + RESTART_TIMEOUT;
+        let new_app = loop {
+            if let Some(new_app) = restarted::restarted(app.data_dir(), before[0])? {
+                break new_app;
+            }
+            // A failed install is in the app's log (its page is not asked while the app may be
+            // restarting: a WebDriver command then is no part of what the owner does).
+            if let Some(failed) = restarted::install_failure(app.data_dir()) {
+                let said = app.text("update-error").await.unwrap_or_default();
+                return Err(fail(format!(
+                    "the install failed: {failed} (the app says: {said})"
+                )));
+            }
+            if Instant::now() > deadline {
+                return Err(fail(format!(
+                    "no restarted app within {RESTART_TIMEOUT:?}: app processes {:?} (old {})",
+                    restarted::app_pids(app.data_dir()),
+                    before[0]
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
         let now = installed.current()?;
         eprintln!(
             "update_install: after the install: {} {} (binary inode {}), app pid {} -> {}",

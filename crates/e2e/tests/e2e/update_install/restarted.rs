@@ -13,9 +13,6 @@ use serde_json::json;
 use crate::driver::{listens, Driver};
 use crate::harness::{fail, Result, STEP_TIMEOUT};
 
-/// How long dpkg and the restart may take (a loaded machine installing a debug build).
-const RESTART_TIMEOUT: Duration = Duration::from_secs(120);
-
 /// Pids of the app processes started on `data_dir` (the only ones naming it on their command line).
 pub fn app_pids(data_dir: &Path) -> Vec<u32> {
     let needle = data_dir.as_os_str().as_encoded_bytes();
@@ -60,6 +57,20 @@ pub fn starts_logged(data_dir: &Path) -> usize {
         .sum()
 }
 
+/// The app's log line saying the install failed, if it does.
+pub fn install_failure(data_dir: &Path) -> Option<String> {
+    std::fs::read_dir(data_dir.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .find_map(|text| {
+            text.lines()
+                .find(|line| line.contains("command failed error=UpdateInstall"))
+                .map(str::to_owned)
+        })
+}
+
 /// The restarted app, killed with its children on drop.
 pub struct NewApp {
     /// Its pid.
@@ -67,37 +78,18 @@ pub struct NewApp {
     port: u16,
 }
 
-/// Waits until the app `old` has exited and another has started on `data_dir` with its
-/// inspector listening.
-pub async fn wait_for_new_process(data_dir: &Path, old: u32) -> Result<NewApp> {
-    let deadline = Instant::now() + RESTART_TIMEOUT;
-    let mut new_app = None;
-    loop {
-        let pids = app_pids(data_dir);
-        if new_app.is_none() {
-            if let Some(&pid) = pids.iter().find(|&&pid| pid != old) {
-                let port = inspector_port(pid)?;
-                new_app = Some(NewApp { pid, port });
-            }
-        }
-        if let Some(app) = &new_app {
-            if !pids.contains(&old) && listens(app.pid, app.port) {
-                break;
-            }
-            if is_zombie(app.pid) {
-                return Err(fail(format!("the restarted app {} exited", app.pid)));
-            }
-        }
-        if Instant::now() > deadline {
-            return Err(fail(format!(
-                "no restarted app within {RESTART_TIMEOUT:?}: app processes {pids:?} (old {old}), \
-                 new one {:?}",
-                new_app.as_ref().map(|app| app.pid)
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+/// The app restarted on `data_dir` once `old` has exited and the new one's inspector listens
+/// (on the port it inherited), or `None` yet.
+pub fn restarted(data_dir: &Path, old: u32) -> Result<Option<NewApp>> {
+    let pids = app_pids(data_dir);
+    if pids.contains(&old) {
+        return Ok(None);
     }
-    Ok(new_app.expect("found before the loop ends"))
+    let Some(&pid) = pids.first() else {
+        return Ok(None);
+    };
+    let port = inspector_port(pid)?;
+    Ok(listens(pid, port).then_some(NewApp { pid, port }))
 }
 
 /// The inspector port in `pid`'s environment (`WEBKIT_INSPECTOR_SERVER=127.0.0.1:PORT`).
@@ -138,13 +130,10 @@ impl NewApp {
         let checked = async {
             click(&client, "nav-plans").await?;
             click(&client, "nav-settings").await?;
-            let current = text(&client, "update-current").await?;
+            // "지금 버전 —" until the app has answered.
+            let current = text_with(&client, "update-current", "0.1.0").await?;
             eprintln!("update_install: the restarted app says: {current}");
-            if current.contains("0.1.0") {
-                Ok(())
-            } else {
-                Err(fail(format!("설정 shows no version: {current}")))
-            }
+            Ok(())
         }
         .await;
         let _ = tokio::time::timeout(STEP_TIMEOUT, client.close()).await;
@@ -162,12 +151,23 @@ async fn click(client: &Client, testid: &str) -> Result {
     Ok(())
 }
 
-async fn text(client: &Client, testid: &str) -> Result<String> {
-    let element = find(client, testid).await?;
-    element
-        .text()
-        .await
-        .map_err(|error| fail(format!("reading {testid}: {error}")))
+/// The text of `testid` once it contains `wanted` (waiting as long as [`find`]).
+async fn text_with(client: &Client, testid: &str, wanted: &str) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = find(client, testid)
+            .await?
+            .text()
+            .await
+            .map_err(|error| fail(format!("reading {testid}: {error}")))?;
+        if text.contains(wanted) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            return Err(fail(format!("{testid} says {text:?}, not {wanted}")));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The element with `testid`, waiting (60 s: the restarted app loads its page first) until shown.
