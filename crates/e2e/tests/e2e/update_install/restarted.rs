@@ -89,7 +89,12 @@ pub fn restarted(data_dir: &Path, old: u32) -> Result<Option<NewApp>> {
         return Ok(None);
     };
     let port = inspector_port(pid)?;
-    Ok(listens(pid, port).then_some(NewApp { pid, port }))
+    // Made only once it is ready: a `NewApp` kills the process when dropped.
+    if listens(pid, port) {
+        Ok(Some(NewApp { pid, port }))
+    } else {
+        Ok(None)
+    }
 }
 
 /// The inspector port in `pid`'s environment (`WEBKIT_INSPECTOR_SERVER=127.0.0.1:PORT`).
