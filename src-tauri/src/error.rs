@@ -145,6 +145,11 @@ pub enum ShellError {
     )]
     UpdateInstallCancelled,
 
+    /// The computer has no way to run the installer as administrator (on Linux: neither `pkexec`
+    /// nor `sudo`).
+    #[error("이 컴퓨터에는 관리자 권한으로 설치하는 도구(pkexec 또는 sudo)가 없어 업데이트를 설치하지 못했습니다. 지금 버전을 계속 씁니다. 컴퓨터 관리자에게 설치를 부탁하거나, 새 버전의 설치 파일로 직접 설치해 주세요.")]
+    UpdateNoInstaller(#[source] tauri_plugin_updater::Error),
+
     /// The installer failed.
     #[error(
         "업데이트를 설치하지 못했습니다. 지금 버전을 계속 씁니다. 잠시 후 다시 시도해 주세요."
@@ -173,7 +178,9 @@ impl ShellError {
             | ShellError::UpdateBusy
             | ShellError::NoUpdateReady
             | ShellError::UpdateNotInstallable => ErrorCode::Conflict,
-            ShellError::UpdateInstallCancelled => ErrorCode::Validation,
+            ShellError::UpdateInstallCancelled | ShellError::UpdateNoInstaller(_) => {
+                ErrorCode::Validation
+            }
             ShellError::UpdateHost(_)
             | ShellError::UpdateTampered(_)
             | ShellError::UpdateInstall(_) => ErrorCode::Internal,

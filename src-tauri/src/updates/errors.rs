@@ -29,6 +29,11 @@ pub fn classify(error: Error) -> ShellError {
 pub fn classify_install(error: Error) -> ShellError {
     match error {
         Error::AuthenticationFailed => ShellError::UpdateInstallCancelled,
+        // The last way the plugin tries (`sudo dpkg -i`) is not on this computer: trying again
+        // later cannot help.
+        Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            ShellError::UpdateNoInstaller(Error::Io(e))
+        }
         other => ShellError::UpdateInstall(other),
     }
 }
@@ -74,6 +79,21 @@ mod tests {
         assert!(
             error.to_string().contains("설치하지 않았습니다"),
             "nothing was installed: {error}"
+        );
+    }
+
+    #[test]
+    fn a_computer_without_pkexec_or_sudo_is_told_so_not_to_try_again_later() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let error = classify_install(Error::Io(missing));
+        assert!(
+            matches!(error, ShellError::UpdateNoInstaller(_)),
+            "{error:?}"
+        );
+        let said = error.to_string();
+        assert!(
+            said.contains("pkexec 또는 sudo") && !said.contains("잠시 후 다시 시도"),
+            "says what is missing, not to retry: {said}"
         );
     }
 }
