@@ -27,6 +27,8 @@ pub fn classify(error: Error) -> ShellError {
 
 /// What failed while installing a downloaded, verified update.
 pub fn classify_install(error: Error) -> ShellError {
+    // In the log for support whatever the owner is told (not every code is logged).
+    tracing::warn!(error = %error, "update not installed");
     match error {
         Error::AuthenticationFailed => ShellError::UpdateInstallCancelled,
         // The last way the plugin tries (`sudo dpkg -i`) is not on this computer: trying again

@@ -66,7 +66,7 @@ pub fn install_failure(data_dir: &Path) -> Option<String> {
         .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
         .find_map(|text| {
             text.lines()
-                .find(|line| line.contains("command failed error=UpdateInstall"))
+                .find(|line| line.contains("update not installed"))
                 .map(str::to_owned)
         })
 }
