@@ -28,15 +28,15 @@ pub struct Installed {
 
 impl Installed {
     /// The package owning `bin`, or why there is none (`dpkg -S` knows no package for it).
-    pub fn owning(bin: &Path) -> std::result::Result<Installed, String> {
-        let owner = run("dpkg", &["-S".as_ref(), bin.as_os_str()]).map_err(|e| e.to_string())?;
+    pub fn owning(bin: &Path) -> Result<Installed> {
+        let owner = run("dpkg", &["-S".as_ref(), bin.as_os_str()])?;
         // "panmusic-pos: /usr/bin/panmusic-pos"
         let package = owner
             .split(':')
             .next()
             .map(str::trim)
             .filter(|name| !name.is_empty())
-            .ok_or_else(|| format!("dpkg -S said {owner:?}"))?
+            .ok_or_else(|| fail(format!("dpkg -S said {owner:?}")))?
             .to_owned();
         let installed = Installed {
             package,
@@ -44,12 +44,12 @@ impl Installed {
             inode: 0,
             bin: bin.to_path_buf(),
         };
-        let installed = installed.current().map_err(|e| e.to_string())?;
+        let installed = installed.current()?;
         if installed.version == NEW_VERSION {
-            return Err(format!(
+            return Err(fail(format!(
                 "{} {NEW_VERSION} is installed already (a previous run): dpkg -i the original .deb",
                 installed.package
-            ));
+            )));
         }
         Ok(installed)
     }
