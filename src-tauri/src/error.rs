@@ -177,10 +177,10 @@ impl ShellError {
             ShellError::NoUpdateOffered
             | ShellError::UpdateBusy
             | ShellError::NoUpdateReady
-            | ShellError::UpdateNotInstallable => ErrorCode::Conflict,
-            ShellError::UpdateInstallCancelled | ShellError::UpdateNoInstaller(_) => {
-                ErrorCode::Validation
-            }
+            | ShellError::UpdateNotInstallable
+            // Nothing the owner typed is wrong: this computer's state kept the update out.
+            | ShellError::UpdateInstallCancelled
+            | ShellError::UpdateNoInstaller(_) => ErrorCode::Conflict,
             ShellError::UpdateHost(_)
             | ShellError::UpdateTampered(_)
             | ShellError::UpdateInstall(_) => ErrorCode::Internal,

@@ -98,4 +98,19 @@ mod tests {
             "says what is missing, not to retry: {said}"
         );
     }
+
+    #[test]
+    fn an_install_kept_out_by_the_computer_is_not_called_a_wrong_input() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        for error in [
+            classify_install(Error::AuthenticationFailed),
+            classify_install(Error::Io(missing)),
+        ] {
+            assert_eq!(
+                error.code(),
+                pos_core::ErrorCode::Conflict,
+                "the owner typed nothing wrong (no \"입력한 내용을 확인해 주세요\"): {error:?}"
+            );
+        }
+    }
 }
