@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::handover::DELAY_ENV;
-use crate::harness::{app_binary, app_family, ensure, fail, scenario_with, App, Result, Start};
+use crate::harness::{app_family, ensure, fail, scenario_with, App, Result, Start};
 
 /// The default buyer phone the shop saved in its settings: it goes with every order.
 const BUYER_PHONE: &str = "010-4321-8765";
@@ -109,16 +109,7 @@ async fn a_hidden_app_keeps_syncing_and_a_second_launch_shows_it_again() {
 
         // A second launch (a double-click on the desktop icon) opens the window again, on the
         // screen it showed: the payment's result, now as its order's page.
-        let second = std::process::Command::new(app_binary()?)
-            .arg("--data-dir")
-            .arg(app.data_dir())
-            .status()?;
-        ensure(
-            second.success(),
-            format!("the second launch hands over and exits: {second}"),
-        )?;
-        app.adopt_reopened_main_window(Duration::from_secs(30))
-            .await?;
+        app.reopen_by_second_launch().await?;
         ensure(
             main_window_visible(app).await?,
             "the second launch shows the window",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::checkout::open_window;
 use crate::handover::{log_lines, DELAY_ENV};
 use crate::harness::{
-    app_binary, ensure, fail, scenario, scenario_with, step, App, Result, Start, STEP_TIMEOUT,
+    ensure, fail, scenario, scenario_with, step, App, Result, Start, STEP_TIMEOUT,
 };
 use crate::store_pc::wait_until_no_web_process;
 
@@ -55,16 +55,7 @@ async fn a_window_closed_to_the_tray_comes_back_as_it_was_and_keeps_its_size_acr
 
         app.close_main_window_to_tray().await?;
         wait_until_no_web_process(app.data_dir()).await?;
-        let second = std::process::Command::new(app_binary()?)
-            .arg("--data-dir")
-            .arg(app.data_dir())
-            .status()?;
-        ensure(
-            second.success(),
-            format!("the second launch hands over and exits: {second}"),
-        )?;
-        app.adopt_reopened_main_window(Duration::from_secs(30))
-            .await?;
+        app.reopen_by_second_launch().await?;
         app.wait_for_attr("nav-settings", "aria-current", "page")
             .await
             .map_err(|e| fail(format!("the window opens again on 설정, where it was: {e}")))?;
@@ -143,16 +134,7 @@ async fn a_main_window_closed_during_a_payment_is_closed_for_real_once_the_payme
         wait_until_no_web_process(app.data_dir()).await?;
 
         // A second launch opens the window on the paid order.
-        let second = std::process::Command::new(app_binary()?)
-            .arg("--data-dir")
-            .arg(app.data_dir())
-            .status()?;
-        ensure(
-            second.success(),
-            format!("the second launch hands over and exits: {second}"),
-        )?;
-        app.adopt_reopened_main_window(Duration::from_secs(30))
-            .await?;
+        app.reopen_by_second_launch().await?;
         app.wait_for_state("order-status", "paid")
             .await
             .map_err(|e| fail(format!("the window opens again on the paid order: {e}")))?;

@@ -154,4 +154,20 @@ impl App {
         self.wait_for(self.ready).await?;
         Ok(())
     }
+
+    /// A second launch (a double-click on the desktop icon) on this app's data dir: it hands over
+    /// to the running app and exits, and the main window opens again; WebDriver adopts it.
+    pub async fn reopen_by_second_launch(&mut self) -> Result {
+        let second = std::process::Command::new(super::app_binary()?)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .status()?;
+        if !second.success() {
+            return Err(fail(format!(
+                "the second launch hands over and exits: {second}"
+            )));
+        }
+        self.adopt_reopened_main_window(Duration::from_secs(30))
+            .await
+    }
 }
